@@ -1,0 +1,3 @@
+"""Concurrency Workbench: see what sequential code, asyncio, threads and processes do."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,151 @@
+"""The engine's child process: runs one strategy on the stock asyncio loop and streams events.
+
+Started as ``python -m workbench.core.child`` (see :mod:`workbench.core.launch`). Its imports
+are deliberately light (no Qt, no numpy), so it starts in tens of milliseconds, and pool
+workers that re-import it as ``__mp_main__`` pay the same small cost.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import threading
+from typing import BinaryIO
+
+import psutil
+
+from workbench.core import protocol
+from workbench.core.clock import now_ns
+from workbench.core.launch import raise_open_file_limit
+from workbench.core.recording import Recorder, describe_error
+from workbench.core.strategies import STRATEGIES, RunContext
+from workbench.core.workloads import Job, workload_named
+
+ORPHANED_EXIT_CODE = 70
+
+
+class Channel:
+    """The private stream to the parent; writes are serialised across threads."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
+        self._lock = threading.Lock()
+
+    def send(self, message: dict[str, object]) -> None:
+        data = protocol.encode(message)
+        with self._lock:
+            self._stream.write(data)
+            self._stream.flush()
+
+
+def claim_stdout() -> Channel:
+    """Keep fd 1 for the protocol and point fd 1 (and ``sys.stdout``) at stderr."""
+    private = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    return Channel(private)
+
+
+def kill_descendants() -> None:
+    """End every process this one started (pool workers), without waiting politely."""
+    for child in psutil.Process().children(recursive=True):
+        try:
+            child.kill()
+        except psutil.Error:
+            pass
+
+
+def watch_parent() -> None:
+    """Exit, taking pool workers along, as soon as the parent closes our stdin or dies."""
+
+    def watch() -> None:
+        sys.stdin.buffer.read()
+        kill_descendants()
+        os._exit(ORPHANED_EXIT_CODE)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+class Flusher:
+    """Streams the recorder's events in batches, off the measured path."""
+
+    def __init__(self, recorder: Recorder, channel: Channel, t0_ns: int, interval_s: float):
+        self._recorder, self._channel, self._t0 = recorder, channel, t0_ns
+        self._interval = interval_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="flusher", daemon=True)
+        self._thread.start()
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self._interval):
+            self.flush()
+        self.flush()
+
+    def flush(self) -> None:
+        events = self._recorder.drain()
+        if events:
+            t0 = self._t0
+            batch = [[k, task, t - t0, worker, error] for k, task, t, worker, error in events]
+            self._channel.send({"type": protocol.EVENTS, "events": batch})
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def cpu_ns(times: os.times_result) -> int:
+    """CPU time of this process, its threads, and its waited-for children (pool workers)."""
+    total = times.user + times.system + times.children_user + times.children_system
+    return round(total * 1e9)
+
+
+def run(request: protocol.RunRequest, channel: Channel) -> None:
+    workload = workload_named(request.workload)
+    strategy = STRATEGIES[request.strategy]
+    recorder = Recorder()
+    with tempfile.TemporaryDirectory(prefix="workbench-") as scratch:
+        job = Job(
+            workload=workload.name,
+            params=dict(request.params),
+            url=request.url,
+            scratch_dir=scratch if workload.needs_scratch_dir else None,
+        )
+        context = RunContext(workload, job, request.tasks, request.workers, recorder)
+        times_before, t0 = os.times(), now_ns()
+        channel.send({"type": protocol.STARTED, "t0_ns": t0})
+        flusher = Flusher(recorder, channel, t0, request.flush_interval_s)
+        ok, error, workers_started = True, None, None
+        try:
+            workers_started = strategy.run(context)
+        except BaseException as exc:  # noqa: BLE001 - reported to the parent, never lost
+            ok, error = False, describe_error(exc)
+        t_end, times_after = now_ns(), os.times()
+        flusher.close()
+    first_begin = recorder.first_begin_ns
+    startup = (
+        max(0, first_begin - workers_started)
+        if workers_started is not None and first_begin is not None
+        else 0
+    )
+    channel.send({
+        "type": protocol.DONE,
+        "ok": ok,
+        "error": error,
+        "wall_ns": t_end - t0,
+        "cpu_ns": cpu_ns(times_after) - cpu_ns(times_before),
+        "startup_ns": startup,
+    })
+
+
+def main() -> None:
+    raise_open_file_limit()
+    channel = claim_stdout()
+    request = protocol.RunRequest.decode(sys.stdin.buffer.readline())
+    watch_parent()
+    run(request, channel)
+    sys.stderr.flush()
+    os._exit(0)  # don't wait on stray non-daemon threads a failed strategy may have left
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,29 @@
+"""How the engine reports progress without knowing who listens (the CLI, the window, tests).
+
+Subclass :class:`Observer` and override what you need; every hook is a no-op by default. Hooks
+are called on the event loop that runs the engine, never from another thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from workbench.core.results import Config, CpuSample, Run
+from workbench.core.timeline import TaskEvent
+
+
+class Observer:
+    def experiment_started(self, config: Config) -> None:
+        """Before the first run."""
+
+    def run_started(self, strategy: str, repeat_index: int) -> None:
+        """A child was started for this strategy and repeat."""
+
+    def task_events(self, strategy: str, repeat_index: int, events: Sequence[TaskEvent]) -> None:
+        """A batch of begin/end events, as they stream in (times relative to the run's t0)."""
+
+    def cpu_sampled(self, strategy: str, repeat_index: int, sample: CpuSample) -> None:
+        """One per-core utilisation sample on the run's time axis."""
+
+    def run_finished(self, run: Run) -> None:
+        """A run ended, successfully or not; ``run.ok`` and ``run.error`` say which."""

@@ -1,0 +1,121 @@
+"""Starting, watching and reliably ending the engine's helper processes."""
+
+from __future__ import annotations
+
+import contextlib
+import subprocess
+import sys
+import threading
+from collections import deque
+from collections.abc import Callable
+
+import psutil
+
+from workbench.core.launch import child_environment, python_command
+
+KILL_WAIT_S = 2.0
+
+
+def kill_tree(pid: int) -> None:
+    """Kill a process and every descendant it has, and reap them (blocks ≤ ``KILL_WAIT_S``).
+
+    On POSIX the helper leads its own process group, so the group is killed too: that also
+    reaches pool workers orphaned by a child that already died.
+    """
+    try:
+        root = psutil.Process(pid)
+        family = [*root.children(recursive=True), root]
+    except psutil.NoSuchProcess:
+        family = []
+    for process in family:
+        with contextlib.suppress(psutil.Error):
+            process.kill()
+    if sys.platform != "win32":
+        import os
+        import signal
+
+        with contextlib.suppress(OSError):
+            os.killpg(pid, signal.SIGKILL)
+    psutil.wait_procs(family, timeout=KILL_WAIT_S)
+
+
+def _popen_options() -> dict[str, object]:
+    # A session of its own: a Ctrl-C in the terminal reaches only the engine, which then ends
+    # the child's whole tree itself, in order, instead of a race between pool workers.
+    if sys.platform == "win32":
+        return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
+    return {"start_new_session": True}
+
+
+class HelperProcess:
+    """A ``workbench.core.*`` module running in a child, with stdout read line by line on a
+    thread and stderr's tail kept for error messages."""
+
+    def __init__(self, module: str, on_line: Callable[[bytes | None], None]) -> None:
+        self.popen = subprocess.Popen(
+            python_command(module),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=child_environment(),
+            **_popen_options(),  # type: ignore[arg-type]
+        )
+        self._stderr_tail: deque[str] = deque(maxlen=20)
+        self._readers = [
+            threading.Thread(target=self._read_stdout, args=(on_line,), daemon=True),
+            threading.Thread(target=self._read_stderr, daemon=True),
+        ]
+        for reader in self._readers:
+            reader.start()
+
+    @property
+    def pid(self) -> int:
+        return self.popen.pid
+
+    def _read_stdout(self, on_line: Callable[[bytes | None], None]) -> None:
+        assert self.popen.stdout is not None
+        for line in self.popen.stdout:
+            on_line(line)
+        on_line(None)
+
+    def _read_stderr(self) -> None:
+        assert self.popen.stderr is not None
+        for line in self.popen.stderr:
+            self._stderr_tail.append(line.decode(errors="replace").rstrip())
+
+    def send(self, data: bytes) -> None:
+        assert self.popen.stdin is not None
+        self.popen.stdin.write(data)
+        self.popen.stdin.flush()
+
+    def last_error_line(self) -> str | None:
+        """The last meaningful line the child wrote to stderr, for a failure message."""
+        for line in reversed(self._stderr_tail):
+            if line.strip():
+                return line.strip()
+        return None
+
+    def wait(self) -> int:
+        code = self.popen.wait()
+        for reader in self._readers:
+            reader.join(timeout=1)
+        return code
+
+    def stop(self) -> None:
+        """Close stdin (the child's cue to leave), then kill the whole tree."""
+        with contextlib.suppress(OSError):
+            if self.popen.stdin is not None:
+                self.popen.stdin.close()
+        kill_tree(self.popen.pid)
+        self.wait()
+
+
+def describe_exit(code: int) -> str:
+    if code < 0:
+        import signal
+
+        try:
+            return f"was killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"was killed by signal {-code}"
+    return f"exited with code {code}"

@@ -1,0 +1,53 @@
+"""The engine ↔ child wire format: one JSON object per line.
+
+Parent → child (stdin): one :class:`RunRequest` line; afterwards stdin stays open, and its
+closing means "stop now". Child → parent (a private copy of stdout; the child's own fd 1 is
+pointed at stderr so a workload's prints cannot corrupt the stream):
+
+- ``{"type": "started", "t0_ns": …}`` — the run's time origin, an absolute ``perf_counter_ns``
+- ``{"type": "events", "events": [[kind, task_id, t_ns, worker, error], …]}`` — batched,
+  ``t_ns`` relative to ``t0_ns``, ``kind`` ``"b"`` (begin) or ``"e"`` (end)
+- ``{"type": "done", "ok": …, "error": …, "wall_ns": …, "cpu_ns": …, "startup_ns": …}``
+
+JSON rather than pickle: nothing read from a child can execute code in the parent.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+STARTED = "started"
+EVENTS = "events"
+DONE = "done"
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    strategy: str
+    workload: str
+    params: Mapping[str, float]
+    tasks: int
+    workers: int
+    url: str | None = None
+    flush_interval_s: float = 0.05
+
+    def encode(self) -> bytes:
+        return (json.dumps(asdict(self)) + "\n").encode()
+
+    @classmethod
+    def decode(cls, line: bytes | str) -> RunRequest:
+        return cls(**json.loads(line))
+
+
+def encode(message: Mapping[str, Any]) -> bytes:
+    return (json.dumps(message, separators=(",", ":")) + "\n").encode()
+
+
+def decode(line: bytes) -> dict[str, Any]:
+    message = json.loads(line)
+    if not isinstance(message, dict) or "type" not in message:
+        raise ValueError("not a workbench message")
+    return message

@@ -1,0 +1,94 @@
+"""The results model: one object that every view and every export is rendered from.
+
+Records are frozen dataclasses on integer nanoseconds relative to the run's start; seconds
+appear only when a renderer writes a file or a display.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+SCHEMA = "workbench.results/1"
+
+
+@dataclass(frozen=True, slots=True)
+class TaskSpan:
+    """One task's life: from the moment it began running to the moment it ended."""
+
+    id: int
+    start_ns: int
+    end_ns: int
+    worker: str
+    ok: bool = True
+    error: str | None = None
+
+    @property
+    def duration_ns(self) -> int:
+        return self.end_ns - self.start_ns
+
+
+@dataclass(frozen=True, slots=True)
+class CpuSample:
+    """Busy percentage (0–100) of each logical CPU over the interval ending at ``t_ns``."""
+
+    t_ns: int
+    per_core: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class Run:
+    """One strategy, one repeat: its spans, its CPU samples and its totals."""
+
+    strategy: str
+    repeat_index: int
+    ok: bool
+    error: str | None
+    wall_ns: int
+    cpu_ns: int
+    startup_ns: int
+    tasks: tuple[TaskSpan, ...] = ()
+    cpu_samples: tuple[CpuSample, ...] = ()
+
+    @property
+    def failed_tasks(self) -> int:
+        return sum(not span.ok for span in self.tasks)
+
+
+@dataclass(frozen=True)
+class Machine:
+    logical_cpus: int
+    physical_cpus: int | None
+    cpu_model: str
+    os: str
+    python: str
+    implementation: str
+    gil_enabled: bool
+
+
+@dataclass(frozen=True)
+class Config:
+    """What the user asked for, already validated (see :mod:`workbench.core.config`)."""
+
+    workload: str
+    params: Mapping[str, float]
+    tasks: int
+    workers: int
+    repeat: int
+    strategies: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Results:
+    machine: Machine
+    config: Config
+    runs: tuple[Run, ...] = field(default=())
+    interrupted: bool = False
+    """True when the experiment was stopped before every run finished."""
+
+    @property
+    def ok(self) -> bool:
+        return not self.interrupted and all(run.ok for run in self.runs)
+
+    def runs_of(self, strategy: str) -> tuple[Run, ...]:
+        return tuple(run for run in self.runs if run.strategy == strategy)

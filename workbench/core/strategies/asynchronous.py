@@ -1,0 +1,82 @@
+"""asyncio strategies, each run on a fresh stock event loop with ``asyncio.run``."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
+
+from workbench.core.clock import now_ns
+from workbench.core.strategies.base import RunContext
+
+Body = Callable[[RunContext, Any], Awaitable[None]]
+
+
+def _on_stock_loop(body: Body) -> Callable[[RunContext], None]:
+    """Wrap ``body`` to run under ``asyncio.run`` with the workload's shared resources open."""
+
+    def run(ctx: RunContext) -> None:
+        async def main() -> None:
+            async with ctx.workload.open_async(ctx.job) as resources:
+                await body(ctx, resources)
+
+        asyncio.run(main())
+
+    return run
+
+
+def _task(ctx: RunContext, resources: Any, task_id: int) -> Coroutine[Any, Any, None]:
+    return ctx.recorder.call_async(ctx.workload.run_async, ctx.job, resources, task_id)
+
+
+async def _in_turn(ctx: RunContext, resources: Any) -> None:
+    for task_id in range(ctx.tasks):
+        await _task(ctx, resources, task_id)
+
+
+async def _gather(ctx: RunContext, resources: Any) -> None:
+    await asyncio.gather(*(_task(ctx, resources, i) for i in range(ctx.tasks)))
+
+
+async def _task_group(ctx: RunContext, resources: Any) -> None:
+    async with asyncio.TaskGroup() as group:
+        for task_id in range(ctx.tasks):
+            group.create_task(_task(ctx, resources, task_id))
+
+
+async def _bounded(ctx: RunContext, resources: Any) -> None:
+    gate = asyncio.Semaphore(ctx.workers)
+
+    async def one(task_id: int) -> None:
+        async with gate:  # the task's span starts once it holds a slot
+            await _task(ctx, resources, task_id)
+
+    await asyncio.gather(*(one(i) for i in range(ctx.tasks)))
+
+
+async def _blocking(ctx: RunContext, resources: Any) -> None:
+    async def one(task_id: int) -> None:
+        # The anti-pattern: a blocking call inside a coroutine stalls the whole loop.
+        ctx.recorder.call(ctx.workload.run_sync, ctx.job, task_id)
+
+    await asyncio.gather(*(one(i) for i in range(ctx.tasks)))
+
+
+async def _to_thread(ctx: RunContext, resources: Any) -> None:
+    call = ctx.recorder.call
+    await asyncio.gather(
+        *(asyncio.to_thread(call, ctx.workload.run_sync, ctx.job, i) for i in range(ctx.tasks))
+    )
+
+
+run_async_sequential = _on_stock_loop(_in_turn)
+run_async_gather = _on_stock_loop(_gather)
+run_async_taskgroup = _on_stock_loop(_task_group)
+run_async_bounded = _on_stock_loop(_bounded)
+run_async_blocking = _on_stock_loop(_blocking)
+
+
+def run_async_to_thread(ctx: RunContext) -> int:
+    started = now_ns()
+    _on_stock_loop(_to_thread)(ctx)
+    return started

@@ -1,0 +1,52 @@
+"""What a strategy is: a named way of running N tasks, executed inside the engine's child."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+
+from workbench.core.recording import Recorder
+from workbench.core.workloads import Job, Workload
+
+
+class Family(str, Enum):
+    """How a strategy gets concurrency; explanations and ceilings depend on it."""
+
+    SEQUENTIAL = "sequential"
+    ASYNC = "async"
+    THREADS = "threads"
+    PROCESSES = "processes"
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """What one strategy run needs: the job, how many tasks, how many workers, the recorder."""
+
+    workload: Workload
+    job: Job
+    tasks: int
+    workers: int
+    recorder: Recorder
+
+
+RunFunction = Callable[[RunContext], "int | None"]
+"""Runs every task; returns the ``perf_counter_ns`` at which it began starting workers, if any."""
+
+
+MAX_TASKS = 1_000_000
+MAX_THREADS = 5_000
+MAX_THREAD_WORKERS = 1_024
+MAX_PROCESS_WORKERS = 61
+"""Windows' ProcessPoolExecutor refuses more than 61 workers; one ceiling for every platform."""
+
+
+@dataclass(frozen=True)
+class Strategy:
+    name: str
+    summary: str
+    family: Family
+    run: RunFunction
+    uses_workers: bool = False
+    max_tasks: int = MAX_TASKS
+    max_workers: int = MAX_TASKS

@@ -1,0 +1,123 @@
+"""Process strategies: ``concurrent.futures.ProcessPoolExecutor`` and ``multiprocessing.Pool``.
+
+Pools use the spawn start method on every platform: it is the default on Windows and macOS,
+it is what a frozen app can support, and forking the engine's child (which has threads) is
+unsafe. Workers report their task events through a queue to a relay thread in the child, so
+their spans land on the same clock and stream live like everyone else's.
+"""
+
+from __future__ import annotations
+
+import functools
+import multiprocessing
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+import psutil
+
+from workbench.core.clock import now_ns
+from workbench.core.recording import BEGIN, Recorder, worker_recorder
+from workbench.core.strategies.base import RunContext
+from workbench.core.workloads import Job, workload_named
+
+
+class WorkerDied(RuntimeError):
+    """A pool worker process ended abruptly; the run cannot be trusted."""
+
+
+_worker_recorder: Recorder | None = None
+
+
+def _init_worker(queue: Any) -> None:
+    global _worker_recorder  # noqa: PLW0603 - one recorder per worker process, set at start
+    _worker_recorder = worker_recorder(queue)
+
+
+def _pool_task(job: Job, task_id: int) -> None:
+    assert _worker_recorder is not None, "pool worker started without its initializer"
+    _worker_recorder.call(workload_named(job.workload).run_sync, job, task_id)
+
+
+class _Relay:
+    """Moves worker events from the queue into the child's recorder; tracks tasks in flight."""
+
+    def __init__(self, queue: Any, recorder: Recorder) -> None:
+        self._queue = queue
+        self._recorder = recorder
+        self._in_flight: dict[int, int] = {}
+        self._thread = threading.Thread(target=self._pump, name="pool-relay", daemon=True)
+        self._thread.start()
+
+    def _pump(self) -> None:
+        while (event := self._queue.get()) is not None:
+            kind, task_id, _, worker, _ = event
+            if kind == BEGIN:
+                self._in_flight[task_id] = int(worker[1:])
+            else:
+                self._in_flight.pop(task_id, None)
+            self._recorder.add(event)
+
+    def dead_worker(self) -> int | None:
+        """The pid of a worker that died while running a task, if any."""
+        for pid in set(self._in_flight.values()):
+            try:
+                if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
+                    continue
+            except psutil.NoSuchProcess:
+                pass
+            return pid
+        return None
+
+    def close(self) -> None:
+        self._queue.put(None)
+        self._thread.join(timeout=5)
+
+
+def _died(pid: int | None) -> WorkerDied:
+    who = f"pool worker (pid {pid})" if pid else "a pool worker"
+    return WorkerDied(f"{who} died abruptly while running a task")
+
+
+def run_process_pool(ctx: RunContext) -> int:
+    spawn = multiprocessing.get_context("spawn")
+    queue = spawn.SimpleQueue()
+    relay = _Relay(queue, ctx.recorder)
+    started = now_ns()
+    try:
+        with ProcessPoolExecutor(
+            max_workers=ctx.workers, mp_context=spawn, initializer=_init_worker,
+            initargs=(queue,),
+        ) as pool:
+            for _ in pool.map(functools.partial(_pool_task, ctx.job), range(ctx.tasks)):
+                pass
+    except BrokenProcessPool:
+        raise _died(relay.dead_worker()) from None
+    finally:
+        relay.close()
+    return started
+
+
+def run_mp_pool(ctx: RunContext) -> int:
+    spawn = multiprocessing.get_context("spawn")
+    queue = spawn.SimpleQueue()
+    relay = _Relay(queue, ctx.recorder)
+    started = now_ns()
+    pool = spawn.Pool(ctx.workers, initializer=_init_worker, initargs=(queue,))
+    try:
+        result = pool.map_async(functools.partial(_pool_task, ctx.job), range(ctx.tasks))
+        # multiprocessing.Pool silently replaces a dead worker and waits forever for its task.
+        while not result.ready():
+            result.wait(0.1)
+            if not result.ready() and (pid := relay.dead_worker()) is not None:
+                raise _died(pid)
+        result.get()
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
+        relay.close()
+    return started

@@ -1,0 +1,52 @@
+"""What a workload is, and what one task of it needs to run anywhere (thread, loop, process)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Awaitable, Callable, Mapping
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, field
+from typing import Any
+
+from workbench.core.params import Param
+
+
+@dataclass(frozen=True)
+class Job:
+    """Everything one task needs, picklable so it can cross into a pool worker."""
+
+    workload: str
+    params: Mapping[str, float]
+    url: str | None = None
+    scratch_dir: str | None = None
+
+
+SyncTask = Callable[[Job, int], None]
+AsyncTask = Callable[[Job, Any, int], Awaitable[None]]
+AsyncResources = Callable[[Job], AbstractAsyncContextManager[Any]]
+
+
+def no_resources(job: Job) -> AbstractAsyncContextManager[None]:
+    """Most async variants need nothing shared between tasks."""
+    return contextlib.nullcontext()
+
+
+@dataclass(frozen=True)
+class Workload:
+    """A kind of work, declared once; the CLI and the window build their inputs from it.
+
+    ``run_sync(job, task_id)`` is the blocking variant, used by sequential code, threads and
+    processes. ``run_async(job, resources, task_id)`` is the coroutine variant; ``resources``
+    is what ``open_async(job)`` yielded (an HTTP session, for instance), shared by all tasks.
+    """
+
+    name: str
+    summary: str
+    params: tuple[Param, ...]
+    run_sync: SyncTask
+    run_async: AsyncTask
+    open_async: AsyncResources = field(default=no_resources)
+    needs_server: bool = False
+    needs_scratch_dir: bool = False
+    releases_gil: bool = True
+    """Whether the sync variant spends its time outside the GIL (waiting, IO, C code)."""

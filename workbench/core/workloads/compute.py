@@ -1,0 +1,111 @@
+"""CPU work: pure Python that holds the GIL, hashing that releases it, and a mix with waits."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import time
+from typing import Any
+
+from workbench.core.params import Param
+from workbench.core.workloads.base import Job, Workload
+
+_MIB = 1 << 20
+_HASH_BLOCK = bytes(_MIB)
+_BURN_CHUNK = 20_000
+"""Iterations between CPU-clock checks in :func:`burn_cpu_seconds` (~0.5 ms of work)."""
+
+
+def spin(iterations: int) -> int:
+    """Pure-Python arithmetic: every iteration runs bytecode, so the GIL is held throughout."""
+    acc = 0
+    for i in range(iterations):
+        acc += i * i % 7
+    return acc
+
+
+def burn_cpu_seconds(seconds: float) -> None:
+    """Spin until this thread has used ``seconds`` of CPU time.
+
+    Measured on the thread's own CPU clock, not the wall clock, so a thread that waits for the
+    GIL still does its full share of work and takes longer, exactly as real work would.
+    """
+    deadline = time.thread_time() + seconds
+    while time.thread_time() < deadline:
+        spin(_BURN_CHUNK)
+
+
+def sha256_mib(mebibytes: int) -> str:
+    """Hash ``mebibytes`` MiB; hashlib drops the GIL for each 1 MiB update."""
+    digest = hashlib.sha256()
+    for _ in range(mebibytes):
+        digest.update(_HASH_BLOCK)
+    return digest.hexdigest()
+
+
+def cpu_sync(job: Job, task_id: int) -> None:
+    spin(int(job.params["size"]))
+
+
+async def cpu_async(job: Job, resources: Any, task_id: int) -> None:
+    # A coroutine with no await: it runs to completion and blocks the loop meanwhile.
+    spin(int(job.params["size"]))
+
+
+def hash_sync(job: Job, task_id: int) -> None:
+    sha256_mib(int(job.params["size"]))
+
+
+async def hash_async(job: Job, resources: Any, task_id: int) -> None:
+    sha256_mib(int(job.params["size"]))
+
+
+def mixed_sync(job: Job, task_id: int) -> None:
+    for _ in range(int(job.params["rounds"])):
+        burn_cpu_seconds(job.params["cpu"])
+        time.sleep(job.params["wait"])
+
+
+async def mixed_async(job: Job, resources: Any, task_id: int) -> None:
+    # The chess master thinks (blocking the loop), then lets the opponent move (awaiting).
+    for _ in range(int(job.params["rounds"])):
+        burn_cpu_seconds(job.params["cpu"])
+        await asyncio.sleep(job.params["wait"])
+
+
+CPU = Workload(
+    name="cpu",
+    summary="Pure-Python arithmetic that holds the GIL the whole time.",
+    params=(
+        Param(
+            "size", "iterations", 5_000_000, 1, 10_000_000_000,
+            "Loop iterations per task (5,000,000 ≈ 0.25 s on one core).", integer=True,
+        ),
+    ),
+    run_sync=cpu_sync,
+    run_async=cpu_async,
+    releases_gil=False,
+)
+
+HASH = Workload(
+    name="hash",
+    summary="SHA-256 over a buffer: C code that releases the GIL, so threads can scale.",
+    params=(
+        Param("size", "MiB", 384, 1, 1_000_000, "Mebibytes hashed per task.", integer=True),
+    ),
+    run_sync=hash_sync,
+    run_async=hash_async,
+)
+
+MIXED = Workload(
+    name="mixed",
+    summary="Rounds of CPU work then a wait: the chess master's exhibition.",
+    params=(
+        Param("rounds", "rounds", 3, 1, 100_000, "Think-then-wait rounds per task.", integer=True),
+        Param("cpu", "s", 0.05, 0.0, 3600.0, "CPU time spent thinking in each round."),
+        Param("wait", "s", 0.2, 0.0, 3600.0, "Time spent waiting in each round."),
+    ),
+    run_sync=mixed_sync,
+    run_async=mixed_async,
+    releases_gil=False,
+)

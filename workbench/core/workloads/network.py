@@ -1,0 +1,74 @@
+"""HTTP requests to the workbench's own local server, which answers after ``delay`` seconds.
+
+The server runs in a separate process (see :mod:`workbench.core.httpserver`), so it never
+competes with the timed strategy for the GIL or for its event loop.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+from collections.abc import AsyncIterator
+from typing import Any
+from urllib.parse import urlsplit
+
+from workbench.core.params import Param
+from workbench.core.workloads.base import Job, Workload
+
+_TIMEOUT_S = 60.0
+
+
+def _target(job: Job) -> tuple[str, int, str]:
+    if job.url is None:
+        raise RuntimeError("the http workload needs its local server's URL")
+    parts = urlsplit(job.url)
+    return parts.hostname or "127.0.0.1", parts.port or 80, f"/wait?delay={job.params['delay']}"
+
+
+def http_sync(job: Job, task_id: int) -> None:
+    host, port, path = _target(job)
+    connection = http.client.HTTPConnection(host, port, timeout=_TIMEOUT_S + job.params["delay"])
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        response.read()
+        if response.status != 200:
+            raise OSError(f"HTTP {response.status}")
+    finally:
+        connection.close()
+
+
+@contextlib.asynccontextmanager
+async def client_session(job: Job) -> AsyncIterator[Any]:
+    """One session for all tasks, with no connection cap.
+
+    aiohttp's default connector allows 100 connections per session, which would silently turn
+    500 gathered requests into 5 waves; ``limit=0`` lets the strategy alone decide concurrency.
+    """
+    import aiohttp  # imported here: only async http runs need it
+
+    connector = aiohttp.TCPConnector(limit=0)
+    timeout = aiohttp.ClientTimeout(total=_TIMEOUT_S + job.params["delay"])
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+        yield session
+
+
+async def http_async(job: Job, session: Any, task_id: int) -> None:
+    host, port, path = _target(job)
+    async with session.get(f"http://{host}:{port}{path}") as response:
+        await response.read()
+        if response.status != 200:
+            raise OSError(f"HTTP {response.status}")
+
+
+HTTP = Workload(
+    name="http",
+    summary="GET from a local aiohttp server that answers after a delay (real sockets).",
+    params=(
+        Param("delay", "s", 0.2, 0.0, 600.0, "How long the server waits before answering."),
+    ),
+    run_sync=http_sync,
+    run_async=http_async,
+    open_async=client_session,
+    needs_server=True,
+)
