@@ -41,13 +41,22 @@ def _build_parser() -> argparse.ArgumentParser:
     run.add_argument("--workload", "-w", default="sleep", help="workload name (default: sleep)")
     run.add_argument("--tasks", "-n", default="10", help="number of tasks (default: 10)")
     run.add_argument(
-        "--strategies", "-s", default="sequential,async-gather,threads",
+        "--strategies",
+        "-s",
+        default="sequential,async-gather,threads",
         help="comma-separated strategy names (default: sequential,async-gather,threads)",
     )
-    run.add_argument("--workers", "-k", default=None,
-                     help="pool size / bound (default: logical CPU count)")
-    run.add_argument("--param", "-p", action="append", default=[], metavar="KEY=VALUE",
-                     help="a workload parameter, repeatable (see 'workbench list')")
+    run.add_argument(
+        "--workers", "-k", default=None, help="pool size / bound (default: logical CPU count)"
+    )
+    run.add_argument(
+        "--param",
+        "-p",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a workload parameter, repeatable (see 'workbench list')",
+    )
     run.add_argument("--repeat", "-r", default="1", help="runs per strategy (default: 1)")
     run.add_argument("--out", "-o", type=Path, help="write results JSON here")
     run.add_argument("--csv", type=Path, help="write task spans CSV here")
@@ -121,8 +130,12 @@ def _run(args: argparse.Namespace) -> int:
 
     try:
         config = build_config(
-            args.workload, args.strategies.split(","), args.tasks, args.workers,
-            _parse_params(args.param), args.repeat,
+            args.workload,
+            args.strategies.split(","),
+            args.tasks,
+            args.workers,
+            _parse_params(args.param),
+            args.repeat,
         )
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
@@ -140,8 +153,10 @@ def _run(args: argparse.Namespace) -> int:
     _write_outputs(results, args)
     print(comparison_table(results))  # type: ignore[arg-type]
     if results.interrupted:  # type: ignore[attr-defined]
-        print(f"workbench: interrupted; {len(results.runs)} finished run(s) kept",  # type: ignore[attr-defined]
-              file=sys.stderr)
+        print(
+            f"workbench: interrupted; {len(results.runs)} finished run(s) kept",  # type: ignore[attr-defined]
+            file=sys.stderr,
+        )
         return EXIT_INTERRUPTED
     return EXIT_OK if results.ok else EXIT_FAILED  # type: ignore[attr-defined]
 

@@ -75,30 +75,49 @@ def _fmt_s(ns: int | None) -> str:
 
 def comparison_table(results: Results) -> str:
     """The summary as an aligned text table, one row per strategy."""
-    header = ("strategy", "wall s", "min s", "max s", "speedup", "cpu s", "cpu %",
-              "start-up s", "failed")
+    header = (
+        "strategy",
+        "wall s",
+        "min s",
+        "max s",
+        "speedup",
+        "cpu s",
+        "cpu %",
+        "start-up s",
+        "failed",
+    )
     rows: list[tuple[str, ...]] = [header]
     cpus = results.machine.logical_cpus
     for s in summarize(results):
         runs = [r for r in results.runs_of(s.strategy) if r.ok]
         utilisation = [u for r in runs if (u := cpu_utilisation(r, cpus)) is not None]
         failed = f"{s.failed_runs} run(s)" if s.failed_runs else str(s.failed_tasks)
-        rows.append((
-            s.strategy, _fmt_s(s.wall_ns_median), _fmt_s(s.wall_ns_min), _fmt_s(s.wall_ns_max),
-            "—" if s.speedup is None else f"{s.speedup:.2f}×",
-            _fmt_s(s.cpu_ns_median),
-            f"{sorted(utilisation)[len(utilisation) // 2]:.0f}" if utilisation else "—",
-            _fmt_s(s.startup_ns_median), failed,
-        ))
+        rows.append(
+            (
+                s.strategy,
+                _fmt_s(s.wall_ns_median),
+                _fmt_s(s.wall_ns_min),
+                _fmt_s(s.wall_ns_max),
+                "—" if s.speedup is None else f"{s.speedup:.2f}×",
+                _fmt_s(s.cpu_ns_median),
+                f"{sorted(utilisation)[len(utilisation) // 2]:.0f}" if utilisation else "—",
+                _fmt_s(s.startup_ns_median),
+                failed,
+            )
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     lines = [
-        "  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in
-                  enumerate(zip(row, widths, strict=True)))
+        "  ".join(
+            cell.ljust(w) if i == 0 else cell.rjust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        )
         for row in rows
     ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     c, m = results.config, results.machine
     params = ", ".join(f"{k}={v:g}" for k, v in c.params.items())
-    title = (f"{c.workload} ({params}), {c.tasks} tasks, {c.workers} workers, "
-             f"repeat {c.repeat} — {m.logical_cpus} CPUs, Python {m.python}")
+    title = (
+        f"{c.workload} ({params}), {c.tasks} tasks, {c.workers} workers, "
+        f"repeat {c.repeat} — {m.logical_cpus} CPUs, Python {m.python}"
+    )
     return "\n".join([title, *lines])

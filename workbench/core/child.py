@@ -13,14 +13,10 @@ import tempfile
 import threading
 from typing import BinaryIO
 
-import psutil
-
 from workbench.core import protocol
 from workbench.core.clock import now_ns
 from workbench.core.launch import raise_open_file_limit
 from workbench.core.recording import Recorder, describe_error
-from workbench.core.strategies import STRATEGIES, RunContext
-from workbench.core.workloads import Job, workload_named
 
 ORPHANED_EXIT_CODE = 70
 
@@ -48,6 +44,8 @@ def claim_stdout() -> Channel:
 
 def kill_descendants() -> None:
     """End every process this one started (pool workers), without waiting politely."""
+    import psutil
+
     for child in psutil.Process().children(recursive=True):
         try:
             child.kill()
@@ -100,6 +98,11 @@ def cpu_ns(times: os.times_result) -> int:
 
 
 def run(request: protocol.RunRequest, channel: Channel) -> None:
+    # Imported here, not at the top: pool workers re-import this module as __mp_main__ and
+    # must not pay for the strategies (asyncio, concurrent.futures) they never use.
+    from workbench.core.strategies import STRATEGIES, RunContext
+    from workbench.core.workloads import Job, workload_named
+
     workload = workload_named(request.workload)
     strategy = STRATEGIES[request.strategy]
     recorder = Recorder()
@@ -117,7 +120,7 @@ def run(request: protocol.RunRequest, channel: Channel) -> None:
         ok, error, workers_started = True, None, None
         try:
             workers_started = strategy.run(context)
-        except BaseException as exc:  # noqa: BLE001 - reported to the parent, never lost
+        except BaseException as exc:
             ok, error = False, describe_error(exc)
         t_end, times_after = now_ns(), os.times()
         flusher.close()
@@ -127,14 +130,16 @@ def run(request: protocol.RunRequest, channel: Channel) -> None:
         if workers_started is not None and first_begin is not None
         else 0
     )
-    channel.send({
-        "type": protocol.DONE,
-        "ok": ok,
-        "error": error,
-        "wall_ns": t_end - t0,
-        "cpu_ns": cpu_ns(times_after) - cpu_ns(times_before),
-        "startup_ns": startup,
-    })
+    channel.send(
+        {
+            "type": protocol.DONE,
+            "ok": ok,
+            "error": error,
+            "wall_ns": t_end - t0,
+            "cpu_ns": cpu_ns(times_after) - cpu_ns(times_before),
+            "startup_ns": startup,
+        }
+    )
 
 
 def main() -> None:

@@ -162,8 +162,13 @@ async def run_experiment(
                         raise _Stopped
                     runs.append(
                         await run_strategy(
-                            config, strategy, repeat_index, observer=observer, url=url,
-                            stop=stop, sample_interval_s=sample_interval_s,
+                            config,
+                            strategy,
+                            repeat_index,
+                            observer=observer,
+                            url=url,
+                            stop=stop,
+                            sample_interval_s=sample_interval_s,
                         )
                     )
         except _Stopped:

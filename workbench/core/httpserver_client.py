@@ -24,9 +24,7 @@ async def local_http_server() -> AsyncIterator[str]:
 
     def on_line(line: bytes | None) -> None:
         if not first_line.done():
-            loop.call_soon_threadsafe(
-                lambda: first_line.done() or first_line.set_result(line)
-            )
+            loop.call_soon_threadsafe(lambda: first_line.done() or first_line.set_result(line))
 
     server = HelperProcess(SERVER_MODULE, on_line)
     try:

@@ -79,7 +79,10 @@ class Recorder:
             self.end(task_id, worker)
 
     async def call_async(
-        self, function: Callable[[Any, Any, int], Awaitable[None]], job: Any, resources: Any,
+        self,
+        function: Callable[[Any, Any, int], Awaitable[None]],
+        job: Any,
+        resources: Any,
         task_id: int,
     ) -> None:
         """Await one async task, recording its span and any failure (never raises)."""

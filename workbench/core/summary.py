@@ -34,9 +34,9 @@ def _median(values: list[int]) -> int | None:
     return round(statistics.median(values)) if values else None
 
 
-def summarize_strategy(strategy: str, runs: tuple[Run, ...], baseline_ns: int | None) -> (
-    StrategySummary
-):
+def summarize_strategy(
+    strategy: str, runs: tuple[Run, ...], baseline_ns: int | None
+) -> StrategySummary:
     good = [run for run in runs if run.ok]
     walls = [run.wall_ns for run in good]
     median = _median(walls)

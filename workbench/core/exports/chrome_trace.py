@@ -25,27 +25,45 @@ def to_chrome_trace(results: Results) -> str:
     for pid, run in enumerate(results.runs, start=1):
         name = f"{run.strategy} #{run.repeat_index + 1}"
         events.append({"ph": "M", "name": "process_name", "pid": pid, "args": {"name": name}})
-        events.append({"ph": "M", "name": "process_sort_index", "pid": pid,
-                       "args": {"sort_index": pid}})
+        events.append(
+            {"ph": "M", "name": "process_sort_index", "pid": pid, "args": {"sort_index": pid}}
+        )
         lanes: dict[str, int] = {}
         for span in run.tasks:
             if span.worker not in lanes:
                 lanes[span.worker] = tid = len(lanes) + 1
-                events.append({"ph": "M", "name": "thread_name", "pid": pid, "tid": tid,
-                               "args": {"name": span.worker}})
+                events.append(
+                    {
+                        "ph": "M",
+                        "name": "thread_name",
+                        "pid": pid,
+                        "tid": tid,
+                        "args": {"name": span.worker},
+                    }
+                )
             args: dict[str, Any] = {"task": span.id, "ok": span.ok}
             if span.error:
                 args["error"] = span.error
-            events.append({
-                "ph": "X", "name": f"task {span.id}", "cat": "task", "pid": pid,
-                "tid": lanes[span.worker], "ts": offset_us + _us(span.start_ns),
-                "dur": _us(span.duration_ns), "args": args,
-            })
+            events.append(
+                {
+                    "ph": "X",
+                    "name": f"task {span.id}",
+                    "cat": "task",
+                    "pid": pid,
+                    "tid": lanes[span.worker],
+                    "ts": offset_us + _us(span.start_ns),
+                    "dur": _us(span.duration_ns),
+                    "args": args,
+                }
+            )
         for sample in run.cpu_samples:
             events.extend(
                 {
-                    "ph": "C", "name": f"CPU {core} busy %", "pid": pid,
-                    "ts": offset_us + _us(sample.t_ns), "args": {"busy": round(busy, 1)},
+                    "ph": "C",
+                    "name": f"CPU {core} busy %",
+                    "pid": pid,
+                    "ts": offset_us + _us(sample.t_ns),
+                    "args": {"busy": round(busy, 1)},
                 }
                 for core, busy in enumerate(sample.per_core)
             )

@@ -9,7 +9,14 @@ from workbench.core.clock import to_seconds
 from workbench.core.results import Results
 
 COLUMNS = (
-    "strategy", "repeat_index", "task_id", "worker", "start_s", "end_s", "duration_s", "ok",
+    "strategy",
+    "repeat_index",
+    "task_id",
+    "worker",
+    "start_s",
+    "end_s",
+    "duration_s",
+    "ok",
     "error",
 )
 
@@ -20,10 +27,17 @@ def to_csv(results: Results) -> str:
     writer.writerow(COLUMNS)
     for run in results.runs:
         for span in run.tasks:
-            writer.writerow((
-                run.strategy, run.repeat_index, span.id, span.worker,
-                f"{to_seconds(span.start_ns):.9f}", f"{to_seconds(span.end_ns):.9f}",
-                f"{to_seconds(span.duration_ns):.9f}", "true" if span.ok else "false",
-                span.error or "",
-            ))
+            writer.writerow(
+                (
+                    run.strategy,
+                    run.repeat_index,
+                    span.id,
+                    span.worker,
+                    f"{to_seconds(span.start_ns):.9f}",
+                    f"{to_seconds(span.end_ns):.9f}",
+                    f"{to_seconds(span.duration_ns):.9f}",
+                    "true" if span.ok else "false",
+                    span.error or "",
+                )
+            )
     return out.getvalue()

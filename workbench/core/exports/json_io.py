@@ -125,8 +125,12 @@ def _from_dict(data: dict[str, Any]) -> Results:
             startup_ns=_ns(r["startup_s"]),
             tasks=tuple(
                 TaskSpan(
-                    int(t["id"]), _ns(t["start_s"]), _ns(t["end_s"]), str(t["worker"]),
-                    bool(t["ok"]), t["error"],
+                    int(t["id"]),
+                    _ns(t["start_s"]),
+                    _ns(t["end_s"]),
+                    str(t["worker"]),
+                    bool(t["ok"]),
+                    t["error"],
                 )
                 for t in r["tasks"]
             ),

@@ -18,26 +18,13 @@ from typing import Any
 import psutil
 
 from workbench.core.clock import now_ns
-from workbench.core.recording import BEGIN, Recorder, worker_recorder
+from workbench.core.pool_worker import init_worker, pool_task
+from workbench.core.recording import BEGIN, Recorder
 from workbench.core.strategies.base import RunContext
-from workbench.core.workloads import Job, workload_named
 
 
 class WorkerDied(RuntimeError):
     """A pool worker process ended abruptly; the run cannot be trusted."""
-
-
-_worker_recorder: Recorder | None = None
-
-
-def _init_worker(queue: Any) -> None:
-    global _worker_recorder  # noqa: PLW0603 - one recorder per worker process, set at start
-    _worker_recorder = worker_recorder(queue)
-
-
-def _pool_task(job: Job, task_id: int) -> None:
-    assert _worker_recorder is not None, "pool worker started without its initializer"
-    _worker_recorder.call(workload_named(job.workload).run_sync, job, task_id)
 
 
 class _Relay:
@@ -87,10 +74,12 @@ def run_process_pool(ctx: RunContext) -> int:
     started = now_ns()
     try:
         with ProcessPoolExecutor(
-            max_workers=ctx.workers, mp_context=spawn, initializer=_init_worker,
+            max_workers=ctx.workers,
+            mp_context=spawn,
+            initializer=init_worker,
             initargs=(queue,),
         ) as pool:
-            for _ in pool.map(functools.partial(_pool_task, ctx.job), range(ctx.tasks)):
+            for _ in pool.map(functools.partial(pool_task, ctx.job), range(ctx.tasks)):
                 pass
     except BrokenProcessPool:
         raise _died(relay.dead_worker()) from None
@@ -104,9 +93,9 @@ def run_mp_pool(ctx: RunContext) -> int:
     queue = spawn.SimpleQueue()
     relay = _Relay(queue, ctx.recorder)
     started = now_ns()
-    pool = spawn.Pool(ctx.workers, initializer=_init_worker, initargs=(queue,))
+    pool = spawn.Pool(ctx.workers, initializer=init_worker, initargs=(queue,))
     try:
-        result = pool.map_async(functools.partial(_pool_task, ctx.job), range(ctx.tasks))
+        result = pool.map_async(functools.partial(pool_task, ctx.job), range(ctx.tasks))
         # multiprocessing.Pool silently replaces a dead worker and waits forever for its task.
         while not result.ready():
             result.wait(0.1)

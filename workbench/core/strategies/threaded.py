@@ -18,7 +18,8 @@ def run_threads(ctx: RunContext) -> int:
     started = now_ns()
     threads = [
         threading.Thread(
-            target=ctx.recorder.call, args=(ctx.workload.run_sync, ctx.job, task_id),
+            target=ctx.recorder.call,
+            args=(ctx.workload.run_sync, ctx.job, task_id),
             name=f"task-{task_id}",
         )
         for task_id in range(ctx.tasks)

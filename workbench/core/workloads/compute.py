@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import time
 from typing import Any
@@ -68,6 +67,8 @@ def mixed_sync(job: Job, task_id: int) -> None:
 
 async def mixed_async(job: Job, resources: Any, task_id: int) -> None:
     # The chess master thinks (blocking the loop), then lets the opponent move (awaiting).
+    import asyncio  # lazily: pool workers never need it
+
     for _ in range(int(job.params["rounds"])):
         burn_cpu_seconds(job.params["cpu"])
         await asyncio.sleep(job.params["wait"])
@@ -78,8 +79,13 @@ CPU = Workload(
     summary="Pure-Python arithmetic that holds the GIL the whole time.",
     params=(
         Param(
-            "size", "iterations", 5_000_000, 1, 10_000_000_000,
-            "Loop iterations per task (5,000,000 ≈ 0.25 s on one core).", integer=True,
+            "size",
+            "iterations",
+            6_000_000,
+            1,
+            10_000_000_000,
+            "Loop iterations per task (6,000,000 ≈ 0.25 s on one core).",
+            integer=True,
         ),
     ),
     run_sync=cpu_sync,
@@ -90,9 +96,7 @@ CPU = Workload(
 HASH = Workload(
     name="hash",
     summary="SHA-256 over a buffer: C code that releases the GIL, so threads can scale.",
-    params=(
-        Param("size", "MiB", 384, 1, 1_000_000, "Mebibytes hashed per task.", integer=True),
-    ),
+    params=(Param("size", "MiB", 384, 1, 1_000_000, "Mebibytes hashed per task.", integer=True),),
     run_sync=hash_sync,
     run_async=hash_async,
 )

@@ -50,7 +50,12 @@ FILE = Workload(
     summary="Writes then reads back a file in a private temp dir (async: aiofiles).",
     params=(
         Param(
-            "size", "bytes", 1_048_576, 0, 1 << 30, "Bytes written then read per task.",
+            "size",
+            "bytes",
+            1_048_576,
+            0,
+            1 << 30,
+            "Bytes written then read per task.",
             integer=True,
         ),
     ),

@@ -7,7 +7,6 @@ competes with the timed strategy for the GIL or for its event loop.
 from __future__ import annotations
 
 import contextlib
-import http.client
 from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,6 +25,8 @@ def _target(job: Job) -> tuple[str, int, str]:
 
 
 def http_sync(job: Job, task_id: int) -> None:
+    import http.client  # lazily: most runs never make a request
+
     host, port, path = _target(job)
     connection = http.client.HTTPConnection(host, port, timeout=_TIMEOUT_S + job.params["delay"])
     try:
@@ -64,9 +65,7 @@ async def http_async(job: Job, session: Any, task_id: int) -> None:
 HTTP = Workload(
     name="http",
     summary="GET from a local aiohttp server that answers after a delay (real sockets).",
-    params=(
-        Param("delay", "s", 0.2, 0.0, 600.0, "How long the server waits before answering."),
-    ),
+    params=(Param("delay", "s", 0.2, 0.0, 600.0, "How long the server waits before answering."),),
     run_sync=http_sync,
     run_async=http_async,
     open_async=client_session,

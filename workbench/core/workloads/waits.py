@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from typing import Any
 
@@ -15,15 +14,15 @@ def sleep_sync(job: Job, task_id: int) -> None:
 
 
 async def sleep_async(job: Job, resources: Any, task_id: int) -> None:
+    import asyncio  # lazily: pool workers never need it
+
     await asyncio.sleep(job.params["duration"])
 
 
 SLEEP = Workload(
     name="sleep",
     summary="Waits (time.sleep / asyncio.sleep): simulated IO that uses no CPU.",
-    params=(
-        Param("duration", "s", 0.2, 0.0, 3600.0, "How long each task waits."),
-    ),
+    params=(Param("duration", "s", 0.2, 0.0, 3600.0, "How long each task waits."),),
     run_sync=sleep_sync,
     run_async=sleep_async,
 )

@@ -1,0 +1,27 @@
+"""What runs inside a process-pool worker: kept tiny, because every worker imports it at start.
+
+Spawned workers re-import the child's main module and this one; nothing here pulls in asyncio,
+psutil or the strategies, so a worker is ready to run tasks a few tens of milliseconds after
+its interpreter starts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from workbench.core.recording import Recorder, worker_recorder
+from workbench.core.workloads import Job, workload_named
+
+_recorder: Recorder | None = None
+
+
+def init_worker(queue: Any) -> None:
+    """Pool initializer: events from this worker travel back to the child through ``queue``."""
+    global _recorder  # noqa: PLW0603 - one recorder per worker process, set at start
+    _recorder = worker_recorder(queue)
+
+
+def pool_task(job: Job, task_id: int) -> None:
+    """Run one task in this worker, recording its span (failures are recorded, not raised)."""
+    assert _recorder is not None, "pool worker started without its initializer"
+    _recorder.call(workload_named(job.workload).run_sync, job, task_id)
