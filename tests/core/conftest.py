@@ -40,4 +40,4 @@ def fault_workload(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv(EXTRA_MODULES_ENV, "tests.core.fault_workloads")
     import tests.core.fault_workloads  # noqa: F401 - registers the workload in this process
 
-    yield
+    return

@@ -16,7 +16,9 @@ def test_importing_the_core_and_running_an_experiment_loads_no_gui_module() -> N
         import workbench.core.engine, workbench.core.exports, workbench.cli, workbench.console
         from workbench.core.config import build_config
         from workbench.core.engine import run_experiment
-        config = build_config("sleep", ["sequential", "async-gather"], 2, params={{"duration": 0.01}})
+        config = build_config(
+            "sleep", ["sequential", "async-gather"], 2, params={{"duration": 0.01}}
+        )
         results = asyncio.run(run_experiment(config))
         assert results.ok, results
         loaded = sorted(m for m in sys.modules if m.split(".")[0] in {GUI_MODULES!r})

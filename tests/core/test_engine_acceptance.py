@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import statistics
 
@@ -63,7 +64,7 @@ def test_process_pool_workers_timestamps_land_on_the_run_axis(run: Runner) -> No
         # Two workers, four 0.2 s waits: two rounds, each worker's tasks back to back.
         for worker in ("process-1", "process-2"):
             spans = sorted((s for s in r.tasks if s.worker == worker), key=lambda s: s.start_ns)
-            assert all(a.end_ns <= b.start_ns for a, b in zip(spans, spans[1:], strict=False))
+            assert all(a.end_ns <= b.start_ns for a, b in itertools.pairwise(spans))
 
 
 def test_bounded_gather_never_runs_more_than_its_workers_at_once(run: Runner) -> None:

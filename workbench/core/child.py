@@ -7,6 +7,7 @@ workers that re-import it as ``__mp_main__`` pay the same small cost.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import tempfile
@@ -47,10 +48,8 @@ def kill_descendants() -> None:
     import psutil
 
     for child in psutil.Process().children(recursive=True):
-        try:
+        with contextlib.suppress(psutil.Error):
             child.kill()
-        except psutil.Error:
-            pass
 
 
 def watch_parent() -> None:

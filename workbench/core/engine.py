@@ -47,6 +47,62 @@ async def _next_or_stop(inbox: asyncio.Queue[Any], stop: asyncio.Event | None) -
     raise _Stopped
 
 
+class _RunSession:
+    """The parent's side of one run: reads the child's stream, feeds observers, builds a Run."""
+
+    def __init__(self, strategy: str, repeat_index: int, observer: Observer) -> None:
+        self.strategy, self.repeat_index, self.observer = strategy, repeat_index, observer
+        self.assembler = SpanAssembler()
+        self.t0: int | None = None
+        self.done: dict[str, Any] | None = None
+        self.protocol_error: str | None = None
+
+    def on_cpu(self, raw: RawSample) -> None:
+        if self.t0 is not None and raw[0] > self.t0:
+            sample = CpuSample(raw[0] - self.t0, raw[1])
+            self.observer.cpu_sampled(self.strategy, self.repeat_index, sample)
+
+    def on_line(self, line: bytes) -> bool:
+        """Handle one line from the child; False when the stream can no longer be trusted."""
+        try:
+            message = protocol.decode(line)
+        except ValueError:
+            self.protocol_error = "the run's process sent something unreadable"
+            return False
+        kind = message["type"]
+        if kind == protocol.EVENTS:
+            events = self.assembler.feed(message["events"])
+            self.observer.task_events(self.strategy, self.repeat_index, events)
+        elif kind == protocol.STARTED:
+            self.t0 = int(message["t0_ns"])
+        elif kind == protocol.DONE:
+            self.done = message
+        return True
+
+    def result(self, exit_code: int, stderr_line: str | None, samples: list[RawSample]) -> Run:
+        if self.done is not None:
+            done = self.done
+            ok, error = bool(done["ok"]), done["error"]
+            wall, cpu, startup = int(done["wall_ns"]), int(done["cpu_ns"]), int(done["startup_ns"])
+        else:
+            ok, cpu, startup = False, 0, 0
+            wall = now_ns() - self.t0 if self.t0 is not None else 0
+            detail = f" ({stderr_line})" if stderr_line else ""
+            error = self.protocol_error or f"the run's process {describe_exit(exit_code)}{detail}"
+        spans = self.assembler.finish(wall, None if ok else error)
+        return Run(
+            self.strategy,
+            self.repeat_index,
+            ok,
+            error,
+            wall,
+            cpu,
+            startup,
+            spans,
+            _on_run_axis(samples, self.t0),
+        )
+
+
 async def run_strategy(
     config: Config,
     strategy: str,
@@ -67,55 +123,26 @@ async def run_strategy(
     request = protocol.RunRequest(
         strategy, config.workload, dict(config.params), config.tasks, config.workers, url
     )
+    session = _RunSession(strategy, repeat_index, observer)
     sampler = CpuSampler(deliver(_CPU), sample_interval_s)
     sampler.start()
     child = HelperProcess(CHILD_MODULE, deliver(_LINE))
     observer.run_started(strategy, repeat_index)
-    assembler = SpanAssembler()
-    t0: int | None = None
-    done: dict[str, Any] | None = None
-    protocol_error: str | None = None
-    code = 0
+    exit_code = 0
     try:
         child.send(request.encode())
         while True:
             kind, item = await _next_or_stop(inbox, stop)
             if kind == _CPU:
-                if t0 is not None and item[0] > t0:
-                    observer.cpu_sampled(strategy, repeat_index, CpuSample(item[0] - t0, item[1]))
-                continue
-            if item is None:  # the child closed its stream: it is exiting
-                break
-            try:
-                message = protocol.decode(item)
-            except ValueError:
-                protocol_error = "the child sent something unreadable"
-                break
-            if message["type"] == protocol.EVENTS:
-                events = assembler.feed(message["events"])
-                observer.task_events(strategy, repeat_index, events)
-            elif message["type"] == protocol.STARTED:
-                t0 = int(message["t0_ns"])
-            elif message["type"] == protocol.DONE:
-                done = message
-        code = await loop.run_in_executor(None, child.wait)
+                session.on_cpu(item)
+            elif item is None or not session.on_line(item):
+                break  # the child closed its stream (it is exiting) or garbled it
+        exit_code = await loop.run_in_executor(None, child.wait)
     finally:
         sampler.stop()
-        if child.popen.poll() is None or done is None:
+        if child.popen.poll() is None or session.done is None:
             await loop.run_in_executor(None, child.stop)
-    samples = _on_run_axis(sampler.samples, t0)
-
-    if done is not None:
-        ok, error = bool(done["ok"]), done["error"]
-        wall, cpu, startup = int(done["wall_ns"]), int(done["cpu_ns"]), int(done["startup_ns"])
-    else:
-        ok, wall, cpu, startup = False, (now_ns() - t0) if t0 else 0, 0, 0
-        detail = child.last_error_line()
-        error = protocol_error or f"the run's process {describe_exit(code)}" + (
-            f" ({detail})" if detail else ""
-        )
-    spans = assembler.finish(wall, None if ok else error)
-    run = Run(strategy, repeat_index, ok, error, wall, cpu, startup, spans, samples)
+    run = session.result(exit_code, child.last_error_line(), sampler.samples)
     observer.run_finished(run)
     return run
 

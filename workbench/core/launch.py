@@ -7,6 +7,7 @@ module's ``main()``. Every helper process (engine child, HTTP server) is started
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 
@@ -37,7 +38,5 @@ def raise_open_file_limit() -> None:
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if hard == resource.RLIM_INFINITY or soft < hard:
         target = hard if hard != resource.RLIM_INFINITY else max(soft, 1 << 16)
-        try:
+        with contextlib.suppress(ValueError, OSError):
             resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
-        except (ValueError, OSError):
-            pass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import ClassVar
 
 from workbench.core.recording import BEGIN
 from workbench.core.results import TaskSpan
@@ -26,7 +27,7 @@ class TaskEvent:
 class WorkerLabels:
     """Maps raw worker keys (thread idents, pids) to stable, readable labels by first sight."""
 
-    _PREFIXES = {"t": "thread", "p": "process"}
+    _PREFIXES: ClassVar[dict[str, str]] = {"t": "thread", "p": "process"}
 
     def __init__(self) -> None:
         self._labels: dict[str, str] = {"main": "main"}

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from workbench.core.recording import Recorder
 from workbench.core.workloads import Job, Workload
 
 
-class Family(str, Enum):
+class Family(StrEnum):
     """How a strategy gets concurrency; explanations and ceilings depend on it."""
 
     SEQUENTIAL = "sequential"
