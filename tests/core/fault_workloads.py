@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import time
@@ -14,7 +15,8 @@ OK, RAISE, EXIT, KILL, HANG = 0, 1, 2, 3, 4
 
 
 def _misbehave(job: Job, task_id: int) -> None:
-    if task_id != int(job.params["task"]):
+    in_pool_worker = multiprocessing.parent_process() is not None
+    if task_id != int(job.params["task"]) or (job.params["pool_only"] and not in_pool_worker):
         time.sleep(job.params["duration"])
         return
     mode = int(job.params["mode"])
@@ -40,6 +42,7 @@ FAULT = register(
             Param("mode", "", 0, 0, 4, "0 ok, 1 raise, 2 os._exit, 3 SIGKILL, 4 hang", True),
             Param("task", "", 1, 0, 1_000_000, "Which task misbehaves.", integer=True),
             Param("duration", "s", 0.01, 0.0, 60.0, "How long the other tasks sleep."),
+            Param("pool_only", "", 0, 0, 1, "1: misbehave only inside pool workers.", True),
         ),
         run_sync=_misbehave,
         run_async=_misbehave_async,

@@ -1,0 +1,154 @@
+"""The CLI: bad input is one line and exit 2; runs print a table; interrupts keep what finished."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import psutil
+import pytest
+
+from tests.core.fault_workloads import HANG
+from tests.waiting import wait_until
+from workbench.cli import main
+from workbench.core.workloads import EXTRA_MODULES_ENV
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["run", "-w", "teleport"], "unknown workload 'teleport'"),
+        (["run", "-s", "sequential,warp"], "unknown strategy 'warp'"),
+        (["run", "-p", "speed=3"], "unknown parameter 'speed'"),
+        (["run", "-p", "duration=fast"], "duration must be a number"),
+        (["run", "-p", "duration=-5"], "duration must be between 0 and 3600 s"),
+        (["run", "-p", "oops"], "--param takes KEY=VALUE"),
+        (["run", "-n", "0"], "tasks must be at least 1"),
+        (["run", "-n", "many"], "tasks must be a whole number"),
+        (["run", "-k", "0"], "workers must be at least 1"),
+        (["run", "-s", "threads", "-n", "50000"], "threads allows at most 5,000 tasks"),
+        (["run", "--out", "/no/such/dir/r.json"], "folder /no/such/dir does not exist"),
+        (["run", "--trace", "."], "is a directory"),
+        (["fly"], "invalid choice: 'fly'"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line_and_no_traceback(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.count("\n") == 1
+    assert err.startswith("workbench: error: ")
+    assert message in err
+
+
+def test_list_names_every_workload_parameter_and_strategy(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from workbench.core.strategies import STRATEGIES
+
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    for name in [*STRATEGIES, "sleep", "http", "file", "cpu", "hash", "mixed", "duration=0.2"]:
+        assert name in out
+
+
+def test_run_writes_results_csv_and_trace_and_prints_the_table(tmp_path: Path) -> None:
+    out, spans, trace = tmp_path / "r.json", tmp_path / "s.csv", tmp_path / "t.json"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "workbench",
+            "run",
+            "-w",
+            "sleep",
+            "-n",
+            "3",
+            "-s",
+            "sequential,async-gather",
+            "-p",
+            "duration=0.05",
+            "--out",
+            str(out),
+            "--csv",
+            str(spans),
+            "--trace",
+            str(trace),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "async-gather" in proc.stdout
+    assert "speedup" in proc.stdout
+    assert "[2/2] async-gather: 3/3 tasks" in proc.stderr
+    data = json.loads(out.read_text())
+    assert [r["strategy"] for r in data["runs"]] == ["sequential", "async-gather"]
+    assert len(spans.read_text().splitlines()) == 1 + 6
+    assert json.loads(trace.read_text())["traceEvents"]
+
+
+def _descendants(proc: subprocess.Popen[str]) -> list[psutil.Process]:
+    try:
+        return psutil.Process(proc.pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_interrupt_mid_run_ends_every_process_and_keeps_finished_runs(
+    tmp_path: Path, sig: signal.Signals
+) -> None:
+    out = tmp_path / "r.json"
+    env = {**os.environ, EXTRA_MODULES_ENV: "tests.core.fault_workloads"}
+    # async-gather finishes at once; in process-pool, task 0 hangs inside a pool worker.
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "workbench",
+            "run",
+            "-w",
+            "fault",
+            "-n",
+            "4",
+            "-k",
+            "2",
+            "-s",
+            "async-gather,process-pool",
+            "-p",
+            f"mode={HANG}",
+            "-p",
+            "task=0",
+            "-p",
+            "pool_only=1",
+            "--out",
+            str(out),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        # The engine's child plus two pool workers (and spawn's resource tracker).
+        wait_until(lambda: len(_descendants(proc)) >= 3, what="pool workers to start")
+        family = _descendants(proc)
+        proc.send_signal(sig)
+        assert proc.wait(timeout=10) == 130
+        _, alive = psutil.wait_procs(family, timeout=2)
+        assert alive == []
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.communicate()
+    data = json.loads(out.read_text())
+    assert data["interrupted"] is True
+    assert [r["strategy"] for r in data["runs"]] == ["async-gather"]
