@@ -56,7 +56,10 @@ def watch_parent() -> None:
     """Exit, taking pool workers along, as soon as the parent closes our stdin or dies."""
 
     def watch() -> None:
-        sys.stdin.buffer.read()
+        # os.read, not sys.stdin: a blocked buffered read holds a lock that a forked pool
+        # worker would deadlock on when multiprocessing closes its stdin.
+        while os.read(0, 4096):
+            pass
         kill_descendants()
         os._exit(ORPHANED_EXIT_CODE)
 

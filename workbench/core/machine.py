@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import multiprocessing
 import platform
 import sys
 
@@ -38,4 +39,5 @@ def this_machine() -> Machine:
         python=platform.python_version(),
         implementation=platform.python_implementation(),
         gil_enabled=gil_enabled(),
+        mp_start_method=multiprocessing.get_start_method(allow_none=False),
     )

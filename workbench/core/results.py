@@ -64,6 +64,8 @@ class Machine:
     python: str
     implementation: str
     gil_enabled: bool
+    mp_start_method: str = "unknown"
+    """How process pools start workers here (fork, spawn, forkserver): it sets their start-up."""
 
 
 @dataclass(frozen=True)

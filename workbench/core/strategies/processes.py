@@ -1,8 +1,10 @@
 """Process strategies: ``concurrent.futures.ProcessPoolExecutor`` and ``multiprocessing.Pool``.
 
-Pools use the spawn start method on every platform: it is the default on Windows and macOS,
-it is what a frozen app can support, and forking the engine's child (which has threads) is
-unsafe. Workers report their task events through a queue to a relay thread in the child, so
+Pools use the start method the user's own script would get by default on this Python and
+platform (fork on Linux before 3.14, spawn on Windows and macOS): a pool's start-up cost is
+part of what the workbench shows, so it must be the real one. The child is built to be
+fork-safe (its helper threads hold no Python-level locks a forked worker could need). Workers
+report their task events through a queue to a relay thread in the child, so
 their spans land on the same clock and stream live like everyone else's.
 """
 
@@ -68,14 +70,14 @@ def _died(pid: int | None) -> WorkerDied:
 
 
 def run_process_pool(ctx: RunContext) -> int:
-    spawn = multiprocessing.get_context("spawn")
-    queue = spawn.SimpleQueue()
+    context = multiprocessing.get_context()
+    queue = context.SimpleQueue()
     relay = _Relay(queue, ctx.recorder)
     started = now_ns()
     try:
         with ProcessPoolExecutor(
             max_workers=ctx.workers,
-            mp_context=spawn,
+            mp_context=context,
             initializer=init_worker,
             initargs=(queue,),
         ) as pool:
@@ -89,11 +91,11 @@ def run_process_pool(ctx: RunContext) -> int:
 
 
 def run_mp_pool(ctx: RunContext) -> int:
-    spawn = multiprocessing.get_context("spawn")
-    queue = spawn.SimpleQueue()
+    context = multiprocessing.get_context()
+    queue = context.SimpleQueue()
     relay = _Relay(queue, ctx.recorder)
     started = now_ns()
-    pool = spawn.Pool(ctx.workers, initializer=init_worker, initargs=(queue,))
+    pool = context.Pool(ctx.workers, initializer=init_worker, initargs=(queue,))
     try:
         result = pool.map_async(functools.partial(pool_task, ctx.job), range(ctx.tasks))
         # multiprocessing.Pool silently replaces a dead worker and waits forever for its task.
