@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+from workbench.core.recording import BEGIN, END, FAILED
 from workbench.core.timeline import BEGIN_EVENT, END_EVENT, SpanAssembler, WorkerLabels
 
 
-def test_worker_keys_become_stable_readable_labels_in_order_of_appearance() -> None:
+def test_worker_codes_become_stable_readable_labels_in_order_of_appearance() -> None:
     labels = WorkerLabels()
-    assert [labels(k) for k in ("main", "t99", "p7", "t42", "t99", "p3")] == [
+    assert [labels(k) for k in (0, 99, -7, 42, 99, -3)] == [
         "main",
         "thread-1",
         "process-1",
@@ -17,12 +18,15 @@ def test_worker_keys_become_stable_readable_labels_in_order_of_appearance() -> N
 
 def test_begin_and_end_events_pair_into_spans_even_across_batches() -> None:
     assembler = SpanAssembler()
-    first = assembler.feed([["b", 0, 10, "t1", None], ["b", 1, 12, "t2", None]])
+    t0 = 1_000
+    first = assembler.feed(t0, [BEGIN, BEGIN], [0, 1], [1_010, 1_012], [11, 22], {})
     assert [(e.kind, e.task_id, e.worker) for e in first] == [
         (BEGIN_EVENT, 0, "thread-1"),
         (BEGIN_EVENT, 1, "thread-2"),
     ]
-    second = assembler.feed([["e", 1, 30, "t2", "ValueError: no"], ["e", 0, 40, "t1", None]])
+    second = assembler.feed(
+        t0, [FAILED, END], [1, 0], [1_030, 1_040], [22, 11], {1: "ValueError: no"}
+    )
     assert [e.kind for e in second] == [END_EVENT, END_EVENT]
     spans = assembler.finish(50, None)
     assert [(s.id, s.start_ns, s.end_ns, s.ok, s.error) for s in spans] == [
@@ -33,7 +37,7 @@ def test_begin_and_end_events_pair_into_spans_even_across_batches() -> None:
 
 def test_tasks_still_running_when_a_run_dies_are_closed_as_failed() -> None:
     assembler = SpanAssembler()
-    assembler.feed([["b", 0, 5, "p1", None]])
+    assembler.feed(0, [BEGIN], [0], [5], [-4242], {})
     (span,) = assembler.finish(80, "pool worker died")
     assert (span.end_ns, span.ok) == (80, False)
     assert span.error == "did not finish: pool worker died"

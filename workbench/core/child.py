@@ -17,7 +17,7 @@ from typing import BinaryIO
 from workbench.core import protocol
 from workbench.core.clock import now_ns
 from workbench.core.launch import raise_open_file_limit
-from workbench.core.recording import Recorder, describe_error
+from workbench.core.recording import BEGIN, FAILED, Recorder, describe_error
 
 ORPHANED_EXIT_CODE = 70
 
@@ -67,11 +67,17 @@ def watch_parent() -> None:
 
 
 class Flusher:
-    """Streams the recorder's events in batches, off the measured path."""
+    """Streams the recorder's events in batches, off the measured path.
 
-    def __init__(self, recorder: Recorder, channel: Channel, t0_ns: int, interval_s: float):
-        self._recorder, self._channel, self._t0 = recorder, channel, t0_ns
+    A batch is sent as columns of plain integers (``json`` encodes an int list at C speed);
+    timestamps stay absolute and the parent subtracts ``t0``: every cycle spent here is one
+    the measured strategy may have to wait for, so the parent does what it can.
+    """
+
+    def __init__(self, recorder: Recorder, channel: Channel, interval_s: float) -> None:
+        self._recorder, self._channel = recorder, channel
         self._interval = interval_s
+        self.first_begin_ns: int | None = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="flusher", daemon=True)
         self._thread.start()
@@ -82,11 +88,17 @@ class Flusher:
         self.flush()
 
     def flush(self) -> None:
-        events = self._recorder.drain()
-        if events:
-            t0 = self._t0
-            batch = [[k, task, t - t0, worker, error] for k, task, t, worker, error in events]
-            self._channel.send({"type": protocol.EVENTS, "events": batch})
+        kinds, ids, times, workers = self._recorder.take()
+        if not kinds:
+            return
+        if self.first_begin_ns is None:
+            begins = [t for k, t in zip(kinds, times, strict=True) if k == BEGIN]
+            self.first_begin_ns = min(begins) if begins else None
+        errors = self._recorder.errors
+        failed = [[i, errors.pop(i, "")] for k, i in zip(kinds, ids, strict=True) if k == FAILED]
+        self._channel.send(
+            {"type": protocol.EVENTS, "k": kinds, "i": ids, "t": times, "w": workers, "x": failed}
+        )
 
     def close(self) -> None:
         self._stop.set()
@@ -118,7 +130,7 @@ def run(request: protocol.RunRequest, channel: Channel) -> None:
         context = RunContext(workload, job, request.tasks, request.workers, recorder)
         times_before, t0 = os.times(), now_ns()
         channel.send({"type": protocol.STARTED, "t0_ns": t0})
-        flusher = Flusher(recorder, channel, t0, request.flush_interval_s)
+        flusher = Flusher(recorder, channel, request.flush_interval_s)
         ok, error, workers_started = True, None, None
         try:
             workers_started = strategy.run(context)
@@ -126,7 +138,7 @@ def run(request: protocol.RunRequest, channel: Channel) -> None:
             ok, error = False, describe_error(exc)
         t_end, times_after = now_ns(), os.times()
         flusher.close()
-    first_begin = recorder.first_begin_ns
+    first_begin = flusher.first_begin_ns
     startup = (
         max(0, first_begin - workers_started)
         if workers_started is not None and first_begin is not None

@@ -71,7 +71,13 @@ class _RunSession:
             return False
         kind = message["type"]
         if kind == protocol.EVENTS:
-            events = self.assembler.feed(message["events"])
+            if self.t0 is None:
+                self.protocol_error = "the run's process sent events before starting"
+                return False
+            errors = {int(task): str(text) for task, text in message["x"]}
+            events = self.assembler.feed(
+                self.t0, message["k"], message["i"], message["t"], message["w"], errors
+            )
             self.observer.task_events(self.strategy, self.repeat_index, events)
         elif kind == protocol.STARTED:
             self.t0 = int(message["t0_ns"])

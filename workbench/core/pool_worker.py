@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from workbench.core.recording import Recorder, worker_recorder
+from workbench.core.recording import WorkerRecorder
 from workbench.core.workloads import Job, workload_named
 
-_recorder: Recorder | None = None
+_recorder: WorkerRecorder | None = None
 
 
 def init_worker(queue: Any) -> None:
     """Pool initializer: events from this worker travel back to the child through ``queue``."""
     global _recorder  # noqa: PLW0603 - one recorder per worker process, set at start
-    _recorder = worker_recorder(queue)
+    _recorder = WorkerRecorder(queue)
 
 
 def pool_task(job: Job, task_id: int) -> None:

@@ -5,8 +5,9 @@ closing means "stop now". Child → parent (a private copy of stdout; the child'
 pointed at stderr so a workload's prints cannot corrupt the stream):
 
 - ``{"type": "started", "t0_ns": …}`` — the run's time origin, an absolute ``perf_counter_ns``
-- ``{"type": "events", "events": [[kind, task_id, t_ns, worker, error], …]}`` — batched,
-  ``t_ns`` relative to ``t0_ns``, ``kind`` ``"b"`` (begin) or ``"e"`` (end)
+- ``{"type": "events", "k": [kind…], "i": [task_id…], "t": [t_ns…], "w": [worker…],
+  "x": [[task_id, error]…]}`` — a batch as columns (see :mod:`workbench.core.recording`
+  for the codes); ``t_ns`` absolute, ``x`` the error text of each failed task
 - ``{"type": "done", "ok": …, "error": …, "wall_ns": …, "cpu_ns": …, "startup_ns": …}``
 
 JSON rather than pickle: nothing read from a child can execute code in the parent.

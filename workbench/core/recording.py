@@ -1,8 +1,16 @@
 """Recording task events inside a strategy run, from any thread or pool worker.
 
-Recording must be cheap (a deque append of a tuple) because it happens on the measured
-path; encoding and streaming happen later, in batches, off that path. An event is
-``(kind, task_id, t_ns, worker_key, error)`` with ``t_ns`` an absolute ``perf_counter_ns``.
+Recording sits on the measured path, so it must cost next to nothing: one event is one
+``list.extend`` of a 4-tuple ``(kind, task_id, t_ns, worker)`` onto a flat list. ``extend``
+runs in C under the GIL, so events from many threads never interleave mid-event and the
+list's length is always a multiple of four; the flusher later slices it into columns
+(``flat[0::4]`` …) at C speed instead of touching every event in Python.
+
+- ``kind``: :data:`BEGIN`, :data:`END` (ok) or :data:`FAILED` (its error text is in
+  :attr:`Recorder.errors`, stored *before* the event so a reader never misses it)
+- ``t_ns``: absolute ``perf_counter_ns``; the parent subtracts the run's ``t0``
+- ``worker``: 0 for the main thread, a thread ident for other threads, ``-pid`` for a pool
+  worker process; the engine turns these into labels
 """
 
 from __future__ import annotations
@@ -10,16 +18,17 @@ from __future__ import annotations
 import os
 import threading
 import traceback
-from collections import deque
 from collections.abc import Awaitable, Callable
-from typing import Any, Protocol
+from typing import Any
 
 from workbench.core.clock import now_ns
 
-BEGIN = "b"
-END = "e"
+BEGIN, END, FAILED = 0, 1, 2
+EVENT_WIDTH = 4
+MAIN_WORKER = 0
 
-RawEvent = tuple[str, int, int, str, str | None]
+Columns = tuple[list[int], list[int], list[int], list[int]]
+"""(kinds, task ids, absolute times, workers) of a batch of events."""
 
 
 def describe_error(exc: BaseException) -> str:
@@ -28,55 +37,43 @@ def describe_error(exc: BaseException) -> str:
     return text.splitlines()[-1] if text else type(exc).__name__
 
 
-class Sink(Protocol):
-    """Where a recorder's events go: anything with ``append`` (a deque, or a queue adapter)."""
-
-    def append(self, event: RawEvent, /) -> None: ...
-
-
 class Recorder:
-    """Records task begin/end events; safe to call from any thread of one process."""
+    """Records task events in the child's process; safe to call from any of its threads."""
 
-    def __init__(self, sink: Sink | None = None, *, process_key: str | None = None) -> None:
-        self.events: deque[RawEvent] = deque()
-        self._sink: Sink = self.events if sink is None else sink
-        self._process_key = process_key
-        self.first_begin_ns: int | None = None
+    def __init__(self) -> None:
+        self._flat: list[int] = []
+        self._extend = self._flat.extend
+        self.errors: dict[int, str] = {}
+        self._main_thread = threading.main_thread().ident
 
-    def worker_key(self) -> str:
-        """A raw identity for the current worker; the engine turns it into a label."""
-        if self._process_key is not None:
-            return self._process_key
-        thread = threading.current_thread()
-        return "main" if thread is threading.main_thread() else f"t{thread.ident}"
+    def record(self, kind: int, task_id: int, t_ns: int, worker: int, error: str | None) -> None:
+        """Add one event (the relay uses this for events from pool workers)."""
+        if error is not None:
+            self.errors[task_id] = error
+        self._extend((kind, task_id, t_ns, worker))
 
-    def add(self, event: RawEvent) -> None:
-        """Record one event (also used to merge events relayed from pool workers)."""
-        if self.first_begin_ns is None and event[0] == BEGIN:
-            self.first_begin_ns = event[2]
-        self._sink.append(event)
-
-    def begin(self, task_id: int, worker: str) -> None:
-        self.add((BEGIN, task_id, now_ns(), worker, None))
-
-    def end(self, task_id: int, worker: str, error: str | None = None) -> None:
-        self.add((END, task_id, now_ns(), worker, error))
-
-    def drain(self) -> list[RawEvent]:
-        """Take every event recorded so far (thread-safe: popleft is atomic)."""
-        events = self.events
-        return [events.popleft() for _ in range(len(events))]
+    def take(self) -> Columns:
+        """Remove and return every event recorded so far, as columns."""
+        flat = self._flat
+        n = len(flat)
+        chunk = flat[:n]
+        del flat[:n]  # atomic: events added meanwhile stay, after the ones taken
+        return chunk[0::4], chunk[1::4], chunk[2::4], chunk[3::4]
 
     def call(self, function: Callable[[Any, int], None], job: Any, task_id: int) -> None:
         """Run one sync task in this thread, recording its span and any failure."""
-        worker = self.worker_key()
-        self.begin(task_id, worker)
+        worker = threading.get_ident()
+        if worker == self._main_thread:
+            worker = MAIN_WORKER
+        extend = self._extend
+        extend((BEGIN, task_id, now_ns(), worker))
         try:
             function(job, task_id)
         except (Exception, SystemExit) as exc:
-            self.end(task_id, worker, describe_error(exc))
+            self.errors[task_id] = describe_error(exc)
+            extend((FAILED, task_id, now_ns(), worker))
         else:
-            self.end(task_id, worker)
+            extend((END, task_id, now_ns(), worker))
 
     async def call_async(
         self,
@@ -86,25 +83,34 @@ class Recorder:
         task_id: int,
     ) -> None:
         """Await one async task, recording its span and any failure (never raises)."""
-        self.begin(task_id, "main")
+        extend = self._extend
+        extend((BEGIN, task_id, now_ns(), MAIN_WORKER))
         try:
             await function(job, resources, task_id)
         except (Exception, SystemExit) as exc:
-            self.end(task_id, "main", describe_error(exc))
+            self.errors[task_id] = describe_error(exc)
+            extend((FAILED, task_id, now_ns(), MAIN_WORKER))
         else:
-            self.end(task_id, "main")
+            extend((END, task_id, now_ns(), MAIN_WORKER))
 
 
-class QueueSink:
-    """Adapts a multiprocessing queue to :class:`Sink`, for events from pool workers."""
+class WorkerRecorder:
+    """The recorder inside a pool worker process: events travel to the child through a queue.
+
+    A queue put costs microseconds, far more than an ``extend``, but pool tasks are few and
+    heavy by nature; the child's relay thread feeds them into its own :class:`Recorder`.
+    """
 
     def __init__(self, queue: Any) -> None:
-        self._queue = queue
+        self._put = queue.put
+        self._worker = -os.getpid()
 
-    def append(self, event: RawEvent, /) -> None:
-        self._queue.put(event)
-
-
-def worker_recorder(queue: Any) -> Recorder:
-    """The recorder a pool worker process uses: its events travel back through ``queue``."""
-    return Recorder(QueueSink(queue), process_key=f"p{os.getpid()}")
+    def call(self, function: Callable[[Any, int], None], job: Any, task_id: int) -> None:
+        put, worker = self._put, self._worker
+        put((BEGIN, task_id, now_ns(), worker, None))
+        try:
+            function(job, task_id)
+        except (Exception, SystemExit) as exc:
+            put((FAILED, task_id, now_ns(), worker, describe_error(exc)))
+        else:
+            put((END, task_id, now_ns(), worker, None))

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
 
-from workbench.core.recording import BEGIN
+from workbench.core.recording import BEGIN, FAILED, MAIN_WORKER
 from workbench.core.results import TaskSpan
 
 BEGIN_EVENT = "begin"
@@ -25,20 +24,27 @@ class TaskEvent:
 
 
 class WorkerLabels:
-    """Maps raw worker keys (thread idents, pids) to stable, readable labels by first sight."""
+    """Maps raw worker codes to stable, readable labels in order of first sight.
 
-    _PREFIXES: ClassVar[dict[str, str]] = {"t": "thread", "p": "process"}
+    0 is the run's main thread (where every coroutine runs), a positive code a thread, a
+    negative one a pool worker process.
+    """
 
     def __init__(self) -> None:
-        self._labels: dict[str, str] = {"main": "main"}
-        self._counts: dict[str, int] = {}
+        self._labels: dict[int, str] = {MAIN_WORKER: "main"}
+        self._threads = 0
+        self._processes = 0
 
-    def __call__(self, key: str) -> str:
-        label = self._labels.get(key)
+    def __call__(self, code: int) -> str:
+        label = self._labels.get(code)
         if label is None:
-            kind = self._PREFIXES.get(key[:1], "worker")
-            self._counts[kind] = self._counts.get(kind, 0) + 1
-            label = self._labels[key] = f"{kind}-{self._counts[kind]}"
+            if code > 0:
+                self._threads += 1
+                label = f"thread-{self._threads}"
+            else:
+                self._processes += 1
+                label = f"process-{self._processes}"
+            self._labels[code] = label
         return label
 
 
@@ -54,19 +60,28 @@ class SpanAssembler:
     def done(self) -> int:
         return len(self._spans)
 
-    def feed(self, raw: Iterable[list[object]]) -> list[TaskEvent]:
-        """Take one batch of wire events; return them as :class:`TaskEvent` for observers."""
+    def feed(
+        self,
+        t0_ns: int,
+        kinds: Sequence[int],
+        ids: Sequence[int],
+        times: Sequence[int],
+        workers: Sequence[int],
+        errors: Mapping[int, str],
+    ) -> list[TaskEvent]:
+        """Take one batch of column events (absolute times); return them for observers."""
         events: list[TaskEvent] = []
-        for kind, task_id, t_ns, key, error in raw:
-            task, t, label = int(task_id), int(t_ns), self._labels(str(key))  # type: ignore[call-overload]
-            err = None if error is None else str(error)
+        label_of, opened, spans = self._labels, self._open, self._spans
+        for kind, task, t_abs, code in zip(kinds, ids, times, workers, strict=True):
+            t, label = t_abs - t0_ns, label_of(code)
             if kind == BEGIN:
-                self._open[task] = (t, label)
+                opened[task] = (t, label)
                 events.append(TaskEvent(BEGIN_EVENT, task, t, label))
-            else:
-                start, worker = self._open.pop(task, (t, label))
-                self._spans.append(TaskSpan(task, start, t, worker, err is None, err))
-                events.append(TaskEvent(END_EVENT, task, t, worker, err))
+                continue
+            error = errors.get(task, "failed") if kind == FAILED else None
+            start, worker = opened.pop(task, (t, label))
+            spans.append(TaskSpan(task, start, t, worker, error is None, error))
+            events.append(TaskEvent(END_EVENT, task, t, worker, error))
         return events
 
     def finish(self, end_ns: int, reason: str | None) -> tuple[TaskSpan, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any
 
@@ -14,8 +15,6 @@ def sleep_sync(job: Job, task_id: int) -> None:
 
 
 async def sleep_async(job: Job, resources: Any, task_id: int) -> None:
-    import asyncio  # lazily: pool workers never need it
-
     await asyncio.sleep(job.params["duration"])
 
 

@@ -1,0 +1,215 @@
+"""Plain-language readings of measured results: one sentence per strategy, built from numbers.
+
+A classroom needs to hear *why* a strategy was fast or slow, but a canned sentence per
+strategy would lie whenever the machine disagrees with the textbook (a free-threaded build,
+a workload that releases the GIL, a pool that took longer to start than to work). So every
+reading here is chosen by, and quotes, what was measured: the speedup over the baseline, how
+many tasks were in flight at once, how many workers actually ran tasks, and how many cores
+the run kept busy. Pure and Qt-free so the window and the CLI can share it.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from workbench.core.clock import to_seconds
+from workbench.core.results import Results, Run, TaskSpan
+from workbench.core.strategies import STRATEGIES, Family
+from workbench.core.summary import baseline_strategy, summarize
+from workbench.core.workloads import WORKLOADS
+
+GAIN = 1.2
+"""Below this speedup a strategy is read as "no real gain" (timing noise is a few percent)."""
+MOSTLY_WAITING = 0.5
+"""Fewer cores busy than this, on average, means the tasks spent their time waiting."""
+SLOW_START = 0.25
+"""Worker start-up above this share of the wall time is worth calling out."""
+
+
+@dataclass(frozen=True)
+class Measured:
+    """The figures a reading is built from, for one strategy's representative run."""
+
+    strategy: str
+    wall_ns: int
+    speedup: float | None
+    cores_busy: float
+    """CPU time over wall time: 1.0 means one core busy on average for the whole run."""
+    peak_in_flight: int
+    workers_used: int
+    startup_ns: int
+    failed_tasks: int
+
+
+@dataclass(frozen=True)
+class Reading:
+    strategy: str
+    text: str
+
+
+def peak_in_flight(spans: Iterable[TaskSpan]) -> int:
+    """The largest number of tasks running at the same instant (an end at t precedes a begin
+    at t, so back-to-back tasks do not count as overlapping)."""
+    edges = sorted(edge for span in spans for edge in ((span.start_ns, 1), (span.end_ns, -1)))
+    peak = current = 0
+    for _, step in edges:
+        current += step
+        peak = max(peak, current)
+    return peak
+
+
+def workers_used(run: Run) -> int:
+    """Distinct threads or processes that ran at least one task (the async loop counts as one)."""
+    return len({span.worker for span in run.tasks})
+
+
+def representative_run(runs: Iterable[Run]) -> Run | None:
+    """The successful run whose wall time is closest to the median, or None if none succeeded."""
+    good = [run for run in runs if run.ok]
+    if not good:
+        return None
+    median = statistics.median(run.wall_ns for run in good)
+    return min(good, key=lambda run: abs(run.wall_ns - median))
+
+
+def measure(results: Results) -> tuple[Measured, ...]:
+    """What every successful strategy's representative run measured."""
+    measured = []
+    for summary in summarize(results):
+        run = representative_run(results.runs_of(summary.strategy))
+        if run is None:
+            continue
+        measured.append(
+            Measured(
+                strategy=summary.strategy,
+                wall_ns=run.wall_ns,
+                speedup=summary.speedup,
+                cores_busy=run.cpu_ns / run.wall_ns if run.wall_ns > 0 else 0.0,
+                peak_in_flight=peak_in_flight(run.tasks),
+                workers_used=workers_used(run),
+                startup_ns=run.startup_ns,
+                failed_tasks=run.failed_tasks,
+            )
+        )
+    return tuple(measured)
+
+
+def _cores(busy: float) -> str:
+    if busy < 0.05:
+        return "almost no CPU used"
+    noun = "core" if round(busy, 1) == 1.0 else "cores"
+    return f"about {busy:.1f} {noun} busy"
+
+
+def _seconds(ns: int) -> str:
+    return f"{to_seconds(ns):.2f} s"
+
+
+def _plural(count: int, noun: str) -> str:
+    if count == 1:
+        return f"{count} {noun}"
+    return f"{count} {noun}es" if noun.endswith("s") else f"{count} {noun}s"
+
+
+def _workers(m: Measured, family: Family) -> str:
+    kind = {Family.PROCESSES: "process", Family.THREADS: "thread"}.get(family, "thread")
+    if family is Family.ASYNC and m.workers_used == 1:
+        return "one thread"
+    return _plural(m.workers_used, kind)
+
+
+def _why_serial(m: Measured, family: Family) -> str:
+    """Why tasks that could have overlapped ran one at a time."""
+    if m.strategy == "async-sequential":
+        return "each task was awaited before the next began, so nothing overlapped"
+    if family is Family.ASYNC:
+        return "each task blocked the event loop until it finished, so nothing overlapped"
+    if family is Family.SEQUENTIAL:
+        return "a plain loop runs one task after another"
+    return f"only one task ran at a time on {_workers(m, family)}"
+
+
+def _why_no_gain(m: Measured, family: Family, holds_gil: bool, cpus: int) -> str:
+    """Why tasks overlapped and yet the total time barely moved (or got worse)."""
+    if family is Family.THREADS and holds_gil:
+        return "the GIL lets one thread run Python at a time"
+    if family is Family.ASYNC and holds_gil:
+        return "the tasks interleaved on one thread, which can only compute one at a time"
+    if family is Family.PROCESSES and m.startup_ns > SLOW_START * m.wall_ns:
+        return (
+            f"starting {_workers(m, family)} took {_seconds(m.startup_ns)} of the "
+            f"{_seconds(m.wall_ns)}"
+        )
+    if m.cores_busy >= min(cpus, m.peak_in_flight) - 0.5:
+        return f"{m.peak_in_flight} tasks overlapped, but the machine has only {cpus} cores"
+    return f"{m.peak_in_flight} tasks overlapped, yet they did not finish sooner"
+
+
+def _why_gain(m: Measured, family: Family, holds_gil: bool) -> str:
+    """What let overlapping tasks finish sooner."""
+    if m.cores_busy < MOSTLY_WAITING:
+        return f"the tasks mostly waited, and {m.peak_in_flight} waits overlapped on " + (
+            _workers(m, family)
+        )
+    if family is Family.ASYNC:
+        return f"{m.peak_in_flight} tasks took turns on one thread: while one waited, another ran"
+    if family is Family.THREADS and holds_gil:
+        return (
+            f"{m.peak_in_flight} tasks overlapped their waits (waiting releases the GIL), "
+            "though only one thread runs Python at a time"
+        )
+    if family is Family.THREADS:
+        return f"the work releases the GIL, so {_workers(m, family)} computed in parallel"
+    if family is Family.PROCESSES:
+        return f"{_workers(m, family)}, each with its own interpreter and GIL, worked in parallel"
+    return f"{_workers(m, family)} worked in parallel"
+
+
+def _reading(m: Measured, results: Results, baseline: str | None) -> str:
+    family = STRATEGIES[m.strategy].family if m.strategy in STRATEGIES else Family.SEQUENTIAL
+    workload = WORKLOADS.get(results.config.workload)
+    holds_gil = results.machine.gil_enabled and workload is not None and not workload.releases_gil
+    cpus = results.machine.logical_cpus
+    if m.strategy == baseline:
+        head = f"{m.strategy}: the baseline, {_seconds(m.wall_ns)} for {results.config.tasks} tasks"
+    else:
+        speedup = "—" if m.speedup is None else f"{m.speedup:.2f}×"
+        head = f"{m.strategy}: {speedup} on {results.config.workload}"
+    if m.peak_in_flight <= 1:
+        why = _why_serial(m, family)
+    elif m.strategy != baseline and (m.speedup is None or m.speedup < GAIN):
+        why = _why_no_gain(m, family, holds_gil, cpus)
+    else:  # a gain, or a concurrent baseline: say what overlapped and on what
+        why = _why_gain(m, family, holds_gil)
+    tail = [_cores(m.cores_busy)]
+    if m.strategy != baseline and m.speedup is not None and m.speedup < 1 / GAIN:
+        tail.append(f"slower than {baseline}")
+    workers = results.config.workers
+    capped = STRATEGIES.get(m.strategy) is not None and STRATEGIES[m.strategy].uses_workers
+    if capped and results.config.tasks > workers and m.peak_in_flight >= workers:
+        tail.append(f"at most {workers} at once (the workers setting)")
+    if family is Family.PROCESSES and m.startup_ns > 0 and "starting" not in why:
+        tail.append(f"pool start-up {_seconds(m.startup_ns)}")
+    if m.failed_tasks:
+        tail.append(f"{_plural(m.failed_tasks, 'task')} failed")
+    return f"{head} — {why}; {'; '.join(tail)}."
+
+
+def explain(results: Results) -> tuple[Reading, ...]:
+    """One reading per strategy, in the order they were asked for; failed strategies say why."""
+    baseline = baseline_strategy(results.config.strategies)
+    measured = {m.strategy: m for m in measure(results)}
+    readings = []
+    for strategy in results.config.strategies:
+        runs = results.runs_of(strategy)
+        if not runs:
+            continue
+        m = measured.get(strategy)
+        if m is None:
+            error = next((run.error for run in runs if run.error), "no run finished")
+            readings.append(Reading(strategy, f"{strategy}: failed — {error}."))
+        else:
+            readings.append(Reading(strategy, _reading(m, results, baseline)))
+    return tuple(readings)
