@@ -62,6 +62,12 @@ def _build_parser() -> argparse.ArgumentParser:
     run.add_argument("--csv", type=Path, help="write task spans CSV here")
     run.add_argument("--trace", type=Path, help="write a Chrome trace (Perfetto) here")
     run.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
+    bench = commands.add_parser("bench", help="measure the measurer: fidelity and overhead")
+    bench.add_argument("--out", "-o", type=Path, help="write the figures as JSON here")
+    bench.add_argument("--markdown", type=Path, default=Path("docs/benchmarks.md"),
+                       help="write the markdown table here (default: docs/benchmarks.md)")
+    bench.add_argument("--quick", action="store_true",
+                       help="one repeat of a few cases: checks the machinery, not the figures")
     return parser
 
 
@@ -170,8 +176,15 @@ def main(argv: Sequence[str]) -> int:
             return EXIT_OK
         if args.command == "run":
             return _run(args)
+        if args.command == "bench":
+            _check_writable(args.out, "--out")
+            _check_writable(args.markdown, "--markdown")
+            from workbench.bench.runner import main as bench_main
+
+            return bench_main(args.out, args.markdown, quick=args.quick)
     except UsageError as exc:
         print(f"workbench: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    parser.print_help()
-    return EXIT_OK
+    from workbench.gui.app import main as open_window  # Qt loads only when a window is asked for
+
+    return open_window()

@@ -1,0 +1,60 @@
+"""`workbench bench --quick` exercises every section; the figures themselves live in the report."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from workbench.bench.reference import CASES, run_bare
+from workbench.core.httpserver_client import local_http_server
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_every_bare_script_runs_and_reports_its_wall_time(case: object) -> None:
+    from dataclasses import replace
+
+    from workbench.bench.reference import Case
+
+    assert isinstance(case, Case)
+    small = replace(case, tasks=2)
+
+    async def with_server() -> float:
+        async with local_http_server() as url:
+            return run_bare(small.bare_command(url))
+
+    wall = asyncio.run(with_server()) if small.needs_server else run_bare(small.bare_command(None))
+    assert wall > 0
+
+
+def test_quick_bench_writes_json_and_markdown(tmp_path: Path) -> None:
+    out, markdown = tmp_path / "bench.json", tmp_path / "bench.md"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "workbench",
+            "bench",
+            "--quick",
+            "--out",
+            str(out),
+            "--markdown",
+            str(markdown),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    figures = json.loads(out.read_text())
+    (fidelity,) = figures["fidelity"]
+    assert fidelity["name"] == "sleep-3x1s-gather"
+    assert fidelity["ratio_median"] > 0
+    assert figures["overhead"][0]["tasks"] == 1_000
+    assert figures["scale"]["ok"] is True
+    assert figures["startup"]["child_ms_median"] > 0
+    assert "| sleep-3x1s-gather |" in markdown.read_text()

@@ -1,0 +1,69 @@
+"""``workbench bench``: run every benchmark section and write the JSON and markdown."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from workbench.bench.fidelity import measure_fidelity
+from workbench.bench.overhead import SIZES, measure_overhead
+from workbench.bench.reference import CASES
+from workbench.bench.report import to_markdown
+from workbench.bench.scale import measure_scale
+from workbench.bench.startup import measure_child_startup
+from workbench.bench.tracer import measure_tracer, viztracer_available
+from workbench.core.machine import this_machine
+
+
+def _progress(message: str) -> None:
+    print(f"bench: {message}", file=sys.stderr, flush=True)
+
+
+def run_bench(*, quick: bool = False) -> dict[str, Any]:
+    """Every section; ``quick`` trims repeats and sizes to a smoke test of the machinery."""
+    started = time.perf_counter()
+    repeats = 1 if quick else 5
+    cases = CASES[:1] if quick else CASES
+    figures: dict[str, Any] = {
+        "schema": "workbench.bench/1",
+        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "quick": quick,
+        "machine": asdict(this_machine()),
+        "fidelity": measure_fidelity(repeats, cases, _progress),
+        "overhead": measure_overhead(SIZES[:1] if quick else SIZES, 1 if quick else 3, _progress),
+    }
+    _progress("scale")
+    figures["scale"] = measure_scale(1_000 if quick else 100_000)
+    _progress("start-up")
+    figures["startup"] = measure_child_startup(3 if quick else 10)
+    if viztracer_available():
+        figures["tracer"] = measure_tracer(1 if quick else 3, cases, _progress)
+    else:
+        _progress("VizTracer is not installed (pip install viztracer): tracer skipped")
+    try:
+        from workbench.bench.window import measure_window
+    except ImportError as exc:  # the window's libraries are missing: say so, keep the rest
+        _progress(f"window figures skipped: {exc}")
+    else:
+        figures.update(measure_window(quick=quick, progress=_progress))
+    figures["bench_wall_s"] = round(time.perf_counter() - started, 1)
+    return figures
+
+
+def main(out: Path | None, markdown: Path | None, *, quick: bool) -> int:
+    figures = run_bench(quick=quick)
+    if out is not None:
+        out.write_text(json.dumps(figures, indent=2), encoding="utf-8")
+    text = to_markdown(figures)
+    if markdown is not None:
+        markdown.write_text(text + "\n", encoding="utf-8")
+    print(text)
+    missed = [f["name"] for f in figures["fidelity"] if not f["within_target"]]
+    if missed:
+        _progress(f"fidelity outside target: {', '.join(missed)}")
+    return 0
