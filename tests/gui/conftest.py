@@ -1,0 +1,83 @@
+"""Window tests: offscreen Qt, a qasync loop per test, and checks that nothing is left behind.
+
+pytest-qt has no qasync support, and ``qtbot.wait``/``waitSignal`` inside a running coroutine
+would re-enter the event loop. So scenarios are driven with ``loop.run_until_complete`` on a
+``qasync.QEventLoop``: awaiting the engine's own task, or polling a condition on the loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
+
+import psutil
+import pytest
+import qasync
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QToolTip
+
+from workbench.gui.main_window import MainWindow
+from workbench.gui.style import apply_app_style
+
+CONDITION_TIMEOUT_S = 120
+
+
+async def until(condition: Callable[[], bool], timeout_s: float = CONDITION_TIMEOUT_S) -> None:
+    """Wait on the running loop until ``condition()`` holds (polled, never a blind sleep)."""
+
+    async def poll() -> None:
+        while not condition():
+            await asyncio.sleep(0.02)
+
+    await asyncio.wait_for(poll(), timeout_s)
+
+
+def child_processes() -> list[psutil.Process]:
+    return psutil.Process().children(recursive=True)
+
+
+@pytest.fixture
+def loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
+    qapp.setQuitOnLastWindowClosed(False)  # as the app does: closing must not end the loop
+    apply_app_style(qapp)
+    event_loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(event_loop)
+    yield event_loop
+    event_loop.close()
+    asyncio.set_event_loop(None)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> QSettings:
+    """Recent files go to a throwaway file, never to the user's real settings."""
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def window(
+    qapp: QApplication, loop: qasync.QEventLoop, settings: QSettings
+) -> Iterator[MainWindow]:
+    """The real window, shown; closed the way a user closes it, then checked for leftovers."""
+    main = MainWindow(settings)
+    main.resize(1600, 1000)
+    main.show()
+    yield main
+    main.close()
+    loop.run_until_complete(asyncio.wait_for(main.serve_until_closed(), CONDITION_TIMEOUT_S))
+    leftovers = child_processes()
+    main.deleteLater()
+    qapp.processEvents()
+    assert leftovers == [], f"child processes left behind: {leftovers}"
+
+
+@pytest.fixture(autouse=True)
+def no_windows_left_open(qapp: QApplication) -> Iterator[None]:
+    yield
+    QToolTip.hideText()
+    qapp.processEvents()
+    visible = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+    assert visible == [], f"top-level widgets left open: {visible}"

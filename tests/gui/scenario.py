@@ -1,0 +1,49 @@
+"""Driving the real window the way a user does: fill in the panel, Run, wait for the engine."""
+
+from __future__ import annotations
+
+import asyncio
+
+import qasync
+
+from workbench.core.results import Results
+from workbench.gui.main_window import MainWindow
+from workbench.gui.number_field import NumberField
+
+RUN_TIMEOUT_S = 180
+
+
+def configure(
+    window: MainWindow,
+    workload: str,
+    strategies: list[str],
+    tasks: int,
+    *,
+    workers: int | None = None,
+    repeat: int = 1,
+    **params: float,
+) -> None:
+    """Type a config into the panel's widgets (not into the controller)."""
+    panel = window.config_panel
+    panel.workload_combo.setCurrentText(workload)
+    for name, value in params.items():
+        _type(panel.param_fields[name], value)
+    _type(panel.tasks, tasks)
+    if workers is not None:
+        _type(panel.workers, workers)
+    _type(panel.repeat, repeat)
+    for name, check in panel.strategy_checks.items():
+        check.setChecked(name in strategies)
+
+
+def _type(field: NumberField, value: float) -> None:
+    field.edit.setText(str(value))
+
+
+def run_to_completion(window: MainWindow, loop: qasync.QEventLoop) -> Results:
+    """Press Run and wait for the engine task itself to finish."""
+    window.actions.run.trigger()
+    assert window.controller.running, window.config_panel.error.text()
+    loop.run_until_complete(asyncio.wait_for(window.controller.wait_idle(), RUN_TIMEOUT_S))
+    assert window.results is not None, window.banner.text()
+    return window.results

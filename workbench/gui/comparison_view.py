@@ -1,0 +1,197 @@
+"""Wall time per strategy as horizontal bars (whiskers for min/max when repeated), labelled
+with speedup and efficiency, beside a table of every measured figure and the plain-language
+readings.
+
+Horizontal because strategy names ("async-to-thread") stay readable on the axis at projector
+font sizes, where rotated or crowded labels under vertical bars would not.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFontMetrics, QResizeEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
+
+from workbench.core.results import Results
+from workbench.gui.comparison import (
+    COLUMN_TIPS,
+    COLUMNS,
+    ComparisonRow,
+    bar_label,
+    comparison_rows,
+    table_cells,
+)
+from workbench.gui.explanation_view import ExplanationView
+from workbench.gui.style import (
+    FAMILY_COLOURS,
+    TEXT_COLOUR,
+    TITLE_POINT_SIZE,
+    chart_font,
+    style_axis,
+)
+
+BAR_HEIGHT = 0.6
+MAX_LABEL_SHARE = 0.6
+"""Labels may take at most this share of the chart's width; bars get the rest."""
+
+
+class ComparisonChart(pg.PlotWidget):
+    """Median wall time per strategy; shorter is faster."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        item = self.getPlotItem()
+        item.setMenuEnabled(False)
+        item.hideButtons()
+        item.setMouseEnabled(x=False, y=False)
+        item.invertY(True)
+        item.showGrid(x=True, y=False, alpha=0.25)
+        style_axis(item.getAxis("bottom"), "wall time (s) — shorter is faster")
+        style_axis(item.getAxis("left"))
+        self.rows: tuple[ComparisonRow, ...] = ()
+        self._walls = np.empty(0)
+
+    def show_rows(self, rows: tuple[ComparisonRow, ...], repeats: int) -> None:
+        item = self.getPlotItem()
+        item.clear()
+        self.rows = rows
+        median = "median of " + str(repeats) + " runs" if repeats > 1 else "one run each"
+        item.setTitle(f"Wall time per strategy ({median})", size=f"{TITLE_POINT_SIZE}pt")
+        item.getAxis("left").setTicks([[(i, row.strategy) for i, row in enumerate(rows)]])
+        walls = np.array([row.wall_s or 0.0 for row in rows])
+        for family, colour in FAMILY_COLOURS.items():
+            index = np.array([i for i, row in enumerate(rows) if row.family is family], int)
+            if index.size:
+                item.addItem(
+                    pg.BarGraphItem(
+                        x0=0,
+                        width=walls[index],
+                        y=index,
+                        height=BAR_HEIGHT,
+                        brush=colour,
+                        pen=pg.mkPen(TEXT_COLOUR, width=1),
+                    )
+                )
+        self._whiskers(rows, walls)
+        for i, row in enumerate(rows):
+            label = pg.TextItem(bar_label(row), color=TEXT_COLOUR, anchor=(0, 0.5))
+            label.setFont(chart_font(bold=True))
+            label.setPos(float(walls[i]), i)
+            item.addItem(label)
+        self._walls = walls
+        self._fit_labels()
+        item.setYRange(-0.6, max(len(rows), 1) - 0.4, padding=0)
+
+    def _fit_labels(self) -> None:
+        """Extend the time axis past the longest bar by as much as its label needs, measured
+        in pixels, so no label is cut off at any window width."""
+        walls = self._walls
+        longest = float(max(walls.max(initial=0.0), 1e-3))
+        metrics = QFontMetrics(chart_font(bold=True))
+        label_px = max((metrics.horizontalAdvance(bar_label(r)) for r in self.rows), default=0)
+        plot_px = max(self.getPlotItem().vb.width(), 200.0)
+        share = min(MAX_LABEL_SHARE, (label_px + 12) / plot_px)
+        self.getPlotItem().setXRange(0, longest / (1 - share), padding=0)
+
+    def resizeEvent(self, event: QResizeEvent | None) -> None:
+        super().resizeEvent(event)
+        if getattr(self, "rows", None):  # pyqtgraph calls this from inside __init__
+            self._fit_labels()
+
+    def _whiskers(self, rows: tuple[ComparisonRow, ...], walls: np.ndarray) -> None:
+        repeated = [i for i, row in enumerate(rows) if row.runs > 1 and row.wall_min_s is not None]
+        if not repeated:
+            return
+        index = np.array(repeated)
+        low = np.array([walls[i] - (rows[i].wall_min_s or 0.0) for i in repeated])
+        high = np.array([(rows[i].wall_max_s or 0.0) - walls[i] for i in repeated])
+        self.getPlotItem().addItem(
+            pg.ErrorBarItem(
+                x=walls[index],
+                y=index.astype(float),
+                left=low,
+                right=high,
+                beam=0.25,
+                pen=pg.mkPen(TEXT_COLOUR, width=2),
+            )
+        )
+
+
+class ComparisonTable(QTableWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(0, len(COLUMNS), parent)
+        self.setHorizontalHeaderLabels(list(COLUMNS))
+        for column, tip in enumerate(COLUMN_TIPS):
+            header = self.horizontalHeaderItem(column)
+            if header is not None:
+                header.setToolTip(tip)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.verticalHeader().setVisible(False)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.horizontalHeader().setStretchLastSection(False)
+
+    def show_rows(self, rows: tuple[ComparisonRow, ...]) -> None:
+        self.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            for c, text in enumerate(table_cells(row)):
+                cell = QTableWidgetItem(text)
+                if c > 0:
+                    cell.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                if row.failed_runs or (c == len(COLUMNS) - 1 and row.failed_tasks):
+                    cell.setForeground(QColor("#B00020"))
+                self.setItem(r, c, cell)
+
+    def cell_texts(self) -> list[list[str]]:
+        """Every cell's text, row by row (what a reader sees; used to compare two views)."""
+        return [
+            [self.item(r, c).text() if self.item(r, c) else "" for c in range(self.columnCount())]
+            for r in range(self.rowCount())
+        ]
+
+
+class ComparisonView(QSplitter):
+    """The results at a glance: the chart, beside the table above the plain-language readings.
+    Refreshed after every finished run; exported as one PNG."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.chart = ComparisonChart()
+        self.table = ComparisonTable()
+        self.explanations = ExplanationView()
+        numbers = QSplitter(Qt.Orientation.Vertical)
+        numbers.addWidget(self.table)
+        numbers.addWidget(self.explanations)
+        numbers.setSizes([150, 150])
+        self.addWidget(self.chart)
+        self.addWidget(numbers)
+        self.setSizes([500, 760])
+
+    def show_results(self, results: Results, *, readings: bool = True) -> None:
+        """Show the summary; readings only once a run is over (they compare every strategy)."""
+        rows = comparison_rows(results)
+        self.chart.show_rows(rows, results.config.repeat)
+        self.table.show_rows(rows)
+        if readings:
+            self.explanations.show_results(results)
+        else:
+            self.explanations.clear_readings()
+
+    def clear(self) -> None:
+        self.chart.show_rows((), 1)
+        self.table.setRowCount(0)
+        self.explanations.clear_readings()
+
+    def strategies(self) -> list[str]:
+        return [row.strategy for row in self.chart.rows]

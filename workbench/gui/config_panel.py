@@ -1,0 +1,229 @@
+"""The experiment's settings: workload and its declared parameters, tasks, workers, repeat, and
+which strategies to compare; plus Run and Stop.
+
+Every input is built from what the core declares (``Param`` bounds, units and help; each
+strategy's one-line summary), so the window can never offer a value the engine would refuse
+without saying so, and never drifts from the CLI.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.core.config import MAX_REPEAT, build_config, default_workers
+from workbench.core.params import ConfigError, Param
+from workbench.core.results import Config
+from workbench.core.strategies import STRATEGIES, Family
+from workbench.core.strategies.base import MAX_TASKS
+from workbench.core.workloads import WORKLOADS
+from workbench.gui.number_field import NumberField
+from workbench.gui.style import FAILED_COLOUR
+
+DEFAULT_WORKLOAD = "cpu"
+DEFAULT_STRATEGIES = ("sequential", "threads", "process-pool")
+DEFAULT_TASKS = 8
+DEFAULT_PARAMS = {"cpu": {"size": 2_500_000}}
+"""The first thing people run (F5 straight after start): pure-Python work under a plain loop,
+threads and a process pool shows the GIL and the way around it in about three seconds."""
+
+FAMILY_TITLES = {
+    Family.SEQUENTIAL: "Sequential",
+    Family.ASYNC: "asyncio",
+    Family.THREADS: "Threads",
+    Family.PROCESSES: "Processes",
+}
+
+
+def _count(name: str, unit: str, default: float, maximum: float, help_text: str) -> Param:
+    return Param(name, unit, default, 1, maximum, help_text, integer=True)
+
+
+class ConfigPanel(QWidget):
+    """Emits ``run_requested``/``stop_requested``; :meth:`read_config` validates on demand."""
+
+    run_requested = Signal()
+    stop_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workload_combo = QComboBox()
+        for name, workload in WORKLOADS.items():
+            self.workload_combo.addItem(name)
+            self.workload_combo.setItemData(
+                self.workload_combo.count() - 1, workload.summary, Qt.ItemDataRole.ToolTipRole
+            )
+        self.workload_summary = QLabel()
+        self.workload_summary.setWordWrap(True)
+        self.param_form = QFormLayout()
+        self.param_fields: dict[str, NumberField] = {}
+        self._remembered: dict[str, dict[str, str]] = {}
+        self.tasks = NumberField(
+            _count("tasks", "tasks", DEFAULT_TASKS, MAX_TASKS, "How many tasks to run.")
+        )
+        self.workers = NumberField(
+            _count(
+                "workers",
+                "workers",
+                default_workers(),
+                MAX_TASKS,
+                "Pool size or concurrency bound, used only by the strategies that say so "
+                "(thread-pool, process-pool, mp-pool, async-bounded).",
+            )
+        )
+        self.repeat = NumberField(
+            _count("repeat", "runs", 1, MAX_REPEAT, "Runs per strategy; the median is compared.")
+        )
+        self.strategy_checks: dict[str, QCheckBox] = {}
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet(f"color: {FAILED_COLOUR}; font-weight: bold;")
+        self.error.setVisible(False)
+        self.run_button = QPushButton("Run  (F5)")
+        self.stop_button = QPushButton("Stop  (Esc)")
+        self.stop_button.setEnabled(False)
+        self._build()
+        self.workload_combo.currentTextChanged.connect(self._workload_changed)
+        self.run_button.clicked.connect(self.run_requested)
+        self.stop_button.clicked.connect(self.stop_requested)
+        self.workload_combo.setCurrentText(DEFAULT_WORKLOAD)
+        self._workload_changed(DEFAULT_WORKLOAD)
+        for name, value in DEFAULT_PARAMS.get(DEFAULT_WORKLOAD, {}).items():
+            self.param_fields[name].set_value(value)
+        for name in DEFAULT_STRATEGIES:
+            self.strategy_checks[name].setChecked(True)
+
+    def _build(self) -> None:
+        workload_box = QGroupBox("Workload")
+        workload_layout = QVBoxLayout(workload_box)
+        workload_layout.addWidget(self.workload_combo)
+        workload_layout.addWidget(self.workload_summary)
+        workload_layout.addLayout(self.param_form)
+        run_box = QGroupBox("Tasks")
+        run_form = QFormLayout(run_box)
+        run_form.addRow("Tasks", self.tasks)
+        run_form.addRow("Workers", self.workers)
+        run_form.addRow("Repeat", self.repeat)
+        strategies_box = QGroupBox("Strategies")
+        strategies_layout = QVBoxLayout(strategies_box)
+        strategies_layout.setSpacing(2)
+        for family, title in FAMILY_TITLES.items():
+            heading = QLabel(title)
+            heading.setStyleSheet("font-weight: bold; margin-top: 4px;")
+            strategies_layout.addWidget(heading)
+            for name, strategy in STRATEGIES.items():
+                if strategy.family is not family:
+                    continue
+                check = QCheckBox(name)
+                tip = strategy.summary.replace("--workers", "Workers")
+                check.setToolTip(tip + (" (uses Workers)" if strategy.uses_workers else ""))
+                check.toggled.connect(self._clear_form_error)
+                strategies_layout.addWidget(check)
+                self.strategy_checks[name] = check
+        layout = QVBoxLayout(self)
+        layout.addWidget(workload_box)
+        layout.addWidget(run_box)
+        layout.addWidget(strategies_box)
+        layout.addWidget(self.error)
+        layout.addWidget(self.run_button)
+        layout.addWidget(self.stop_button)
+        layout.addStretch(1)
+        for field in (self.tasks, self.workers, self.repeat):
+            field.changed.connect(self._clear_form_error)
+
+    # -- the workload's own parameters ---------------------------------------------------
+
+    def _workload_changed(self, name: str) -> None:
+        """Rebuild the parameter form from the workload's declared params, keeping what was
+        typed for the previous workload so switching back restores it."""
+        previous = getattr(self, "_shown_workload", None)
+        if previous is not None:
+            self._remembered[previous] = {n: f.text() for n, f in self.param_fields.items()}
+        while self.param_form.rowCount():
+            self.param_form.removeRow(0)
+        self.param_fields = {}
+        workload = WORKLOADS[name]
+        self.workload_summary.setText(workload.summary)
+        self.workload_combo.setToolTip(workload.summary)
+        remembered = self._remembered.get(name, {})
+        for param in workload.params:
+            field = NumberField(param)
+            if param.name in remembered:
+                field.edit.setText(remembered[param.name])
+            field.changed.connect(self._clear_form_error)
+            label = QLabel(param.name.capitalize())
+            label.setToolTip(param.help)
+            self.param_form.addRow(label, field)
+            self.param_fields[param.name] = field
+        self._shown_workload = name
+        self._clear_form_error()
+
+    # -- reading and showing a config ----------------------------------------------------
+
+    def fields(self) -> list[NumberField]:
+        return [*self.param_fields.values(), self.tasks, self.workers, self.repeat]
+
+    def selected_strategies(self) -> list[str]:
+        return [name for name, check in self.strategy_checks.items() if check.isChecked()]
+
+    def read_config(self) -> Config | None:
+        """The validated config, or None with every problem shown where it is."""
+        bad = [field for field in self.fields() if not field.validate()]
+        if bad:
+            self.show_error(f"Not run: {bad[0].problem()}")
+            bad[0].edit.setFocus()
+            return None
+        try:
+            config = build_config(
+                self.workload_combo.currentText(),
+                self.selected_strategies(),
+                int(self.tasks.value()),
+                int(self.workers.value()),
+                {name: field.value() for name, field in self.param_fields.items()},
+                int(self.repeat.value()),
+            )
+        except ConfigError as exc:
+            self.show_error(f"Not run: {exc}")
+            return None
+        self._clear_form_error()
+        return config
+
+    def set_config(self, config: Config) -> None:
+        """Show a config (for instance one read from a results file)."""
+        if config.workload in WORKLOADS:
+            self.workload_combo.setCurrentText(config.workload)
+        for name, value in config.params.items():
+            if name in self.param_fields:
+                self.param_fields[name].set_value(value)
+        self.tasks.set_value(config.tasks)
+        self.workers.set_value(config.workers)
+        self.repeat.set_value(config.repeat)
+        for name, check in self.strategy_checks.items():
+            check.setChecked(name in config.strategies)
+
+    def show_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.setVisible(True)
+
+    def _clear_form_error(self) -> None:
+        self.error.setVisible(False)
+
+    def set_running(self, running: bool) -> None:
+        """Lock the inputs during a run (they describe the run on screen)."""
+        for widget in (
+            self.workload_combo,
+            *self.fields(),
+            *self.strategy_checks.values(),
+            self.run_button,
+        ):
+            widget.setEnabled(not running)
+        self.stop_button.setEnabled(running)

@@ -1,0 +1,78 @@
+"""Per-core CPU load under a run's Gantt chart: a line per core, or a heatmap when there are
+too many cores for lines to stay readable (lab machines have 32 or more)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF
+
+from workbench.gui.live_run import RunTrack
+from workbench.gui.style import CORE_COLOURS, HEATMAP, style_axis
+
+MAX_LINES = 8
+"""Beyond eight overlapping lines nobody can follow one core; a heatmap shows them all."""
+LINE_WIDTH = 2
+
+
+def uses_heatmap(cores: int) -> bool:
+    return cores > MAX_LINES
+
+
+def interval_edges(times_s: np.ndarray) -> np.ndarray:
+    """Edges of the intervals the samples cover: each sample is the average busy % over the
+    interval ending at its time, and the first interval starts at the run's start."""
+    return np.concatenate([[0.0], times_s]) if times_s.size else np.empty(0)
+
+
+class CpuPlot:
+    """Draws a track's CPU samples; the x axis is linked to the Gantt chart above it."""
+
+    def __init__(self, plot: pg.PlotItem, cores: int) -> None:
+        self.plot = plot
+        self.cores = cores
+        self.heatmap = uses_heatmap(cores)
+        plot.setMenuEnabled(False)
+        plot.hideButtons()
+        plot.setMouseEnabled(x=True, y=False)
+        style_axis(plot.getAxis("bottom"))
+        self._lines: list[pg.PlotDataItem] = []
+        self._image: pg.ImageItem | None = None
+        if self.heatmap:
+            self._image = pg.ImageItem(axisOrder="row-major")
+            self._image.setColorMap(pg.colormap.get(HEATMAP))
+            self._image.setLevels((0, 100))
+            plot.addItem(self._image)
+            plot.invertY(True)
+            plot.setYRange(0, cores, padding=0)
+            style_axis(plot.getAxis("left"), "core")
+        else:
+            plot.showGrid(x=True, y=True, alpha=0.25)
+            plot.setYRange(-8, 108, padding=0)  # room for the 0 and 100 tick labels
+            style_axis(plot.getAxis("left"), "CPU %")
+            plot.getAxis("left").setTicks([[(0, "0"), (50, "50"), (100, "100")]])
+            for core in range(cores):
+                colour = CORE_COLOURS[core % len(CORE_COLOURS)]
+                line = pg.PlotDataItem(pen=pg.mkPen(colour, width=LINE_WIDTH), stepMode="center")
+                plot.addItem(line)
+                self._lines.append(line)
+
+    def draw(self, track: RunTrack) -> None:
+        times, busy = track.cpu()
+        if times.size == 0:
+            for line in self._lines:
+                line.setData([], [])
+            if self._image is not None:
+                self._image.clear()
+            return
+        busy = busy[:, : self.cores]
+        if self._image is not None:
+            # Rows are cores, columns samples; stretched over [0, last sample] on the time axis
+            # (samples are evenly spaced by the sampler, so columns line up with their times).
+            self._image.setImage(busy.T, autoLevels=False, levels=(0, 100))
+            self._image.setRect(QRectF(0.0, 0.0, float(times[-1]), float(busy.shape[1])))
+            return
+        edges = interval_edges(times)
+        for core, line in enumerate(self._lines):
+            if core < busy.shape[1]:
+                line.setData(edges, busy[:, core])

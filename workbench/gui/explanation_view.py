@@ -1,0 +1,37 @@
+"""The plain-language reading of a run: one line per strategy, built from the measured numbers
+by :func:`workbench.core.explain.explain` (the window only lays it out)."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtWidgets import QTextBrowser, QWidget
+
+from workbench.core.explain import Reading, explain
+from workbench.core.results import Results
+
+PLACEHOLDER = "Run an experiment (F5) to see what each strategy did, and why."
+
+
+class ExplanationView(QTextBrowser):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setOpenLinks(False)
+        self.readings: tuple[Reading, ...] = ()
+        self.clear_readings()
+
+    def show_results(self, results: Results) -> None:
+        self.readings = explain(results)
+        items = []
+        for reading in self.readings:
+            name, _, rest = reading.text.partition(":")
+            items.append(f"<li><b>{escape(name)}</b>:{escape(rest)}</li>")
+        note = "<p><i>Stopped before every run finished.</i></p>" if results.interrupted else ""
+        self.setHtml(f"<ul style='margin-left:0'>{''.join(items)}</ul>{note}")
+
+    def clear_readings(self) -> None:
+        self.readings = ()
+        self.setHtml(f"<p><i>{PLACEHOLDER}</i></p>")
+
+    def texts(self) -> list[str]:
+        return [reading.text for reading in self.readings]

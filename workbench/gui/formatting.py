@@ -1,0 +1,55 @@
+"""How numbers read in the window: seconds with sensible precision, machines in one line.
+
+Qt-free and pure, so labels, tooltips, tables and tests all agree on the same text.
+"""
+
+from __future__ import annotations
+
+from workbench.core.clock import to_seconds
+from workbench.core.results import Config, Machine
+from workbench.core.workloads import WORKLOADS
+
+
+def seconds(value_s: float | None) -> str:
+    """Seconds for people: three decimals above 10 ms, micro/milliseconds below."""
+    if value_s is None:
+        return "—"
+    size = abs(value_s)
+    if size == 0 or size >= 0.01:
+        return f"{value_s:.3f} s"
+    if size >= 1e-5:
+        return f"{value_s * 1e3:.2f} ms"
+    return f"{value_s * 1e6:.1f} µs"
+
+
+def ns_as_seconds(ns: int | None) -> str:
+    return seconds(None if ns is None else to_seconds(ns))
+
+
+def machine_line(machine: Machine) -> str:
+    """Everything needed to read a figure honestly, in one status-bar line."""
+    physical = f" ({machine.physical_cpus} physical)" if machine.physical_cpus else ""
+    gil = "GIL on" if machine.gil_enabled else "GIL off (free-threaded)"
+    return (
+        f"{machine.logical_cpus} cores{physical} · {machine.cpu_model} · "
+        f"{machine.implementation} {machine.python} · {gil}"
+    )
+
+
+def param_value(value: float, integer: bool) -> str:
+    """A parameter value as a person would type it back (no float noise, thousands grouped)."""
+    return f"{int(value):,}" if integer else f"{value:g}"
+
+
+def config_line(config: Config) -> str:
+    """The experiment in one line: workload, parameters with units, tasks, workers, repeat."""
+    workload = WORKLOADS.get(config.workload)
+    declared = {p.name: p for p in workload.params} if workload else {}
+    parts = []
+    for name, value in config.params.items():
+        param = declared.get(name)
+        text = param_value(value, param.integer) if param else f"{value:g}"
+        parts.append(f"{name} {text} {param.unit}" if param else f"{name} {text}")
+    params = f" ({', '.join(parts)})" if parts else ""
+    repeat = f" · repeat {config.repeat}" if config.repeat > 1 else ""
+    return f"{config.workload}{params} · {config.tasks:,} tasks · {config.workers} workers{repeat}"

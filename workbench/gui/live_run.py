@@ -1,0 +1,282 @@
+"""The state of an experiment as the window draws it, live or reopened from a file (Qt-free).
+
+Why a model of its own: the engine reports events one batch at a time, while the charts redraw
+at most a few times a second from whole arrays. Keeping the per-task state in numpy arrays
+indexed by task id makes a batch cheap to apply and a redraw cheap to prepare, even at 100,000
+tasks. A finished or reopened run is loaded into the very same structure from its
+:class:`~workbench.core.results.Run`, so what you see after reopening a file is drawn by the
+same code, from the same numbers, as what you saw when it ran.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from workbench.core.clock import NS_PER_S
+from workbench.core.machine import this_machine
+from workbench.core.results import Config, CpuSample, Machine, Results, Run
+from workbench.core.timeline import BEGIN_EVENT, TaskEvent
+
+NOT_YET = -1
+
+
+@dataclass(frozen=True)
+class Bars:
+    """The bars of one run at one instant, in seconds, ready to draw (only begun tasks)."""
+
+    task: np.ndarray
+    start_s: np.ndarray
+    end_s: np.ndarray
+    worker: np.ndarray
+    """Index into :attr:`RunTrack.workers` of the worker that ran each task."""
+    ok: np.ndarray
+    running: np.ndarray
+    """True for tasks that have begun but not ended (their bar ends at "now")."""
+
+
+@dataclass(frozen=True)
+class Progress:
+    run_number: int
+    total_runs: int
+    strategy: str
+    repeat_index: int
+    repeats: int
+    done: int
+    tasks: int
+
+
+class RunTrack:
+    """One strategy run's tasks and CPU samples, filled in as events arrive."""
+
+    def __init__(self, strategy: str, repeat_index: int, tasks: int) -> None:
+        self.strategy = strategy
+        self.repeat_index = repeat_index
+        self.start_ns = np.full(tasks, NOT_YET, np.int64)
+        self.end_ns = np.full(tasks, NOT_YET, np.int64)
+        self.worker = np.full(tasks, NOT_YET, np.int32)
+        self.ok = np.ones(tasks, bool)
+        self.errors: dict[int, str] = {}
+        self.workers: list[str] = []
+        self._worker_index: dict[str, int] = {}
+        self.cpu_t_ns: list[int] = []
+        self.cpu_busy: list[tuple[float, ...]] = []
+        self.begun = 0
+        self.ended = 0
+        self.run: Run | None = None
+        self._latest_ns = 0
+        self._latest_seen_at: int | None = None
+
+    @property
+    def tasks(self) -> int:
+        return len(self.start_ns)
+
+    @property
+    def finished(self) -> bool:
+        return self.run is not None
+
+    def _index_of(self, worker: str) -> int:
+        index = self._worker_index.get(worker)
+        if index is None:
+            index = self._worker_index[worker] = len(self.workers)
+            self.workers.append(worker)
+        return index
+
+    def _fit(self, task_id: int) -> None:
+        """Grow the arrays if a task id is beyond the configured count (never expected)."""
+        if task_id < self.tasks:
+            return
+        grow = max(task_id + 1, 2 * self.tasks) - self.tasks
+        self.start_ns = np.concatenate([self.start_ns, np.full(grow, NOT_YET, np.int64)])
+        self.end_ns = np.concatenate([self.end_ns, np.full(grow, NOT_YET, np.int64)])
+        self.worker = np.concatenate([self.worker, np.full(grow, NOT_YET, np.int32)])
+        self.ok = np.concatenate([self.ok, np.ones(grow, bool)])
+
+    def _saw(self, t_ns: int, clock_ns: int) -> None:
+        if t_ns >= self._latest_ns:
+            self._latest_ns, self._latest_seen_at = t_ns, clock_ns
+
+    def apply(self, events: Sequence[TaskEvent], clock_ns: int) -> None:
+        """Apply one batch of begin/end events; ``clock_ns`` is when the batch arrived."""
+        for event in events:
+            task = event.task_id
+            self._fit(task)
+            if event.kind == BEGIN_EVENT:
+                if self.start_ns[task] == NOT_YET:
+                    self.begun += 1
+                self.start_ns[task] = event.t_ns
+                self.worker[task] = self._index_of(event.worker)
+            else:
+                if self.start_ns[task] == NOT_YET:  # an end without a begin: a zero-length bar
+                    self.start_ns[task] = event.t_ns
+                    self.worker[task] = self._index_of(event.worker)
+                    self.begun += 1
+                if self.end_ns[task] == NOT_YET:
+                    self.ended += 1
+                self.end_ns[task] = event.t_ns
+                if event.error is not None:
+                    self.ok[task] = False
+                    self.errors[task] = event.error
+        if events:
+            self._saw(max(event.t_ns for event in events), clock_ns)
+
+    def add_sample(self, sample: CpuSample, clock_ns: int) -> None:
+        self.cpu_t_ns.append(sample.t_ns)
+        self.cpu_busy.append(sample.per_core)
+        self._saw(sample.t_ns, clock_ns)
+
+    def finish(self, run: Run) -> None:
+        """Replace what streamed in by the run's final record: it is the authority (tasks that
+        never ended are closed there, as failed)."""
+        tasks = max([self.tasks, *(span.id + 1 for span in run.tasks)])
+        self.start_ns = np.full(tasks, NOT_YET, np.int64)
+        self.end_ns = np.full(tasks, NOT_YET, np.int64)
+        self.worker = np.full(tasks, NOT_YET, np.int32)
+        self.ok = np.ones(tasks, bool)
+        self.errors = {}
+        self.workers, self._worker_index = [], {}
+        for span in run.tasks:
+            self.start_ns[span.id] = span.start_ns
+            self.end_ns[span.id] = span.end_ns
+            self.worker[span.id] = self._index_of(span.worker)
+            self.ok[span.id] = span.ok
+            if span.error is not None:
+                self.errors[span.id] = span.error
+        self.begun = self.ended = len(run.tasks)
+        self.cpu_t_ns = [sample.t_ns for sample in run.cpu_samples]
+        self.cpu_busy = [sample.per_core for sample in run.cpu_samples]
+        self.run = run
+
+    @classmethod
+    def from_run(cls, run: Run, tasks: int) -> RunTrack:
+        track = cls(run.strategy, run.repeat_index, tasks)
+        track.finish(run)
+        return track
+
+    def now_ns(self, clock_ns: int) -> int:
+        """Where "now" is on this run's time axis: its wall time once finished, otherwise the
+        latest reported time moved on by however long ago it was reported."""
+        if self.run is not None:
+            return self.run.wall_ns
+        if self._latest_seen_at is None:
+            return 0
+        return self._latest_ns + max(0, clock_ns - self._latest_seen_at)
+
+    def bars(self, clock_ns: int) -> Bars:
+        """Every begun task as a bar; running tasks end at "now"."""
+        begun = np.flatnonzero(self.start_ns != NOT_YET)
+        start = self.start_ns[begun]
+        end = self.end_ns[begun]
+        running = end == NOT_YET
+        end = np.where(running, np.maximum(start, self.now_ns(clock_ns)), end)
+        return Bars(
+            task=begun,
+            start_s=start / NS_PER_S,
+            end_s=end / NS_PER_S,
+            worker=self.worker[begun],
+            ok=self.ok[begun],
+            running=running,
+        )
+
+    def cpu(self) -> tuple[np.ndarray, np.ndarray]:
+        """Sample end times (s) and busy % as an (n_samples, n_cores) array."""
+        times = np.asarray(self.cpu_t_ns, dtype=np.float64) / NS_PER_S
+        if not self.cpu_busy:
+            return times, np.empty((0, 0))
+        return times, np.asarray(self.cpu_busy, dtype=np.float64)
+
+
+class LiveExperiment:
+    """Every run of one experiment; the window shows the latest repeat of each strategy.
+
+    ``version`` goes up on every change, so a throttled redraw can skip when nothing moved.
+    """
+
+    def __init__(self, config: Config, machine: Machine | None = None) -> None:
+        self.config = config
+        self.machine = machine or this_machine()
+        self.tracks: dict[str, RunTrack] = {}
+        self.runs: list[Run] = []
+        self.current: RunTrack | None = None
+        self.run_number = 0
+        self.version = 0
+        self.interrupted = False
+
+    @property
+    def total_runs(self) -> int:
+        return self.config.repeat * len(self.config.strategies)
+
+    def run_started(self, strategy: str, repeat_index: int) -> None:
+        self.current = RunTrack(strategy, repeat_index, self.config.tasks)
+        self.tracks[strategy] = self.current
+        self.run_number += 1
+        self.version += 1
+
+    def _track(self, strategy: str, repeat_index: int) -> RunTrack | None:
+        track = self.tracks.get(strategy)
+        return track if track is not None and track.repeat_index == repeat_index else None
+
+    def task_events(
+        self, strategy: str, repeat_index: int, events: Sequence[TaskEvent], clock_ns: int
+    ) -> None:
+        track = self._track(strategy, repeat_index)
+        if track is not None and not track.finished:
+            track.apply(events, clock_ns)
+            self.version += 1
+
+    def cpu_sampled(
+        self, strategy: str, repeat_index: int, sample: CpuSample, clock_ns: int
+    ) -> None:
+        track = self._track(strategy, repeat_index)
+        if track is not None and not track.finished:
+            track.add_sample(sample, clock_ns)
+            self.version += 1
+
+    def run_finished(self, run: Run) -> None:
+        self.runs.append(run)
+        track = self._track(run.strategy, run.repeat_index)
+        if track is None:
+            track = self.tracks[run.strategy] = RunTrack(
+                run.strategy, run.repeat_index, self.config.tasks
+            )
+        track.finish(run)
+        if track is self.current:
+            self.current = None
+        self.version += 1
+
+    def progress(self) -> Progress | None:
+        track = self.current
+        if track is None:
+            return None
+        return Progress(
+            self.run_number,
+            self.total_runs,
+            track.strategy,
+            track.repeat_index,
+            self.config.repeat,
+            track.ended,
+            self.config.tasks,
+        )
+
+    def results(self) -> Results:
+        """The runs finished so far, as the engine would report them."""
+        return Results(self.machine, self.config, tuple(self.runs), self.interrupted)
+
+    def end_ns(self, clock_ns: int) -> int:
+        """The longest time axis among the shown runs: the shared x extent of every panel."""
+        return max((track.now_ns(clock_ns) for track in self.tracks.values()), default=0)
+
+    @classmethod
+    def from_results(cls, results: Results) -> LiveExperiment:
+        """Rebuild the finished state from results (a saved file or a just-finished run)."""
+        experiment = cls(results.config, results.machine)
+        for run in results.runs:
+            shown = experiment.tracks.get(run.strategy)
+            if shown is None or run.repeat_index >= shown.repeat_index:
+                experiment.tracks[run.strategy] = RunTrack.from_run(run, results.config.tasks)
+        experiment.runs = list(results.runs)
+        experiment.run_number = len(results.runs)
+        experiment.interrupted = results.interrupted
+        return experiment

@@ -1,0 +1,308 @@
+"""The run panels: for each strategy, its Gantt chart with that run's CPU load beneath it, all on
+one linked time axis so strategies compare at a glance (stacked, or one at a time).
+
+A passive view: it draws whatever :class:`LiveExperiment` it is given when told to refresh, and
+owns only presentation state (which strategies are shown, lanes or rows, the zoom).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QCursor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.core.clock import NS_PER_S
+from workbench.gui.cpu_plot import CpuPlot, uses_heatmap
+from workbench.gui.formatting import ns_as_seconds
+from workbench.gui.gantt_plot import GanttPlot
+from workbench.gui.live_run import LiveExperiment, RunTrack
+from workbench.gui.style import (
+    CORE_COLOURS,
+    TITLE_POINT_SIZE,
+    WORKER_COLOURS,
+    style_axis,
+    swatch,
+)
+
+ALL_STRATEGIES = "All strategies"
+LEFT_AXIS_WIDTH = 110
+"""The same width for every left axis, so every panel's time axis lines up."""
+LEGEND_WORKERS = 6
+ZOOM_STEP = 0.8
+PAN_STEP = 0.1
+MIN_SPAN_S = 0.05
+GANTT_STRETCH, CPU_STRETCH = 3, 2
+
+
+@dataclass
+class _Panel:
+    strategy: str
+    gantt: GanttPlot
+    cpu: CpuPlot
+
+
+def _worker_legend(track: RunTrack) -> str:
+    shown = [
+        swatch(WORKER_COLOURS[i % len(WORKER_COLOURS)], name)
+        for i, name in enumerate(track.workers[:LEGEND_WORKERS])
+    ]
+    more = len(track.workers) - LEGEND_WORKERS
+    if more > 0:
+        shown.append(f"+{more:,} more (colours repeat)")
+    return "&nbsp;&nbsp;".join(shown)
+
+
+def panel_title(track: RunTrack | None, strategy: str, repeats: int) -> str:
+    """Strategy, repeat, time so far or wall time, and the worker colour legend."""
+    if track is None:
+        return f"<b>{strategy}</b> · waiting"
+    repeat = f" (repeat {track.repeat_index + 1}/{repeats})" if repeats > 1 else ""
+    if track.run is None:
+        state = f"running · {track.ended:,}/{track.tasks:,} tasks done"
+    elif track.run.ok:
+        state = f"{ns_as_seconds(track.run.wall_ns)} wall"
+    else:
+        state = f"<span style='color:#B00020'>failed: {track.run.error}</span>"
+    return f"<b>{strategy}</b>{repeat} · {state} &nbsp;&nbsp;{_worker_legend(track)}"
+
+
+class TimelineView(QWidget):
+    """Stacked Gantt + CPU panels with zoom, pan, hover tooltips and a lane toggle."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.graphics.ci.setSpacing(4)
+        self.show_combo = QComboBox()
+        self.show_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.show_combo.setToolTip("Compare every strategy stacked, or look at one full-size")
+        self.lanes_check = QCheckBox("One lane per worker")
+        self.lanes_check.setToolTip("Rows are workers (threads, processes) instead of tasks")
+        self.fit_button = QPushButton("Fit")
+        self.fit_button.setToolTip("Show everything again and follow the run (Ctrl+0 / Home)")
+        self.cpu_legend = QLabel()
+        self.cpu_legend.setTextFormat(Qt.TextFormat.RichText)
+        controls = QHBoxLayout()
+        controls.addWidget(QLabel("Show:"))
+        controls.addWidget(self.show_combo)
+        controls.addWidget(self.lanes_check)
+        controls.addWidget(self.fit_button)
+        controls.addStretch(1)
+        controls.addWidget(self.cpu_legend)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(controls)
+        layout.addWidget(self.graphics, 1)
+
+        self.experiment: LiveExperiment | None = None
+        self.panels: list[_Panel] = []
+        self.following = True
+        self.last_redraw_s = 0.0
+        self._refreshing = False
+        self.show_combo.currentIndexChanged.connect(self._relayout)
+        self.lanes_check.toggled.connect(self.set_lanes)
+        self.fit_button.clicked.connect(self.fit)
+        self.graphics.scene().sigMouseMoved.connect(self._hover)
+        self._add_keys()
+
+    # -- what is shown -------------------------------------------------------------------
+
+    def show_experiment(self, experiment: LiveExperiment) -> None:
+        """Start showing a new experiment (a run about to start, or results just opened)."""
+        self.experiment = experiment
+        current = self.show_combo.currentText()
+        strategies = list(experiment.config.strategies)
+        self.show_combo.blockSignals(True)
+        self.show_combo.clear()
+        self.show_combo.addItems([ALL_STRATEGIES, *strategies])
+        keep = current if current in strategies else ALL_STRATEGIES
+        self.show_combo.setCurrentText(keep)
+        self.show_combo.blockSignals(False)
+        self.cpu_legend.setText(self._cpu_legend_text(experiment.machine.logical_cpus))
+        self.following = True
+        self._relayout()
+
+    def shown_strategies(self) -> list[str]:
+        if self.experiment is None:
+            return []
+        choice = self.show_combo.currentText()
+        strategies = list(self.experiment.config.strategies)
+        return [choice] if choice in strategies else strategies
+
+    @staticmethod
+    def _cpu_legend_text(cores: int) -> str:
+        if uses_heatmap(cores):
+            return f"CPU busy % per core (one row each, {cores}): dark = idle → yellow = 100 %"
+        return "CPU busy % per core: " + "&nbsp;&nbsp;".join(
+            swatch(CORE_COLOURS[i % len(CORE_COLOURS)], f"core {i}") for i in range(cores)
+        )
+
+    def _relayout(self) -> None:
+        """Rebuild the panels for the shown strategies (cheap: they redraw from the model)."""
+        self.graphics.ci.clear()
+        self.panels = []
+        if self.experiment is None:
+            return
+        cores = self.experiment.machine.logical_cpus
+        first: pg.PlotItem | None = None
+        shown = self.shown_strategies()
+        for index, strategy in enumerate(shown):
+            row = 2 * index
+            gantt_item = self.graphics.addPlot(row=row, col=0)
+            cpu_item = self.graphics.addPlot(row=row + 1, col=0)
+            panel = _Panel(strategy, GanttPlot(gantt_item), CpuPlot(cpu_item, cores))
+            panel.gantt.set_lanes(self.lanes_check.isChecked())
+            for item in (gantt_item, cpu_item):
+                # Ranges are set by refresh() (or by the user); pyqtgraph's auto-range would
+                # otherwise re-pad linked axes whenever any panel's data changed.
+                item.vb.disableAutoRange()
+                item.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
+                if first is not None:
+                    item.setXLink(first)
+                item.vb.sigRangeChangedManually.connect(self._stop_following)
+                # Linked axes align in pixels, so a panel resized by the layout shifts the
+                # shared range; refit once the layout has settled.
+                item.vb.sigResized.connect(self._refit_if_following)
+            first = first or gantt_item
+            gantt_item.vb.sigRangeChanged.connect(lambda *_, p=panel: self._zoomed(p))
+            # One time axis, under the last panel: the x axes are linked, so repeating the
+            # ticks under every chart would only take height from the bars.
+            gantt_item.showAxis("bottom", False)
+            if index == len(shown) - 1:
+                style_axis(cpu_item.getAxis("bottom"), "time (s)")
+            else:
+                cpu_item.showAxis("bottom", False)
+            layout = self.graphics.ci.layout
+            layout.setRowStretchFactor(row, GANTT_STRETCH)
+            layout.setRowStretchFactor(row + 1, CPU_STRETCH)
+            self.panels.append(panel)
+        self.refresh()
+
+    # -- drawing -------------------------------------------------------------------------
+
+    def refresh(self, clock_ns: int | None = None) -> None:
+        """Redraw every shown panel from the model; follow the run unless the user zoomed."""
+        if self.experiment is None:
+            return
+        began = time.perf_counter()
+        clock = time.perf_counter_ns() if clock_ns is None else clock_ns
+        repeats = self.experiment.config.repeat
+        self._refreshing = True  # ranges first, so bars are sized for the zoom they appear at
+        if self.following:
+            self._fit_ranges(clock)
+        self._refreshing = False
+        for panel in self.panels:
+            track = self.experiment.tracks.get(panel.strategy)
+            panel.gantt.plot.setTitle(
+                panel_title(track, panel.strategy, repeats), size=f"{TITLE_POINT_SIZE}pt"
+            )
+            if track is None:
+                continue
+            panel.gantt.draw(track, clock)
+            panel.cpu.draw(track)
+        self.last_redraw_s = time.perf_counter() - began
+
+    def _fit_ranges(self, clock_ns: int) -> None:
+        if self.experiment is None or not self.panels:
+            return
+        end_s = max(MIN_SPAN_S, self.experiment.end_ns(clock_ns) / NS_PER_S)
+        self.panels[0].gantt.plot.setXRange(0, end_s * 1.02, padding=0)
+        for panel in self.panels:
+            track = self.experiment.tracks.get(panel.strategy)
+            rows = panel.gantt.row_count(track) if track else self.experiment.config.tasks
+            panel.gantt.plot.setYRange(-0.5, rows - 0.5, padding=0)
+
+    def _refit_if_following(self, *_: object) -> None:
+        if self.following and not self._refreshing:
+            self._refreshing = True
+            self._fit_ranges(time.perf_counter_ns())
+            self._refreshing = False
+
+    def _zoomed(self, panel: _Panel) -> None:
+        if self._refreshing:
+            return
+        track = self.experiment.tracks.get(panel.strategy) if self.experiment else None
+        if track is not None and panel.gantt.needs_redraw_for_zoom():
+            panel.gantt.draw(track, time.perf_counter_ns())
+
+    # -- interaction ---------------------------------------------------------------------
+
+    def set_lanes(self, lanes: bool) -> None:
+        if self.lanes_check.isChecked() != lanes:
+            self.lanes_check.setChecked(lanes)  # re-enters through the toggled signal
+            return
+        for panel in self.panels:
+            panel.gantt.set_lanes(lanes)
+        self.fit()
+
+    def _stop_following(self, *_: object) -> None:
+        self.following = False
+
+    def fit(self) -> None:
+        self.following = True
+        self.refresh()
+
+    def zoom(self, factor: float) -> None:
+        """Zoom the shared time axis around its centre (factor < 1 zooms in)."""
+        if self.panels:
+            self.following = False
+            self.panels[0].gantt.plot.vb.scaleBy(x=factor, y=1)
+
+    def pan(self, fraction: float) -> None:
+        """Move the shared time axis by a fraction of what is visible (negative: earlier)."""
+        if self.panels:
+            self.following = False
+            view = self.panels[0].gantt.plot.vb
+            low, high = view.viewRange()[0]
+            view.translateBy(x=fraction * (high - low))
+
+    def pan_rows(self, fraction: float) -> None:
+        self.following = False
+        for panel in self.panels:
+            low, high = panel.gantt.plot.vb.viewRange()[1]
+            panel.gantt.plot.vb.translateBy(y=fraction * (high - low))
+
+    def _add_keys(self) -> None:
+        keys = {
+            (Qt.Key.Key_Plus, Qt.Key.Key_Equal): lambda: self.zoom(ZOOM_STEP),
+            (Qt.Key.Key_Minus,): lambda: self.zoom(1 / ZOOM_STEP),
+            (Qt.Key.Key_Left,): lambda: self.pan(-PAN_STEP),
+            (Qt.Key.Key_Right,): lambda: self.pan(PAN_STEP),
+            (Qt.Key.Key_Up,): lambda: self.pan_rows(-PAN_STEP),
+            (Qt.Key.Key_Down,): lambda: self.pan_rows(PAN_STEP),
+            (Qt.Key.Key_Home, Qt.Key.Key_0): self.fit,
+        }
+        for names, slot in keys.items():
+            for key in names:
+                shortcut = QShortcut(QKeySequence(key), self.graphics)
+                shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+                shortcut.activated.connect(slot)
+
+    def hover_text(self, scene_pos: QPointF) -> str | None:
+        """The tooltip for a scene position: task, worker, start, end, duration."""
+        for panel in self.panels:
+            found = panel.gantt.task_at(scene_pos)
+            if found is not None:
+                return f"{panel.strategy}\n{found.describe()}"
+        return None
+
+    def _hover(self, scene_pos: QPointF) -> None:
+        text = self.hover_text(scene_pos)
+        if text is None:
+            QToolTip.hideText()
+        else:
+            QToolTip.showText(QCursor.pos(), text, self.graphics)
