@@ -35,8 +35,12 @@ def _build_parser() -> argparse.ArgumentParser:
         description="See what sequential code, asyncio, threads and processes do with your "
         "machine. With no command, opens the window.",
     )
+    parser.add_argument(
+        "--self-test", action="store_true", help="check this install headlessly; exit 0 if it works"
+    )
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
     commands.add_parser("list", help="list workloads (with parameters) and strategies")
+    commands.add_parser("self-test", help="same as --self-test")
     run = commands.add_parser("run", help="run one workload under several strategies")
     run.add_argument("--workload", "-w", default="sleep", help="workload name (default: sleep)")
     run.add_argument("--tasks", "-n", default="10", help="number of tasks (default: 10)")
@@ -171,6 +175,10 @@ def main(argv: Sequence[str]) -> int:
     parser = _build_parser()
     try:
         args = parser.parse_args(argv)
+        if args.self_test or args.command == "self-test":
+            from workbench.selftest import run_self_test
+
+            return run_self_test()
         if args.command == "list":
             _print_list()
             return EXIT_OK
