@@ -147,7 +147,7 @@ def _why_no_gain(m: Measured, family: Family, holds_gil: bool, cpus: int) -> str
     return f"{m.peak_in_flight} tasks overlapped, yet they did not finish sooner"
 
 
-def _why_gain(m: Measured, family: Family, holds_gil: bool) -> str:
+def _why_gain(m: Measured, family: Family, holds_gil: bool, gil_enabled: bool) -> str:
     """What let overlapping tasks finish sooner."""
     if m.cores_busy < MOSTLY_WAITING:
         return f"the tasks mostly waited, and {m.peak_in_flight} waits overlapped on " + (
@@ -160,6 +160,8 @@ def _why_gain(m: Measured, family: Family, holds_gil: bool) -> str:
             f"{m.peak_in_flight} tasks overlapped their waits (waiting releases the GIL), "
             "though only one thread runs Python at a time"
         )
+    if family is Family.THREADS and not gil_enabled:
+        return f"this Python runs without a GIL, so {_workers(m, family)} computed in parallel"
     if family is Family.THREADS:
         return f"the work releases the GIL, so {_workers(m, family)} computed in parallel"
     if family is Family.PROCESSES:
@@ -182,7 +184,7 @@ def _reading(m: Measured, results: Results, baseline: str | None) -> str:
     elif m.strategy != baseline and (m.speedup is None or m.speedup < GAIN):
         why = _why_no_gain(m, family, holds_gil, cpus)
     else:  # a gain, or a concurrent baseline: say what overlapped and on what
-        why = _why_gain(m, family, holds_gil)
+        why = _why_gain(m, family, holds_gil, results.machine.gil_enabled)
     tail = [_cores(m.cores_busy)]
     if m.strategy != baseline and m.speedup is not None and m.speedup < 1 / GAIN:
         tail.append(f"slower than {baseline}")
