@@ -7,6 +7,7 @@ import re
 import numpy as np
 import qasync
 from PySide6.QtCore import QPointF, Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import until
@@ -136,3 +137,20 @@ def test_f5_runs_the_default_config(
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     loop.run_until_complete(window.controller.wait_idle())
     assert window.results is not None and window.results.interrupted
+
+
+def test_every_chart_shares_one_time_axis_stacked_or_one_at_a_time(
+    window: MainWindow, loop: qasync.QEventLoop
+) -> None:
+    configure(window, "sleep", ["sequential", "threads"], 3, duration=0.05)
+    run_to_completion(window, loop)
+    view = window.timeline
+
+    for shown in ("All strategies", "threads"):
+        view.show_combo.setCurrentText(shown)
+        QApplication.processEvents()
+        plots = [plot for p in view.panels for plot in (p.gantt.plot, p.cpu.plot)]
+        assert len(plots) == (4 if shown == "All strategies" else 2)
+        ranges = [plot.vb.viewRange()[0] for plot in plots]
+        assert all(np.allclose(r, ranges[0]) for r in ranges), ranges
+        assert ranges[0][0] == 0.0 and ranges[0][1] > window.results.runs[0].wall_ns / 1e9

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFontMetrics, QResizeEvent
+from PySide6.QtGui import QColor, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -42,6 +42,7 @@ from workbench.gui.style import (
 BAR_HEIGHT = 0.6
 MAX_LABEL_SHARE = 0.6
 """Labels may take at most this share of the chart's width; bars get the rest."""
+LABEL_MARGIN_PX = 24
 
 
 class ComparisonChart(pg.PlotWidget):
@@ -59,6 +60,7 @@ class ComparisonChart(pg.PlotWidget):
         style_axis(item.getAxis("left"))
         self.rows: tuple[ComparisonRow, ...] = ()
         self._walls = np.empty(0)
+        item.vb.sigResized.connect(self._fit_labels)  # the room labels need is in pixels
 
     def show_rows(self, rows: tuple[ComparisonRow, ...], repeats: int) -> None:
         item = self.getPlotItem()
@@ -91,7 +93,7 @@ class ComparisonChart(pg.PlotWidget):
         self._fit_labels()
         item.setYRange(-0.6, max(len(rows), 1) - 0.4, padding=0)
 
-    def _fit_labels(self) -> None:
+    def _fit_labels(self, *_: object) -> None:
         """Extend the time axis past the longest bar by as much as its label needs, measured
         in pixels, so no label is cut off at any window width."""
         walls = self._walls
@@ -99,13 +101,8 @@ class ComparisonChart(pg.PlotWidget):
         metrics = QFontMetrics(chart_font(bold=True))
         label_px = max((metrics.horizontalAdvance(bar_label(r)) for r in self.rows), default=0)
         plot_px = max(self.getPlotItem().vb.width(), 200.0)
-        share = min(MAX_LABEL_SHARE, (label_px + 12) / plot_px)
+        share = min(MAX_LABEL_SHARE, (label_px + LABEL_MARGIN_PX) / plot_px)
         self.getPlotItem().setXRange(0, longest / (1 - share), padding=0)
-
-    def resizeEvent(self, event: QResizeEvent | None) -> None:
-        super().resizeEvent(event)
-        if getattr(self, "rows", None):  # pyqtgraph calls this from inside __init__
-            self._fit_labels()
 
     def _whiskers(self, rows: tuple[ComparisonRow, ...], walls: np.ndarray) -> None:
         repeated = [i for i, row in enumerate(rows) if row.runs > 1 and row.wall_min_s is not None]

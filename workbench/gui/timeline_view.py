@@ -166,18 +166,18 @@ class TimelineView(QWidget):
             cpu_item = self.graphics.addPlot(row=row + 1, col=0)
             panel = _Panel(strategy, GanttPlot(gantt_item), CpuPlot(cpu_item, cores))
             panel.gantt.set_lanes(self.lanes_check.isChecked())
+            first = first or gantt_item
             for item in (gantt_item, cpu_item):
                 # Ranges are set by refresh() (or by the user); pyqtgraph's auto-range would
                 # otherwise re-pad linked axes whenever any panel's data changed.
                 item.vb.disableAutoRange()
                 item.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
-                if first is not None:
+                if item is not first:
                     item.setXLink(first)
                 item.vb.sigRangeChangedManually.connect(self._stop_following)
                 # Linked axes align in pixels, so a panel resized by the layout shifts the
                 # shared range; refit once the layout has settled.
                 item.vb.sigResized.connect(self._refit_if_following)
-            first = first or gantt_item
             gantt_item.vb.sigRangeChanged.connect(lambda *_, p=panel: self._zoomed(p))
             # One time axis, under the last panel: the x axes are linked, so repeating the
             # ticks under every chart would only take height from the bars.

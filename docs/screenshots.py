@@ -1,0 +1,101 @@
+"""Regenerate the README's screenshots from real runs on this machine.
+
+    python docs/screenshots.py            # offscreen Qt; also works under Xvfb or a desktop
+
+Each scenario sets the config panel, runs the experiment through the window exactly as F5
+does, waits for the engine to finish, and grabs the whole window (a grab, not pyqtgraph's SVG
+exporter, which is broken on PySide6 ≥ 6.11 and slow at scale). The numbers in the pictures are
+whatever this machine measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+IMAGES = Path(__file__).resolve().parent / "images"
+WINDOW_SIZE = (1600, 1000)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    file_name: str
+    workload: str
+    strategies: tuple[str, ...]
+    tasks: int
+    params: dict[str, float]
+    lanes: bool = False
+
+
+SCENARIOS = (
+    Scenario(
+        "cpu-sequential-threads-process-pool.png",
+        "cpu",
+        ("sequential", "threads", "process-pool"),
+        8,
+        {"size": 2_500_000},
+    ),
+    Scenario(
+        "sleep-sequential-vs-async-gather.png",
+        "sleep",
+        ("sequential", "async-gather"),
+        10,
+        {"duration": 0.2},
+    ),
+)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=IMAGES, help="folder for the PNGs")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    import qasync
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from workbench.core.config import build_config
+    from workbench.gui.main_window import MainWindow
+    from workbench.gui.style import apply_app_style
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app.setQuitOnLastWindowClosed(False)
+    apply_app_style(app)  # type: ignore[arg-type]
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    settings = QSettings(str(args.out / ".screenshots.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(settings)
+    window.resize(*WINDOW_SIZE)
+    window.show()
+    try:
+        for scenario in SCENARIOS:
+            config = build_config(
+                scenario.workload, scenario.strategies, scenario.tasks, params=scenario.params
+            )
+            window.config_panel.set_config(config)
+            window.timeline.set_lanes(scenario.lanes)
+            if not window.run_experiment():
+                print(f"not run: {window.config_panel.error.text()}", file=sys.stderr)
+                return 1
+            loop.run_until_complete(window.controller.wait_idle())
+            app.processEvents()
+            path = args.out / scenario.file_name
+            window.grab().save(str(path))
+            print(f"wrote {path}")
+    finally:
+        window.close()
+        loop.run_until_complete(window.serve_until_closed())
+        Path(settings.fileName()).unlink(missing_ok=True)
+        loop.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
