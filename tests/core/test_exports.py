@@ -16,7 +16,15 @@ from workbench.core.exports import (
     to_csv,
     to_json,
 )
-from workbench.core.results import Config, CpuSample, Machine, Results, Run, TaskSpan
+from workbench.core.results import (
+    Config,
+    CpuSample,
+    LagSample,
+    Machine,
+    Results,
+    Run,
+    TaskSpan,
+)
 
 MACHINE = Machine(2, 1, "Test CPU", "Linux", "3.11.7", "CPython", True)
 
@@ -48,9 +56,19 @@ def _results() -> Results:
             1_000_000,
             (
                 TaskSpan(0, 1_000_000, 501_000_000, "thread-1"),
-                TaskSpan(1, 1_100_000, 499_000_000, "thread-2", False, "ValueError: x"),
+                TaskSpan(
+                    1,
+                    1_100_000,
+                    499_000_000,
+                    "thread-2",
+                    False,
+                    "ValueError: x",
+                    ((1_100_000, 200_000_000), (300_000_000, 499_000_000)),
+                    (0, 1),
+                ),
             ),
             (CpuSample(200_000_000, (1.0, 2.0)),),
+            (LagSample(100_000_000, 2_000_000),),
         ),
     )
     return Results(MACHINE, config, runs)
@@ -63,7 +81,7 @@ def test_json_round_trip_is_exact() -> None:
 
 def test_json_carries_the_documented_fields_and_summary() -> None:
     data = json.loads(to_json(_results()))
-    assert data["schema"] == "workbench.results/1"
+    assert data["schema"] == "workbench.results/2"
     assert set(data["machine"]) >= {
         "logical_cpus",
         "physical_cpus",
@@ -82,8 +100,11 @@ def test_json_carries_the_documented_fields_and_summary() -> None:
         "worker": "thread-2",
         "ok": False,
         "error": "ValueError: x",
+        "running": [[0.0011, 0.2], [0.3, 0.499]],
+        "cores": [0, 1],
     }
     assert run["cpu_samples"][0] == {"t_s": 0.2, "per_core": [1.0, 2.0]}
+    assert run["loop_lag"] == [{"t_s": 0.1, "lag_s": 0.002}]
     assert [s["speedup"] for s in data["summary"]] == [1.0, 2.0]
 
 
@@ -138,3 +159,15 @@ def test_chrome_trace_has_a_lane_per_worker_complete_events_and_cpu_counters() -
     # The second run starts after the first one ended: runs never overlap in the trace.
     first_run_end = max(e["ts"] + e["dur"] for e in tasks if e["pid"] == 1)
     assert min(e["ts"] for e in tasks if e["pid"] == 2) > first_run_end
+
+
+def test_version_1_files_still_open() -> None:
+    data = json.loads(to_json(_results()))
+    data["schema"] = "workbench.results/1"
+    for run in data["runs"]:
+        del run["loop_lag"]
+        for task in run["tasks"]:
+            del task["running"]
+    results = from_json(json.dumps(data))
+    assert results.runs[0].tasks[0].running == ()
+    assert results.runs[0].loop_lag == ()

@@ -17,7 +17,14 @@ from typing import BinaryIO
 from workbench.core import protocol
 from workbench.core.clock import now_ns
 from workbench.core.launch import raise_open_file_limit
-from workbench.core.recording import BEGIN, FAILED, Recorder, describe_error
+from workbench.core.recording import (
+    BEGIN,
+    END,
+    FAILED,
+    FAILED_STEP,
+    Recorder,
+    describe_error,
+)
 
 ORPHANED_EXIT_CODE = 70
 
@@ -89,15 +96,34 @@ class Flusher:
 
     def flush(self) -> None:
         kinds, ids, times, workers = self._recorder.take()
-        if not kinds:
+        if not kinds and not self._recorder.lag:
             return
         if self.first_begin_ns is None:
             begins = [t for k, t in zip(kinds, times, strict=True) if k == BEGIN]
             self.first_begin_ns = min(begins) if begins else None
-        errors = self._recorder.errors
-        failed = [[i, errors.pop(i, "")] for k, i in zip(kinds, ids, strict=True) if k == FAILED]
+        recorder = self._recorder
+        errors, traces = recorder.errors, recorder.traces
+        failed = [
+            [i, errors.pop(i, "")]
+            for k, i in zip(kinds, ids, strict=True)
+            if k in (FAILED, FAILED_STEP)
+        ]
+        inner = [
+            [i, *trace]
+            for k, i in zip(kinds, ids, strict=True)
+            if k in (END, FAILED) and (trace := traces.pop(i, None)) is not None
+        ]
         self._channel.send(
-            {"type": protocol.EVENTS, "k": kinds, "i": ids, "t": times, "w": workers, "x": failed}
+            {
+                "type": protocol.EVENTS,
+                "k": kinds,
+                "i": ids,
+                "t": times,
+                "w": workers,
+                "x": failed,
+                "s": inner,
+                "l": recorder.take_lag(),
+            }
         )
 
     def close(self) -> None:

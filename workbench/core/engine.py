@@ -19,7 +19,7 @@ from workbench.core.httpserver_client import local_http_server
 from workbench.core.machine import this_machine
 from workbench.core.observer import Observer
 from workbench.core.processes import HelperProcess, describe_exit
-from workbench.core.results import Config, CpuSample, Results, Run
+from workbench.core.results import Config, CpuSample, LagSample, Results, Run
 from workbench.core.sampler import CpuSampler, RawSample
 from workbench.core.timeline import SpanAssembler
 from workbench.core.workloads import workload_named
@@ -56,6 +56,7 @@ class _RunSession:
         self.t0: int | None = None
         self.done: dict[str, Any] | None = None
         self.protocol_error: str | None = None
+        self.loop_lag: list[LagSample] = []
 
     def on_cpu(self, raw: RawSample) -> None:
         if self.t0 is not None and raw[0] > self.t0:
@@ -75,10 +76,19 @@ class _RunSession:
                 self.protocol_error = "the run's process sent events before starting"
                 return False
             errors = {int(task): str(text) for task, text in message["x"]}
+            traces = {int(task): (int(kind), flat) for task, kind, flat in message["s"]}
             events = self.assembler.feed(
-                self.t0, message["k"], message["i"], message["t"], message["w"], errors
+                self.t0, message["k"], message["i"], message["t"], message["w"], errors, traces
             )
-            self.observer.task_events(self.strategy, self.repeat_index, events)
+            if events:
+                self.observer.task_events(self.strategy, self.repeat_index, events)
+            lag = message["l"]
+            if lag:
+                samples = [
+                    LagSample(lag[i] - self.t0, lag[i + 1]) for i in range(0, len(lag) - 1, 2)
+                ]
+                self.loop_lag.extend(samples)
+                self.observer.loop_lagged(self.strategy, self.repeat_index, samples)
         elif kind == protocol.STARTED:
             self.t0 = int(message["t0_ns"])
         elif kind == protocol.DONE:
@@ -106,6 +116,7 @@ class _RunSession:
             startup,
             spans,
             _on_run_axis(samples, self.t0),
+            tuple(self.loop_lag),
         )
 
 

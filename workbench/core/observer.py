@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from workbench.core.results import Config, CpuSample, Run
+from workbench.core.results import Config, CpuSample, LagSample, Run
 from workbench.core.timeline import TaskEvent
 
 
@@ -24,6 +24,9 @@ class Observer:
 
     def cpu_sampled(self, strategy: str, repeat_index: int, sample: CpuSample) -> None:
         """One per-core utilisation sample on the run's time axis."""
+
+    def loop_lagged(self, strategy: str, repeat_index: int, samples: Sequence[LagSample]) -> None:
+        """Event-loop lag samples from an async run, as they stream in."""
 
     def run_finished(self, run: Run) -> None:
         """A run ended, successfully or not; ``run.ok`` and ``run.error`` say which."""

@@ -7,7 +7,9 @@ pointed at stderr so a workload's prints cannot corrupt the stream):
 - ``{"type": "started", "t0_ns": …}`` — the run's time origin, an absolute ``perf_counter_ns``
 - ``{"type": "events", "k": [kind…], "i": [task_id…], "t": [t_ns…], "w": [worker…],
   "x": [[task_id, error]…]}`` — a batch as columns (see :mod:`workbench.core.recording`
-  for the codes); ``t_ns`` absolute, ``x`` the error text of each failed task
+  for the codes); ``t_ns`` absolute, ``x`` the error text of each failed task, ``s`` each
+  ended sync task's heartbeats ``[task_id, HEARTBEATS, [t, core, t, core…]]``, ``l`` the lag
+  probe's flat ``(t_ns, lag_ns)`` pairs
 - ``{"type": "done", "ok": …, "error": …, "wall_ns": …, "cpu_ns": …, "startup_ns": …}``
 
 JSON rather than pickle: nothing read from a child can execute code in the parent.

@@ -11,6 +11,10 @@ list's length is always a multiple of four; the flusher later slices it into col
 - ``t_ns``: absolute ``perf_counter_ns``; the parent subtracts the run's ``t0``
 - ``worker``: 0 for the main thread, a thread ident for other threads, ``-pid`` for a pool
   worker process; the engine turns these into labels
+
+A coroutine's steps are events of their own (see :func:`stepped`). A sync task's heartbeats
+(:mod:`workbench.core.heartbeat`) travel separately, stored like an error before its end
+event. The event-loop lag probe's samples go to :attr:`Recorder.lag`.
 """
 
 from __future__ import annotations
@@ -18,14 +22,23 @@ from __future__ import annotations
 import os
 import threading
 import traceback
-from collections.abc import Awaitable, Callable
+import types
+from collections.abc import Callable, Coroutine, Generator
 from typing import Any
 
 from workbench.core.clock import now_ns
+from workbench.core.heartbeat import start_beats, stop_beats
 
 BEGIN, END, FAILED = 0, 1, 2
+STEP, LAST_STEP, FAILED_STEP = 3, 4, 5
+"""Coroutine steps: ``(kind, task_id, start, end)`` — the end time sits in the worker slot."""
 EVENT_WIDTH = 4
 MAIN_WORKER = 0
+
+HEARTBEATS = 1
+"""How a sync task's inner trace is encoded: flat (time, core) heartbeats."""
+
+Trace = tuple[int, list[int]]
 
 Columns = tuple[list[int], list[int], list[int], list[int]]
 """(kinds, task ids, absolute times, workers) of a batch of events."""
@@ -44,13 +57,33 @@ class Recorder:
         self._flat: list[int] = []
         self._extend = self._flat.extend
         self.errors: dict[int, str] = {}
+        self.traces: dict[int, Trace] = {}
+        self.lag: list[int] = []
+        """Flat (time, lateness) pairs from the event-loop lag probe, both in ns."""
         self._main_thread = threading.main_thread().ident
 
-    def record(self, kind: int, task_id: int, t_ns: int, worker: int, error: str | None) -> None:
+    def record(
+        self,
+        kind: int,
+        task_id: int,
+        t_ns: int,
+        worker: int,
+        error: str | None,
+        trace: Trace | None = None,
+    ) -> None:
         """Add one event (the relay uses this for events from pool workers)."""
         if error is not None:
             self.errors[task_id] = error
+        if trace is not None:
+            self.traces[task_id] = trace
         self._extend((kind, task_id, t_ns, worker))
+
+    def take_lag(self) -> list[int]:
+        lag = self.lag
+        n = len(lag) - len(lag) % 2
+        chunk = lag[:n]
+        del lag[:n]
+        return chunk
 
     def take(self) -> Columns:
         """Remove and return every event recorded so far, as columns."""
@@ -66,32 +99,67 @@ class Recorder:
         if worker == self._main_thread:
             worker = MAIN_WORKER
         extend = self._extend
+        beats = start_beats()
         extend((BEGIN, task_id, now_ns(), worker))
+        kind = END
         try:
             function(job, task_id)
         except (Exception, SystemExit) as exc:
             self.errors[task_id] = describe_error(exc)
-            extend((FAILED, task_id, now_ns(), worker))
-        else:
-            extend((END, task_id, now_ns(), worker))
+            kind = FAILED
+        end = now_ns()
+        stop_beats()
+        if beats:
+            self.traces[task_id] = (HEARTBEATS, beats)
+        extend((kind, task_id, end, worker))
 
-    async def call_async(
+    def call_async(
         self,
-        function: Callable[[Any, Any, int], Awaitable[None]],
+        function: Callable[[Any, Any, int], Coroutine[Any, Any, None]],
         job: Any,
         resources: Any,
         task_id: int,
-    ) -> None:
-        """Await one async task, recording its span and any failure (never raises)."""
-        extend = self._extend
-        extend((BEGIN, task_id, now_ns(), MAIN_WORKER))
+    ) -> Generator[Any, Any, None]:
+        """A coroutine running one async task, recording each of its steps and any failure.
+
+        It never raises for a failing task: the failure is recorded and it completes.
+        """
+        return stepped(self, function(job, resources, task_id), task_id)
+
+
+@types.coroutine
+def stepped(recorder: Recorder, coroutine: Any, task_id: int) -> Generator[Any, Any, None]:
+    """Drive ``coroutine`` step by step, recording when each step starts and ends.
+
+    A generator-based coroutine, so the event loop resumes it through C (a class with a
+    Python ``send`` costs twice as much per step). Each step is one event,
+    ``(STEP, task_id, start, end)`` — ``end`` in the worker slot, as every coroutine runs on
+    the main thread — so a task needs no separate begin/end events: its first step begins it,
+    its :data:`LAST_STEP` (or :data:`FAILED_STEP`) ends it.
+    """
+    extend, now, send = recorder._extend, now_ns, coroutine.send
+    value: Any = None
+    thrown: BaseException | None = None
+    while True:
+        start = now()
         try:
-            await function(job, resources, task_id)
+            yielded = send(value) if thrown is None else coroutine.throw(thrown)
+        except StopIteration:
+            extend((LAST_STEP, task_id, start, now()))
+            return
         except (Exception, SystemExit) as exc:
-            self.errors[task_id] = describe_error(exc)
-            extend((FAILED, task_id, now_ns(), MAIN_WORKER))
-        else:
-            extend((END, task_id, now_ns(), MAIN_WORKER))
+            recorder.errors[task_id] = describe_error(exc)
+            extend((FAILED_STEP, task_id, start, now()))
+            return
+        extend((STEP, task_id, start, now()))
+        thrown = None
+        try:
+            value = yield yielded
+        except GeneratorExit:
+            coroutine.close()
+            raise
+        except BaseException as exc:  # cancellation: the coroutine decides what it means
+            thrown, value = exc, None
 
 
 class WorkerRecorder:
@@ -107,10 +175,13 @@ class WorkerRecorder:
 
     def call(self, function: Callable[[Any, int], None], job: Any, task_id: int) -> None:
         put, worker = self._put, self._worker
-        put((BEGIN, task_id, now_ns(), worker, None))
+        beats = start_beats()
+        put((BEGIN, task_id, now_ns(), worker, None, None))
+        kind, error = END, None
         try:
             function(job, task_id)
         except (Exception, SystemExit) as exc:
-            put((FAILED, task_id, now_ns(), worker, describe_error(exc)))
-        else:
-            put((END, task_id, now_ns(), worker, None))
+            kind, error = FAILED, describe_error(exc)
+        end = now_ns()
+        stop_beats()
+        put((kind, task_id, end, worker, error, (HEARTBEATS, beats) if beats else None))

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-SCHEMA = "workbench.results/1"
+SCHEMA = "workbench.results/2"
+READABLE_SCHEMAS = ("workbench.results/1", SCHEMA)
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,10 +23,27 @@ class TaskSpan:
     worker: str
     ok: bool = True
     error: str | None = None
+    running: tuple[tuple[int, int], ...] = ()
+    """The intervals the task actually ran: coroutine steps, or heartbeat runs. Empty when
+    not known (a sync task whose workload gives no heartbeats, e.g. a sleep in a thread)."""
+    cores: tuple[int, ...] = ()
+    """The logical CPU each ``running`` interval began on (-1 unknown); empty if unknown."""
 
     @property
     def duration_ns(self) -> int:
         return self.end_ns - self.start_ns
+
+    @property
+    def running_ns(self) -> int:
+        return sum(end - start for start, end in self.running)
+
+
+@dataclass(frozen=True, slots=True)
+class LagSample:
+    """How late the run's event loop ran a callback due at ``t_ns - lag_ns``."""
+
+    t_ns: int
+    lag_ns: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +67,8 @@ class Run:
     startup_ns: int
     tasks: tuple[TaskSpan, ...] = ()
     cpu_samples: tuple[CpuSample, ...] = ()
+    loop_lag: tuple[LagSample, ...] = ()
+    """Event-loop lag samples (async strategies only)."""
 
     @property
     def failed_tasks(self) -> int:

@@ -1,4 +1,4 @@
-"""The results file (schema ``workbench.results/1``): save, load, and validate on the way in.
+"""The results file (``workbench.results/2``; ``/1`` files still load): save, load, validate.
 
 See docs/results-schema.md for the format. Loading checks structure and types and reports a
 bad file in one sentence; it never evaluates anything it reads.
@@ -15,9 +15,11 @@ from typing import Any
 
 from workbench.core.clock import to_ns, to_seconds
 from workbench.core.results import (
+    READABLE_SCHEMAS,
     SCHEMA,
     Config,
     CpuSample,
+    LagSample,
     Machine,
     Results,
     Run,
@@ -35,14 +37,18 @@ def _seconds(ns: int | None) -> float | None:
 
 
 def _span(span: TaskSpan) -> dict[str, Any]:
-    return {
+    record: dict[str, Any] = {
         "id": span.id,
         "start_s": _seconds(span.start_ns),
         "end_s": _seconds(span.end_ns),
         "worker": span.worker,
         "ok": span.ok,
         "error": span.error,
+        "running": [[_seconds(a), _seconds(b)] for a, b in span.running],
     }
+    if span.cores:
+        record["cores"] = list(span.cores)
+    return record
 
 
 def _run(run: Run) -> dict[str, Any]:
@@ -58,6 +64,7 @@ def _run(run: Run) -> dict[str, Any]:
         "cpu_samples": [
             {"t_s": _seconds(s.t_ns), "per_core": list(s.per_core)} for s in run.cpu_samples
         ],
+        "loop_lag": [{"t_s": _seconds(s.t_ns), "lag_s": _seconds(s.lag_ns)} for s in run.loop_lag],
     }
 
 
@@ -131,12 +138,17 @@ def _from_dict(data: dict[str, Any]) -> Results:
                     str(t["worker"]),
                     bool(t["ok"]),
                     t["error"],
+                    tuple((_ns(a), _ns(b)) for a, b in t.get("running", ())),
+                    tuple(int(c) for c in t.get("cores", ())),
                 )
                 for t in r["tasks"]
             ),
             cpu_samples=tuple(
                 CpuSample(_ns(s["t_s"]), tuple(float(p) for p in s["per_core"]))
                 for s in r["cpu_samples"]
+            ),
+            loop_lag=tuple(
+                LagSample(_ns(s["t_s"]), _ns(s["lag_s"])) for s in r.get("loop_lag", ())
             ),
         )
         for r in data["runs"]
@@ -152,9 +164,10 @@ def from_json(text: str) -> Results:
         raise ResultsFileError(f"not a JSON file ({exc.msg} at line {exc.lineno})") from None
     if not isinstance(data, dict) or "schema" not in data:
         raise ResultsFileError("not a workbench results file (no schema field)")
-    if data["schema"] != SCHEMA:
+    if data["schema"] not in READABLE_SCHEMAS:
+        readable = " and ".join(READABLE_SCHEMAS)
         raise ResultsFileError(
-            f"unsupported results schema {data['schema']!r}; this version reads {SCHEMA}"
+            f"unsupported results schema {data['schema']!r}; this version reads {readable}"
         )
     try:
         return _from_dict(data)

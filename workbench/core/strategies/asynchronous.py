@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Generator
 from typing import Any
 
 from workbench.core.clock import now_ns
+from workbench.core.lagprobe import LagProbe
+from workbench.core.recording import stepped
 from workbench.core.strategies.base import RunContext
 
 Body = Callable[[RunContext, Any], Awaitable[None]]
@@ -17,15 +19,19 @@ def _on_stock_loop(body: Body) -> Callable[[RunContext], None]:
 
     def run(ctx: RunContext) -> None:
         async def main() -> None:
-            async with ctx.workload.open_async(ctx.job) as resources:
-                await body(ctx, resources)
+            probe = LagProbe(ctx.recorder.lag)
+            try:
+                async with ctx.workload.open_async(ctx.job) as resources:
+                    await body(ctx, resources)
+            finally:
+                probe.stop()
 
         asyncio.run(main())
 
     return run
 
 
-def _task(ctx: RunContext, resources: Any, task_id: int) -> Coroutine[Any, Any, None]:
+def _task(ctx: RunContext, resources: Any, task_id: int) -> Generator[Any, Any, None]:
     return ctx.recorder.call_async(ctx.workload.run_async, ctx.job, resources, task_id)
 
 
@@ -55,11 +61,13 @@ async def _bounded(ctx: RunContext, resources: Any) -> None:
 
 
 async def _blocking(ctx: RunContext, resources: Any) -> None:
+    run_sync, job = ctx.workload.run_sync, ctx.job
+
     async def one(task_id: int) -> None:
         # The anti-pattern: a blocking call inside a coroutine stalls the whole loop.
-        ctx.recorder.call(ctx.workload.run_sync, ctx.job, task_id)
+        run_sync(job, task_id)
 
-    await asyncio.gather(*(one(i) for i in range(ctx.tasks)))
+    await asyncio.gather(*(stepped(ctx.recorder, one(i), i) for i in range(ctx.tasks)))
 
 
 async def _to_thread(ctx: RunContext, resources: Any) -> None:

@@ -41,12 +41,12 @@ class _Relay:
 
     def _pump(self) -> None:
         while (event := self._queue.get()) is not None:
-            kind, task_id, t_ns, worker, error = event
+            kind, task_id, t_ns, worker, error, trace = event
             if kind == BEGIN:
                 self._in_flight[task_id] = -worker
             else:
                 self._in_flight.pop(task_id, None)
-            self._recorder.record(kind, task_id, t_ns, worker, error)
+            self._recorder.record(kind, task_id, t_ns, worker, error, trace)
 
     def dead_worker(self) -> int | None:
         """The pid of a worker that died while running a task, if any."""
