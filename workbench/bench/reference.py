@@ -130,16 +130,20 @@ def run_bare(command: list[str]) -> float:
     return float(json.loads(proc.stdout.strip().splitlines()[-1])["wall_s"])
 
 
-async def run_engine(case: Case, url: str | None, observer: Observer | None = None) -> Run:
+async def run_engine(
+    case: Case, url: str | None, observer: Observer | None = None, *, inside: bool = True
+) -> Run:
     """One run of ``case`` through the engine, exactly as the CLI and window do it."""
     config = build_config(
         case.workload, [case.strategy], case.tasks, case.workers, dict(case.params)
     )
-    run = await run_strategy(config, case.strategy, 0, observer=observer or Observer(), url=url)
+    run = await run_strategy(
+        config, case.strategy, 0, observer=observer or Observer(), url=url, inside=inside
+    )
     if not run.ok:
         raise BenchError(f"{case.name}: {run.error}")
     return run
 
 
-def run_engine_sync(case: Case, url: str | None = None) -> Run:
-    return asyncio.run(run_engine(case, url))
+def run_engine_sync(case: Case, url: str | None = None, *, inside: bool = True) -> Run:
+    return asyncio.run(run_engine(case, url, inside=inside))

@@ -85,6 +85,20 @@ def to_markdown(figures: Mapping[str, Any]) -> str:
             for o in figures["overhead"]
         ],
     )
+    lines += ["## Recording inside tasks: steps, heartbeats, lag probe (target < 2%)", ""]
+    lines += _table(
+        ["case", "wall s without", "wall s with", "overhead %", "within target"],
+        [
+            [
+                i["name"],
+                _fmt(i["wall_s_without"]),
+                _fmt(i["wall_s_with"]),
+                _fmt(i["overhead_percent"], 2),
+                _fmt(i["within_target"]),
+            ]
+            for i in figures["inside"]
+        ],
+    )
     scale = figures["scale"]
     lines += [f"## Scale: {scale['tasks']:,}-task async-gather", ""]
     lines += _table(["figure", "value"], [[k, _fmt(v)] for k, v in scale.items() if k != "tasks"])

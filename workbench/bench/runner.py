@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.bench.fidelity import measure_fidelity
+from workbench.bench.inside import NAMES, measure_inside_overhead
 from workbench.bench.overhead import SIZES, measure_overhead
 from workbench.bench.reference import CASES
 from workbench.bench.report import to_markdown
@@ -37,6 +38,9 @@ def run_bench(*, quick: bool = False) -> dict[str, Any]:
         "fidelity": measure_fidelity(repeats, cases, _progress),
         "overhead": measure_overhead(SIZES[:1] if quick else SIZES, 1 if quick else 3, _progress),
     }
+    figures["inside"] = measure_inside_overhead(
+        1 if quick else 5, _progress, NAMES[:1] if quick else NAMES
+    )
     _progress("scale")
     figures["scale"] = measure_scale(1_000 if quick else 100_000)
     _progress("start-up")

@@ -145,7 +145,7 @@ def run(request: protocol.RunRequest, channel: Channel) -> None:
 
     workload = workload_named(request.workload)
     strategy = STRATEGIES[request.strategy]
-    recorder = Recorder()
+    recorder = Recorder(inside=request.inside)
     with tempfile.TemporaryDirectory(prefix="workbench-") as scratch:
         job = Job(
             workload=workload.name,

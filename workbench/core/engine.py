@@ -129,8 +129,11 @@ async def run_strategy(
     url: str | None = None,
     stop: asyncio.Event | None = None,
     sample_interval_s: float = 0.2,
+    inside: bool = True,
 ) -> Run:
-    """Run one strategy once in a fresh child; raise :class:`_Stopped` if ``stop`` is set."""
+    """Run one strategy once in a fresh child; raise :class:`_Stopped` if ``stop`` is set.
+
+    ``inside=False`` skips recording inside tasks; the benchmark uses it to price that."""
     loop = asyncio.get_running_loop()
     inbox: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
 
@@ -138,7 +141,13 @@ async def run_strategy(
         return lambda item: loop.call_soon_threadsafe(inbox.put_nowait, (kind, item))
 
     request = protocol.RunRequest(
-        strategy, config.workload, dict(config.params), config.tasks, config.workers, url
+        strategy,
+        config.workload,
+        dict(config.params),
+        config.tasks,
+        config.workers,
+        url,
+        inside=inside,
     )
     session = _RunSession(strategy, repeat_index, observer)
     sampler = CpuSampler(deliver(_CPU), sample_interval_s)

@@ -36,6 +36,8 @@ class RunRequest:
     workers: int
     url: str | None = None
     flush_interval_s: float = 0.05
+    inside: bool = True
+    """Record inside tasks (steps, heartbeats, loop lag); off only to measure what it costs."""
 
     def encode(self) -> bytes:
         return (json.dumps(asdict(self)) + "\n").encode()

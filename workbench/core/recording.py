@@ -53,7 +53,9 @@ def describe_error(exc: BaseException) -> str:
 class Recorder:
     """Records task events in the child's process; safe to call from any of its threads."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, inside: bool = True) -> None:
+        self.inside = inside
+        """Record what happens inside tasks (steps, heartbeats); off only to measure its cost."""
         self._flat: list[int] = []
         self._extend = self._flat.extend
         self.errors: dict[int, str] = {}
@@ -99,7 +101,7 @@ class Recorder:
         if worker == self._main_thread:
             worker = MAIN_WORKER
         extend = self._extend
-        beats = start_beats()
+        beats = start_beats() if self.inside else None
         extend((BEGIN, task_id, now_ns(), worker))
         kind = END
         try:
@@ -108,9 +110,10 @@ class Recorder:
             self.errors[task_id] = describe_error(exc)
             kind = FAILED
         end = now_ns()
-        stop_beats()
-        if beats:
-            self.traces[task_id] = (HEARTBEATS, beats)
+        if beats is not None:
+            stop_beats()
+            if beats:
+                self.traces[task_id] = (HEARTBEATS, beats)
         extend((kind, task_id, end, worker))
 
     def call_async(
@@ -124,7 +127,23 @@ class Recorder:
 
         It never raises for a failing task: the failure is recorded and it completes.
         """
-        return stepped(self, function(job, resources, task_id), task_id)
+        coroutine = function(job, resources, task_id)
+        if self.inside:
+            return stepped(self, coroutine, task_id)
+        return whole(self, coroutine, task_id)  # type: ignore[return-value]
+
+
+async def whole(recorder: Recorder, coroutine: Any, task_id: int) -> None:
+    """Like :func:`stepped` but one begin and one end event: no step boundaries."""
+    extend = recorder._extend
+    extend((BEGIN, task_id, now_ns(), MAIN_WORKER))
+    try:
+        await coroutine
+    except (Exception, SystemExit) as exc:
+        recorder.errors[task_id] = describe_error(exc)
+        extend((FAILED, task_id, now_ns(), MAIN_WORKER))
+    else:
+        extend((END, task_id, now_ns(), MAIN_WORKER))
 
 
 @types.coroutine

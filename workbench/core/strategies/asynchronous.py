@@ -19,12 +19,13 @@ def _on_stock_loop(body: Body) -> Callable[[RunContext], None]:
 
     def run(ctx: RunContext) -> None:
         async def main() -> None:
-            probe = LagProbe(ctx.recorder.lag)
+            probe = LagProbe(ctx.recorder.lag) if ctx.recorder.inside else None
             try:
                 async with ctx.workload.open_async(ctx.job) as resources:
                     await body(ctx, resources)
             finally:
-                probe.stop()
+                if probe is not None:
+                    probe.stop()
 
         asyncio.run(main())
 
