@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from workbench.core.config import build_config
 from workbench.core.explain import explain, peak_in_flight, workers_used
-from workbench.core.results import Machine, Results, Run, TaskSpan
+from workbench.core.results import CpuSample, Machine, Results, Run, TaskSpan
 
 MACHINE = Machine(4, 4, "test cpu", "test os", "3.11.7", "CPython", True)
 MS = 1_000_000
@@ -132,3 +132,12 @@ def test_a_failed_strategy_says_why() -> None:
     broken = Run("mp-pool", 0, False, "pool worker died", 0, 0, 0, ())
     texts = [r.text for r in explain(results("cpu", [serial("sequential", 1, 10), broken]))]
     assert texts[1] == "mp-pool: failed — pool worker died."
+
+
+def test_a_busy_machine_is_mentioned() -> None:
+    busy = [CpuSample(t * 200 * MS, (100.0, 100.0, 10.0, 10.0)) for t in (1, 2)]
+    run = replace(serial("sequential", 2, 200), cpu_samples=tuple(busy))
+    texts = [r.text for r in explain(results("cpu", [run]))]
+    assert "other programs kept about 1.2 cores busy meanwhile" in texts[0]
+    quiet = [r.text for r in explain(results("cpu", [serial("sequential", 2, 200)]))]
+    assert "other programs" not in quiet[0]

@@ -7,7 +7,7 @@ import numpy as np
 from workbench.core.config import build_config
 from workbench.core.results import CpuSample, Machine, Results, Run, TaskSpan
 from workbench.core.timeline import BEGIN_EVENT, END_EVENT, TaskEvent
-from workbench.gui.live_run import LiveExperiment, RunTrack
+from workbench.gui.live_run import LiveExperiment, RunTrack, worker_order
 
 MACHINE = Machine(2, 2, "test cpu", "test os", "3.11.7", "CPython", True)
 MS = 1_000_000
@@ -113,3 +113,21 @@ def test_progress_counts_runs_and_tasks() -> None:
     assert progress is not None
     assert (progress.run_number, progress.total_runs, progress.done, progress.tasks) == (1, 4, 1, 3)
     assert live.version == before
+
+
+def test_a_worker_keeps_its_colour_when_the_run_finishes() -> None:
+    track = RunTrack("process-pool", 0, 2)
+    track.apply([begin(1, 0, "process-1"), begin(0, 1, "process-2")], clock_ns=0)
+    assert track.workers == ["process-1", "process-2"]
+    spans = (TaskSpan(0, MS, 5 * MS, "process-2"), TaskSpan(1, 0, 4 * MS, "process-1"))
+    run = Run("process-pool", 0, True, None, 5 * MS, 0, 0, spans)
+
+    track.finish(run)
+
+    assert track.workers == ["process-1", "process-2"]  # not re-ordered by task id
+    assert RunTrack.from_run(run, 2).workers == track.workers
+    assert sorted(["thread-10", "main", "thread-2"], key=worker_order) == [
+        "main",
+        "thread-2",
+        "thread-10",
+    ]

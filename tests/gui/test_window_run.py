@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import numpy as np
+import pyqtgraph as pg
 import qasync
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QApplication
@@ -12,6 +14,9 @@ from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import until
 from tests.gui.scenario import configure, run_to_completion
+from workbench.core.config import build_config
+from workbench.core.machine import this_machine
+from workbench.core.results import CpuSample, Results, Run
 from workbench.gui.main_window import MainWindow
 from workbench.gui.timeline_view import TimelineView
 
@@ -63,6 +68,7 @@ def test_bars_appear_while_running_and_running_bars_grow(
     first_end = float(bars.end_s[bars.running].max())
     redraws = window.controller.redraws
     loop.run_until_complete(until(lambda: window.controller.redraws >= redraws + 2))
+    assert "Running sequential — run 1 of 1" in window.status.state.text()
     later = view.panels[0].gantt.bars
     assert later is not None and float(later.end_s[: bars.task.size].max()) > first_end
 
@@ -154,3 +160,31 @@ def test_every_chart_shares_one_time_axis_stacked_or_one_at_a_time(
         ranges = [plot.vb.viewRange()[0] for plot in plots]
         assert all(np.allclose(r, ranges[0]) for r in ranges), ranges
         assert ranges[0][0] == 0.0 and ranges[0][1] > window.results.runs[0].wall_ns / 1e9
+
+
+def test_repeats_get_whiskers_and_the_status_bar_names_the_machine(
+    window: MainWindow, loop: qasync.QEventLoop
+) -> None:
+    configure(window, "sleep", ["sequential", "async-gather"], 2, repeat=2, duration=0.02)
+    results = run_to_completion(window, loop)
+
+    assert len(results.runs) == 4
+    chart_items = window.comparison.chart.getPlotItem().items
+    assert any(isinstance(item, pg.ErrorBarItem) for item in chart_items)
+    assert "(" in window.comparison.table.cell_texts()[0][1]  # wall shows min–max
+    machine = window.status.machine.text()
+    assert f"{results.machine.logical_cpus} cores" in machine and "GIL" in machine
+
+
+def test_many_cores_are_drawn_as_a_heatmap(window: MainWindow) -> None:
+    cores = 32
+    machine = replace(this_machine(), logical_cpus=cores)
+    samples = tuple(CpuSample(i * 200_000_000, (50.0,) * cores) for i in range(1, 4))
+    run = Run("sequential", 0, True, None, 600_000_000, 0, 0, (), samples)
+    config = build_config("sleep", ["sequential"], 1, 1)
+    window.show_results(Results(machine, config, (run,)))
+
+    cpu = window.timeline.panels[0].cpu
+    assert cpu.heatmap and cpu.image is not None
+    assert cpu.image.image.shape == (cores, 3)  # a row per core, a column per sample
+    assert "one row each, 32" in window.timeline.cpu_legend.text()

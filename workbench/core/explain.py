@@ -24,6 +24,8 @@ GAIN = 1.2
 """Below this speedup a strategy is read as "no real gain" (timing noise is a few percent)."""
 MOSTLY_WAITING = 0.5
 """Fewer cores busy than this, on average, means the tasks spent their time waiting."""
+BUSY_MACHINE = 0.5
+"""Other programs using at least this many cores on average is worth a warning."""
 SLOW_START = 0.25
 """Worker start-up above this share of the wall time is worth calling out."""
 
@@ -41,6 +43,8 @@ class Measured:
     workers_used: int
     startup_ns: int
     failed_tasks: int
+    other_load: float = 0.0
+    """Cores kept busy by everything else on the machine, on average, during the run."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,17 @@ def workers_used(run: Run) -> int:
     return len({span.worker for span in run.tasks})
 
 
+def other_load(run: Run) -> float:
+    """Average cores busy machine-wide, minus the run's own: how much else was running.
+
+    A figure is only as honest as the machine was quiet; this lets a reading say so.
+    """
+    if not run.cpu_samples or run.wall_ns <= 0:
+        return 0.0
+    machine = sum(sum(s.per_core) for s in run.cpu_samples) / (100 * len(run.cpu_samples))
+    return max(0.0, machine - run.cpu_ns / run.wall_ns)
+
+
 def representative_run(runs: Iterable[Run]) -> Run | None:
     """The successful run whose wall time is closest to the median, or None if none succeeded."""
     good = [run for run in runs if run.ok]
@@ -99,6 +114,7 @@ def measure(results: Results) -> tuple[Measured, ...]:
                 peak_in_flight=peak_in_flight(run.tasks),
                 workers_used=workers_used(run),
                 startup_ns=run.startup_ns,
+                other_load=other_load(run),
                 failed_tasks=run.failed_tasks,
             )
         )
@@ -113,7 +129,10 @@ def _cores(busy: float) -> str:
 
 
 def _seconds(ns: int) -> str:
-    return f"{to_seconds(ns):.2f} s"
+    """Two decimals of a second, or milliseconds below a tenth (a pool start-up of 5 ms must
+    not read "0.00 s")."""
+    seconds = to_seconds(ns)
+    return f"{seconds:.2f} s" if seconds >= 0.1 else f"{seconds * 1000:.1f} ms"
 
 
 def _plural(count: int, noun: str) -> str:
@@ -205,6 +224,8 @@ def _reading(m: Measured, results: Results, baseline: str | None) -> str:
         tail.append(f"at most {workers} at once (the workers setting)")
     if family is Family.PROCESSES and m.startup_ns > 0 and "starting" not in why:
         tail.append(f"pool start-up {_seconds(m.startup_ns)}")
+    if m.other_load >= BUSY_MACHINE:
+        tail.append(f"other programs kept about {m.other_load:.1f} cores busy meanwhile")
     if m.failed_tasks:
         tail.append(f"{_plural(m.failed_tasks, 'task')} failed")
     return f"{head} — {why}; {'; '.join(tail)}."

@@ -12,7 +12,7 @@ from workbench.gui.style import CORE_COLOURS, HEATMAP, style_axis
 
 MAX_LINES = 8
 """Beyond eight overlapping lines nobody can follow one core; a heatmap shows them all."""
-LINE_WIDTH = 2
+LINE_WIDTH = 3
 
 
 def uses_heatmap(cores: int) -> bool:
@@ -47,15 +47,27 @@ class CpuPlot:
             plot.setYRange(0, cores, padding=0)
             style_axis(plot.getAxis("left"), "core")
         else:
-            plot.showGrid(x=True, y=True, alpha=0.25)
+            # No horizontal grid from the axis (pyqtgraph then clips the 0 and 100 labels to
+            # the plot); a faint line marks half load instead.
+            plot.showGrid(x=True, y=False, alpha=0.25)
+            half = pg.InfiniteLine(50, angle=0, pen=pg.mkPen("#B0B0B0", width=1))
+            plot.addItem(half)
             plot.setYRange(-8, 108, padding=0)  # room for the 0 and 100 tick labels
             style_axis(plot.getAxis("left"), "CPU %")
-            plot.getAxis("left").setTicks([[(0, "0"), (50, "50"), (100, "100")]])
+            left = plot.getAxis("left")
+            left.setTicks([[(0, "0"), (50, "50"), (100, "100")]])
+            # pyqtgraph drops labels that fill more than 80 % of a short axis: keep all three.
+            left.setStyle(textFillLimits=[(0, 1.0)])
             for core in range(cores):
                 colour = CORE_COLOURS[core % len(CORE_COLOURS)]
                 line = pg.PlotDataItem(pen=pg.mkPen(colour, width=LINE_WIDTH), stepMode="center")
                 plot.addItem(line)
                 self._lines.append(line)
+
+    @property
+    def image(self) -> pg.ImageItem | None:
+        """The heatmap (None when drawing lines)."""
+        return self._image
 
     def draw(self, track: RunTrack) -> None:
         times, busy = track.cpu()

@@ -23,6 +23,19 @@ from workbench.core.timeline import BEGIN_EVENT, TaskEvent
 NOT_YET = -1
 
 
+def worker_order(label: str) -> tuple[int, str, int]:
+    """Sort key for worker labels: "main" first, then "thread-2" before "thread-10".
+
+    The engine numbers workers in the order it first hears from them, which is also the order
+    a live track meets them, so this keeps a worker's colour when the finished run replaces
+    what streamed in, and gives a reopened file the same colours.
+    """
+    kind, _, number = label.rpartition("-")
+    if label == "main" or not number.isdigit():
+        return (0 if label == "main" else 1, label, 0)
+    return (1, kind, int(number))
+
+
 @dataclass(frozen=True)
 class Bars:
     """The bars of one run at one instant, in seconds, ready to draw (only begun tasks)."""
@@ -137,6 +150,8 @@ class RunTrack:
         self.ok = np.ones(tasks, bool)
         self.errors = {}
         self.workers, self._worker_index = [], {}
+        for worker in sorted({span.worker for span in run.tasks}, key=worker_order):
+            self._index_of(worker)
         for span in run.tasks:
             self.start_ns[span.id] = span.start_ns
             self.end_ns[span.id] = span.end_ns
