@@ -40,6 +40,7 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
     commands.add_parser("list", help="list workloads (with parameters) and strategies")
+    commands.add_parser("presets", help="list the presets: the articles' claims, one click away")
     commands.add_parser("self-test", help="same as --self-test")
     run = commands.add_parser("run", help="run one workload under several strategies")
     run.add_argument("--workload", "-w", default="sleep", help="workload name (default: sleep)")
@@ -66,6 +67,9 @@ def _build_parser() -> argparse.ArgumentParser:
     run.add_argument("--csv", type=Path, help="write task spans CSV here")
     run.add_argument("--trace", type=Path, help="write a Chrome trace (Perfetto) here")
     run.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
+    run.add_argument("--preset", help="run a preset (see 'workbench presets') and judge its claim")
+    run.add_argument("--time-scale", type=float, default=None,
+                     help="with --preset: multiply its durations by this (default: its own)")
     bench = commands.add_parser("bench", help="measure the measurer: fidelity and overhead")
     bench.add_argument("--out", "-o", type=Path, help="write the figures as JSON here")
     bench.add_argument("--markdown", type=Path, default=Path("docs/benchmarks.md"),
@@ -88,6 +92,54 @@ def _print_list() -> None:
     print("\nStrategies:")
     for strategy in STRATEGIES.values():
         print(f"  {strategy.name:<17} {strategy.summary}")
+
+
+def _print_presets() -> int:
+    from workbench.core.presets import PresetError, load_presets
+
+    try:
+        presets = load_presets()
+    except PresetError as exc:
+        raise UsageError(str(exc)) from None
+    for preset in presets.values():
+        print(f"{preset.name:<18} {preset.title}")
+        print(f"{'':<18} claim: {preset.claim}")
+    return EXIT_OK
+
+
+def _run_preset(args: argparse.Namespace) -> int:
+    from workbench.console import ProgressBar, comparison_table, verdict_report
+    from workbench.core.exports import save
+    from workbench.core.observer import Observer
+    from workbench.core.params import ConfigError
+    from workbench.core.presets import PresetError, check_time_scale, preset_named, run_preset
+
+    try:
+        preset = preset_named(args.preset)
+        if args.time_scale is not None:
+            check_time_scale(args.time_scale)
+    except (PresetError, ConfigError) as exc:
+        raise UsageError(str(exc)) from None
+    _check_writable(args.out, "--out")
+    observer = Observer() if args.quiet else ProgressBar(sys.stderr)
+
+    async def experiment() -> object:
+        stop = asyncio.Event()
+        _install_stop_handlers(asyncio.get_running_loop(), stop.set)
+        return await run_preset(preset, observer, time_scale=args.time_scale, stop=stop)
+
+    verdict = asyncio.run(experiment())
+    if verdict is None:
+        print("workbench: interrupted; the preset's verdict needs every run", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    for index, results in enumerate(verdict.results):  # type: ignore[attr-defined]
+        print(comparison_table(results), end="\n\n")
+        if args.out:
+            many = len(verdict.results) > 1  # type: ignore[attr-defined]
+            target = args.out.with_stem(f"{args.out.stem}-{index + 1}") if many else args.out
+            save(results, target)
+    print(verdict_report(verdict))  # type: ignore[arg-type]
+    return EXIT_OK
 
 
 def _parse_params(pairs: Sequence[str]) -> dict[str, str]:
@@ -182,6 +234,10 @@ def main(argv: Sequence[str]) -> int:
         if args.command == "list":
             _print_list()
             return EXIT_OK
+        if args.command == "presets":
+            return _print_presets()
+        if args.command == "run" and args.preset:
+            return _run_preset(args)
         if args.command == "run":
             return _run(args)
         if args.command == "bench":

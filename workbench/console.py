@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
+import textwrap
 import time
 from collections.abc import Sequence
 from typing import TextIO
 
 from workbench.core.clock import to_seconds
 from workbench.core.observer import Observer
+from workbench.core.presets import PresetVerdict
 from workbench.core.results import Config, Results, Run
 from workbench.core.summary import cpu_utilisation, summarize
 from workbench.core.timeline import END_EVENT, TaskEvent
@@ -121,3 +123,20 @@ def comparison_table(results: Results) -> str:
         f"repeat {c.repeat} — {m.logical_cpus} CPUs, Python {m.python}"
     )
     return "\n".join([title, *lines])
+
+
+def verdict_report(verdict: PresetVerdict) -> str:
+    """Claim / Measured / Verdict, as plain text."""
+    preset = verdict.preset
+    scale = "" if verdict.time_scale == 1 else f" (time scale ×{verdict.time_scale:g})"
+    lines = [
+        f"{preset.title}{scale}",
+        f"Claim:    {preset.claim}",
+        f"          — {preset.source}",
+        "Measured:",
+        *(f"  - {line}" for line in verdict.measured),
+        f"Verdict:  {verdict.verdict.value.upper()}",
+        "",
+        textwrap.fill(preset.explanation, width=92),
+    ]
+    return "\n".join(lines)

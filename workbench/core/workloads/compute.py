@@ -15,6 +15,9 @@ _HASH_BLOCK = bytes(_MIB // 4)
 _BEAT_EVERY = 5_000
 """Iterations between heartbeats (~0.2 ms of work here): fine enough to show the GIL's 5 ms
 switches, coarse enough to cost ~0.1% (a beat is ~0.3 µs)."""
+_BURN_CHUNK = 2_000
+"""Iterations between CPU-clock checks when burning a duration (~0.1 ms): a time-scaled
+chess move of 0.5 ms must not overshoot by a whole heartbeat's worth of work."""
 
 
 def spin(iterations: int) -> int:
@@ -38,7 +41,7 @@ def burn_cpu_seconds(seconds: float) -> None:
     """
     deadline = time.thread_time() + seconds
     while time.thread_time() < deadline:
-        spin(_BEAT_EVERY)
+        spin(_BURN_CHUNK)
 
 
 def sha256_mib(mebibytes: int) -> str:

@@ -1,0 +1,164 @@
+"""Presets: the seed articles' experiments as data, each with its claim and a checkable rule.
+
+A preset lives in ``resources/presets/NAME.json`` (data, not code: instructors can add their
+own). Durations listed in an experiment's ``time_params`` are multiplied by the preset's
+``time_scale``, so a claim about hours can be checked in seconds with the same ratios.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from workbench.core.config import build_config
+from workbench.core.engine import run_experiment
+from workbench.core.observer import Observer
+from workbench.core.params import ConfigError
+from workbench.core.results import Config, Results
+from workbench.core.verdicts import Outcome, Rule, Verdict, overall
+from workbench.resources import resources_dir
+
+
+class PresetError(ValueError):
+    """A preset that does not exist or cannot be read, said plainly."""
+
+
+@dataclass(frozen=True)
+class PresetExperiment:
+    label: str
+    workload: str
+    params: Mapping[str, float]
+    time_params: tuple[str, ...]
+    tasks: int
+    workers: int | None
+    strategies: tuple[str, ...]
+    expect: tuple[Rule, ...]
+
+    def config(self, time_scale: float) -> Config:
+        params = {
+            name: round(value * time_scale, 9) if name in self.time_params else value
+            for name, value in self.params.items()
+        }
+        return build_config(self.workload, self.strategies, self.tasks, self.workers, params)
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    title: str
+    source: str
+    claim: str
+    explanation: str
+    time_scale: float
+    experiments: tuple[PresetExperiment, ...]
+
+
+@dataclass(frozen=True)
+class PresetVerdict:
+    """Claim / Measured / Verdict for one run of a preset."""
+
+    preset: Preset
+    time_scale: float
+    results: tuple[Results, ...]
+    outcomes: tuple[tuple[Outcome, ...], ...]
+    verdict: Verdict
+
+    @property
+    def measured(self) -> list[str]:
+        return [o.measured for outcomes in self.outcomes for o in outcomes]
+
+
+def presets_dir() -> Path:
+    return resources_dir() / "presets"
+
+
+def _experiment(data: Mapping[str, Any]) -> PresetExperiment:
+    return PresetExperiment(
+        label=str(data.get("label", data["workload"])),
+        workload=str(data["workload"]),
+        params={str(k): float(v) for k, v in data.get("params", {}).items()},
+        time_params=tuple(data.get("time_params", ())),
+        tasks=int(data["tasks"]),
+        workers=None if data.get("workers") is None else int(data["workers"]),
+        strategies=tuple(data["strategies"]),
+        expect=tuple(Rule.from_dict(rule) for rule in data["expect"]),
+    )
+
+
+def parse_preset(data: Mapping[str, Any]) -> Preset:
+    try:
+        preset = Preset(
+            name=str(data["name"]),
+            title=str(data["title"]),
+            source=str(data["source"]),
+            claim=str(data["claim"]),
+            explanation=str(data["explanation"]),
+            time_scale=float(data.get("time_scale", 1.0)),
+            experiments=tuple(_experiment(e) for e in data["experiments"]),
+        )
+        for experiment in preset.experiments:
+            experiment.config(preset.time_scale)  # validates workload, strategies, params
+    except (KeyError, TypeError, ValueError) as exc:
+        detail = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
+        raise PresetError(f"preset {data.get('name', '?')!r} is damaged: {detail}") from None
+    return preset
+
+
+def load_presets(folder: Path | None = None) -> dict[str, Preset]:
+    """Every preset in ``folder`` (default: the app's presets), by name."""
+    presets: dict[str, Preset] = {}
+    for path in sorted((folder or presets_dir()).glob("*.json")):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise PresetError(f"cannot read preset {path.name}: {exc}") from None
+        preset = parse_preset(data)
+        presets[preset.name] = preset
+    return presets
+
+
+def preset_named(name: str, folder: Path | None = None) -> Preset:
+    presets = load_presets(folder)
+    if name not in presets:
+        raise PresetError(f"unknown preset {name!r}; allowed: {', '.join(presets)}")
+    return presets[name]
+
+
+def check_time_scale(time_scale: float) -> float:
+    if not 0 < time_scale <= 10:
+        raise ConfigError(f"time scale must be above 0 and at most 10, got {time_scale:g}")
+    return time_scale
+
+
+def judge(preset: Preset, results: tuple[Results, ...], time_scale: float) -> PresetVerdict:
+    """Check every rule against its experiment's results (pure)."""
+    outcomes = tuple(
+        tuple(rule.check(result, time_scale) for rule in experiment.expect)
+        for experiment, result in zip(preset.experiments, results, strict=True)
+    )
+    verdict = overall([o for group in outcomes for o in group])
+    if any(r.interrupted or not r.ok for r in results):
+        verdict = Verdict.FAILS if verdict is Verdict.HOLDS else verdict
+    return PresetVerdict(preset, time_scale, results, outcomes, verdict)
+
+
+async def run_preset(
+    preset: Preset,
+    observer: Observer | None = None,
+    *,
+    time_scale: float | None = None,
+    stop: asyncio.Event | None = None,
+) -> PresetVerdict | None:
+    """Run every experiment of ``preset`` through the engine; None if stopped midway."""
+    scale = check_time_scale(preset.time_scale if time_scale is None else time_scale)
+    results = []
+    for experiment in preset.experiments:
+        result = await run_experiment(experiment.config(scale), observer, stop=stop)
+        if result.interrupted:
+            return None
+        results.append(result)
+    return judge(preset, tuple(results), scale)
