@@ -112,24 +112,24 @@ def check_faster(results: Results, fast: str, slow: str) -> Check:
 
 
 async def run_one(experiment: Experiment) -> list[Check]:
-    from workbench.core.config import build_config
-    from workbench.core.engine import run_experiment
-
-    config = build_config(
-        experiment.workload,
-        experiment.strategies,
-        experiment.tasks,
-        POOL_WORKERS,
-        experiment.params,
-    )
+    name = f"{experiment.workload} experiment"
     try:
+        from workbench.core.config import build_config
+        from workbench.core.engine import run_experiment
+
+        config = build_config(
+            experiment.workload,
+            experiment.strategies,
+            experiment.tasks,
+            POOL_WORKERS,
+            experiment.params,
+        )
         async with asyncio.timeout(EXPERIMENT_TIMEOUT_S):
             results = await run_experiment(config)
     except TimeoutError:
-        why = f"did not finish within {EXPERIMENT_TIMEOUT_S:.0f} s"
-        return [Check(f"{experiment.workload} experiment", False, why)]
-    except Exception as exc:  # any failure is a FAIL line, never a traceback
-        return [Check(f"{experiment.workload} experiment", False, f"{type(exc).__name__}: {exc}")]
+        return [Check(name, False, f"did not finish within {EXPERIMENT_TIMEOUT_S:.0f} s")]
+    except Exception as exc:  # a broken install is a FAIL line, never a traceback
+        return [Check(name, False, f"{type(exc).__name__}: {exc}")]
     checks = check_runs(results, experiment.tasks)
     checks += [check_faster(results, fast, slow) for fast, slow in experiment.faster]
     return checks
@@ -159,7 +159,12 @@ def run_self_test(
     def say(line: str) -> None:
         print(line, file=out, flush=True)
 
-    say(header())
+    try:
+        say(header())
+    except Exception as exc:  # e.g. a dependency missing from the install
+        say(f"Concurrency Workbench self-test\nFAIL  start-up: {type(exc).__name__}: {exc}")
+        say("Self-test FAILED: the install is incomplete.")
+        return 1
     started = clock()
     checks: list[Check] = []
     for experiment in experiments:
