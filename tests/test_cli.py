@@ -152,3 +152,48 @@ def test_interrupt_mid_run_ends_every_process_and_keeps_finished_runs(
     data = json.loads(out.read_text())
     assert data["interrupted"] is True
     assert [r["strategy"] for r in data["runs"]] == ["async-gather"]
+
+
+def test_a_dead_pool_worker_fails_its_run_the_others_run_and_the_exit_code_says_so(
+    tmp_path: Path,
+) -> None:
+    from tests.core.fault_workloads import EXIT
+
+    out = tmp_path / "r.json"
+    env = {**os.environ, EXTRA_MODULES_ENV: "tests.core.fault_workloads"}
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "workbench",
+            "run",
+            "-w",
+            "fault",
+            "-n",
+            "4",
+            "-k",
+            "2",
+            "-s",
+            "process-pool,async-gather",
+            "-p",
+            f"mode={EXIT}",
+            "-p",
+            "task=1",
+            "-p",
+            "pool_only=1",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+    assert proc.returncode == 1
+    assert "FAILED: pool worker (pid" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    runs = json.loads(out.read_text())["runs"]
+    assert [(r["strategy"], r["ok"]) for r in runs] == [
+        ("process-pool", False),
+        ("async-gather", True),
+    ]

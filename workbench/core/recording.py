@@ -45,7 +45,12 @@ Columns = tuple[list[int], list[int], list[int], list[int]]
 
 
 def describe_error(exc: BaseException) -> str:
-    """One line for a task's failure: the exception type and message, no traceback."""
+    """One line for a failure: the exception type and message, no traceback.
+
+    The workbench's own exceptions already speak plainly; their message stands alone.
+    """
+    if type(exc).__module__.startswith("workbench.") and str(exc):
+        return str(exc)
     text = "".join(traceback.format_exception_only(type(exc), exc)).strip()
     return text.splitlines()[-1] if text else type(exc).__name__
 
