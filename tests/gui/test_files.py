@@ -11,7 +11,6 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
 from tests.gui.scenario import configure, run_to_completion
-from workbench.gui.comparison import bar_label
 from workbench.gui.main_window import MainWindow
 
 
@@ -30,7 +29,7 @@ def snapshot(window: MainWindow) -> dict[str, object]:
     return {
         "panels": panels,
         "table": window.comparison.table.cell_texts(),
-        "bar_labels": [bar_label(row) for row in window.comparison.chart.rows],
+        "bar_labels": window.comparison.chart.label_texts(),
         "readings": window.explanations.texts(),
     }
 

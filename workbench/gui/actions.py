@@ -21,6 +21,7 @@ class WindowActions:
     export_window_png: QAction
     quit: QAction
     lanes: QAction
+    settings_panel: QAction
     fit: QAction
     zoom_in: QAction
     zoom_out: QAction
@@ -58,12 +59,15 @@ def build_actions(window: QMainWindow) -> WindowActions:
         export_window_png=_action(window, "Whole &Window as PNG…"),
         quit=_action(window, "&Quit", "Ctrl+Q"),
         lanes=_action(window, "One &Lane per Worker", "Ctrl+L"),
+        settings_panel=_action(window, "&Settings Panel", "Ctrl+B"),
         fit=_action(window, "&Fit and Follow", "Ctrl+0"),
         zoom_in=_action(window, "Zoom &In (time)", "Ctrl+=", "Ctrl++"),
         zoom_out=_action(window, "Zoom &Out (time)", "Ctrl+-"),
         recent=QMenu("Open &Recent", window),
     )
     actions.lanes.setCheckable(True)
+    actions.settings_panel.setCheckable(True)
+    actions.settings_panel.setChecked(True)
     actions.stop.setEnabled(False)
     for action in actions.results_actions():
         action.setEnabled(False)
@@ -88,6 +92,12 @@ def build_actions(window: QMainWindow) -> WindowActions:
     run_menu.addAction(actions.run)
     run_menu.addAction(actions.stop)
     view_menu = bar.addMenu("&View")
-    for action in (actions.lanes, actions.fit, actions.zoom_in, actions.zoom_out):
+    for action in (
+        actions.settings_panel,
+        actions.lanes,
+        actions.fit,
+        actions.zoom_in,
+        actions.zoom_out,
+    ):
         view_menu.addAction(action)
     return actions

@@ -120,13 +120,18 @@ def table_cells(row: ComparisonRow) -> tuple[str, ...]:
     )
 
 
-def bar_label(row: ComparisonRow) -> str:
-    """The text at the end of a strategy's bar: its time, speedup and efficiency."""
+def bar_label(row: ComparisonRow, detail: int = 2) -> str:
+    """The text at the end of a strategy's bar: its time, speedup and efficiency.
+
+    ``detail`` 2 is all three, 1 drops efficiency, 0 keeps only the speedup (the column
+    on the table still has everything), so a narrow chart shortens labels instead of
+    cutting them off.
+    """
     if row.wall_s is None:
-        return f"failed: {row.error}" if row.error else "failed"
-    parts = [seconds(row.wall_s)]
+        return f"failed: {row.error}" if row.error and detail else "failed"
+    parts = [seconds(row.wall_s)] if detail or row.speedup is None else []
     if row.speedup is not None:
         parts.append(f"{row.speedup:.2f}×")
-    if row.efficiency is not None:
+    if row.efficiency is not None and detail >= 2:
         parts.append(f"eff {row.efficiency:.2f}")
     return " · ".join(parts)

@@ -60,6 +60,7 @@ class ComparisonChart(pg.PlotWidget):
         style_axis(item.getAxis("left"))
         self.rows: tuple[ComparisonRow, ...] = ()
         self._walls = np.empty(0)
+        self._labels: list[pg.TextItem] = []
         item.vb.sigResized.connect(self._fit_labels)  # the room labels need is in pixels
 
     def show_rows(self, rows: tuple[ComparisonRow, ...], repeats: int) -> None:
@@ -84,25 +85,37 @@ class ComparisonChart(pg.PlotWidget):
                     )
                 )
         self._whiskers(rows, walls)
-        for i, row in enumerate(rows):
-            label = pg.TextItem(bar_label(row), color=TEXT_COLOUR, anchor=(0, 0.5))
+        self._labels = []
+        for i in range(len(rows)):
+            label = pg.TextItem("", color=TEXT_COLOUR, anchor=(0, 0.5))
             label.setFont(chart_font(bold=True))
             label.setPos(float(walls[i]), i)
             item.addItem(label)
+            self._labels.append(label)
         self._walls = walls
         self._fit_labels()
         item.setYRange(-0.6, max(len(rows), 1) - 0.4, padding=0)
 
     def _fit_labels(self, *_: object) -> None:
-        """Extend the time axis past the longest bar by as much as its label needs, measured
-        in pixels, so no label is cut off at any window width."""
+        """Pick the most detailed labels that fit, then extend the time axis past the longest
+        bar by as much as they need, measured in pixels, so no label is ever cut off."""
         walls = self._walls
         longest = float(max(walls.max(initial=0.0), 1e-3))
         metrics = QFontMetrics(chart_font(bold=True))
-        label_px = max((metrics.horizontalAdvance(bar_label(r)) for r in self.rows), default=0)
-        plot_px = max(self.getPlotItem().vb.width(), 200.0)
-        share = min(MAX_LABEL_SHARE, (label_px + LABEL_MARGIN_PX) / plot_px)
-        self.getPlotItem().setXRange(0, longest / (1 - share), padding=0)
+        plot_px = max(self.getPlotItem().vb.width(), 100.0)
+        for detail in (2, 1, 0):
+            texts = [bar_label(row, detail) for row in self.rows]
+            label_px = max((metrics.horizontalAdvance(text) for text in texts), default=0)
+            share = (label_px + LABEL_MARGIN_PX) / plot_px
+            if share <= MAX_LABEL_SHARE:
+                break
+        for label, text in zip(self._labels, texts, strict=True):
+            label.setText(text)
+        self.getPlotItem().setXRange(0, longest / (1 - min(share, MAX_LABEL_SHARE)), padding=0)
+
+    def label_texts(self) -> list[str]:
+        """The labels as shown at the ends of the bars."""
+        return [label.textItem.toPlainText() for label in self._labels]
 
     def _whiskers(self, rows: tuple[ComparisonRow, ...], walls: np.ndarray) -> None:
         repeated = [i for i, row in enumerate(rows) if row.runs > 1 and row.wall_min_s is not None]

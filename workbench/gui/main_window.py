@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
@@ -39,13 +40,14 @@ from workbench.gui.timeline_view import TimelineView
 
 TITLE = "Concurrency Workbench"
 CONFIG_PANEL_WIDTH = 340
+DEFAULT_SIZE = (1600, 1000)
 
 
 class MainWindow(QMainWindow):
     def __init__(self, settings: QSettings | None = None) -> None:
         super().__init__()
         self.setWindowTitle(TITLE)
-        self.resize(1600, 1000)
+        self._fit_to_screen()
         self.controller = RunController(self)
         self.config_panel = ConfigPanel()
         self.timeline = TimelineView()
@@ -65,6 +67,16 @@ class MainWindow(QMainWindow):
         self._connect()
         self._rebuild_recent_menu()
 
+    def _fit_to_screen(self) -> None:
+        """Open large (a projector is 1280×720 to 1920×1080), never larger than the screen."""
+        width, height = DEFAULT_SIZE
+        screen = QGuiApplication.primaryScreen()
+        if screen is not None:
+            available = screen.availableGeometry()
+            width = min(width, int(available.width() * 0.95))
+            height = min(height, int(available.height() * 0.95))
+        self.resize(width, height)
+
     def _layout(self) -> None:
         panel_scroll = QScrollArea()
         panel_scroll.setWidget(self.config_panel)
@@ -74,12 +86,13 @@ class MainWindow(QMainWindow):
         charts = QSplitter(Qt.Orientation.Vertical)
         charts.addWidget(self.timeline)
         charts.addWidget(self.comparison)
-        charts.setSizes([600, 330])
+        charts.setSizes([660, 300])
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.header)
         right_layout.addWidget(charts, 1)
+        self.settings_area = panel_scroll
         main = QSplitter(Qt.Orientation.Horizontal)
         main.addWidget(panel_scroll)
         main.addWidget(right)
@@ -107,6 +120,7 @@ class MainWindow(QMainWindow):
         )
         a.export_window_png.triggered.connect(lambda: self._ask_png(self, "window"))
         a.lanes.toggled.connect(self.timeline.set_lanes)
+        a.settings_panel.toggled.connect(self.settings_area.setVisible)  # more room to present
         self.timeline.lanes_check.toggled.connect(a.lanes.setChecked)
         a.fit.triggered.connect(self.timeline.fit)
         a.zoom_in.triggered.connect(lambda: self.timeline.zoom(0.8))
@@ -239,9 +253,10 @@ class MainWindow(QMainWindow):
             raise OSError("there are no results to write yet")
         return self.results
 
-    def _write(self, write: object, path: str, remember: bool = False) -> bool:
+    def _write(self, write: Callable[[], None], path: str, remember: bool = False) -> bool:
+        """Run a writer; a failure becomes a plain message in the banner, never an exception."""
         try:
-            write()  # type: ignore[operator]
+            write()
         except (OSError, ValueError) as exc:
             reason = getattr(exc, "strerror", None) or str(exc)
             self.banner.show_message(f"Could not write {path}: {reason}")

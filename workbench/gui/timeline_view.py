@@ -16,9 +16,11 @@ from PySide6.QtGui import QCursor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QToolTip,
     QVBoxLayout,
     QWidget,
@@ -45,6 +47,9 @@ ZOOM_STEP = 0.8
 PAN_STEP = 0.1
 MIN_SPAN_S = 0.05
 GANTT_STRETCH, CPU_STRETCH = 3, 2
+PANEL_MIN_HEIGHT = 170
+"""Title, a Gantt chart whose rows can still be told apart, and a CPU chart with 0/50/100."""
+TIME_AXIS_HEIGHT = 50
 
 
 @dataclass
@@ -106,7 +111,14 @@ class TimelineView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(controls)
-        layout.addWidget(self.graphics, 1)
+        # Panels keep a readable minimum height; with many strategies on a small screen the
+        # stack scrolls rather than squashing every chart into an unreadable strip.
+        self.scroll = QScrollArea()
+        self.scroll.setWidget(self.graphics)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout.addWidget(self.scroll, 1)
 
         self.experiment: LiveExperiment | None = None
         self.panels: list[_Panel] = []
@@ -179,17 +191,16 @@ class TimelineView(QWidget):
                 # shared range; refit once the layout has settled.
                 item.vb.sigResized.connect(self._refit_if_following)
             gantt_item.vb.sigRangeChanged.connect(lambda *_, p=panel: self._zoomed(p))
-            # One time axis, under the last panel: the x axes are linked, so repeating the
-            # ticks under every chart would only take height from the bars.
+            # Time ticks under each panel's CPU chart (the stack may scroll, so the last axis
+            # is not always in view), titled "time (s)" under the last one only.
             gantt_item.showAxis("bottom", False)
             if index == len(shown) - 1:
                 style_axis(cpu_item.getAxis("bottom"), "time (s)")
-            else:
-                cpu_item.showAxis("bottom", False)
             layout = self.graphics.ci.layout
             layout.setRowStretchFactor(row, GANTT_STRETCH)
             layout.setRowStretchFactor(row + 1, CPU_STRETCH)
             self.panels.append(panel)
+        self.graphics.setMinimumHeight(len(shown) * PANEL_MIN_HEIGHT + TIME_AXIS_HEIGHT)
         self.refresh()
 
     # -- drawing -------------------------------------------------------------------------
