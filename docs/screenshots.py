@@ -89,6 +89,8 @@ def main() -> int:
             path = args.out / scenario.file_name
             window.grab().save(str(path))
             print(f"wrote {path}")
+            for text in window.explanations.texts():
+                print(f"  {text}")
     finally:
         window.close()
         loop.run_until_complete(window.serve_until_closed())

@@ -135,9 +135,11 @@ def test_a_failed_strategy_says_why() -> None:
 
 
 def test_a_busy_machine_is_mentioned() -> None:
-    busy = [CpuSample(t * 200 * MS, (100.0, 100.0, 10.0, 10.0)) for t in (1, 2)]
+    busy = [CpuSample(t * 100 * MS, (100.0, 100.0, 10.0, 10.0)) for t in (1, 2, 3, 4)]
     run = replace(serial("sequential", 2, 200), cpu_samples=tuple(busy))
     texts = [r.text for r in explain(results("cpu", [run]))]
     assert "other programs kept about 1.2 cores busy meanwhile" in texts[0]
     quiet = [r.text for r in explain(results("cpu", [serial("sequential", 2, 200)]))]
     assert "other programs" not in quiet[0]
+    too_short = replace(run, cpu_samples=tuple(busy[:2]))  # one sample inside the run
+    assert "other programs" not in explain(results("cpu", [too_short]))[0].text

@@ -81,11 +81,15 @@ def workers_used(run: Run) -> int:
 def other_load(run: Run) -> float:
     """Average cores busy machine-wide, minus the run's own: how much else was running.
 
-    A figure is only as honest as the machine was quiet; this lets a reading say so.
+    A figure is only as honest as the machine was quiet; this lets a reading say so. Only
+    samples wholly inside the run count (the first one also covers the run's process
+    starting up, which is not in the run's CPU time), and a run too short for two such samples
+    makes no claim.
     """
-    if not run.cpu_samples or run.wall_ns <= 0:
+    inside = [s for s in run.cpu_samples[1:] if s.t_ns <= run.wall_ns]
+    if len(inside) < 2 or run.wall_ns <= 0:
         return 0.0
-    machine = sum(sum(s.per_core) for s in run.cpu_samples) / (100 * len(run.cpu_samples))
+    machine = sum(sum(s.per_core) for s in inside) / (100 * len(inside))
     return max(0.0, machine - run.cpu_ns / run.wall_ns)
 
 
