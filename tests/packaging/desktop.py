@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import re
 import shlex
+import shutil
+import stat
 import subprocess
 from pathlib import Path
 
+from tests.conftest import REPO_ROOT
+
 ENTRY_NAME = "concurrency-workbench.desktop"
+LINUX = REPO_ROOT / "packaging" / "linux"
 
 
 def install(installer: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -37,3 +42,19 @@ def exec_argv(exec_value: str) -> list[str]:
     """The command an ``Exec`` value runs: quoted arguments, field codes dropped, %% → %."""
     words = shlex.split(exec_value)
     return [w.replace("%%", "%") for w in words if not re.fullmatch(r"%[fFuUdDnNickvm]", w)]
+
+
+def make_fake_bundle(folder: Path) -> Path:
+    """The bundle's layout with the real scripts and icon, and a stub app that records argv."""
+    internal = folder / "_internal"
+    (internal / "resources" / "icons").mkdir(parents=True)
+    shutil.copy2(REPO_ROOT / "resources" / "icons" / "workbench.png", internal / "resources/icons")
+    for name in ("concurrency-workbench-launcher", "install-desktop-entry.sh"):
+        shutil.copy2(LINUX / name, folder / name)
+    app = folder / "concurrency-workbench"
+    app.write_text(
+        '#!/bin/sh\nfor a in "$@"; do printf "%s\\n" "$a"; done > "$STUB_RECORD"\n',
+        encoding="utf-8",
+    )
+    app.chmod(app.stat().st_mode | stat.S_IXUSR)
+    return folder

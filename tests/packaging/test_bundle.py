@@ -10,6 +10,7 @@ import tarfile
 
 import pytest
 
+from tests.conftest import REPO_ROOT
 from tests.packaging.conftest import Bundle
 
 pytestmark = pytest.mark.slow
@@ -19,7 +20,11 @@ SELF_TEST_TIMEOUT_S = 240
 
 def lab_env(**extra: str) -> dict[str, str]:
     """No Python settings leak in from the test run: a lab machine has none."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("PYTHON") and k != "WORKBENCH_RESOURCES"
+    }
     env.update(QT_QPA_PLATFORM="offscreen", **extra)
     env.pop("DISPLAY", None)
     return env
@@ -63,6 +68,24 @@ def test_build_prints_the_executable_last_and_writes_an_archive(bundle: Bundle) 
         names = set(archive.getnames())
     assert "concurrency-workbench/concurrency-workbench-launcher" in names
     print(bundle.build_output)  # sizes and build time, for the log (pytest -s)
+
+
+def test_bundle_finds_its_presets(bundle: Bundle) -> None:
+    """resources/ travels inside the bundle and the app finds it there, not in the checkout."""
+    done = subprocess.run(
+        [str(bundle.executable), "presets"],
+        env=lab_env(),
+        cwd=bundle.folder.parent,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    listed = {line.split()[0] for line in done.stdout.splitlines() if line[:1].strip()}
+    shipped = {p.stem for p in (REPO_ROOT / "resources" / "presets").glob("*.json")}
+    assert shipped, "no presets in the checkout to compare with"
+    assert listed == shipped, done.stdout
 
 
 def test_bundle_carries_the_x_libraries_qt_needs(bundle: Bundle) -> None:

@@ -5,22 +5,24 @@ process behind."""
 from __future__ import annotations
 
 import os
-import shutil
-import stat
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO_ROOT
 from tests.packaging.conftest import Bundle
-from tests.packaging.desktop import entry_path, exec_argv, install, read_entry
+from tests.packaging.desktop import (
+    entry_path,
+    exec_argv,
+    install,
+    make_fake_bundle,
+    read_entry,
+)
 from tests.packaging.xsession import read_line, tagged_processes, wait_for_window, xdotool
 from tests.waiting import wait_until
 from workbench.gui.app import E2E_REPORT_ENV
 
-LINUX = REPO_ROOT / "packaging" / "linux"
 TITLE = "Concurrency Workbench"
 WINDOW_TIMEOUT_S = 60
 RUN_TIMEOUT_S = 120
@@ -28,22 +30,6 @@ RUN_TIMEOUT_S = 120
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="the desktop entry is for Linux"
 )
-
-
-def make_fake_bundle(folder: Path) -> Path:
-    """The bundle's layout with the real scripts and icon, and a stub app that records argv."""
-    internal = folder / "_internal"
-    (internal / "resources" / "icons").mkdir(parents=True)
-    shutil.copy2(REPO_ROOT / "resources" / "icons" / "workbench.png", internal / "resources/icons")
-    for name in ("concurrency-workbench-launcher", "install-desktop-entry.sh"):
-        shutil.copy2(LINUX / name, folder / name)
-    app = folder / "concurrency-workbench"
-    app.write_text(
-        '#!/bin/sh\nfor a in "$@"; do printf "%s\\n" "$a"; done > "$STUB_RECORD"\n',
-        encoding="utf-8",
-    )
-    app.chmod(app.stat().st_mode | stat.S_IXUSR)
-    return folder
 
 
 def test_install_writes_a_menu_entry_and_icon_under_xdg_data_home(

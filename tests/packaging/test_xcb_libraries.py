@@ -24,14 +24,19 @@ from pathlib import Path
 import pytest
 
 from tests.packaging.conftest import Bundle
-from tests.packaging.desktop import entry_path, exec_argv, install, read_entry
+from tests.packaging.desktop import (
+    entry_path,
+    exec_argv,
+    install,
+    make_fake_bundle,
+    read_entry,
+)
 from tests.packaging.hiding import (
     hiding_available,
     names_in,
     system_library_folders,
     without_libraries,
 )
-from tests.packaging.test_desktop_entry import make_fake_bundle
 from tests.packaging.xsession import tagged_processes, wait_for_window, xdotool
 from tests.waiting import wait_until
 
