@@ -27,6 +27,8 @@ from workbench.core.recording import (
 )
 
 ORPHANED_EXIT_CODE = 70
+MAX_BATCH = 4096
+"""Events per message at most (~10 ms of work for the reader)."""
 
 
 class Channel:
@@ -96,23 +98,46 @@ class Flusher:
 
     def flush(self) -> None:
         kinds, ids, times, workers = self._recorder.take()
-        if not kinds and not self._recorder.lag:
+        lag = self._recorder.take_lag()
+        if not kinds and not lag:
             return
         if self.first_begin_ns is None:
             begins = [t for k, t in zip(kinds, times, strict=True) if k == BEGIN]
             self.first_begin_ns = min(begins) if begins else None
-        recorder = self._recorder
-        errors, traces = recorder.errors, recorder.traces
-        failed = [
-            [i, errors.pop(i, "")]
-            for k, i in zip(kinds, ids, strict=True)
-            if k in (FAILED, FAILED_STEP)
-        ]
-        inner = [
-            [i, *trace]
-            for k, i in zip(kinds, ids, strict=True)
-            if k in (END, FAILED) and (trace := traces.pop(i, None)) is not None
-        ]
+        # Several small messages rather than one huge one: the reader handles each in one
+        # go on its event loop (the window's), so a message must stay a few ms of work.
+        for lo in range(0, max(len(kinds), 1), MAX_BATCH):
+            hi = lo + MAX_BATCH
+            self._send(kinds[lo:hi], ids[lo:hi], times[lo:hi], workers[lo:hi], lag)
+            lag = []
+
+    def _send(
+        self,
+        kinds: list[int],
+        ids: list[int],
+        times: list[int],
+        workers: list[int],
+        lag: list[int],
+    ) -> None:
+        errors, traces = self._recorder.errors, self._recorder.traces
+        failed = (
+            [
+                [i, errors.pop(i, "")]
+                for k, i in zip(kinds, ids, strict=True)
+                if k in (FAILED, FAILED_STEP)
+            ]
+            if errors
+            else []
+        )
+        inner = (
+            [
+                [i, *trace]
+                for k, i in zip(kinds, ids, strict=True)
+                if k in (END, FAILED) and (trace := traces.pop(i, None)) is not None
+            ]
+            if traces
+            else []
+        )
         self._channel.send(
             {
                 "type": protocol.EVENTS,
@@ -122,7 +147,7 @@ class Flusher:
                 "w": workers,
                 "x": failed,
                 "s": inner,
-                "l": recorder.take_lag(),
+                "l": lag,
             }
         )
 
