@@ -90,6 +90,17 @@ def _install_error_hooks(window: Any, loop: asyncio.AbstractEventLoop) -> None:
     loop.set_exception_handler(loop_handler)
 
 
+def _set_app_icon(app: Any) -> None:
+    """The icon in the title bar and task switcher (the desktop entry has its own copy)."""
+    from PySide6.QtGui import QIcon
+
+    from workbench.resources import resources_dir
+
+    icon = resources_dir() / "icons" / "workbench.png"
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
+
+
 def main() -> int:
     """Open the window and run until it is closed; 0 on a clean exit, 1 if Qt cannot start."""
     problem = display_problem()
@@ -107,6 +118,7 @@ def main() -> int:
     app.setApplicationName("Concurrency Workbench")
     app.setOrganizationName("concurrency-workbench")
     app.setQuitOnLastWindowClosed(False)
+    _set_app_icon(app)
 
     from workbench.gui.main_window import MainWindow
     from workbench.gui.style import apply_app_style
