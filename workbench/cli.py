@@ -184,7 +184,7 @@ def _install_stop_handlers(loop: asyncio.AbstractEventLoop, stop: Callable[[], N
 
 
 def _run(args: argparse.Namespace) -> int:
-    from workbench.console import ProgressBar, comparison_table
+    from workbench.console import ProgressBar, comparison_table, readings
     from workbench.core.config import build_config
     from workbench.core.engine import run_experiment
     from workbench.core.observer import Observer
@@ -214,6 +214,9 @@ def _run(args: argparse.Namespace) -> int:
     results = asyncio.run(experiment())
     _write_outputs(results, args)
     print(comparison_table(results))  # type: ignore[arg-type]
+    if results.runs:  # type: ignore[attr-defined]
+        print()
+        print(readings(results))  # type: ignore[arg-type]
     if results.interrupted:  # type: ignore[attr-defined]
         print(
             f"workbench: interrupted; {len(results.runs)} finished run(s) kept",  # type: ignore[attr-defined]

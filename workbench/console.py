@@ -125,6 +125,16 @@ def comparison_table(results: Results) -> str:
     return "\n".join([title, *lines])
 
 
+def readings(results: Results) -> str:
+    """The plain-language reading of each strategy, as the window shows them."""
+    from workbench.core.explain import explain
+
+    return "\n".join(
+        textwrap.fill(r.text, width=96, subsequent_indent="    ")
+        for r in explain(results)
+    )
+
+
 def verdict_report(verdict: PresetVerdict) -> str:
     """Claim / Measured / Verdict, as plain text."""
     preset = verdict.preset
