@@ -1,0 +1,62 @@
+"""The window's figures: responsiveness under the heaviest runs, redraw, memory, start-up.
+
+Measured in a separate interpreter (:mod:`workbench.bench.window_probe`) with Qt's offscreen
+platform unless a display is set, so Qt never loads into the benchmark's own process.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+import PySide6  # noqa: F401 - ImportError here tells the runner to skip the window figures
+
+TARGET_LATENESS_P99_MS = 16.0
+TARGET_REDRAW_MS = 100.0
+TARGET_STARTUP_S = 1.5
+PROBE = [sys.executable, "-m", "workbench.bench.window_probe"]
+
+
+def _probe(*args: str) -> dict[str, Any]:
+    proc = subprocess.run([*PROBE, *args], capture_output=True, text=True, check=False, timeout=600)
+    if proc.returncode != 0:
+        raise RuntimeError(f"window probe failed: {proc.stderr.strip()[-400:]}")
+    figures: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return figures
+
+
+def _startup_s() -> float:
+    launched = time.perf_counter_ns()
+    painted = _probe("startup")["first_paint_ns"]
+    return (painted - launched) / 1e9
+
+
+def measure_window(*, quick: bool, progress: Callable[[str], None]) -> dict[str, Any]:
+    progress("window: launch to first paint")
+    startups = [_startup_s() for _ in range(1 if quick else 5)]
+    progress("window: responsiveness under the heaviest runs")
+    load = _probe("responsiveness", *(["--quick"] if quick else []))
+    responsiveness: dict[str, Any] = {}
+    for case in load["cases"]:
+        responsiveness[f"{case['name']}: p99 ms"] = case["lateness_ms_p99"]
+        responsiveness[f"{case['name']}: max ms"] = case["lateness_ms_max"]
+    worst = max(case["lateness_ms_p99"] for case in load["cases"])
+    responsiveness["target p99 ms"] = TARGET_LATENESS_P99_MS
+    responsiveness["within_target"] = worst <= TARGET_LATENESS_P99_MS
+    big = load["big_run"]
+    window = {
+        "launch_to_first_paint_s_median": round(statistics.median(startups), 3),
+        "launch_target_s": TARGET_STARTUP_S,
+        "launch_within_target": statistics.median(startups) <= TARGET_STARTUP_S,
+        f"redraw_ms_{big['tasks']}_tasks": big["redraw_ms"],
+        "redraw_target_ms": TARGET_REDRAW_MS,
+        "redraw_within_target": big["redraw_ms"] <= TARGET_REDRAW_MS,
+        "window_rss_mb_holding_result": big["window_rss_mb"],
+        "window_rss_growth_mb": big["window_rss_growth_mb"],
+    }
+    return {"window": window, "responsiveness": responsiveness, "window_raw": load}
