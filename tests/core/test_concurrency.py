@@ -1,0 +1,77 @@
+"""Concurrency over time (alive vs running step series) and event-loop lag percentiles."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from workbench.core.concurrency import concurrency, lag_stats, nearest_rank, step_counts
+from workbench.core.results import LagSample, Run, TaskSpan
+
+
+def test_step_counts_of_overlapping_intervals() -> None:
+    edges, counts = step_counts(np.array([0, 5, 5]), np.array([10, 7, 5]))
+    # [0,5): 1 · [5,7): 2 (the zero-length interval at 5 counts for no time) · [7,10): 1
+    assert edges.tolist() == [0, 5, 7, 10]
+    assert counts.tolist() == [1, 2, 1]
+
+
+def test_touching_intervals_do_not_count_twice() -> None:
+    edges, counts = step_counts(np.array([0, 10]), np.array([10, 20]))
+    assert edges.tolist() == [0, 10, 20]
+    assert counts.tolist() == [1, 1]
+
+
+def test_empty_and_mismatched_input() -> None:
+    edges, counts = step_counts(np.empty(0), np.empty(0))
+    assert edges.size == 0 and counts.size == 0
+    with pytest.raises(ValueError, match="differ in length"):
+        step_counts(np.array([1, 2]), np.array([3]))
+
+
+def test_step_counts_match_a_brute_force_count() -> None:
+    rng = np.random.default_rng(5)
+    starts = rng.integers(0, 1000, 300)
+    ends = starts + rng.integers(0, 200, 300)
+    edges, counts = step_counts(starts, ends)
+    assert len(edges) == len(counts) + 1
+    for left, count in zip(edges[:-1], counts, strict=True):
+        assert count == np.count_nonzero((starts <= left) & (left < ends))
+
+
+def test_gathered_sleeps_are_all_alive_but_run_one_at_a_time() -> None:
+    spans = [
+        TaskSpan(i, i, 1000 + i, "main", running=((i, i + 1), (999 + i, 1000 + i)))
+        for i in range(5)
+    ]
+    result = concurrency(spans)
+    assert result.peak_alive == 5
+    assert result.peak_running == 1
+    assert result.alive_t_ns[0] == 0 and result.alive_t_ns[-1] == 1004
+
+
+def test_blocking_tasks_alive_and_running_one_after_another() -> None:
+    spans = [
+        TaskSpan(i, 100 * i, 100 * (i + 1), "main", running=((100 * i, 100 * (i + 1)),))
+        for i in range(4)
+    ]
+    result = concurrency(spans)
+    assert result.peak_alive == 1 and result.peak_running == 1
+
+
+def test_unknown_running_gives_an_empty_running_series() -> None:
+    result = concurrency([TaskSpan(0, 0, 10, "thread-1"), TaskSpan(1, 0, 10, "thread-2")])
+    assert result.peak_alive == 2
+    assert result.running.size == 0 and result.peak_running == 0
+
+
+def test_lag_percentiles_pool_every_run_and_are_absent_without_samples() -> None:
+    def run(lags: list[int]) -> Run:
+        samples = tuple(LagSample(10 * (i + 1), lag) for i, lag in enumerate(lags))
+        return Run("async-gather", 0, True, None, 1000, 0, 0, loop_lag=samples)
+
+    stats = lag_stats([run(list(range(1, 51))), run(list(range(51, 101)))])
+    assert stats is not None
+    assert (stats.p50_ns, stats.p99_ns, stats.max_ns, stats.samples) == (50, 99, 100, 100)
+    assert lag_stats([run([])]) is None
+    assert nearest_rank([7], 0.99) == 7

@@ -1,0 +1,95 @@
+"""Concurrency over time: how many tasks were alive, and how many were actually running.
+
+Pure functions from intervals to step series. They use numpy (a window dependency, like the
+exports' readers of big runs): the engine and the run's child never import this module.
+
+A step series is ``(t_ns, count)`` with ``len(t_ns) == len(count) + 1``: ``count[i]`` holds
+on ``[t_ns[i], t_ns[i + 1])``, the shape pyqtgraph's ``stepMode="center"`` draws directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from workbench.core.results import Run, TaskSpan
+
+
+@dataclass(frozen=True)
+class Concurrency:
+    """Tasks alive (begun, not ended) and tasks running (inside a running slice) over time."""
+
+    alive_t_ns: np.ndarray
+    alive: np.ndarray
+    running_t_ns: np.ndarray
+    running: np.ndarray
+    """Empty when no task's running slices are known."""
+
+    @property
+    def peak_alive(self) -> int:
+        return int(self.alive.max(initial=0))
+
+    @property
+    def peak_running(self) -> int:
+        return int(self.running.max(initial=0))
+
+
+def step_counts(starts_ns: np.ndarray, ends_ns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """How many of the intervals ``[start, end)`` cover each stretch of time.
+
+    Returns edges (sorted, distinct) and the count between consecutive edges. An interval of
+    zero length counts for no time. Empty input gives empty arrays.
+    """
+    starts = np.asarray(starts_ns, np.int64).ravel()
+    ends = np.asarray(ends_ns, np.int64).ravel()
+    if starts.shape != ends.shape:
+        raise ValueError("starts and ends differ in length")
+    if starts.size == 0:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    ends = np.maximum(starts, ends)
+    times = np.concatenate([starts, ends])
+    order = np.argsort(times, kind="stable")
+    ordered = times[order]
+    level = np.cumsum(np.where(order < starts.size, 1, -1))
+    last = np.append(ordered[1:] != ordered[:-1], True)  # the level once every change is in
+    edges = ordered[last]
+    counts = level[last][:-1]  # after the last edge nothing is alive
+    return edges, counts
+
+
+def concurrency(spans: Sequence[TaskSpan]) -> Concurrency:
+    """Alive and running step series of a run's spans."""
+    starts = np.fromiter((s.start_ns for s in spans), np.int64, len(spans))
+    ends = np.fromiter((s.end_ns for s in spans), np.int64, len(spans))
+    slices = [interval for span in spans for interval in span.running]
+    run_starts = np.fromiter((a for a, _ in slices), np.int64, len(slices))
+    run_ends = np.fromiter((b for _, b in slices), np.int64, len(slices))
+    alive_t, alive = step_counts(starts, ends)
+    running_t, running = step_counts(run_starts, run_ends)
+    return Concurrency(alive_t, alive, running_t, running)
+
+
+@dataclass(frozen=True)
+class LagStats:
+    """Event-loop lag over every sample of some runs: median, 99th percentile, maximum."""
+
+    p50_ns: int
+    p99_ns: int
+    max_ns: int
+    samples: int
+
+
+def nearest_rank(ordered: Sequence[int], fraction: float) -> int:
+    """The nearest-rank percentile of sorted values (no interpolation: a real sample)."""
+    rank = max(1, -(-round(fraction * len(ordered) * 1000) // 1000))
+    return ordered[min(rank, len(ordered)) - 1]
+
+
+def lag_stats(runs: Sequence[Run]) -> LagStats | None:
+    """Lag percentiles pooled over the runs' samples; None when none has any (not async)."""
+    lags = sorted(sample.lag_ns for run in runs for sample in run.loop_lag)
+    if not lags:
+        return None
+    return LagStats(nearest_rank(lags, 0.5), nearest_rank(lags, 0.99), lags[-1], len(lags))

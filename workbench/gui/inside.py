@@ -1,0 +1,189 @@
+"""What happened inside each task, as the window draws it (Qt-free, numpy).
+
+A run's running slices (the intervals each task actually ran) and its event-loop lag arrive
+with end events while the run streams in, or all at once from a finished
+:class:`~workbench.core.results.Run`. Both are kept as flat arrays so a redraw of a
+100,000-task run (200,000 slices for a gathered sleep) is a few numpy passes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from workbench.core.clock import NS_PER_S
+from workbench.core.results import LagSample, Run
+from workbench.gui.formatting import seconds
+
+NO_CORE = -1
+
+
+class SliceStore:
+    """Every running slice of one run: task id, start, end (ns) and core of each.
+
+    Slices are appended as tasks end and concatenated lazily, once per redraw at most.
+    """
+
+    def __init__(self) -> None:
+        self._task: list[int] = []
+        self._start: list[int] = []
+        self._end: list[int] = []
+        self._core: list[int] = []
+        self._arrays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+        self.traced_tasks = 0
+        """Tasks whose running slices are known (a task with none is "unknown", not idle)."""
+
+    def __len__(self) -> int:
+        return len(self._task)
+
+    @property
+    def traced(self) -> bool:
+        """True once any task's slices are known: the chart then draws alive vs running."""
+        return self.traced_tasks > 0
+
+    def add(self, task: int, running: Sequence[tuple[int, int]], cores: Sequence[int] = ()) -> None:
+        if not running:
+            return
+        self.traced_tasks += 1
+        n = len(running)
+        self._task.extend([task] * n)
+        for start, end in running:
+            self._start.append(start)
+            self._end.append(end)
+        self._core.extend(cores if len(cores) == n else [NO_CORE] * n)
+        self._arrays = None
+
+    @classmethod
+    def from_run(cls, run: Run) -> SliceStore:
+        store = cls()
+        for span in run.tasks:
+            store.add(span.id, span.running, span.cores)
+        return store
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(task, start_ns, end_ns, core) of every slice, in the order they arrived."""
+        if self._arrays is None:
+            self._arrays = (
+                np.asarray(self._task, np.int64),
+                np.asarray(self._start, np.int64),
+                np.asarray(self._end, np.int64),
+                np.asarray(self._core, np.int64),
+            )
+        return self._arrays
+
+    def of_task(self, task: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """One task's slices: start_ns, end_ns, core (empty when unknown)."""
+        tasks, start, end, core = self.arrays()
+        mine = tasks == task
+        return start[mine], end[mine], core[mine]
+
+
+class LagStore:
+    """Event-loop lag samples of one run (async strategies only)."""
+
+    def __init__(self) -> None:
+        self._t: list[int] = []
+        self._lag: list[int] = []
+
+    def __len__(self) -> int:
+        return len(self._t)
+
+    def add(self, samples: Sequence[LagSample]) -> None:
+        for sample in samples:
+            self._t.append(sample.t_ns)
+            self._lag.append(sample.lag_ns)
+
+    @classmethod
+    def from_run(cls, run: Run) -> LagStore:
+        store = cls()
+        store.add(run.loop_lag)
+        return store
+
+    def series(self) -> tuple[np.ndarray, np.ndarray]:
+        """Sample times (s) and lag (ms), sorted by time."""
+        t = np.asarray(self._t, np.float64) / NS_PER_S
+        lag = np.asarray(self._lag, np.float64) / 1e6
+        order = np.argsort(t, kind="stable")
+        return t[order], lag[order]
+
+
+@dataclass(frozen=True)
+class SlicesToDraw:
+    """Running slices ready for one draw: seconds, rows and colour index per rectangle."""
+
+    start_s: np.ndarray
+    width_s: np.ndarray
+    row: np.ndarray
+    colour: np.ndarray
+    merged_from: int
+    """How many slices there were before merging those sharing a pixel."""
+
+
+def slices_to_draw(
+    start_ns: np.ndarray,
+    end_ns: np.ndarray,
+    row: np.ndarray,
+    colour: np.ndarray,
+    pixel_s: float,
+    pixel_rows: float,
+) -> SlicesToDraw:
+    """Slices as rectangles at least a pixel wide, merging what would overdraw one pixel.
+
+    Zoomed out on a big run, thousands of slices fall in the same pixel cell (same pixel
+    column, same pixel row, same colour): they are drawn once. The cells are anchored at
+    time 0 and row 0, not at the view, so panning never needs a redraw; zooming does (the
+    chart already redraws when the pixel size changes). Slices wider than two pixels are
+    kept as they are, so nothing a reader can resolve is ever merged away.
+    """
+    start_s = start_ns / NS_PER_S
+    width_s = np.maximum((end_ns - start_ns) / NS_PER_S, pixel_s)
+    total = int(start_s.size)
+    if total == 0 or pixel_s <= 0:
+        return SlicesToDraw(start_s, width_s, row, colour, total)
+    narrow = width_s <= 2 * pixel_s
+    if not narrow.any():
+        return SlicesToDraw(start_s, width_s, row, colour, total)
+    cell_rows = np.floor(row / pixel_rows).astype(np.int64) if pixel_rows > 1 else row
+    column = np.floor(start_s[narrow] / pixel_s).astype(np.int64)
+    key = np.stack([column, cell_rows[narrow], colour[narrow]])
+    _, first = np.unique(key, axis=1, return_index=True)
+    keep = np.concatenate([np.flatnonzero(~narrow), np.flatnonzero(narrow)[first]])
+    return SlicesToDraw(
+        column_start(start_s[keep], narrow[keep], pixel_s),
+        np.where(narrow[keep], 2 * pixel_s, width_s[keep]),
+        row[keep],
+        colour[keep],
+        total,
+    )
+
+
+def column_start(start_s: np.ndarray, narrow: np.ndarray, pixel_s: float) -> np.ndarray:
+    """Merged narrow slices start at their pixel column (so one cell is one rectangle)."""
+    return np.where(narrow, np.floor(start_s / pixel_s) * pixel_s, start_s)
+
+
+def core_text(cores: np.ndarray) -> str | None:
+    """ "ran on cores 0, 1" (in order of first use), or None when the OS did not say."""
+    known = [int(c) for c in cores if c != NO_CORE]
+    if not known:
+        return None
+    distinct = list(dict.fromkeys(known))
+    noun = "core" if len(distinct) == 1 else "cores"
+    return f"ran on {noun} {', '.join(str(c) for c in distinct)}"
+
+
+def inside_text(store: SliceStore, task: int, duration_s: float) -> str | None:
+    """The tooltip lines about a task's running slices: how long and where it really ran."""
+    start, end, cores = store.of_task(task)
+    if start.size == 0:
+        return None if store.traced else "running slices not recorded for this workload"
+    running_s = float((end - start).sum()) / NS_PER_S
+    share = f" ({100 * running_s / duration_s:.0f} % of its life)" if duration_s > 0 else ""
+    plural = "slice" if start.size == 1 else "slices"
+    lines = [f"running {seconds(running_s)} in {start.size:,} {plural}{share}"]
+    where = core_text(cores)
+    if where:
+        lines.append(where)
+    return "\n".join(lines)
