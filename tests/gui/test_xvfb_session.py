@@ -9,7 +9,6 @@ a FIFO, so the test blocks on the report itself rather than sleeping and hoping.
 from __future__ import annotations
 
 import os
-import select
 import shutil
 import subprocess
 import sys
@@ -17,13 +16,12 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import psutil
 import pytest
 
+from tests.xsession import TAG_ENV, read_line, tagged_processes, wait_for_window, xdotool, xvfb
 from workbench.gui.app import E2E_REPORT_ENV
 
 TITLE = "Concurrency Workbench"
-TAG_ENV = "WORKBENCH_E2E_TAG"
 WINDOW_TIMEOUT_S = 60
 RUN_TIMEOUT_S = 120
 
@@ -39,60 +37,8 @@ pytestmark = [
 
 @pytest.fixture
 def display() -> Iterator[str]:
-    """A private X server on the first free display number (Xvfb picks it: -displayfd)."""
-    read_fd, write_fd = os.pipe()
-    server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
-        pass_fds=(write_fd,),
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_fd)
-    try:
-        number = _read_line(read_fd, WINDOW_TIMEOUT_S)
-        assert number.strip().isdigit(), f"Xvfb did not report a display: {number!r}"
-        yield f":{number.strip()}"
-    finally:
-        os.close(read_fd)
-        server.terminate()
-        server.wait(timeout=30)
-
-
-def _read_line(fd: int, timeout_s: float) -> str:
-    """One line from a pipe, blocking on select() until it arrives or the timeout passes."""
-    data = b""
-    while not data.endswith(b"\n"):
-        ready, _, _ = select.select([fd], [], [], timeout_s)
-        if not ready:
-            raise TimeoutError(f"nothing arrived within {timeout_s} s (got {data!r})")
-        chunk = os.read(fd, 1)
-        if not chunk:
-            break
-        data += chunk
-    return data.decode()
-
-
-def _xdotool(display: str, *args: str, timeout_s: float = 30) -> str:
-    done = subprocess.run(
-        ["xdotool", *args],
-        env={**os.environ, "DISPLAY": display},
-        capture_output=True,
-        text=True,
-        timeout=timeout_s,
-        check=True,
-    )
-    return done.stdout.strip()
-
-
-def _tagged_processes(tag: str) -> list[psutil.Process]:
-    """Every live process that inherited this session's tag (the app, its runs, pool workers)."""
-    found = []
-    for process in psutil.process_iter():
-        try:
-            if process.environ().get(TAG_ENV) == tag and process.status() != psutil.STATUS_ZOMBIE:
-                found.append(process)
-        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
-            continue
-    return found
+    with xvfb(WINDOW_TIMEOUT_S) as name:
+        yield name
 
 
 def test_start_run_with_f5_and_quit_with_ctrl_q(display: str, tmp_path: Path) -> None:
@@ -113,25 +59,17 @@ def test_start_run_with_f5_and_quit_with_ctrl_q(display: str, tmp_path: Path) ->
         command += ["-m", "workbench"]
     app = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
     try:
-        window = _xdotool(
-            display,
-            "search",
-            "--sync",
-            "--onlyvisible",
-            "--name",
-            f"^{TITLE}$",
-            timeout_s=WINDOW_TIMEOUT_S,
-        ).splitlines()[0]
-        _xdotool(display, "windowfocus", "--sync", window)
-        _xdotool(display, "key", "F5")
+        window = wait_for_window(display, f"^{TITLE}$", WINDOW_TIMEOUT_S)
+        xdotool(display, "windowfocus", "--sync", window)
+        xdotool(display, "key", "F5")
 
-        line = _read_line(reader, RUN_TIMEOUT_S)
+        line = read_line(reader, RUN_TIMEOUT_S)
         assert line.startswith("finished ok=True runs=3"), line
 
-        _xdotool(display, "key", "ctrl+q")
+        xdotool(display, "key", "ctrl+q")
         assert app.wait(timeout=RUN_TIMEOUT_S) == 0, app.stderr.read() if app.stderr else ""
-        assert _read_line(reader, WINDOW_TIMEOUT_S).strip() == "quit"
-        assert _tagged_processes(tag) == []
+        assert read_line(reader, WINDOW_TIMEOUT_S).strip() == "quit"
+        assert tagged_processes(tag) == []
     finally:
         if app.poll() is None:
             app.kill()

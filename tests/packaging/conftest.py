@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO_ROOT
-from tests.packaging.xsession import TAG_ENV, kill_tagged, xvfb
+from tests.xsession import TAG_ENV, kill_tagged, xvfb
 
 BUILD_TIMEOUT_S = 600
 

@@ -19,8 +19,8 @@ from tests.packaging.desktop import (
     make_fake_bundle,
     read_entry,
 )
-from tests.packaging.xsession import read_line, tagged_processes, wait_for_window, xdotool
 from tests.waiting import wait_until
+from tests.xsession import read_line, tagged_processes, wait_for_window, xdotool
 from workbench.gui.app import E2E_REPORT_ENV
 
 TITLE = "Concurrency Workbench"

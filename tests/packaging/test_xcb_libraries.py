@@ -37,8 +37,8 @@ from tests.packaging.hiding import (
     system_library_folders,
     without_libraries,
 )
-from tests.packaging.xsession import tagged_processes, wait_for_window, xdotool
 from tests.waiting import wait_until
+from tests.xsession import tagged_processes, wait_for_window, xdotool
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="the launcher is for Linux"

@@ -1,4 +1,4 @@
-"""A private X server and the few xdotool calls the bundle tests need; waits, never sleeps."""
+"""A private X server and the few xdotool calls the end-to-end tests need; waits, never sleeps."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import psutil
 
-TAG_ENV = "WORKBENCH_PACKAGING_TAG"
+TAG_ENV = "WORKBENCH_TEST_TAG"
 """Every process a test starts inherits a unique tag, so leftovers can be found by it."""
 
 
