@@ -12,7 +12,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from tests.core.fault_workloads import HANG
+from tests.core.fault_workloads import EXIT, HANG
 from tests.waiting import wait_until
 from workbench.cli import main
 from workbench.core.workloads import EXTRA_MODULES_ENV
@@ -102,40 +102,48 @@ def _descendants(proc: subprocess.Popen[str]) -> list[psutil.Process]:
         return []
 
 
+def _fault_command(strategies: str, mode: int, out: Path) -> list[str]:
+    """`workbench run` on the test-only fault workload: task 0 or 1 misbehaves in a pool worker."""
+    task = 0 if mode == HANG else 1
+    return [
+        sys.executable,
+        "-m",
+        "workbench",
+        "run",
+        "-w",
+        "fault",
+        "-n",
+        "4",
+        "-k",
+        "2",
+        "-s",
+        strategies,
+        "-p",
+        f"mode={mode}",
+        "-p",
+        f"task={task}",
+        "-p",
+        "pool_only=1",
+        "--out",
+        str(out),
+    ]
+
+
+FAULT_ENV = {**os.environ, EXTRA_MODULES_ENV: "tests.core.fault_workloads"}
+
+
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_interrupt_mid_run_ends_every_process_and_keeps_finished_runs(
     tmp_path: Path, sig: signal.Signals
 ) -> None:
     out = tmp_path / "r.json"
-    env = {**os.environ, EXTRA_MODULES_ENV: "tests.core.fault_workloads"}
     # async-gather finishes at once; in process-pool, task 0 hangs inside a pool worker.
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "workbench",
-            "run",
-            "-w",
-            "fault",
-            "-n",
-            "4",
-            "-k",
-            "2",
-            "-s",
-            "async-gather,process-pool",
-            "-p",
-            f"mode={HANG}",
-            "-p",
-            "task=0",
-            "-p",
-            "pool_only=1",
-            "--out",
-            str(out),
-        ],
+        _fault_command("async-gather,process-pool", HANG, out),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=env,
+        env=FAULT_ENV,
     )
     try:
         # The engine's child plus two pool workers (and spawn's resource tracker).
@@ -157,37 +165,13 @@ def test_interrupt_mid_run_ends_every_process_and_keeps_finished_runs(
 def test_a_dead_pool_worker_fails_its_run_the_others_run_and_the_exit_code_says_so(
     tmp_path: Path,
 ) -> None:
-    from tests.core.fault_workloads import EXIT
-
     out = tmp_path / "r.json"
-    env = {**os.environ, EXTRA_MODULES_ENV: "tests.core.fault_workloads"}
     proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "workbench",
-            "run",
-            "-w",
-            "fault",
-            "-n",
-            "4",
-            "-k",
-            "2",
-            "-s",
-            "process-pool,async-gather",
-            "-p",
-            f"mode={EXIT}",
-            "-p",
-            "task=1",
-            "-p",
-            "pool_only=1",
-            "--out",
-            str(out),
-        ],
+        _fault_command("process-pool,async-gather", EXIT, out),
         capture_output=True,
         text=True,
         check=False,
-        env=env,
+        env=FAULT_ENV,
     )
     assert proc.returncode == 1
     assert "FAILED: pool worker (pid" in proc.stderr
