@@ -11,6 +11,7 @@ import statistics
 from dataclasses import dataclass
 
 from workbench.core.clock import to_seconds
+from workbench.core.concurrency import LagStats, lag_stats
 from workbench.core.explain import representative_run, workers_used
 from workbench.core.results import Results
 from workbench.core.strategies import STRATEGIES, Family
@@ -26,6 +27,9 @@ COLUMNS = (
     "Speedup",
     "Workers",
     "Efficiency",
+    "Lag p50",
+    "Lag p99",
+    "Lag max",
     "Failed",
 )
 COLUMN_TIPS = (
@@ -37,6 +41,9 @@ COLUMN_TIPS = (
     "Baseline wall time ÷ this wall time (higher is faster)",
     "Threads or processes that actually ran tasks (the event loop counts as one)",
     "Speedup ÷ workers used (1.00 = every worker fully useful)",
+    "Event-loop lag, median: how late a 10 ms callback ran (async strategies only)",
+    "Event-loop lag, 99th percentile: a blocking call shows here",
+    "Event-loop lag, longest: the longest the loop was held",
     "Tasks that raised, or runs that failed",
 )
 
@@ -58,6 +65,8 @@ class ComparisonRow:
     failed_runs: int
     failed_tasks: int
     error: str | None
+    lag: LagStats | None = None
+    """Event-loop lag over the strategy's good runs (None: no event loop, or no samples)."""
 
 
 def _s(ns: int | None) -> float | None:
@@ -94,6 +103,7 @@ def comparison_rows(results: Results) -> tuple[ComparisonRow, ...]:
                 failed_runs=summary.failed_runs,
                 failed_tasks=summary.failed_tasks,
                 error=next((run.error for run in runs if run.error), None),
+                lag=lag_stats(good),
             )
         )
     return tuple(rows)
@@ -116,8 +126,21 @@ def table_cells(row: ComparisonRow) -> tuple[str, ...]:
         "—" if row.speedup is None else f"{row.speedup:.2f}×",
         str(row.workers_used),
         "—" if row.efficiency is None else f"{row.efficiency:.2f}",
+        *lag_cells(row.lag),
         failed,
     )
+
+
+def lag_ms(ns: int) -> str:
+    ms = ns / 1e6
+    return f"{ms:.2f} ms" if ms < 10 else f"{ms:.0f} ms"
+
+
+def lag_cells(lag: LagStats | None) -> tuple[str, str, str]:
+    """p50, p99, max of the event-loop lag; blank where there is no event loop."""
+    if lag is None:
+        return ("", "", "")
+    return (lag_ms(lag.p50_ns), lag_ms(lag.p99_ns), lag_ms(lag.max_ns))
 
 
 def bar_label(row: ComparisonRow, detail: int = 2) -> str:

@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from workbench.core.engine import run_experiment
 from workbench.core.observer import Observer
-from workbench.core.results import Config, CpuSample, Results, Run
+from workbench.core.results import Config, CpuSample, LagSample, Results, Run
 from workbench.core.timeline import TaskEvent
 from workbench.gui.live_run import LiveExperiment
 
@@ -52,6 +52,9 @@ class EngineBridge(Observer):
 
     def cpu_sampled(self, strategy: str, repeat_index: int, sample: CpuSample) -> None:
         self.experiment.cpu_sampled(strategy, repeat_index, sample, self._clock())
+
+    def loop_lagged(self, strategy: str, repeat_index: int, samples: Sequence[LagSample]) -> None:
+        self.experiment.loop_lagged(strategy, repeat_index, samples, self._clock())
 
     def run_finished(self, run: Run) -> None:
         self.experiment.run_finished(run)

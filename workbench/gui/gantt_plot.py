@@ -16,6 +16,7 @@ from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen
 
 from workbench.gui.formatting import seconds
 from workbench.gui.live_run import Bars, RunTrack
+from workbench.gui.slice_layer import ALIVE_HEIGHT, SliceLayer
 from workbench.gui.style import FAILED_COLOUR, WORKER_COLOURS, style_axis
 
 BAR_HEIGHT = 0.8
@@ -123,6 +124,8 @@ class GanttPlot:
             self._by_colour.append(self._add(pen, brush))
         pen, brush = _hatched()
         self._failed = self._add(pen, brush)
+        self._failed.setZValue(10)  # above the running slices
+        self.slices = SliceLayer(plot)
         self._bars: Bars | None = None
         self._rows = np.empty(0, np.int64)
         self._track: RunTrack | None = None
@@ -187,10 +190,14 @@ class GanttPlot:
         self._drawn_pixel = pixel_w, pixel_h = self.pixel_size()
         width = np.maximum(bars.end_s - bars.start_s, pixel_w)
         height = max(BAR_HEIGHT, pixel_h)
+        traced = track.slices.traced  # alive bars thin and light, running slices over them
+        alive = max(ALIVE_HEIGHT, pixel_h) if traced else height
+        self.slices.style_alive(self._by_colour, traced)
         colour = bars.worker % len(WORKER_COLOURS)
         for index, item in enumerate(self._by_colour):
-            self._fill(item, colour == index, bars.start_s, width, rows, height)
+            self._fill(item, colour == index, bars.start_s, width, rows, alive)
         self._fill(self._failed, ~bars.ok, bars.start_s, width, rows, height)
+        self.slices.draw(track, self.lanes, pixel_w, pixel_h)
         self._label_lanes(track)
 
     @staticmethod

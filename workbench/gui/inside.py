@@ -147,8 +147,12 @@ def slices_to_draw(
         return SlicesToDraw(start_s, width_s, row, colour, total)
     cell_rows = np.floor(row / pixel_rows).astype(np.int64) if pixel_rows > 1 else row
     column = np.floor(start_s[narrow] / pixel_s).astype(np.int64)
-    key = np.stack([column, cell_rows[narrow], colour[narrow]])
-    _, first = np.unique(key, axis=1, return_index=True)
+    rows_n = int(cell_rows.max(initial=0)) + 1
+    colours_n = int(colour.max(initial=0)) + 1
+    if int(column.max(initial=0)) + 1 > np.iinfo(np.int64).max // (rows_n * colours_n):
+        return SlicesToDraw(start_s, width_s, row, colour, total)  # zoomed in absurdly far
+    key = (column * rows_n + cell_rows[narrow]) * colours_n + colour[narrow]
+    _, first = np.unique(key, return_index=True)
     keep = np.concatenate([np.flatnonzero(~narrow), np.flatnonzero(narrow)[first]])
     return SlicesToDraw(
         column_start(start_s[keep], narrow[keep], pixel_s),

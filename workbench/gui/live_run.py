@@ -17,8 +17,9 @@ import numpy as np
 
 from workbench.core.clock import NS_PER_S
 from workbench.core.machine import this_machine
-from workbench.core.results import Config, CpuSample, Machine, Results, Run
+from workbench.core.results import Config, CpuSample, LagSample, Machine, Results, Run
 from workbench.core.timeline import BEGIN_EVENT, TaskEvent
+from workbench.gui.inside import LagStore, SliceStore
 
 NOT_YET = -1
 
@@ -76,6 +77,9 @@ class RunTrack:
         self._worker_index: dict[str, int] = {}
         self.cpu_t_ns: list[int] = []
         self.cpu_busy: list[tuple[float, ...]] = []
+        self.slices = SliceStore()
+        """When each task actually ran (arrive with end events; see :mod:`workbench.gui.inside`)."""
+        self.lag = LagStore()
         self.begun = 0
         self.ended = 0
         self.run: Run | None = None
@@ -128,6 +132,7 @@ class RunTrack:
                     self.begun += 1
                 if self.end_ns[task] == NOT_YET:
                     self.ended += 1
+                    self.slices.add(task, event.running)
                 self.end_ns[task] = event.t_ns
                 if event.error is not None:
                     self.ok[task] = False
@@ -139,6 +144,11 @@ class RunTrack:
         self.cpu_t_ns.append(sample.t_ns)
         self.cpu_busy.append(sample.per_core)
         self._saw(sample.t_ns, clock_ns)
+
+    def add_lag(self, samples: Sequence[LagSample], clock_ns: int) -> None:
+        self.lag.add(samples)
+        if samples:
+            self._saw(max(sample.t_ns for sample in samples), clock_ns)
 
     def finish(self, run: Run) -> None:
         """Replace what streamed in by the run's final record: it is the authority (tasks that
@@ -162,6 +172,8 @@ class RunTrack:
         self.begun = self.ended = len(run.tasks)
         self.cpu_t_ns = [sample.t_ns for sample in run.cpu_samples]
         self.cpu_busy = [sample.per_core for sample in run.cpu_samples]
+        self.slices = SliceStore.from_run(run)
+        self.lag = LagStore.from_run(run)
         self.run = run
 
     @classmethod
@@ -247,6 +259,14 @@ class LiveExperiment:
         track = self._track(strategy, repeat_index)
         if track is not None and not track.finished:
             track.add_sample(sample, clock_ns)
+            self.version += 1
+
+    def loop_lagged(
+        self, strategy: str, repeat_index: int, samples: Sequence[LagSample], clock_ns: int
+    ) -> None:
+        track = self._track(strategy, repeat_index)
+        if track is not None and not track.finished:
+            track.add_lag(samples, clock_ns)
             self.version += 1
 
     def run_finished(self, run: Run) -> None:

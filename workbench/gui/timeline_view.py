@@ -30,7 +30,10 @@ from workbench.core.clock import NS_PER_S
 from workbench.gui.cpu_plot import CpuPlot, uses_heatmap
 from workbench.gui.formatting import ns_as_seconds
 from workbench.gui.gantt_plot import GanttPlot
+from workbench.gui.inside_rows import ROWS as INSIDE_ROWS
+from workbench.gui.inside_rows import InsideRows, add_inside_rows, inside_legend, task_inside
 from workbench.gui.live_run import LiveExperiment, RunTrack
+from workbench.gui.slice_layer import slice_legend
 from workbench.gui.style import (
     CORE_COLOURS,
     TITLE_POINT_SIZE,
@@ -57,6 +60,8 @@ class _Panel:
     strategy: str
     gantt: GanttPlot
     cpu: CpuPlot
+    inside: InsideRows | None = None
+    """Concurrency (and loop lag for async) rows between the Gantt and CPU charts."""
 
 
 def _worker_legend(track: RunTrack) -> str:
@@ -81,7 +86,8 @@ def panel_title(track: RunTrack | None, strategy: str, repeats: int) -> str:
         state = f"{ns_as_seconds(track.run.wall_ns)} wall"
     else:
         state = f"<span style='color:#B00020'>failed: {track.run.error}</span>"
-    return f"<b>{strategy}</b>{repeat} · {state} &nbsp;&nbsp;{_worker_legend(track)}"
+    slices = f"&nbsp;&nbsp;·&nbsp;&nbsp;{slice_legend()}" if track.slices.traced else ""
+    return f"<b>{strategy}</b>{repeat} · {state} &nbsp;&nbsp;{_worker_legend(track)}{slices}"
 
 
 class TimelineView(QWidget):
@@ -144,7 +150,8 @@ class TimelineView(QWidget):
         keep = current if current in strategies else ALL_STRATEGIES
         self.show_combo.setCurrentText(keep)
         self.show_combo.blockSignals(False)
-        self.cpu_legend.setText(self._cpu_legend_text(experiment.machine.logical_cpus))
+        legend = self._cpu_legend_text(experiment.machine.logical_cpus)
+        self.cpu_legend.setText(f"{inside_legend()}&nbsp;&nbsp;·&nbsp;&nbsp;{legend}")
         self.following = True
         self._relayout()
 
@@ -173,13 +180,14 @@ class TimelineView(QWidget):
         first: pg.PlotItem | None = None
         shown = self.shown_strategies()
         for index, strategy in enumerate(shown):
-            row = 2 * index
+            row = (2 + INSIDE_ROWS) * index
             gantt_item = self.graphics.addPlot(row=row, col=0)
-            cpu_item = self.graphics.addPlot(row=row + 1, col=0)
-            panel = _Panel(strategy, GanttPlot(gantt_item), CpuPlot(cpu_item, cores))
+            inside = add_inside_rows(self.graphics, row + 1, strategy)
+            cpu_item = self.graphics.addPlot(row=row + 1 + INSIDE_ROWS, col=0)
+            panel = _Panel(strategy, GanttPlot(gantt_item), CpuPlot(cpu_item, cores), inside)
             panel.gantt.set_lanes(self.lanes_check.isChecked())
             first = first or gantt_item
-            for item in (gantt_item, cpu_item):
+            for item in (gantt_item, *inside.items(), cpu_item):
                 # Ranges are set by refresh() (or by the user); pyqtgraph's auto-range would
                 # otherwise re-pad linked axes whenever any panel's data changed.
                 item.vb.disableAutoRange()
@@ -198,9 +206,12 @@ class TimelineView(QWidget):
                 style_axis(cpu_item.getAxis("bottom"), "time (s)")
             layout = self.graphics.ci.layout
             layout.setRowStretchFactor(row, GANTT_STRETCH)
-            layout.setRowStretchFactor(row + 1, CPU_STRETCH)
+            layout.setRowStretchFactor(row + 1 + INSIDE_ROWS, CPU_STRETCH)
             self.panels.append(panel)
-        self.graphics.setMinimumHeight(len(shown) * PANEL_MIN_HEIGHT + TIME_AXIS_HEIGHT)
+        inside_height = sum(p.inside.min_height() for p in self.panels if p.inside)
+        self.graphics.setMinimumHeight(
+            len(shown) * PANEL_MIN_HEIGHT + inside_height + TIME_AXIS_HEIGHT
+        )
         self.refresh()
 
     # -- drawing -------------------------------------------------------------------------
@@ -225,6 +236,8 @@ class TimelineView(QWidget):
                 continue
             panel.gantt.draw(track, clock)
             panel.cpu.draw(track)
+            if panel.inside is not None:
+                panel.inside.draw(track, clock)
         self.last_redraw_s = time.perf_counter() - began
 
     def _fit_ranges(self, clock_ns: int) -> None:
@@ -308,7 +321,10 @@ class TimelineView(QWidget):
         for panel in self.panels:
             found = panel.gantt.task_at(scene_pos)
             if found is not None:
-                return f"{panel.strategy}\n{found.describe()}"
+                track = self.experiment.tracks.get(panel.strategy) if self.experiment else None
+                inside = task_inside(track, found.task, found.end_s - found.start_s)
+                more = f"\n{inside}" if inside else ""
+                return f"{panel.strategy}\n{found.describe()}{more}"
         return None
 
     def _hover(self, scene_pos: QPointF) -> None:

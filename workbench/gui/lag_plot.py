@@ -1,0 +1,70 @@
+"""How late the event loop ran, under an async run's Gantt chart (y in milliseconds).
+
+A probe asks the run's loop for a callback every 10 ms; its lateness is the lag. Near zero
+while coroutines await; as long as the blocking call while one blocks the loop (async-blocking
+on sleep). Each sample is a stem from 0 to its lag, so a single long stall is as visible as a
+steady trickle.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+
+from workbench.gui.live_run import RunTrack
+from workbench.gui.style import TEXT_COLOUR, chart_font, style_axis
+
+LAG_COLOUR = "#E15759"
+MIN_TOP_MS = 1.0
+"""The y axis shows at least 0–1 ms, so a healthy loop reads as a flat line near zero."""
+
+
+class LagPlot:
+    """Lag samples as stems with dots; the x axis is linked to the Gantt chart above."""
+
+    def __init__(self, plot: pg.PlotItem) -> None:
+        self.plot = plot
+        plot.setMenuEnabled(False)
+        plot.hideButtons()
+        plot.setMouseEnabled(x=True, y=False)
+        plot.showGrid(x=True, y=True, alpha=0.25)
+        style_axis(plot.getAxis("left"), "lag (ms)")
+        style_axis(plot.getAxis("bottom"))
+        self.stems = pg.PlotDataItem(pen=pg.mkPen(LAG_COLOUR, width=2), connect="pairs")
+        self.dots = pg.PlotDataItem(
+            pen=None, symbol="o", symbolSize=7, symbolBrush=LAG_COLOUR, symbolPen=None
+        )
+        plot.addItem(self.stems)
+        plot.addItem(self.dots)
+        self.label = pg.TextItem("", color=TEXT_COLOUR, anchor=(1, 0))
+        self.label.setFont(chart_font(bold=True))
+        self.label.setParentItem(plot.vb)
+        plot.vb.sigResized.connect(self._place_label)
+        self._drawn = -1
+
+    def _place_label(self, *_: object) -> None:
+        rect = self.plot.vb.rect()
+        self.label.setPos(rect.right() - 6, rect.top() + 2)
+
+    @property
+    def samples(self) -> int:
+        return max(0, self._drawn)
+
+    def draw(self, track: RunTrack) -> None:
+        if len(track.lag) == self._drawn:
+            return
+        self._drawn = len(track.lag)
+        t, lag = track.lag.series()
+        if t.size == 0:
+            self.stems.setData([], [])
+            self.dots.setData([], [])
+            self.label.setText("event-loop lag: no samples yet")
+        else:
+            self.stems.setData(np.repeat(t, 2), np.column_stack([np.zeros_like(lag), lag]).ravel())
+            self.dots.setData(t, lag)
+            self.label.setText(
+                f"event-loop lag · median {np.median(lag):.1f} ms · max {lag.max():.1f} ms"
+            )
+        top = max(MIN_TOP_MS, float(lag.max(initial=0.0)) * 1.3)
+        self.plot.setYRange(0, top, padding=0)
+        self._place_label()
