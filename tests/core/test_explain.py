@@ -143,3 +143,14 @@ def test_a_busy_machine_is_mentioned() -> None:
     assert "other programs" not in quiet[0]
     too_short = replace(run, cpu_samples=tuple(busy[:2]))  # one sample inside the run
     assert "other programs" not in explain(results("cpu", [too_short]))[0].text
+
+
+def test_a_gil_bound_thread_baseline_is_not_described_as_waiting() -> None:
+    from workbench.core.machine import this_machine
+
+    config = build_config("cpu", ["threads", "process-pool"], 2, 2)
+    spans = (TaskSpan(0, 0, 900, "thread-1"), TaskSpan(1, 10, 1_000, "thread-2"))
+    threads = Run("threads", 0, True, None, 1_000, 1_000, 0, spans)
+    (reading, *_) = explain(Results(this_machine(), config, (threads,)))
+    assert "GIL let only one thread run Python" in reading.text
+    assert "wait" not in reading.text

@@ -188,9 +188,10 @@ def _why_gain(m: Measured, family: Family, holds_gil: bool, gil_enabled: bool) -
     if family is Family.ASYNC:
         return f"{m.peak_in_flight:,} tasks took turns on one thread: while one waited, another ran"
     if family is Family.THREADS and holds_gil:
+        # Busy, not mostly waiting: the threads overlapped in time but took turns computing.
         return (
-            f"{m.peak_in_flight:,} tasks overlapped their waits (waiting releases the GIL), "
-            "though only one thread runs Python at a time"
+            f"{m.peak_in_flight:,} tasks overlapped in time, but the GIL let only one thread "
+            "run Python at a time"
         )
     if family is Family.THREADS and not gil_enabled:
         return f"this Python runs without a GIL, so {_workers(m, family)} computed in parallel"
