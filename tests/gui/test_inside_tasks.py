@@ -15,6 +15,7 @@ from workbench.core.config import build_config
 from workbench.core.results import LagSample
 from workbench.core.timeline import BEGIN_EVENT, END_EVENT, TaskEvent
 from workbench.gui.comparison import COLUMNS
+from workbench.gui.concurrency_plot import reduce_steps
 from workbench.gui.live_run import LiveExperiment
 from workbench.gui.main_window import MainWindow
 from workbench.gui.slice_layer import ALIVE_HEIGHT, RUNNING_HEIGHT
@@ -132,3 +133,18 @@ def test_slices_and_lag_arrive_live_with_end_events() -> None:
     assert track.slices.of_task(0)[0].tolist() == [10, 90]
     times, lag_ms = track.lag.series()
     assert lag_ms.tolist() == [3.0] and times.size == 1
+
+
+def test_reduced_steps_keep_every_peak_and_trough_at_pixel_resolution() -> None:
+    rng = np.random.default_rng(3)
+    edges = np.sort(rng.uniform(0, 1, 20_001))
+    counts = rng.integers(0, 50, 20_000)
+    counts[12_345] = 99  # a one-step spike
+
+    shown_t, shown = reduce_steps(edges, counts, 0.0, 1.0, 0.001)
+
+    assert len(shown_t) == len(shown) + 1 and shown.size <= 2 * 1_001
+    assert shown.max() == 99 and shown.min() == counts.min()
+    assert np.all(np.diff(shown_t) > 0)
+    _, few = reduce_steps(edges[:11], counts[:10], 0.0, 1.0, 0.001)
+    assert few.tolist() == counts[:10].tolist()  # few steps are drawn exactly

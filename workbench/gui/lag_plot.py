@@ -2,8 +2,8 @@
 
 A probe asks the run's loop for a callback every 10 ms; its lateness is the lag. Near zero
 while coroutines await; as long as the blocking call while one blocks the loop (async-blocking
-on sleep). Each sample is a stem from 0 to its lag, so a single long stall is as visible as a
-steady trickle.
+on sleep). Each sample is a stem from 0 to its lag, over a light band from when the callback
+was due to when it ran: the stretch the loop was held, so a single long stall reads as one.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import numpy as np
 import pyqtgraph as pg
 
 from workbench.gui.live_run import RunTrack
+from workbench.gui.slice_layer import lighter
 from workbench.gui.style import TEXT_COLOUR, chart_font, style_axis
 
 LAG_COLOUR = "#E15759"
@@ -34,9 +35,15 @@ class LagPlot:
         self.dots = pg.PlotDataItem(
             pen=None, symbol="o", symbolSize=7, symbolBrush=LAG_COLOUR, symbolPen=None
         )
+        self.held = pg.BarGraphItem(
+            x0=[], width=[], y0=[], height=[], brush=lighter(LAG_COLOUR, 0.75), pen=None
+        )
+        plot.addItem(self.held)
         plot.addItem(self.stems)
         plot.addItem(self.dots)
-        self.label = pg.TextItem("", color=TEXT_COLOUR, anchor=(1, 0))
+        self.label = pg.TextItem(
+            "", color=TEXT_COLOUR, anchor=(1, 0), fill=pg.mkBrush(255, 255, 255, 200)
+        )
         self.label.setFont(chart_font(bold=True))
         self.label.setParentItem(plot.vb)
         plot.vb.sigResized.connect(self._place_label)
@@ -58,12 +65,16 @@ class LagPlot:
         if t.size == 0:
             self.stems.setData([], [])
             self.dots.setData([], [])
+            self.held.setOpts(x0=[], width=[], y0=[], height=[])
             self.label.setText("event-loop lag: no samples yet")
         else:
             self.stems.setData(np.repeat(t, 2), np.column_stack([np.zeros_like(lag), lag]).ravel())
             self.dots.setData(t, lag)
+            self.held.setOpts(x0=t - lag / 1e3, width=lag / 1e3, y0=0, height=lag)
+            plural = "sample" if t.size == 1 else "samples"
             self.label.setText(
-                f"event-loop lag · median {np.median(lag):.1f} ms · max {lag.max():.1f} ms"
+                f"event-loop lag ({t.size:,} {plural}) · median {np.median(lag):.1f} ms"
+                f" · max {lag.max():.1f} ms"
             )
         top = max(MIN_TOP_MS, float(lag.max(initial=0.0)) * 1.3)
         self.plot.setYRange(0, top, padding=0)
