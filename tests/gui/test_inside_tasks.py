@@ -19,6 +19,7 @@ from workbench.gui.concurrency_plot import reduce_steps
 from workbench.gui.live_run import LiveExperiment
 from workbench.gui.main_window import MainWindow
 from workbench.gui.slice_layer import ALIVE_HEIGHT, RUNNING_HEIGHT
+from workbench.gui.style import CORE_COLOURS
 from workbench.gui.timeline_view import _Panel
 
 
@@ -52,6 +53,13 @@ def test_threads_on_cpu_draw_many_running_slices_per_task_over_thin_alive_bars(
     assert f"in {len(span.running)} slices" in text
     if span.cores:
         assert "ran on core" in text
+
+    window.timeline.core_check.setChecked(True)  # slices coloured by the core they ran on
+    by_core = gantt.slices.drawn
+    cores = {core for task in window.results.runs[0].tasks for core in task.cores}
+    assert by_core is not None and by_core.row.size == drawn.row.size
+    if cores:
+        assert set(by_core.colour.tolist()) <= {core % len(CORE_COLOURS) for core in cores}
 
 
 def test_async_runs_plot_loop_lag_and_concurrency_and_the_table_summarises_lag(

@@ -103,6 +103,10 @@ class TimelineView(QWidget):
         self.show_combo.setToolTip("Compare every strategy stacked, or look at one full-size")
         self.lanes_check = QCheckBox("One lane per worker")
         self.lanes_check.setToolTip("Rows are workers (threads, processes) instead of tasks")
+        self.core_check = QCheckBox("Slices by core")
+        self.core_check.setToolTip(
+            "Colour running slices by the CPU core they ran on (colours as in the CPU legend)"
+        )
         self.fit_button = QPushButton("Fit")
         self.fit_button.setToolTip("Show everything again and follow the run (Ctrl+0 / Home)")
         self.cpu_legend = QLabel()
@@ -111,6 +115,7 @@ class TimelineView(QWidget):
         controls.addWidget(QLabel("Show:"))
         controls.addWidget(self.show_combo)
         controls.addWidget(self.lanes_check)
+        controls.addWidget(self.core_check)
         controls.addWidget(self.fit_button)
         controls.addStretch(1)
         controls.addWidget(self.cpu_legend)
@@ -133,6 +138,7 @@ class TimelineView(QWidget):
         self._refreshing = False
         self.show_combo.currentIndexChanged.connect(self._relayout)
         self.lanes_check.toggled.connect(self.set_lanes)
+        self.core_check.toggled.connect(self.colour_by_core)
         self.fit_button.clicked.connect(self.fit)
         self.graphics.scene().sigMouseMoved.connect(self._hover)
         self._add_keys()
@@ -186,6 +192,7 @@ class TimelineView(QWidget):
             cpu_item = self.graphics.addPlot(row=row + 1 + INSIDE_ROWS, col=0)
             panel = _Panel(strategy, GanttPlot(gantt_item), CpuPlot(cpu_item, cores), inside)
             panel.gantt.set_lanes(self.lanes_check.isChecked())
+            panel.gantt.slices.by_core = self.core_check.isChecked()
             first = first or gantt_item
             for item in (gantt_item, *inside.items(), cpu_item):
                 # Ranges are set by refresh() (or by the user); pyqtgraph's auto-range would
@@ -272,6 +279,12 @@ class TimelineView(QWidget):
         for panel in self.panels:
             panel.gantt.set_lanes(lanes)
         self.fit()
+
+    def colour_by_core(self, by_core: bool) -> None:
+        """Running slices coloured by core (where the OS said) instead of by worker."""
+        for panel in self.panels:
+            panel.gantt.slices.by_core = by_core
+        self.refresh()
 
     def _stop_following(self, *_: object) -> None:
         self.following = False
