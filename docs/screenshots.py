@@ -31,6 +31,10 @@ class Scenario:
     tasks: int
     params: dict[str, float]
     lanes: bool = False
+    size: tuple[int, int] = WINDOW_SIZE
+    zoom_s: float | None = None
+    settings_panel: bool = True
+    """Also save a second image with the time axis zoomed to 0–zoom_s (``-zoomed`` suffix)."""
 
 
 SCENARIOS = (
@@ -47,6 +51,26 @@ SCENARIOS = (
         ("sequential", "async-gather"),
         10,
         {"duration": 0.2},
+    ),
+    # See inside each task: the GIL's turns, processes in parallel, the loop's lag.
+    Scenario(
+        "inside-cpu-threads-vs-process-pool.png",
+        "cpu",
+        ("threads", "process-pool"),
+        3,
+        {"size": 2_000_000},
+        size=(1600, 1250),
+        zoom_s=0.06,
+        settings_panel=False,
+    ),
+    Scenario(
+        "inside-sleep-async-blocking-vs-async-gather.png",
+        "sleep",
+        ("async-blocking", "async-gather"),
+        5,
+        {"duration": 0.1},
+        size=(1600, 1250),
+        settings_panel=False,
     ),
 )
 
@@ -81,6 +105,8 @@ def main() -> int:
             )
             window.config_panel.set_config(config)
             window.timeline.set_lanes(scenario.lanes)
+            window.resize(*scenario.size)
+            window.actions.settings_panel.setChecked(scenario.settings_panel)
             if not window.run_experiment():
                 print(f"not run: {window.config_panel.error.text()}", file=sys.stderr)
                 return 1
@@ -89,6 +115,14 @@ def main() -> int:
             path = args.out / scenario.file_name
             window.grab().save(str(path))
             print(f"wrote {path}")
+            if scenario.zoom_s is not None:
+                zoomed = path.with_name(f"{path.stem}-zoomed{path.suffix}")
+                window.timeline.following = False
+                window.timeline.panels[0].gantt.plot.setXRange(0, scenario.zoom_s, padding=0)
+                app.processEvents()
+                window.grab().save(str(zoomed))
+                window.timeline.fit()
+                print(f"wrote {zoomed}")
             for text in window.explanations.texts():
                 print(f"  {text}")
     finally:
