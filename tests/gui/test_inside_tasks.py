@@ -3,6 +3,7 @@ concurrency over time, lag percentiles in the comparison, and files that keep al
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +17,7 @@ from workbench.core.results import LagSample
 from workbench.core.timeline import BEGIN_EVENT, END_EVENT, TaskEvent
 from workbench.gui.comparison import COLUMNS
 from workbench.gui.concurrency_plot import reduce_steps
+from workbench.gui.gantt_plot import BAR_HEIGHT
 from workbench.gui.live_run import LiveExperiment
 from workbench.gui.main_window import MainWindow
 from workbench.gui.slice_layer import ALIVE_HEIGHT, RUNNING_HEIGHT
@@ -156,3 +158,34 @@ def test_reduced_steps_keep_every_peak_and_trough_at_pixel_resolution() -> None:
     assert np.all(np.diff(shown_t) > 0)
     _, few = reduce_steps(edges[:11], counts[:10], 0.0, 1.0, 0.001)
     assert few.tolist() == counts[:10].tolist()  # few steps are drawn exactly
+
+
+def test_a_version_1_file_opens_with_plain_bars_and_no_lag(
+    window: MainWindow, loop: qasync.QEventLoop, tmp_path: Path
+) -> None:
+    configure(window, "cpu", ["threads", "async-gather"], 2, size=300_000)
+    run_to_completion(window, loop)
+    path = tmp_path / "v2.json"
+    assert window.save_to(str(path))
+    document = json.loads(path.read_text())
+    document["schema"] = "workbench.results/1"
+    for run in document["runs"]:
+        del run["loop_lag"]
+        for task in run["tasks"]:
+            task.pop("running", None)
+            task.pop("cores", None)
+    old = tmp_path / "v1.json"
+    old.write_text(json.dumps(document))
+
+    assert window.open_file(str(old))
+    for p in window.timeline.panels:
+        assert not window.timeline.experiment.tracks[p.strategy].slices.traced
+        assert p.gantt.slices.drawn is None and p.gantt.slices.drawn_slices() == 0
+        heights = {float(item.opts["height"]) for item in p.gantt._by_colour if item.isVisible()}
+        assert heights == {BAR_HEIGHT}  # unknown inside: the plain bars of before
+        assert "alive (waiting)" not in p.gantt.plot.titleLabel.text
+        assert p.inside is not None and p.inside.concurrency.peaks[1] == 0  # running unknown
+    gather = panel(window, "async-gather").inside
+    assert gather is not None and gather.lag is not None and gather.lag.samples == 0
+    p99 = COLUMNS.index("Lag p99")
+    assert [row[p99] for row in window.comparison.table.cell_texts()] == ["", ""]
