@@ -50,7 +50,7 @@ def step_counts(starts_ns: np.ndarray, ends_ns: np.ndarray) -> tuple[np.ndarray,
         return np.empty(0, np.int64), np.empty(0, np.int64)
     ends = np.maximum(starts, ends)
     times = np.concatenate([starts, ends])
-    order = np.argsort(times, kind="stable")
+    order = np.argsort(times)  # ties: only the level after the whole group is kept
     ordered = times[order]
     level = np.cumsum(np.where(order < starts.size, 1, -1))
     last = np.append(ordered[1:] != ordered[:-1], True)  # the level once every change is in
