@@ -30,6 +30,7 @@ from workbench.core.results import Results, Run
 from workbench.gui import files
 from workbench.gui.actions import build_actions
 from workbench.gui.banner import MessageBanner
+from workbench.gui.classroom import Classroom
 from workbench.gui.comparison_view import ComparisonView
 from workbench.gui.config_panel import ConfigPanel
 from workbench.gui.controller import RunController
@@ -66,6 +67,7 @@ class MainWindow(QMainWindow):
         self._layout()
         self._connect()
         self._rebuild_recent_menu()
+        self.classroom = Classroom(self)  # presets, verdicts, presentation mode
 
     def _fit_to_screen(self) -> None:
         """Open large (a projector is 1280×720 to 1920×1080), never larger than the screen."""
@@ -140,6 +142,9 @@ class MainWindow(QMainWindow):
         """Validate the panel and start; a bad value is shown where it is and nothing runs."""
         if self.controller.running:
             return False
+        preset_started = self.classroom.run_requested()
+        if preset_started is not None:
+            return preset_started
         config = self.config_panel.read_config()
         if config is None:
             self.status.show_idle("Not run: fix the value marked in red")
@@ -312,6 +317,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Closing mid-run stops the run; :meth:`serve_until_closed` waits for the cleanup."""
         self.controller.stop()
+        self.classroom.stop()
         self._closed.set()
         event.accept()
 
@@ -319,4 +325,5 @@ class MainWindow(QMainWindow):
         """The app's main coroutine: returns once the window is closed and no run is left."""
         await self._closed.wait()
         self.controller.stop()
+        await self.classroom.wait_idle()
         await self.controller.wait_idle()

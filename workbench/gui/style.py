@@ -17,7 +17,7 @@ BASE_POINT_SIZE = 12
 CHART_POINT_SIZE = 11
 TITLE_POINT_SIZE = 12
 
-WORKER_COLOURS = (
+WORKER_COLOURS = [
     "#4E79A7",  # blue
     "#F28E2B",  # orange
     "#59A14F",  # green
@@ -28,9 +28,10 @@ WORKER_COLOURS = (
     "#9C755F",  # brown
     "#FF9DA7",  # pink
     "#7F7F7F",  # grey
-)
+]
 """Tableau 10: distinct on white and on a washed-out projector; colours repeat past ten
-workers (the lane view then tells them apart)."""
+workers (the lane view then tells them apart). A list, swapped in place by presentation mode
+(workbench.gui.presentation) for a colour-blind-safe palette, so every importer sees it."""
 
 CORE_COLOURS = WORKER_COLOURS
 FAILED_COLOUR = "#B00020"
@@ -53,9 +54,26 @@ def worker_colour(index: int) -> QColor:
     return QColor(WORKER_COLOURS[index % len(WORKER_COLOURS)])
 
 
+_CHART = {"scale": 1.0}
+"""Chart type size multiplier: presentation mode enlarges it (see :func:`set_chart_scale`)."""
+
+
+def set_chart_scale(scale: float) -> None:
+    _CHART["scale"] = scale
+
+
+def chart_points(point_size: float = CHART_POINT_SIZE) -> float:
+    return point_size * _CHART["scale"]
+
+
+def title_size() -> str:
+    """Chart titles' size, for pyqtgraph's ``setTitle(size=…)``."""
+    return f"{chart_points(TITLE_POINT_SIZE):g}pt"
+
+
 def chart_font(point_size: int = CHART_POINT_SIZE, *, bold: bool = False) -> QFont:
     font = QFont()
-    font.setPointSize(point_size)
+    font.setPointSizeF(chart_points(point_size))
     font.setBold(bold)
     return font
 
@@ -68,7 +86,7 @@ def style_axis(axis: pg.AxisItem, label: str | None = None) -> None:
     axis.setTextPen(TEXT_COLOUR)
     axis.setPen(TEXT_COLOUR)
     if label is not None:
-        axis.setLabel(label, **{"font-size": f"{CHART_POINT_SIZE}pt", "color": TEXT_COLOUR})
+        axis.setLabel(label, **{"font-size": f"{chart_points():g}pt", "color": TEXT_COLOUR})
 
 
 def swatch(colour: str, text: str) -> str:

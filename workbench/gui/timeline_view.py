@@ -36,10 +36,10 @@ from workbench.gui.live_run import LiveExperiment, RunTrack
 from workbench.gui.slice_layer import slice_legend
 from workbench.gui.style import (
     CORE_COLOURS,
-    TITLE_POINT_SIZE,
     WORKER_COLOURS,
     style_axis,
     swatch,
+    title_size,
 )
 
 ALL_STRATEGIES = "All strategies"
@@ -237,7 +237,7 @@ class TimelineView(QWidget):
         for panel in self.panels:
             track = self.experiment.tracks.get(panel.strategy)
             panel.gantt.plot.setTitle(
-                panel_title(track, panel.strategy, repeats), size=f"{TITLE_POINT_SIZE}pt"
+                panel_title(track, panel.strategy, repeats), size=title_size()
             )
             if track is None:
                 continue

@@ -1,0 +1,138 @@
+"""Claim / Measured / Verdict for a preset's run: what the article says, what this machine
+measured, and whether the claim holds here, with the paragraph that explains why.
+
+A passive view over the core's :class:`~workbench.core.presets.PresetVerdict`; every line it
+shows is the core's own text (the same as ``workbench run --preset``), never canned.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from workbench.core.presets import Preset, PresetVerdict
+from workbench.core.verdicts import Outcome, Verdict
+
+VERDICT_COLOURS = {
+    Verdict.HOLDS: "#006B4F",  # Okabe–Ito bluish green, darkened for white text
+    Verdict.FAILS: "#A33F00",  # Okabe–Ito vermillion, darkened
+    Verdict.DEPENDS: "#005A8C",  # Okabe–Ito blue, darkened
+}
+"""Colour-blind-safe hues; the badge also says the verdict in words and with a mark."""
+VERDICT_MARKS = {Verdict.HOLDS: "✔", Verdict.FAILS: "✘", Verdict.DEPENDS: "?"}
+PENDING_COLOUR = "#555555"
+BADGE_SCALE = 1.6
+"""The badge's type relative to the window's font: readable from the back of the room."""
+
+
+def badge_text(verdict: Verdict) -> str:
+    return f"{VERDICT_MARKS[verdict]}  {verdict.value.upper()}"
+
+
+def measured_lines(verdict: PresetVerdict) -> list[str]:
+    """One line per checked rule, prefixed by its experiment when a preset has several."""
+    several = len(verdict.preset.experiments) > 1
+    lines = []
+    for experiment, outcomes in zip(verdict.preset.experiments, verdict.outcomes, strict=True):
+        for outcome in outcomes:
+            prefix = f"{experiment.label}: " if several else ""
+            lines.append(f"{VERDICT_MARKS[outcome.verdict]} {prefix}{outcome.measured}")
+    return lines
+
+
+def _outcome_html(line: str, outcome: Outcome) -> str:
+    colour = VERDICT_COLOURS[outcome.verdict]
+    mark, _, text = line.partition(" ")
+    return f"<span style='color:{colour}; font-weight:bold'>{mark}</span>&nbsp;{html.escape(text)}"
+
+
+class VerdictView(QFrame):
+    """Hidden until a preset runs; then the claim, and once measured the verdict."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("verdict-view")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet("#verdict-view { border: 2px solid #202020; border-radius: 4px; }")
+        self.verdict: Verdict | None = None
+        self.badge = QLabel()
+        self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.badge.setMinimumWidth(260)
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        self.claim = QLabel()
+        self.claim.setWordWrap(True)
+        self.source = QLabel()
+        self.source.setWordWrap(True)
+        self.measured = QLabel()
+        self.measured.setWordWrap(True)
+        self.measured.setTextFormat(Qt.TextFormat.RichText)
+        self.explanation = QLabel()
+        self.explanation.setWordWrap(True)
+        for label in (self.claim, self.measured, self.explanation):
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        left = QVBoxLayout()
+        left.addWidget(self.badge)
+        left.addStretch(1)
+        middle = QVBoxLayout()
+        middle.addWidget(self.title)
+        middle.addWidget(self.claim)
+        middle.addWidget(self.source)
+        middle.addStretch(1)
+        right = QVBoxLayout()
+        right.addWidget(self.measured)
+        right.addWidget(self.explanation)
+        right.addStretch(1)
+        layout = QHBoxLayout(self)
+        layout.addLayout(left)
+        layout.addLayout(middle, 2)
+        layout.addLayout(right, 3)
+        self.setVisible(False)
+
+    def _set_badge(self, text: str, colour: str) -> None:
+        size = self.font().pointSizeF() * BADGE_SCALE
+        self.badge.setText(text)
+        self.badge.setStyleSheet(
+            f"background: {colour}; color: white; font-weight: bold; font-size: {size:g}pt;"
+            " padding: 14px; border-radius: 6px;"
+        )
+
+    def show_claim(self, preset: Preset, time_scale: float, note: str = "measuring…") -> None:
+        """Before and during the run: the claim, with the verdict still to come."""
+        scale = "" if time_scale == 1 else f" · durations ×{time_scale:g}"
+        self.verdict = None
+        self.title.setText(f"<b>{html.escape(preset.title)}</b>{scale}")
+        self.claim.setText(f"<b>Claim:</b> {html.escape(preset.claim)}")
+        self.source.setText(f"<i>— {html.escape(preset.source)}</i>")
+        self.measured.setText(f"<b>Measured:</b> {html.escape(note)}")
+        self.explanation.setText("")
+        self.explanation.setVisible(False)
+        self._set_badge(f"… {note.upper()}", PENDING_COLOUR)
+        self.setVisible(True)
+
+    def show_verdict(self, verdict: PresetVerdict) -> None:
+        self.show_claim(verdict.preset, verdict.time_scale)
+        self.verdict = verdict.verdict
+        outcomes = [o for group in verdict.outcomes for o in group]
+        lines = "".join(
+            f"<li>{_outcome_html(line, o)}</li>"
+            for line, o in zip(measured_lines(verdict), outcomes, strict=True)
+        )
+        self.measured.setText(f"<b>Measured on this machine:</b><ul style='margin:0'>{lines}</ul>")
+        self.explanation.setText(f"<b>Why:</b> {html.escape(verdict.preset.explanation)}")
+        self.explanation.setVisible(True)
+        self._set_badge(badge_text(verdict.verdict), VERDICT_COLOURS[verdict.verdict])
+
+    def show_stopped(self, preset: Preset, time_scale: float, reason: str) -> None:
+        self.show_claim(preset, time_scale, reason)
+
+    def texts(self) -> dict[str, str]:
+        """What a class reads, as plain text (for tests)."""
+        return {
+            "badge": self.badge.text(),
+            "claim": self.claim.text(),
+            "measured": self.measured.text(),
+            "explanation": self.explanation.text(),
+        }
