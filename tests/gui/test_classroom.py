@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from tests.gui.scenario import RUN_TIMEOUT_S
+from tests.gui.scenario import RUN_TIMEOUT_S, configure
 from workbench.gui import style
 from workbench.gui.main_window import MainWindow
 from workbench.gui.presentation import OKABE_ITO
@@ -84,3 +84,23 @@ def test_presentation_mode_toggles_fonts_palette_and_state(
     assert app.font().pointSizeF() == size
     assert list(style.WORKER_COLOURS) == colours
     assert window.config_panel.strategy_checks["sequential"].isVisibleTo(window)
+
+
+def test_a_sweep_plots_one_point_per_value_and_strategy(
+    window: MainWindow, loop: qasync.QEventLoop
+) -> None:
+    configure(window, "sleep", ["sequential", "async-gather"], 2, duration=0.02)
+    dialog = window.classroom.open_sweep()
+    dialog.axis.setCurrentText("tasks")
+    dialog.values.setText("1, 0")
+    assert not dialog.start()
+    assert dialog.error.isVisible() and "tasks must be at least 1, got 0" in dialog.error.text()
+
+    dialog.values.setText("1,4")
+    assert dialog.start()
+    loop.run_until_complete(asyncio.wait_for(dialog.wait_idle(), RUN_TIMEOUT_S))
+
+    assert dialog.sweep is not None and dialog.sweep.values == (1, 4)
+    assert dialog.plotted("sequential") == 2 and dialog.plotted("async-gather") == 2
+    assert "tasks (count)" in dialog.wall.getPlotItem().getAxis("bottom").labelText
+    dialog.close()

@@ -13,6 +13,7 @@ from workbench.gui.formatting import config_line
 from workbench.gui.live_run import LiveExperiment
 from workbench.gui.presentation import PresentationMode
 from workbench.gui.preset_panel import PresetPanel, PresetRunner
+from workbench.gui.sweep_view import SweepDialog
 from workbench.gui.verdict_view import VerdictView
 
 
@@ -34,6 +35,10 @@ class Classroom:
         self.pick_action = QAction("Choose a &Preset…", w)
         self.pick_action.setShortcut(QKeySequence("Ctrl+P"))
         self.pick_action.triggered.connect(self._focus_picker)
+        self.sweep_action = QAction("Scaling S&weep…", w)
+        self.sweep_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
+        self.sweep_action.triggered.connect(self.open_sweep)
+        self.sweep: SweepDialog | None = None
         menu = w.menuBar()
         for top in menu.actions():
             if top.text() == "&View" and top.menu() is not None:
@@ -41,11 +46,18 @@ class Classroom:
                 top.menu().addAction(self.presentation_action)
             if top.text() == "&Run" and top.menu() is not None:
                 top.menu().addAction(self.pick_action)
+                top.menu().addAction(self.sweep_action)
         self.toolbar = QToolBar("Classroom", w)
         self.toolbar.setObjectName("classroom-toolbar")
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         a = w.actions  # type: ignore[attr-defined]
-        for action in (a.run, a.stop, self.pick_action, self.presentation_action):
+        for action in (
+            a.run,
+            a.stop,
+            self.pick_action,
+            self.sweep_action,
+            self.presentation_action,
+        ):
             self.toolbar.addAction(action)
         w.addToolBar(self.toolbar)
         # Esc leaves presentation mode when nothing runs (while running, Esc is Stop).
@@ -77,7 +89,7 @@ class Classroom:
 
     def run_requested(self) -> bool | None:
         """F5: run the chosen preset (True/False), or None to let the window run its config."""
-        if self.runner.running:
+        if self.runner.running or (self.sweep is not None and self.sweep.running):
             return False
         preset = self.presets.preset()
         if preset is None:
@@ -128,8 +140,25 @@ class Classroom:
         busy = (self.runner.running and not preset_done) or self.window.controller.running  # type: ignore[attr-defined]
         self.leave_key.setEnabled(self.presentation.active and not busy)
 
+    def open_sweep(self) -> SweepDialog:
+        """The sweep dialog, over the settings panel's workload and strategies."""
+        base = self.window.config_panel.read_config()  # type: ignore[attr-defined]
+        if self.sweep is None:
+            self.sweep = SweepDialog(base, self.window)
+            self.sweep.blocked = lambda: self.window.controller.running or self.runner.running  # type: ignore[method-assign,attr-defined]
+        elif not self.sweep.running:
+            self.sweep.set_base(base)
+        self.sweep.show()
+        self.sweep.raise_()
+        return self.sweep
+
     def stop(self) -> None:
         self.runner.stop()
+        if self.sweep is not None:
+            self.sweep.stop()
+            self.sweep.close()
 
     async def wait_idle(self) -> None:
         await self.runner.wait_idle()
+        if self.sweep is not None:
+            await self.sweep.wait_idle()
