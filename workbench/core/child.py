@@ -179,6 +179,7 @@ def run(request: protocol.RunRequest, channel: Channel) -> None:
             scratch_dir=scratch if workload.needs_scratch_dir else None,
         )
         context = RunContext(workload, job, request.tasks, request.workers, recorder)
+        workload.prepare(job)
         times_before, t0 = os.times(), now_ns()
         channel.send({"type": protocol.STARTED, "t0_ns": t0})
         flusher = Flusher(recorder, channel, request.flush_interval_s)

@@ -48,5 +48,9 @@ class Workload:
     open_async: AsyncResources = field(default=no_resources)
     needs_server: bool = False
     needs_scratch_dir: bool = False
+    prepare: Callable[[Job], None] = field(default=lambda job: None)
+    """Run before the run's clock starts, for what a user's script does before its timed
+    part: imports at the top of the file, a buffer built once. Charging those to the run
+    would make the workbench slower than the script it stands for."""
     releases_gil: bool = True
     """Whether the sync variant spends its time outside the GIL (waiting, IO, C code)."""

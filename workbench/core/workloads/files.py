@@ -21,6 +21,14 @@ def _path(job: Job, task_id: int) -> str:
     return os.path.join(job.scratch_dir, f"task-{task_id}.bin")
 
 
+def prepare_files(job: Job) -> None:
+    """Import aiofiles and build the payload before the clock starts, as a script would."""
+    import aiofiles
+    import aiofiles.os  # noqa: F401
+
+    _payload(int(job.params["size"]))
+
+
 def file_sync(job: Job, task_id: int) -> None:
     path, data = _path(job, task_id), _payload(int(job.params["size"]))
     with open(path, "wb") as handle:
@@ -62,4 +70,5 @@ FILE = Workload(
     run_sync=file_sync,
     run_async=file_async,
     needs_scratch_dir=True,
+    prepare=prepare_files,
 )

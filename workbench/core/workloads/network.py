@@ -24,6 +24,12 @@ def _target(job: Job) -> tuple[str, int, str]:
     return parts.hostname or "127.0.0.1", parts.port or 80, f"/wait?delay={job.params['delay']}"
 
 
+def import_clients(job: Job) -> None:
+    import http.client  # noqa: F401 - imported before the clock starts, as a script would
+
+    import aiohttp  # noqa: F401
+
+
 def http_sync(job: Job, task_id: int) -> None:
     import http.client  # lazily: most runs never make a request
 
@@ -70,4 +76,5 @@ HTTP = Workload(
     run_async=http_async,
     open_async=client_session,
     needs_server=True,
+    prepare=import_clients,
 )
