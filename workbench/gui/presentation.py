@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QGroupBox, QMainWindow, QWidget
 
 from workbench.core.strategies import Family
@@ -87,6 +87,7 @@ class PresentationMode:
             style.WORKER_COLOURS[:] = OKABE_ITO
             style.FAMILY_COLOURS.update(OKABE_ITO_FAMILIES)
             self._hide_advanced(True)
+            self._styled_fonts(big)
             self.window.showFullScreen()
         else:
             app.setFont(self._saved["font"])  # type: ignore[arg-type]
@@ -95,11 +96,21 @@ class PresentationMode:
             style.WORKER_COLOURS[:] = self._saved["colours"]  # type: ignore[index]
             style.FAMILY_COLOURS.update(self._saved["families"])  # type: ignore[arg-type]
             self._hide_advanced(False)
+            self._styled_fonts(QFont())
             state = self._saved["state"]
             self.window.setWindowState(state)  # type: ignore[arg-type]
             if not state & Qt.WindowState.WindowFullScreen:  # type: ignore[operator]
                 self.window.showNormal()
         self._redraw()
+
+    def _styled_fonts(self, font: QFont) -> None:
+        """Widgets under a style sheet miss QApplication.setFont: set theirs directly (an empty
+        QFont makes them inherit again)."""
+        for widget in self.window.findChildren(QWidget):
+            if widget.styleSheet():
+                widget.setFont(font)
+                for child in widget.findChildren(QWidget):
+                    child.setFont(font)
 
     def _hide_advanced(self, hide: bool) -> None:
         panel = self.window.config_panel  # type: ignore[attr-defined]

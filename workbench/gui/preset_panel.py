@@ -58,6 +58,11 @@ class PresetPanel(QGroupBox):
         self.presets = presets
         self.combo = QComboBox()
         self.combo.setObjectName("preset-picker")
+        # Long titles must not widen the settings panel past its scroll area.
+        self.combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.combo.setMinimumContentsLength(12)
         self.combo.setToolTip("The articles' experiments: choose one, then Run (F5)")
         self.combo.addItem(NO_PRESET, None)
         for name, preset in presets.items():

@@ -26,7 +26,14 @@ from workbench.core.observer import Observer
 from workbench.core.params import ConfigError
 from workbench.core.results import Config
 from workbench.core.sweep import AXES, Sweep, run_sweep, sweep_configs
-from workbench.gui.style import FAILED_COLOUR, TEXT_COLOUR, WORKER_COLOURS, style_axis, title_size
+from workbench.gui.style import (
+    FAILED_COLOUR,
+    TEXT_COLOUR,
+    WORKER_COLOURS,
+    style_axis,
+    swatch,
+    title_size,
+)
 
 log = logging.getLogger(__name__)
 MARKERS = ("o", "s", "t", "d", "+", "x")
@@ -71,6 +78,8 @@ class SweepDialog(QDialog):
         self.error.setStyleSheet(f"color: {FAILED_COLOUR}; font-weight: bold;")
         self.error.setVisible(False)
         self.state = QLabel()
+        self.legend = QLabel()
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.wall = pg.PlotWidget()
         self.speedup = pg.PlotWidget()
         row = QHBoxLayout()
@@ -90,6 +99,7 @@ class SweepDialog(QDialog):
         layout.addLayout(row)
         layout.addWidget(self.error)
         layout.addWidget(self.state)
+        layout.addWidget(self.legend)
         layout.addLayout(plots, 1)
         self.sweep: Sweep | None = None
         self.task: asyncio.Future[None] | None = None
@@ -176,14 +186,13 @@ class SweepDialog(QDialog):
             item.setTitle(title, size=title_size(), color=TEXT_COLOUR)
             style_axis(item.getAxis("bottom"), f"{unit} (count)")
             style_axis(item.getAxis("left"), label)
-            if item.legend is None:
-                item.addLegend(offset=(10, 10), labelTextColor=TEXT_COLOUR, brush="#FFFFFFE0")
-            else:
-                item.legend.clear()
+            item.getAxis("bottom").setTicks([[(v, str(v)) for v in sweep.values]])
         points = sweep.points()
+        legend = []
         for index, strategy in enumerate(dict.fromkeys(p.strategy for p in points)):
             mine = [p for p in points if p.strategy == strategy]
             colour = WORKER_COLOURS[index % len(WORKER_COLOURS)]
+            legend.append(swatch(colour, f"<b>{strategy}</b>"))
             pen = pg.mkPen(colour, width=4)
             common = {
                 "pen": pen,
@@ -198,6 +207,8 @@ class SweepDialog(QDialog):
             speeds = [(p.value, p.speedup) for p in mine if p.speedup is not None]
             self.speedup.plot([v for v, _ in speeds], [s for _, s in speeds], **common)
         if sweep.axis == "workers" and sweep.values:
+            legend.append("<b>- - -</b>&nbsp;ideal (speedup = workers)")
+            legend.append(f"<b>┆</b>&nbsp;{cores} cores on this machine")
             ideal = pg.mkPen("#555555", width=2, style=Qt.PenStyle.DashLine)
             self.speedup.plot(list(sweep.values), list(sweep.values), pen=ideal, name="ideal")
             line = pg.InfiniteLine(
@@ -208,6 +219,7 @@ class SweepDialog(QDialog):
                 labelOpts={"position": 0.9, "color": TEXT_COLOUR},
             )
             self.speedup.addItem(line)
+        self.legend.setText("&nbsp;&nbsp;&nbsp;&nbsp;".join(legend))
 
     @staticmethod
     def base_cores(sweep: Sweep) -> int:
