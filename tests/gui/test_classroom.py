@@ -9,10 +9,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from tests.gui.scenario import RUN_TIMEOUT_S, configure
+from tests.gui.conftest import until
+from tests.gui.scenario import RUN_TIMEOUT_S, configure, run_to_completion
 from workbench.gui import style
 from workbench.gui.main_window import MainWindow
 from workbench.gui.presentation import OKABE_ITO
+from workbench.gui.replay import SPEEDS
 
 
 def test_choosing_a_preset_fills_the_config(window: MainWindow) -> None:
@@ -104,3 +106,34 @@ def test_a_sweep_plots_one_point_per_value_and_strategy(
     assert dialog.plotted("sequential") == 2 and dialog.plotted("async-gather") == 2
     assert "tasks (count)" in dialog.wall.getPlotItem().getAxis("bottom").labelText
     dialog.close()
+
+
+def test_replay_steps_through_a_finished_run(
+    window: MainWindow, loop: qasync.QEventLoop, qtbot: QtBot
+) -> None:
+    configure(window, "sleep", ["sequential"], 4, duration=0.02)
+    results = run_to_completion(window, loop)
+    replay = window.classroom.replay
+    assert window.classroom.start_replay()
+
+    def drawn() -> int:
+        bars = window.timeline.panels[0].gantt.bars
+        return 0 if bars is None else int(bars.task.size)
+
+    assert replay.isVisible() and replay.at_ns == 0
+    qtbot.keyClick(replay, Qt.Key.Key_Right)  # the first task starts
+    qtbot.keyClick(replay, Qt.Key.Key_Right)
+    qtbot.keyClick(replay, Qt.Key.Key_Right)
+    assert 0 < replay.at_ns < results.runs[0].wall_ns
+    assert 0 < drawn() < 4
+    qtbot.keyClick(replay, Qt.Key.Key_End)
+    assert drawn() == 4
+
+    replay.speed.setCurrentIndex(len(SPEEDS) - 1)  # 1×: a 80 ms run plays in 80 ms
+    qtbot.keyClick(replay, Qt.Key.Key_Space)  # from the end: starts again at 0
+    assert replay.playing and replay.at_ns == 0
+    loop.run_until_complete(until(lambda: not replay.playing))
+    assert replay.at_ns == replay.end_ns and drawn() == 4
+
+    replay.stop()
+    assert not replay.isVisible() and window.timeline.experiment is not None

@@ -13,6 +13,7 @@ from workbench.gui.formatting import config_line
 from workbench.gui.live_run import LiveExperiment
 from workbench.gui.presentation import PresentationMode
 from workbench.gui.preset_panel import PresetPanel, PresetRunner
+from workbench.gui.replay import ReplayBar
 from workbench.gui.sweep_view import SweepDialog
 from workbench.gui.verdict_view import VerdictView
 
@@ -26,8 +27,29 @@ class Classroom:
         w.config_panel.layout().insertWidget(0, self.presets)  # type: ignore[attr-defined]
         right = w.header.parentWidget().layout()  # type: ignore[attr-defined]
         right.insertWidget(right.indexOf(w.header) + 1, self.verdict_view)  # type: ignore[attr-defined]
+        self.replay = ReplayBar(w.timeline)  # type: ignore[attr-defined]
+        right.insertWidget(right.indexOf(self.verdict_view) + 1, self.replay)  # type: ignore[attr-defined]
         self.presentation = PresentationMode(w, (self.presets,))
 
+        self._build_actions()
+        # Esc leaves presentation mode when nothing runs (while running, Esc is Stop).
+        self.leave_key = QShortcut(QKeySequence("Esc"), w)
+        self.leave_key.setEnabled(False)
+        self.leave_key.activated.connect(lambda: self.presentation_action.setChecked(False))
+        self.presentation_action.toggled.connect(lambda _: self._update_keys())
+
+        self.presets.chosen.connect(self._preset_chosen)
+        w.actions.stop.triggered.connect(self.stop)  # type: ignore[attr-defined]
+        c = w.controller  # type: ignore[attr-defined]
+        c.started.connect(self._experiment_started)
+        c.finished.connect(lambda _: self._update_keys())
+        c.failed.connect(lambda _: self._update_keys())
+        self.runner.experiment_started.connect(self._preset_step)
+        self.runner.finished.connect(self._preset_finished)
+        self.runner.stopped.connect(self._preset_stopped)
+
+    def _build_actions(self) -> None:
+        w = self.window
         self.presentation_action = QAction("&Presentation Mode", w)
         self.presentation_action.setShortcut(QKeySequence("F11"))
         self.presentation_action.setCheckable(True)
@@ -39,11 +61,15 @@ class Classroom:
         self.sweep_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
         self.sweep_action.triggered.connect(self.open_sweep)
         self.sweep: SweepDialog | None = None
+        self.replay_action = QAction("Replay in Slow &Motion", w)
+        self.replay_action.setShortcut(QKeySequence("Ctrl+Shift+R"))
+        self.replay_action.triggered.connect(self.start_replay)
         menu = w.menuBar()
         for top in menu.actions():
             if top.text() == "&View" and top.menu() is not None:
                 top.menu().addSeparator()
                 top.menu().addAction(self.presentation_action)
+                top.menu().addAction(self.replay_action)
             if top.text() == "&Run" and top.menu() is not None:
                 top.menu().addAction(self.pick_action)
                 top.menu().addAction(self.sweep_action)
@@ -56,25 +82,11 @@ class Classroom:
             a.stop,
             self.pick_action,
             self.sweep_action,
+            self.replay_action,
             self.presentation_action,
         ):
             self.toolbar.addAction(action)
         w.addToolBar(self.toolbar)
-        # Esc leaves presentation mode when nothing runs (while running, Esc is Stop).
-        self.leave_key = QShortcut(QKeySequence("Esc"), w)
-        self.leave_key.setEnabled(False)
-        self.leave_key.activated.connect(lambda: self.presentation_action.setChecked(False))
-        self.presentation_action.toggled.connect(lambda _: self._update_keys())
-
-        self.presets.chosen.connect(self._preset_chosen)
-        a.stop.triggered.connect(self.stop)
-        c = w.controller  # type: ignore[attr-defined]
-        c.started.connect(self._experiment_started)
-        c.finished.connect(lambda _: self._update_keys())
-        c.failed.connect(lambda _: self._update_keys())
-        self.runner.experiment_started.connect(self._preset_step)
-        self.runner.finished.connect(self._preset_finished)
-        self.runner.stopped.connect(self._preset_stopped)
 
     # -- presets -----------------------------------------------------------------------
 
@@ -108,7 +120,17 @@ class Classroom:
             self.presets.setEnabled(False)
         return started
 
+    def start_replay(self) -> bool:
+        """Replay the finished run on screen in slow motion (False if there is none)."""
+        results = self.window.results  # type: ignore[attr-defined]
+        if results is None or not results.runs or self.window.controller.running:  # type: ignore[attr-defined]
+            self.window.status.show_idle("Nothing to replay yet: run something first")  # type: ignore[attr-defined]
+            return False
+        self.replay.start(results)
+        return True
+
     def _experiment_started(self, experiment: LiveExperiment) -> None:
+        self.replay.abandon()
         if not self.runner.running:
             self.verdict_view.setVisible(False)
         self._update_keys()
