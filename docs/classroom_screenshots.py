@@ -8,41 +8,27 @@ and a scaling sweep; the numbers are whatever this machine measured.
 
 from __future__ import annotations
 
-import argparse
-import asyncio
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-IMAGES = Path(__file__).resolve().parent / "images"
-WINDOW_SIZE = (1600, 1000)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from screenshots import WINDOW_SIZE, output_folder, screenshot_window
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=IMAGES, help="folder for the PNGs")
-    args = parser.parse_args()
-    args.out.mkdir(parents=True, exist_ok=True)
-
-    import qasync
-    from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication
+    out = output_folder(__doc__.splitlines()[0])
 
     from workbench.core.config import build_config
-    from workbench.gui.main_window import MainWindow
-    from workbench.gui.style import apply_app_style
 
-    app = QApplication.instance() or QApplication([sys.argv[0]])
-    app.setQuitOnLastWindowClosed(False)
-    apply_app_style(app)  # type: ignore[arg-type]
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    settings = QSettings(str(args.out / ".screenshots.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(settings)
-    window.resize(*WINDOW_SIZE)
-    window.show()
+    with screenshot_window(out) as (app, loop, window):
+        return take_pictures(out, app, loop, window, build_config)
+
+
+def take_pictures(out: Path, app: Any, loop: Any, window: Any, build_config: Any) -> int:
     classroom = window.classroom
 
     def run_preset(name: str, scale: str) -> None:
@@ -52,43 +38,37 @@ def main() -> int:
         loop.run_until_complete(classroom.wait_idle())
         app.processEvents()
 
-    def save(widget, name: str) -> None:  # noqa: ANN001
-        path = args.out / name
+    def save(widget, name: str) -> None:
+        path = out / name
         widget.grab().save(str(path))
         print(f"wrote {path}")
 
-    try:
-        run_preset("three-counts", "0.5")
-        save(window, "preset-verdict-three-counts.png")
+    run_preset("three-counts", "0.5")
+    save(window, "preset-verdict-three-counts.png")
 
-        classroom.presentation_action.setChecked(True)
-        window.resize(*WINDOW_SIZE)  # offscreen "full screen" is the virtual screen's size
-        run_preset("chess-exhibition", "0.0002")
-        window.resize(*WINDOW_SIZE)
-        app.processEvents()
-        save(window, "presentation-chess-exhibition.png")
-        classroom.presentation_action.setChecked(False)
-        window.resize(*WINDOW_SIZE)
+    classroom.presentation_action.setChecked(True)
+    window.resize(*WINDOW_SIZE)  # offscreen "full screen" is the virtual screen's size
+    run_preset("chess-exhibition", "0.0002")
+    window.resize(*WINDOW_SIZE)
+    app.processEvents()
+    save(window, "presentation-chess-exhibition.png")
+    classroom.presentation_action.setChecked(False)
+    window.resize(*WINDOW_SIZE)
 
-        classroom.presets.choose(None)
-        config = build_config(
-            "cpu", ("sequential", "threads", "process-pool"), 8, params={"size": 1_000_000}
-        )
-        window.config_panel.set_config(config)
-        dialog = classroom.open_sweep()
-        dialog.resize(1400, 650)
-        dialog.axis.setCurrentText("workers")
-        dialog.values.setText("1,2,4")
-        assert dialog.start(), dialog.error.text()
-        loop.run_until_complete(dialog.wait_idle())
-        app.processEvents()
-        save(dialog, "sweep-cpu-workers.png")
-        dialog.close()
-    finally:
-        window.close()
-        loop.run_until_complete(window.serve_until_closed())
-        Path(settings.fileName()).unlink(missing_ok=True)
-        loop.close()
+    classroom.presets.choose(None)
+    config = build_config(
+        "cpu", ("sequential", "threads", "process-pool"), 8, params={"size": 1_000_000}
+    )
+    window.config_panel.set_config(config)
+    dialog = classroom.open_sweep()
+    dialog.resize(1400, 650)
+    dialog.axis.setCurrentText("workers")
+    dialog.values.setText("1,2,4")
+    assert dialog.start(), dialog.error.text()
+    loop.run_until_complete(dialog.wait_idle())
+    app.processEvents()
+    save(dialog, "sweep-cpu-workers.png")
+    dialog.close()
     return 0
 
 

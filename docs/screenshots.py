@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -75,17 +78,22 @@ SCENARIOS = (
 )
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def output_folder(description: str) -> Path:
+    """The ``--out`` folder (default docs/images), created if need be."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--out", type=Path, default=IMAGES, help="folder for the PNGs")
-    args = parser.parse_args()
-    args.out.mkdir(parents=True, exist_ok=True)
+    out: Path = parser.parse_args().out
+    out.mkdir(parents=True, exist_ok=True)
+    return out
 
+
+@contextlib.contextmanager
+def screenshot_window(out: Path) -> Iterator[tuple[Any, Any, Any]]:
+    """The real window on a qasync loop, with throw-away settings; closed cleanly after."""
     import qasync
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from workbench.core.config import build_config
     from workbench.gui.main_window import MainWindow
     from workbench.gui.style import apply_app_style
 
@@ -94,11 +102,25 @@ def main() -> int:
     apply_app_style(app)  # type: ignore[arg-type]
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    settings = QSettings(str(args.out / ".screenshots.ini"), QSettings.Format.IniFormat)
+    settings = QSettings(str(out / ".screenshots.ini"), QSettings.Format.IniFormat)
     window = MainWindow(settings)
     window.resize(*WINDOW_SIZE)
     window.show()
     try:
+        yield app, loop, window
+    finally:
+        window.close()
+        loop.run_until_complete(window.serve_until_closed())
+        Path(settings.fileName()).unlink(missing_ok=True)
+        loop.close()
+
+
+def main() -> int:
+    out = output_folder(__doc__.splitlines()[0])
+
+    from workbench.core.config import build_config
+
+    with screenshot_window(out) as (app, loop, window):
         for scenario in SCENARIOS:
             config = build_config(
                 scenario.workload, scenario.strategies, scenario.tasks, params=scenario.params
@@ -112,7 +134,7 @@ def main() -> int:
                 return 1
             loop.run_until_complete(window.controller.wait_idle())
             app.processEvents()
-            path = args.out / scenario.file_name
+            path = out / scenario.file_name
             window.grab().save(str(path))
             print(f"wrote {path}")
             if scenario.zoom_s is not None:
@@ -125,11 +147,6 @@ def main() -> int:
                 print(f"wrote {zoomed}")
             for text in window.explanations.texts():
                 print(f"  {text}")
-    finally:
-        window.close()
-        loop.run_until_complete(window.serve_until_closed())
-        Path(settings.fileName()).unlink(missing_ok=True)
-        loop.close()
     return 0
 
 
