@@ -24,6 +24,9 @@ from workbench.core.pool_worker import init_worker, pool_task
 from workbench.core.recording import BEGIN, Recorder
 from workbench.core.strategies.base import RunContext
 
+POLL_S = 0.01
+"""How often the relay looks for worker events when none are waiting."""
+
 
 class WorkerDied(RuntimeError):
     """A pool worker process ended abruptly; the run cannot be trusted."""
@@ -36,12 +39,22 @@ class _Relay:
         self._queue = queue
         self._recorder = recorder
         self._in_flight: dict[int, int] = {}
+        self._closing = threading.Event()
         self._thread = threading.Thread(target=self._pump, name="pool-relay", daemon=True)
         self._thread.start()
 
     def _pump(self) -> None:
-        while (event := self._queue.get()) is not None:
-            kind, task_id, t_ns, worker, error, trace = event
+        # Polls rather than waiting for a sentinel: a pool worker killed mid-``put`` leaves the
+        # queue's process-shared write lock taken, and a sentinel ``put`` would then block
+        # the run forever. Closing sets a flag instead; what is queued is drained first.
+        queue = self._queue
+        while True:
+            if queue.empty():
+                if self._closing.is_set():
+                    return
+                self._closing.wait(POLL_S)
+                continue
+            kind, task_id, t_ns, worker, error, trace = queue.get()
             if kind == BEGIN:
                 self._in_flight[task_id] = -worker
             else:
@@ -60,7 +73,7 @@ class _Relay:
         return None
 
     def close(self) -> None:
-        self._queue.put(None)
+        self._closing.set()
         self._thread.join(timeout=5)
 
 
