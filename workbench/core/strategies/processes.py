@@ -73,6 +73,7 @@ class _Relay:
         return None
 
     def close(self) -> None:
+        """Stop after relaying everything queued so far (safe to call twice)."""
         self._closing.set()
         self._thread.join(timeout=5)
 
@@ -97,6 +98,7 @@ def run_process_pool(ctx: RunContext) -> int:
             for _ in pool.map(functools.partial(pool_task, ctx.job), range(ctx.tasks)):
                 pass
     except BrokenProcessPool:
+        relay.close()  # drains what the workers sent, so the dead one's task is known
         raise _died(relay.dead_worker()) from None
     finally:
         relay.close()
