@@ -108,9 +108,10 @@ def test_a_saved_file_reopens_with_identical_slices_and_lag(
             track = w.timeline.experiment.tracks[p.strategy]
             arrays = [a.tolist() for a in track.slices.arrays()]
             lag = [a.tolist() for a in track.lag.series()]
-            drawn = p.gantt.slices.drawn
-            assert drawn is not None
-            out[p.strategy] = (arrays, lag, drawn.start_s.tolist(), p.inside.concurrency.peaks)
+            assert p.gantt.slices.drawn is not None
+            # The data, not the pixels: which slices merge on screen depends on the view
+            # range, which a live run and a reopened file may fit differently.
+            out[p.strategy] = (arrays, lag, p.inside.concurrency.peaks)
         return out
 
     before = seen(window)
