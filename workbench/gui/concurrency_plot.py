@@ -14,7 +14,7 @@ from workbench.core.clock import NS_PER_S
 from workbench.core.concurrency import step_counts
 from workbench.gui.live_run import NOT_YET, RunTrack
 from workbench.gui.slice_layer import lighter
-from workbench.gui.style import style_axis
+from workbench.gui.style import time_row
 
 ALIVE_COLOUR = "#4E79A7"
 RUNNING_COLOUR = "#202020"
@@ -72,12 +72,8 @@ class ConcurrencyPlot:
 
     def __init__(self, plot: pg.PlotItem) -> None:
         self.plot = plot
-        plot.setMenuEnabled(False)
-        plot.hideButtons()
-        plot.setMouseEnabled(x=True, y=False)
+        time_row(plot, "tasks")
         plot.showGrid(x=True, y=False, alpha=0.25)
-        style_axis(plot.getAxis("left"), "tasks")
-        style_axis(plot.getAxis("bottom"))
         self.alive = pg.PlotDataItem(
             pen=pg.mkPen(ALIVE_COLOUR, width=LINE_WIDTH),
             stepMode="center",

@@ -8,7 +8,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 
 from workbench.gui.live_run import RunTrack
-from workbench.gui.style import CORE_COLOURS, HEATMAP, style_axis
+from workbench.gui.style import CORE_COLOURS, HEATMAP, style_axis, time_row
 
 MAX_LINES = 8
 """Beyond eight overlapping lines nobody can follow one core; a heatmap shows them all."""
@@ -32,10 +32,7 @@ class CpuPlot:
         self.plot = plot
         self.cores = cores
         self.heatmap = uses_heatmap(cores)
-        plot.setMenuEnabled(False)
-        plot.hideButtons()
-        plot.setMouseEnabled(x=True, y=False)
-        style_axis(plot.getAxis("bottom"))
+        time_row(plot)
         self._lines: list[pg.PlotDataItem] = []
         self._image: pg.ImageItem | None = None
         if self.heatmap:

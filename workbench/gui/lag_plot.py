@@ -13,7 +13,7 @@ import pyqtgraph as pg
 
 from workbench.gui.live_run import RunTrack
 from workbench.gui.slice_layer import lighter
-from workbench.gui.style import TEXT_COLOUR, chart_font, style_axis
+from workbench.gui.style import TEXT_COLOUR, chart_font, time_row
 
 LAG_COLOUR = "#E15759"
 MIN_TOP_MS = 1.0
@@ -25,12 +25,8 @@ class LagPlot:
 
     def __init__(self, plot: pg.PlotItem) -> None:
         self.plot = plot
-        plot.setMenuEnabled(False)
-        plot.hideButtons()
-        plot.setMouseEnabled(x=True, y=False)
+        time_row(plot, "lag (ms)")
         plot.showGrid(x=True, y=True, alpha=0.25)
-        style_axis(plot.getAxis("left"), "lag (ms)")
-        style_axis(plot.getAxis("bottom"))
         self.stems = pg.PlotDataItem(pen=pg.mkPen(LAG_COLOUR, width=2), connect="pairs")
         self.dots = pg.PlotDataItem(
             pen=None, symbol="o", symbolSize=7, symbolBrush=LAG_COLOUR, symbolPen=None

@@ -89,6 +89,17 @@ def style_axis(axis: pg.AxisItem, label: str | None = None) -> None:
         axis.setLabel(label, **{"font-size": f"{chart_points():g}pt", "color": TEXT_COLOUR})
 
 
+def time_row(plot: pg.PlotItem, y_label: str | None = None) -> None:
+    """A row under the Gantt chart: no menu or buttons, pans and zooms in time only (its x
+    axis is linked to the chart's), styled axes."""
+    plot.setMenuEnabled(False)
+    plot.hideButtons()
+    plot.setMouseEnabled(x=True, y=False)
+    if y_label is not None:
+        style_axis(plot.getAxis("left"), y_label)
+    style_axis(plot.getAxis("bottom"))
+
+
 def swatch(colour: str, text: str) -> str:
     """A coloured square and its meaning, for rich-text legends."""
     return f'<span style="color:{colour}">■</span>&nbsp;{text}'
