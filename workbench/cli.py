@@ -68,14 +68,25 @@ def _build_parser() -> argparse.ArgumentParser:
     run.add_argument("--trace", type=Path, help="write a Chrome trace (Perfetto) here")
     run.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
     run.add_argument("--preset", help="run a preset (see 'workbench presets') and judge its claim")
-    run.add_argument("--time-scale", type=float, default=None,
-                     help="with --preset: multiply its durations by this (default: its own)")
+    run.add_argument(
+        "--time-scale",
+        type=float,
+        default=None,
+        help="with --preset: multiply its durations by this (default: its own)",
+    )
     bench = commands.add_parser("bench", help="measure the measurer: fidelity and overhead")
     bench.add_argument("--out", "-o", type=Path, help="write the figures as JSON here")
-    bench.add_argument("--markdown", type=Path, default=Path("docs/benchmarks.md"),
-                       help="write the markdown table here (default: docs/benchmarks.md)")
-    bench.add_argument("--quick", action="store_true",
-                       help="one repeat of a few cases: checks the machinery, not the figures")
+    bench.add_argument(
+        "--markdown",
+        type=Path,
+        default=Path("docs/benchmarks.md"),
+        help="write the markdown table here (default: docs/benchmarks.md)",
+    )
+    bench.add_argument(
+        "--quick",
+        action="store_true",
+        help="one repeat of a few cases: checks the machinery, not the figures",
+    )
     return parser
 
 

@@ -130,8 +130,7 @@ def readings(results: Results) -> str:
     from workbench.core.explain import explain
 
     return "\n".join(
-        textwrap.fill(r.text, width=96, subsequent_indent="    ")
-        for r in explain(results)
+        textwrap.fill(r.text, width=96, subsequent_indent="    ") for r in explain(results)
     )
 
 

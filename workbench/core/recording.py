@@ -161,13 +161,13 @@ def stepped(recorder: Recorder, coroutine: Any, task_id: int) -> Generator[Any, 
     the main thread — so a task needs no separate begin/end events: its first step begins it,
     its :data:`LAST_STEP` (or :data:`FAILED_STEP`) ends it.
     """
-    extend, now, send = recorder._extend, now_ns, coroutine.send
+    extend, now = recorder._extend, now_ns
     value: Any = None
     thrown: BaseException | None = None
     while True:
         start = now()
         try:
-            yielded = send(value) if thrown is None else coroutine.throw(thrown)
+            yielded = coroutine.send(value) if thrown is None else coroutine.throw(thrown)
         except StopIteration:
             extend((LAST_STEP, task_id, start, now()))
             return

@@ -47,18 +47,23 @@ class InsideRows:
             self.lag.draw(track)
 
 
-def add_inside_rows(graphics: pg.GraphicsLayoutWidget, row: int, strategy: str) -> InsideRows:
-    """Add the rows at ``row`` and ``row + 1`` of the timeline's grid."""
-    layout = graphics.ci.layout
-    concurrency = ConcurrencyPlot(graphics.addPlot(row=row, col=0))
-    layout.setRowStretchFactor(row, CONCURRENCY_STRETCH)
-    lag = None
-    if has_loop(strategy):
-        lag = LagPlot(graphics.addPlot(row=row + 1, col=0))
-        layout.setRowStretchFactor(row + 1, LAG_STRETCH)
-    for plot in [concurrency.plot] + ([lag.plot] if lag else []):
+def inside_rows(looped: bool) -> InsideRows:
+    """The rows' plots, not yet placed: a lag row only where there is an event loop."""
+    concurrency = ConcurrencyPlot(pg.PlotItem(enableMenu=False))
+    lag = LagPlot(pg.PlotItem(enableMenu=False)) if looped else None
+    rows = InsideRows(concurrency, lag)
+    for plot in rows.items():
         plot.showAxis("bottom", False)
-    return InsideRows(concurrency, lag)
+    return rows
+
+
+def place_inside_rows(grid: pg.GraphicsLayout, row: int, rows: InsideRows) -> None:
+    """Put the rows at ``row`` and ``row + 1`` of the timeline's grid."""
+    grid.addItem(rows.concurrency.plot, row=row, col=0)
+    grid.layout.setRowStretchFactor(row, CONCURRENCY_STRETCH)
+    if rows.lag is not None:
+        grid.addItem(rows.lag.plot, row=row + 1, col=0)
+        grid.layout.setRowStretchFactor(row + 1, LAG_STRETCH)
 
 
 def task_inside(track: RunTrack | None, task: int, duration_s: float) -> str | None:

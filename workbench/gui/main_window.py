@@ -185,7 +185,9 @@ class MainWindow(QMainWindow):
 
     def _run_finished(self, run: Run) -> None:
         experiment = self.controller.experiment
-        if experiment is not None:
+        # After the last run the outcome is shown in full a moment later; drawing everything
+        # twice in one go would freeze the window for both.
+        if experiment is not None and len(experiment.runs) < experiment.total_runs:
             self.comparison.show_results(experiment.results(), readings=False)
             self.timeline.refresh()
 

@@ -31,7 +31,14 @@ from workbench.gui.cpu_plot import CpuPlot, uses_heatmap
 from workbench.gui.formatting import ns_as_seconds
 from workbench.gui.gantt_plot import GanttPlot
 from workbench.gui.inside_rows import ROWS as INSIDE_ROWS
-from workbench.gui.inside_rows import InsideRows, add_inside_rows, inside_legend, task_inside
+from workbench.gui.inside_rows import (
+    InsideRows,
+    has_loop,
+    inside_legend,
+    inside_rows,
+    place_inside_rows,
+    task_inside,
+)
 from workbench.gui.live_run import LiveExperiment, RunTrack
 from workbench.gui.slice_layer import slice_legend
 from workbench.gui.style import (
@@ -58,10 +65,16 @@ TIME_AXIS_HEIGHT = 50
 @dataclass
 class _Panel:
     strategy: str
+    shape: tuple[bool, int]
+    """(has an event-loop row, cores): which strategies this panel can show."""
     gantt: GanttPlot
     cpu: CpuPlot
     inside: InsideRows | None = None
     """Concurrency (and loop lag for async) rows between the Gantt and CPU charts."""
+
+    def plots(self) -> list[pg.PlotItem]:
+        inside = self.inside.items() if self.inside is not None else []
+        return [self.gantt.plot, *inside, self.cpu.plot]
 
 
 def _worker_legend(track: RunTrack) -> str:
@@ -133,6 +146,8 @@ class TimelineView(QWidget):
 
         self.experiment: LiveExperiment | None = None
         self.panels: list[_Panel] = []
+        self._spare: list[_Panel] = []
+        """Panels built earlier and not shown now, kept for reuse (see :meth:`_relayout`)."""
         self.following = True
         self.last_redraw_s = 0.0
         self._refreshing = False
@@ -177,49 +192,77 @@ class TimelineView(QWidget):
         )
 
     def _relayout(self) -> None:
-        """Rebuild the panels for the shown strategies (cheap: they redraw from the model)."""
+        """Lay out a panel per shown strategy; they redraw from the model.
+
+        Panels are reused: building one costs ~5 ms per plot (four or five plots each), and a
+        relayout happens at the very moment a run starts, so a window that rebuilt its panels
+        for every run would freeze just as the user is watching. A panel fits a strategy of
+        the same shape (with or without an event-loop row, the same cores).
+        """
+        spare = self.panels + self._spare
         self.graphics.ci.clear()
         self.panels = []
         if self.experiment is None:
+            self._spare = spare
             return
         cores = self.experiment.machine.logical_cpus
-        first: pg.PlotItem | None = None
         shown = self.shown_strategies()
         for index, strategy in enumerate(shown):
-            row = (2 + INSIDE_ROWS) * index
-            gantt_item = self.graphics.addPlot(row=row, col=0)
-            inside = add_inside_rows(self.graphics, row + 1, strategy)
-            cpu_item = self.graphics.addPlot(row=row + 1 + INSIDE_ROWS, col=0)
-            panel = _Panel(strategy, GanttPlot(gantt_item), CpuPlot(cpu_item, cores), inside)
-            panel.gantt.set_lanes(self.lanes_check.isChecked())
-            panel.gantt.slices.by_core = self.core_check.isChecked()
-            first = first or gantt_item
-            for item in (gantt_item, *inside.items(), cpu_item):
-                # Ranges are set by refresh() (or by the user); pyqtgraph's auto-range would
-                # otherwise re-pad linked axes whenever any panel's data changed.
-                item.vb.disableAutoRange()
-                item.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
-                if item is not first:
-                    item.setXLink(first)
-                item.vb.sigRangeChangedManually.connect(self._stop_following)
-                # Linked axes align in pixels, so a panel resized by the layout shifts the
-                # shared range; refit once the layout has settled.
-                item.vb.sigResized.connect(self._refit_if_following)
-            gantt_item.vb.sigRangeChanged.connect(lambda *_, p=panel: self._zoomed(p))
-            # Time ticks under each panel's CPU chart (the stack may scroll, so the last axis
-            # is not always in view), titled "time (s)" under the last one only.
-            gantt_item.showAxis("bottom", False)
-            if index == len(shown) - 1:
-                style_axis(cpu_item.getAxis("bottom"), "time (s)")
-            layout = self.graphics.ci.layout
-            layout.setRowStretchFactor(row, GANTT_STRETCH)
-            layout.setRowStretchFactor(row + 1 + INSIDE_ROWS, CPU_STRETCH)
+            shape = (has_loop(strategy), cores)
+            panel = next((p for p in spare if p.shape == shape), None)
+            if panel is None:
+                panel = self._build_panel(shape)
+            else:
+                spare.remove(panel)
+            panel.strategy = strategy
+            self._place(panel, index, last=index == len(shown) - 1)
             self.panels.append(panel)
+        self._spare = spare
+        first = self.panels[0].gantt.plot if self.panels else None
+        for panel in self.panels:
+            for item in panel.plots():
+                item.setXLink(None if item is first else first)
         inside_height = sum(p.inside.min_height() for p in self.panels if p.inside)
         self.graphics.setMinimumHeight(
             len(shown) * PANEL_MIN_HEIGHT + inside_height + TIME_AXIS_HEIGHT
         )
         self.refresh()
+
+    def _build_panel(self, shape: tuple[bool, int]) -> _Panel:
+        """A panel's plots, connected to this view (placed in the grid by :meth:`_place`)."""
+        looped, cores = shape
+        gantt_item = pg.PlotItem(enableMenu=False)
+        inside = inside_rows(looped)
+        cpu_item = pg.PlotItem(enableMenu=False)
+        panel = _Panel("", shape, GanttPlot(gantt_item), CpuPlot(cpu_item, cores), inside)
+        for item in panel.plots():
+            # Ranges are set by refresh() (or by the user); pyqtgraph's auto-range would
+            # otherwise re-pad linked axes whenever any panel's data changed.
+            item.vb.disableAutoRange()
+            item.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
+            item.vb.sigRangeChangedManually.connect(self._stop_following)
+            # Linked axes align in pixels, so a panel resized by the layout shifts the
+            # shared range; refit once the layout has settled.
+            item.vb.sigResized.connect(self._refit_if_following)
+        gantt_item.vb.sigRangeChanged.connect(lambda *_: self._zoomed(panel))
+        # Time ticks under each panel's CPU chart (the stack may scroll, so the last axis is
+        # not always in view), titled "time (s)" under the last one only.
+        gantt_item.showAxis("bottom", False)
+        style_axis(cpu_item.getAxis("bottom"), "time (s)")
+        return panel
+
+    def _place(self, panel: _Panel, index: int, *, last: bool) -> None:
+        row = (2 + INSIDE_ROWS) * index
+        grid = self.graphics.ci
+        grid.addItem(panel.gantt.plot, row=row, col=0)
+        if panel.inside is not None:
+            place_inside_rows(grid, row + 1, panel.inside)
+        grid.addItem(panel.cpu.plot, row=row + 1 + INSIDE_ROWS, col=0)
+        grid.layout.setRowStretchFactor(row, GANTT_STRETCH)
+        grid.layout.setRowStretchFactor(row + 1 + INSIDE_ROWS, CPU_STRETCH)
+        panel.cpu.plot.getAxis("bottom").showLabel(last)
+        panel.gantt.set_lanes(self.lanes_check.isChecked())
+        panel.gantt.slices.by_core = self.core_check.isChecked()
 
     # -- drawing -------------------------------------------------------------------------
 
@@ -239,8 +282,8 @@ class TimelineView(QWidget):
             panel.gantt.plot.setTitle(
                 panel_title(track, panel.strategy, repeats), size=title_size()
             )
-            if track is None:
-                continue
+            if track is None:  # not run yet: a reused panel must not show its last run
+                track = RunTrack(panel.strategy, 0, 0)
             panel.gantt.draw(track, clock)
             panel.cpu.draw(track)
             if panel.inside is not None:
