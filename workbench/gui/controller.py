@@ -20,6 +20,7 @@ from workbench.core.engine import run_experiment
 from workbench.core.observer import Observer
 from workbench.core.results import Config, CpuSample, LagSample, Results, Run
 from workbench.core.timeline import TaskEvent
+from workbench.gui.collector import CollectionPolicy
 from workbench.gui.live_run import LiveExperiment
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,8 @@ MIN_REDRAW_INTERVAL_MS = 100
 MAX_REDRAW_INTERVAL_MS = 1000
 REDRAW_BUDGET = 3
 """Wait at least this many times the last redraw's cost between redraws (≤ 1/3 of the time)."""
+IDLE_COLLECT_DELAY_MS = 1500
+"""After a run, collect garbage once the window has been idle this long (see collector)."""
 
 
 class EngineBridge(Observer):
@@ -86,6 +89,11 @@ class RunController(QObject):
         self._timer.timeout.connect(self._tick)
         self.redraws = 0
         self._active = False
+        self._collection = CollectionPolicy()
+        self._idle_collect = QTimer(self)
+        self._idle_collect.setSingleShot(True)
+        self._idle_collect.setInterval(IDLE_COLLECT_DELAY_MS)
+        self._idle_collect.timeout.connect(self._collect_if_idle)
 
     @property
     def running(self) -> bool:
@@ -101,6 +109,8 @@ class RunController(QObject):
         self._stop = asyncio.Event()
         bridge = EngineBridge(experiment, self.run_finished.emit)
         self._active = True
+        self._idle_collect.stop()
+        self._collection.run_started()
         self.task = asyncio.ensure_future(self._run(config, bridge, self._stop))
         self.started.emit(experiment)
         self._timer.start()
@@ -140,14 +150,23 @@ class RunController(QObject):
             raise
         experiment.interrupted = results.interrupted
         experiment.machine = results.machine
+        # One turn of the loop first, so the window paints the last run's timeline before it
+        # draws the outcome: two short freezes instead of one long one.
+        await asyncio.sleep(0)
         self._finish()
         self.finished.emit(results)
 
     def _finish(self) -> None:
         self._active = False
+        self._collection.run_ended()
+        self._idle_collect.start()
         self._timer.stop()
         self._timer.setInterval(MIN_REDRAW_INTERVAL_MS)
         self._stop = None
+
+    def _collect_if_idle(self) -> None:
+        if not self.running:
+            self._collection.collect_while_idle()
 
     def results(self) -> Results | None:
         return None if self.experiment is None else self.experiment.results()

@@ -185,11 +185,13 @@ class MainWindow(QMainWindow):
 
     def _run_finished(self, run: Run) -> None:
         experiment = self.controller.experiment
-        # After the last run the outcome is shown in full a moment later; drawing everything
-        # twice in one go would freeze the window for both.
-        if experiment is not None and len(experiment.runs) < experiment.total_runs:
+        if experiment is None:
+            return
+        # After the last run the comparison is drawn with the outcome, a turn of the loop
+        # later (see RunController): two short freezes, not one long one.
+        if len(experiment.runs) < experiment.total_runs:
             self.comparison.show_results(experiment.results(), readings=False)
-            self.timeline.refresh()
+        self.timeline.refresh()
 
     def _finished(self, results: Results) -> None:
         self._show_outcome(results)
@@ -214,7 +216,7 @@ class MainWindow(QMainWindow):
     def _show_outcome(self, results: Results) -> None:
         self.results = results
         self._set_running(False)
-        self.timeline.refresh()
+        self.timeline.refresh_if_changed()
         self.comparison.show_results(results)
 
     # -- files ---------------------------------------------------------------------------

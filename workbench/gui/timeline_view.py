@@ -7,6 +7,7 @@ owns only presentation state (which strategies are shown, lanes or rows, the zoo
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 
@@ -60,6 +61,25 @@ GANTT_STRETCH, CPU_STRETCH = 3, 2
 PANEL_MIN_HEIGHT = 170
 """Title, a Gantt chart whose rows can still be told apart, and a CPU chart with 0/50/100."""
 TIME_AXIS_HEIGHT = 50
+
+
+LIVE_EXTENTS = (1.0, 1.5, 2.0, 3.0, 5.0, 7.5)
+"""While a run streams, the time axis ends at one of these × a power of ten (see live_extent)."""
+
+
+def live_extent(end_s: float) -> float:
+    """Where the time axis ends while a run streams: the next step of a 1-1.5-2-3-5-7.5 ladder
+    beyond the run so far, with a little room.
+
+    A live axis that followed the run exactly would rescale at every redraw: on a projector the
+    ticks jitter, and every plot's axes and every bar would repaint each time. Stepping it
+    keeps the ticks still for most of a run; the finished run is fitted exactly.
+    """
+    wanted = end_s * 1.05
+    decade = 10.0 ** math.floor(math.log10(wanted))
+    return next(
+        (step * decade for step in LIVE_EXTENTS if step * decade >= wanted), 10 * decade
+    )
 
 
 @dataclass
@@ -150,6 +170,7 @@ class TimelineView(QWidget):
         """Panels built earlier and not shown now, kept for reuse (see :meth:`_relayout`)."""
         self.following = True
         self.last_redraw_s = 0.0
+        self._drawn_version = -1
         self._refreshing = False
         self.show_combo.currentIndexChanged.connect(self._relayout)
         self.lanes_check.toggled.connect(self.set_lanes)
@@ -289,12 +310,23 @@ class TimelineView(QWidget):
             if panel.inside is not None:
                 panel.inside.draw(track, clock)
         self.last_redraw_s = time.perf_counter() - began
+        self._drawn_version = self.experiment.version
+
+    def refresh_if_changed(self) -> None:
+        """Redraw unless the model is unchanged since the last redraw (and following it)."""
+        if self.experiment is None or self._drawn_version != self.experiment.version:
+            self.refresh()
 
     def _fit_ranges(self, clock_ns: int) -> None:
         if self.experiment is None or not self.panels:
             return
         end_s = max(MIN_SPAN_S, self.experiment.end_ns(clock_ns) / NS_PER_S)
-        self.panels[0].gantt.plot.setXRange(0, end_s * 1.02, padding=0)
+        live = self.experiment.current is not None
+        extent = live_extent(end_s) if live else end_s * 1.02
+        view = self.panels[0].gantt.plot
+        low, high = view.viewRange()[0]
+        if abs(low) > 1e-12 or abs(high - extent) > 1e-9 * extent:
+            view.setXRange(0, extent, padding=0)
         for panel in self.panels:
             track = self.experiment.tracks.get(panel.strategy)
             rows = panel.gantt.row_count(track) if track else self.experiment.config.tasks
