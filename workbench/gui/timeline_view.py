@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core.clock import NS_PER_S
+from workbench.core.machine import this_machine
 from workbench.gui.cpu_plot import CpuPlot, uses_heatmap
 from workbench.gui.formatting import ns_as_seconds
 from workbench.gui.gantt_plot import GanttPlot
@@ -166,8 +167,6 @@ class TimelineView(QWidget):
 
         self.experiment: LiveExperiment | None = None
         self.panels: list[_Panel] = []
-        self._spare: list[_Panel] = []
-        """Panels built earlier and not shown now, kept for reuse (see :meth:`_relayout`)."""
         self.following = True
         self.last_redraw_s = 0.0
         self._drawn_version = -1
@@ -178,6 +177,11 @@ class TimelineView(QWidget):
         self.fit_button.clicked.connect(self.fit)
         self.graphics.scene().sigMouseMoved.connect(self._hover)
         self._add_keys()
+        # Panels not shown now, kept for reuse (see _relayout): one of each shape for this
+        # machine is built with the window (~40 ms of its start-up) rather than when the
+        # first run starts, while the user is watching.
+        cores = this_machine().logical_cpus
+        self._spare = [self._build_panel((looped, cores)) for looped in (False, True)]
 
     # -- what is shown -------------------------------------------------------------------
 
