@@ -55,6 +55,9 @@ def test_quick_bench_writes_json_and_markdown(tmp_path: Path) -> None:
     assert fidelity["name"] == "sleep-3x1s-gather"
     assert fidelity["ratio_median"] > 0
     assert figures["overhead"][0]["tasks"] == 1_000
+    (share,) = figures["collector_share"]
+    assert share["bare_asyncio_collector_us_per_task_median"] >= 0
     assert figures["scale"]["ok"] is True
     assert figures["startup"]["child_ms_median"] > 0
     assert "| sleep-3x1s-gather |" in markdown.read_text()
+    assert "outside the collector" in markdown.read_text()

@@ -10,6 +10,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from workbench.bench.collector_share import measure_collector_share
 from workbench.bench.fidelity import measure_fidelity
 from workbench.bench.inside import NAMES, measure_inside_overhead
 from workbench.bench.overhead import SIZES, measure_overhead
@@ -38,6 +39,9 @@ def run_bench(*, quick: bool = False) -> dict[str, Any]:
         "fidelity": measure_fidelity(repeats, cases, _progress),
         "overhead": measure_overhead(SIZES[:1] if quick else SIZES, 1 if quick else 3, _progress),
     }
+    figures["collector_share"] = measure_collector_share(
+        SIZES[:1] if quick else (SIZES[0], SIZES[2], SIZES[-1]), 1 if quick else 3, _progress
+    )
     figures["inside"] = measure_inside_overhead(
         1 if quick else 5, _progress, NAMES[:1] if quick else NAMES
     )
