@@ -53,7 +53,10 @@ def test_100k_gathered_sleeps_draw_live_without_freezing(
     heartbeat.stop()
 
     wall_s = results.runs[0].wall_ns / 1e9
-    assert results.ok and window.timeline.panels[0].gantt.drawn_rectangles() == TASKS
+    gantt = window.timeline.panels[0].gantt
+    assert results.ok and gantt.bars is not None and gantt.bars.task.size == TASKS
+    # ~330 tasks share each pixel row: their bars are drawn as one rectangle per row.
+    assert 0 < gantt.drawn_rectangles() < TASKS // 20
     assert len(redraw_s) >= 3  # it was drawn live, not only at the end
     assert max(heartbeat.gaps) < wall_s / 4, heartbeat.gaps
     print(  # the figures the issue asks to report (run with -s to see them)

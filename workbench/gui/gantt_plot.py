@@ -14,6 +14,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen
 
+from workbench.gui.bar_merge import merge_rows
 from workbench.gui.formatting import seconds
 from workbench.gui.live_run import Bars, RunTrack
 from workbench.gui.slice_layer import ALIVE_HEIGHT, SliceLayer
@@ -200,8 +201,8 @@ class GanttPlot:
         self.slices.draw(track, self.lanes, pixel_w, pixel_h)
         self._label_lanes(track)
 
-    @staticmethod
     def _fill(
+        self,
         item: FastBars,
         mask: np.ndarray,
         start: np.ndarray,
@@ -212,7 +213,9 @@ class GanttPlot:
         if not mask.any():
             item.hide()
             return
-        item.setOpts(x0=start[mask], width=width[mask], y0=rows[mask] - height / 2, height=height)
+        pixel_s, pixel_rows = self._drawn_pixel
+        rects = merge_rows(start[mask], width[mask], rows[mask], height, pixel_s, pixel_rows)
+        item.setOpts(x0=rects.x0, width=rects.width, y0=rects.y0, height=rects.height)
         item.show()
 
     def _label_lanes(self, track: RunTrack) -> None:

@@ -78,9 +78,7 @@ def live_extent(end_s: float) -> float:
     """
     wanted = end_s * 1.05
     decade = 10.0 ** math.floor(math.log10(wanted))
-    return next(
-        (step * decade for step in LIVE_EXTENTS if step * decade >= wanted), 10 * decade
-    )
+    return next((step * decade for step in LIVE_EXTENTS if step * decade >= wanted), 10 * decade)
 
 
 @dataclass
