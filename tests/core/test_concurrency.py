@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from workbench.core.concurrency import concurrency, lag_stats, nearest_rank, step_counts
+from workbench.core.concurrency import (
+    StepCounter,
+    concurrency,
+    lag_stats,
+    nearest_rank,
+    step_counts,
+)
 from workbench.core.results import LagSample, Run, TaskSpan
 
 
@@ -75,3 +81,35 @@ def test_lag_percentiles_pool_every_run_and_are_absent_without_samples() -> None
     assert (stats.p50_ns, stats.p99_ns, stats.max_ns, stats.samples) == (50, 99, 100, 100)
     assert lag_stats([run([])]) is None
     assert nearest_rank([7], 0.99) == 7
+
+
+def test_step_counter_fed_in_batches_matches_step_counts_with_open_intervals_at_now() -> None:
+    rng = np.random.default_rng(7)
+    starts = rng.integers(0, 1_000, 500)
+    ends = starts + rng.integers(0, 300, 500)
+    open_ = rng.random(500) < 0.3  # still running: they end at "now"
+    now = int(ends.max()) + 50
+    counter = StepCounter()
+    for batch in np.array_split(rng.permutation(500), 7):  # events arrive out of order
+        for i in batch:
+            if open_[i]:
+                counter.start(int(starts[i]))
+            else:
+                counter.interval(int(starts[i]), int(ends[i]))
+        counter.series(now)  # asked between batches, as a live redraw does
+
+    edges, counts = counter.series(now)
+
+    want_edges, want_counts = step_counts(starts, np.where(open_, now, ends))
+    assert edges.tolist() == want_edges.tolist()
+    assert counts.tolist() == want_counts.tolist()
+
+
+def test_step_counter_when_everything_has_ended_ignores_now() -> None:
+    counter = StepCounter()
+    counter.interval(0, 10)
+    counter.interval(5, 5)  # zero length: no time
+    edges, counts = counter.series(now_ns=99)
+    want_edges, want_counts = step_counts(np.array([0, 5]), np.array([10, 5]))
+    assert edges.tolist() == want_edges.tolist() == [0, 5, 10]
+    assert counts.tolist() == want_counts.tolist() == [1, 1]

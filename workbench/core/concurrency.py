@@ -59,6 +59,73 @@ def step_counts(starts_ns: np.ndarray, ends_ns: np.ndarray) -> tuple[np.ndarray,
     return edges, counts
 
 
+class StepCounter:
+    """The step counts of :func:`step_counts`, for intervals that arrive while a run streams.
+
+    :func:`step_counts` sorts every interval each time it is asked, ~15-20 ms for a live
+    100,000-task run, at every redraw. Here each start (+1) and end (-1) is merged into the
+    sorted events once, when first asked for after it arrived, so a redraw costs a merge of
+    what is new and one cumulative sum. Intervals still open count up to ``now_ns``.
+    """
+
+    def __init__(self) -> None:
+        self._times = np.empty(0, np.int64)
+        self._deltas = np.empty(0, np.int64)
+        self._new_times: list[int] = []
+        self._new_deltas: list[int] = []
+
+    @classmethod
+    def of(cls, starts_ns: np.ndarray, ends_ns: np.ndarray) -> StepCounter:
+        """A counter holding these intervals (all of a finished run at once)."""
+        counter = cls()
+        starts = np.asarray(starts_ns, np.int64).ravel()
+        times = np.concatenate([starts, np.maximum(starts, np.asarray(ends_ns, np.int64))])
+        deltas = np.concatenate([np.ones_like(starts), -np.ones_like(starts)])
+        order = np.argsort(times, kind="stable")
+        counter._times, counter._deltas = times[order], deltas[order]
+        return counter
+
+    def __len__(self) -> int:
+        return int(self._times.size) + len(self._new_times)
+
+    def start(self, t_ns: int) -> None:
+        self._new_times.append(t_ns)
+        self._new_deltas.append(1)
+
+    def end(self, t_ns: int) -> None:
+        self._new_times.append(t_ns)
+        self._new_deltas.append(-1)
+
+    def interval(self, start_ns: int, end_ns: int) -> None:
+        self.start(start_ns)
+        self.end(max(start_ns, end_ns))
+
+    def _merge(self) -> None:
+        if not self._new_times:
+            return
+        times = np.asarray(self._new_times, np.int64)
+        deltas = np.asarray(self._new_deltas, np.int64)
+        self._new_times, self._new_deltas = [], []
+        order = np.argsort(times, kind="stable")
+        times, deltas = times[order], deltas[order]
+        at = np.searchsorted(self._times, times, side="right")
+        self._times = np.insert(self._times, at, times)
+        self._deltas = np.insert(self._deltas, at, deltas)
+
+    def series(self, now_ns: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Edges and counts, as :func:`step_counts` gives them with open intervals ending at
+        ``now_ns``."""
+        self._merge()
+        if self._times.size == 0:
+            return np.empty(0, np.int64), np.empty(0, np.int64)
+        level = np.cumsum(self._deltas)
+        last = np.append(self._times[1:] != self._times[:-1], True)
+        edges, levels = self._times[last], level[last]
+        if levels[-1] > 0 and now_ns is not None and now_ns > edges[-1]:
+            return np.append(edges, now_ns), levels
+        return edges, levels[:-1]
+
+
 def concurrency(spans: Sequence[TaskSpan]) -> Concurrency:
     """Alive and running step series of a run's spans."""
     starts = np.fromiter((s.start_ns for s in spans), np.int64, len(spans))

@@ -2,7 +2,7 @@
 
 Threads on CPU work: two alive, one running (the GIL). A process pool: both running. Gathered
 sleeps: every task alive, almost none running. The counting is the core's
-(:func:`workbench.core.concurrency.step_counts`); this only draws it on the shared time axis.
+(:mod:`workbench.core.concurrency`); this only draws it on the shared time axis.
 """
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ import numpy as np
 import pyqtgraph as pg
 
 from workbench.core.clock import NS_PER_S
-from workbench.core.concurrency import step_counts
-from workbench.gui.live_run import NOT_YET, RunTrack
+from workbench.gui.live_run import RunTrack
 from workbench.gui.slice_layer import lighter
 from workbench.gui.style import time_row
 
@@ -27,15 +26,11 @@ def concurrency_series(
     """(alive edges s, alive counts, running edges s, running counts) of a track so far.
 
     Tasks still running count as alive up to "now"; running slices are known once a task
-    ends, so live the running line trails the alive one.
+    ends, so live the running line trails the alive one. The counts are kept by the track as
+    events arrive (:class:`~workbench.core.concurrency.StepCounter`), so this is cheap live.
     """
-    begun = track.start_ns != NOT_YET
-    start = track.start_ns[begun]
-    end = track.end_ns[begun]
-    end = np.where(end == NOT_YET, np.maximum(start, track.now_ns(clock_ns)), end)
-    alive_t, alive = step_counts(start, end)
-    _, slice_start, slice_end, _ = track.slices.arrays()
-    running_t, running = step_counts(slice_start, slice_end)
+    alive_t, alive = track.alive.series(track.now_ns(clock_ns))
+    running_t, running = track.slices.running.series()
     return alive_t / NS_PER_S, alive, running_t / NS_PER_S, running
 
 

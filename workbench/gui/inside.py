@@ -14,29 +14,38 @@ from dataclasses import dataclass
 import numpy as np
 
 from workbench.core.clock import NS_PER_S
-from workbench.core.results import LagSample, Run
+from workbench.core.concurrency import StepCounter
+from workbench.core.results import LagSample, Run, TaskSpan
 from workbench.gui.formatting import seconds
 
 NO_CORE = -1
 
 
+def _cores_of(span: TaskSpan) -> Sequence[int]:
+    """The core of each of a span's slices, or "unknown" for each when not recorded."""
+    return span.cores if len(span.cores) == len(span.running) else [NO_CORE] * len(span.running)
+
+
 class SliceStore:
     """Every running slice of one run: task id, start, end (ns) and core of each.
 
-    Slices are appended as tasks end and concatenated lazily, once per redraw at most.
+    Slices are appended as tasks end, and turned into arrays lazily, once per redraw at most:
+    only what arrived since the last redraw is converted, then appended, so a live redraw of
+    a 100,000-task run does not re-convert its 200,000 slices every time.
     """
 
     def __init__(self) -> None:
-        self._task: list[int] = []
-        self._start: list[int] = []
-        self._end: list[int] = []
-        self._core: list[int] = []
-        self._arrays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._new: tuple[list[int], list[int], list[int], list[int]] = ([], [], [], [])
+        self._arrays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] = (
+            np.empty(0, np.int64),
+        ) * 4
+        self.running = StepCounter()
+        """Tasks running over time, kept up to date as slices arrive."""
         self.traced_tasks = 0
         """Tasks whose running slices are known (a task with none is "unknown", not idle)."""
 
     def __len__(self) -> int:
-        return len(self._task)
+        return int(self._arrays[0].size) + len(self._new[0])
 
     @property
     def traced(self) -> bool:
@@ -48,28 +57,39 @@ class SliceStore:
             return
         self.traced_tasks += 1
         n = len(running)
-        self._task.extend([task] * n)
+        tasks, starts, ends, cores_new = self._new
+        tasks.extend([task] * n)
         for start, end in running:
-            self._start.append(start)
-            self._end.append(end)
-        self._core.extend(cores if len(cores) == n else [NO_CORE] * n)
-        self._arrays = None
+            starts.append(start)
+            ends.append(end)
+            self.running.interval(start, end)
+        cores_new.extend(cores if len(cores) == n else [NO_CORE] * n)
 
     @classmethod
     def from_run(cls, run: Run) -> SliceStore:
+        """Every slice of a finished run, column by column (a 100,000-task gather has 200,000
+        slices, and this runs on the window's loop as the run ends)."""
         store = cls()
-        for span in run.tasks:
-            store.add(span.id, span.running, span.cores)
+        traced = [span for span in run.tasks if span.running]
+        store._new = (
+            [span.id for span in traced for _ in span.running],
+            [start for span in traced for start, _ in span.running],
+            [end for span in traced for _, end in span.running],
+            [core for span in traced for core in _cores_of(span)],
+        )
+        store.traced_tasks = len(traced)
+        _, start, end, _ = store.arrays()
+        store.running = StepCounter.of(start, end)
         return store
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(task, start_ns, end_ns, core) of every slice, in the order they arrived."""
-        if self._arrays is None:
-            self._arrays = (
-                np.asarray(self._task, np.int64),
-                np.asarray(self._start, np.int64),
-                np.asarray(self._end, np.int64),
-                np.asarray(self._core, np.int64),
+        if self._new[0]:
+            old, new = self._arrays, self._new
+            self._new = ([], [], [], [])
+            self._arrays = tuple(  # type: ignore[assignment]
+                np.concatenate([column, np.asarray(added, np.int64)])
+                for column, added in zip(old, new, strict=True)
             )
         return self._arrays
 
