@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -181,3 +182,35 @@ def test_a_dead_pool_worker_fails_its_run_the_others_run_and_the_exit_code_says_
         ("process-pool", False),
         ("async-gather", True),
     ]
+
+
+@pytest.mark.parametrize(
+    ("command", "processes"),
+    [
+        # An async run: no thread in the run's process watches the engine; the kernel tells it.
+        ([sys.executable, "-m", "workbench", "run", "-q", "-w", "sleep", "-n", "3",
+          "-p", "duration=600", "-s", "async-gather"], 1),
+        # A pool run: the run's process takes its pool workers (hung in task 0) along.
+        (_fault_command("process-pool", HANG, Path(os.devnull)), 3),
+    ],
+    ids=["async-gather", "process-pool"],
+)  # fmt: skip
+def test_a_killed_engine_takes_every_process_it_started_along(
+    command: list[str], processes: int
+) -> None:
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=FAULT_ENV)
+    family: list[psutil.Process] = []
+    try:
+        wait_until(lambda: len(_descendants(proc)) >= processes, what="the run to start")
+        family = _descendants(proc)
+        proc.kill()  # no chance to clean up: SIGKILL
+        proc.wait(timeout=10)
+        _, alive = psutil.wait_procs(family, timeout=5)
+        assert alive == []
+    finally:
+        for process in family:
+            with contextlib.suppress(psutil.Error):
+                process.kill()
+        if proc.poll() is None:
+            proc.kill()
+        proc.communicate()

@@ -61,6 +61,7 @@ STRATEGIES: dict[str, Strategy] = {
             "The blocking call inside coroutines: stalls the loop.",
             _A,
             run_async_blocking,
+            blocks_its_loop=True,
         ),
         Strategy(
             "async-to-thread",

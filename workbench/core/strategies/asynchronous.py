@@ -14,18 +14,36 @@ from workbench.core.strategies.base import RunContext
 Body = Callable[[RunContext, Any], Awaitable[None]]
 
 
+class Every:
+    """Calls ``action`` every ``interval_s`` on the running loop until stopped."""
+
+    def __init__(self, interval_s: float, action: Callable[[], None]) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._interval, self._action = interval_s, action
+        self._handle = self._loop.call_later(interval_s, self._fire)
+
+    def _fire(self) -> None:
+        self._action()
+        self._handle = self._loop.call_later(self._interval, self._fire)
+
+    def stop(self) -> None:
+        self._handle.cancel()
+
+
 def _on_stock_loop(body: Body) -> Callable[[RunContext], None]:
     """Wrap ``body`` to run under ``asyncio.run`` with the workload's shared resources open."""
 
     def run(ctx: RunContext) -> None:
         async def main() -> None:
             probe = LagProbe(ctx.recorder.lag) if ctx.recorder.inside else None
+            streamer = Every(ctx.stream_interval_s, ctx.stream) if ctx.stream is not None else None
             try:
                 async with ctx.workload.open_async(ctx.job) as resources:
                     await body(ctx, resources)
             finally:
-                if probe is not None:
-                    probe.stop()
+                for ticker in (probe, streamer):
+                    if ticker is not None:
+                        ticker.stop()
 
         asyncio.run(main())
 

@@ -28,6 +28,10 @@ class RunContext:
     tasks: int
     workers: int
     recorder: Recorder
+    stream: Callable[[], None] | None = None
+    """Sends what was recorded so far; given when the strategy's own event loop is to call it
+    (every :attr:`stream_interval_s`) instead of a streaming thread (see the child)."""
+    stream_interval_s: float = 0.05
 
 
 RunFunction = Callable[[RunContext], "int | None"]
@@ -48,5 +52,7 @@ class Strategy:
     family: Family
     run: RunFunction
     uses_workers: bool = False
+    blocks_its_loop: bool = False
+    """An async strategy whose event loop is stalled by design (so it cannot stream events)."""
     max_tasks: int = MAX_TASKS
     max_workers: int = MAX_TASKS
