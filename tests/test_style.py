@@ -14,6 +14,9 @@ from tests.conftest import REPO_ROOT
 def test_ruff_finds_nothing() -> None:
     proc = subprocess.run(
         ["ruff", "check", "workbench", "tests", "packaging", "--output-format", "concise"],
-        cwd=REPO_ROOT, capture_output=True, text=True, check=False,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr

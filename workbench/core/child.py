@@ -12,7 +12,6 @@ import os
 import sys
 import tempfile
 import threading
-from typing import BinaryIO
 
 from workbench.core import protocol
 from workbench.core.clock import now_ns
@@ -33,22 +32,48 @@ MAX_BATCH = 1024
 
 
 class Channel:
-    """The private stream to the parent; writes are serialised across threads."""
+    """The private stream to the parent; writes are serialised across threads.
 
-    def __init__(self, stream: BinaryIO) -> None:
-        self._stream = stream
+    :meth:`send` blocks until the pipe has taken everything. :meth:`send_nowait` never waits
+    for the parent: what the pipe cannot take yet is kept and goes out with the next send.
+    An async strategy's loop streams through it, and a slow reader (a busy window) must not
+    stall the loop being measured: measured, blocking sends on the loop put up to 4 µs a task
+    on 10,000 gathered sleeps.
+    """
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
         self._lock = threading.Lock()
+        self._pending = bytearray()
 
     def send(self, message: dict[str, object]) -> None:
-        data = protocol.encode(message)
         with self._lock:
-            self._stream.write(data)
-            self._stream.flush()
+            self._pending += protocol.encode(message)
+            self._write(blocking=True)
+
+    def send_nowait(self, message: dict[str, object]) -> None:
+        with self._lock:
+            self._pending += protocol.encode(message)
+            os.set_blocking(self._fd, False)
+            try:
+                self._write(blocking=False)
+            finally:
+                os.set_blocking(self._fd, True)
+
+    def _write(self, *, blocking: bool) -> None:
+        while self._pending:
+            try:
+                written = os.write(self._fd, self._pending)
+            except BlockingIOError:
+                if blocking:
+                    raise
+                return
+            del self._pending[:written]
 
 
 def claim_stdout() -> Channel:
     """Keep fd 1 for the protocol and point fd 1 (and ``sys.stdout``) at stderr."""
-    private = os.fdopen(os.dup(1), "wb")
+    private = os.dup(1)
     os.dup2(2, 1)
     return Channel(private)
 
@@ -123,11 +148,13 @@ class Flusher:
     def __init__(
         self, recorder: Recorder, channel: Channel, interval_s: float, *, threaded: bool = True
     ) -> None:
-        self._recorder, self._channel = recorder, channel
+        self._recorder = recorder
         self._interval = interval_s
         self.first_begin_ns: int | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        # On the loop, never wait for the parent (see Channel); a thread may.
+        self._post = channel.send if threaded else channel.send_nowait
         if threaded:
             self._thread = threading.Thread(target=self._loop, name="flusher", daemon=True)
             self._thread.start()
@@ -179,7 +206,7 @@ class Flusher:
             if traces
             else []
         )
-        self._channel.send(
+        self._post(
             {
                 "type": protocol.EVENTS,
                 "k": kinds,

@@ -315,7 +315,7 @@ class TimelineView(QWidget):
         self._drawn_version = self.experiment.version
 
     def refresh_if_changed(self) -> None:
-        """Redraw unless the model is unchanged since the last redraw (and following it)."""
+        """Redraw unless nothing in the model changed since the last redraw."""
         if self.experiment is None or self._drawn_version != self.experiment.version:
             self.refresh()
 
@@ -323,7 +323,7 @@ class TimelineView(QWidget):
         if self.experiment is None or not self.panels:
             return
         end_s = max(MIN_SPAN_S, self.experiment.end_ns(clock_ns) / NS_PER_S)
-        live = self.experiment.current is not None
+        live = self.experiment.current is not None and not self.experiment.interrupted
         extent = live_extent(end_s) if live else end_s * 1.02
         view = self.panels[0].gantt.plot
         low, high = view.viewRange()[0]
