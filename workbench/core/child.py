@@ -237,7 +237,7 @@ def cpu_ns(times: os.times_result) -> int:
 def run(request: protocol.RunRequest, channel: Channel) -> None:
     # Imported here, not at the top: pool workers re-import this module as __mp_main__ and
     # must not pay for the strategies (asyncio, concurrent.futures) they never use.
-    from workbench.core.strategies import STRATEGIES, Family, RunContext
+    from workbench.core.strategies import STRATEGIES, RunContext
     from workbench.core.workloads import Job, workload_named
 
     workload = workload_named(request.workload)
@@ -250,10 +250,10 @@ def run(request: protocol.RunRequest, channel: Channel) -> None:
             url=request.url,
             scratch_dir=scratch if workload.needs_scratch_dir else None,
         )
-        # An async strategy's own loop streams the events (see Flusher): a live thread in
-        # this process is not free. Measured: one idle thread blocked in a read makes 500
-        # gathered HTTP requests 3-5 % slower (one that has exited costs nothing).
-        on_loop = strategy.family is Family.ASYNC and not strategy.blocks_its_loop
+        # A strategy whose main thread waits streams the events itself (see Flusher): a live
+        # thread in this process is not free. Measured: one idle thread blocked in a read
+        # makes 500 gathered HTTP requests 3-5 % slower (one that has exited costs nothing).
+        on_loop = strategy.streams_itself
         flusher = Flusher(recorder, channel, request.flush_interval_s, threaded=not on_loop)
         context = RunContext(
             workload,

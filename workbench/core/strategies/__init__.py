@@ -36,18 +36,21 @@ STRATEGIES: dict[str, Strategy] = {
             "Await each coroutine in turn: async, yet one at a time.",
             _A,
             run_async_sequential,
+            streams_itself=True,
         ),
         Strategy(
             "async-gather",
             "asyncio.gather of every coroutine on one event loop.",
             _A,
             run_async_gather,
+            streams_itself=True,
         ),
         Strategy(
             "async-taskgroup",
             "asyncio.TaskGroup creating one task per coroutine.",
             _A,
             run_async_taskgroup,
+            streams_itself=True,
         ),
         Strategy(
             "async-bounded",
@@ -55,19 +58,20 @@ STRATEGIES: dict[str, Strategy] = {
             _A,
             run_async_bounded,
             uses_workers=True,
+            streams_itself=True,
         ),
         Strategy(
             "async-blocking",
             "The blocking call inside coroutines: stalls the loop.",
             _A,
             run_async_blocking,
-            blocks_its_loop=True,
         ),
         Strategy(
             "async-to-thread",
             "asyncio.to_thread per task (default executor's threads).",
             _A,
             run_async_to_thread,
+            streams_itself=True,
         ),
         Strategy(
             "threads",
@@ -75,6 +79,7 @@ STRATEGIES: dict[str, Strategy] = {
             _T,
             run_threads,
             max_tasks=MAX_THREADS,
+            streams_itself=True,
         ),
         Strategy(
             "thread-pool",
@@ -83,6 +88,7 @@ STRATEGIES: dict[str, Strategy] = {
             run_thread_pool,
             uses_workers=True,
             max_workers=MAX_THREAD_WORKERS,
+            streams_itself=True,
         ),
         Strategy(
             "process-pool",

@@ -29,8 +29,8 @@ class RunContext:
     workers: int
     recorder: Recorder
     stream: Callable[[], None] | None = None
-    """Sends what was recorded so far; given when the strategy's own event loop is to call it
-    (every :attr:`stream_interval_s`) instead of a streaming thread (see the child)."""
+    """Sends what was recorded so far; given to a strategy that :attr:`Strategy.streams_itself`
+    (to call every :attr:`stream_interval_s`) in place of a streaming thread (see the child)."""
     stream_interval_s: float = 0.05
 
 
@@ -52,7 +52,8 @@ class Strategy:
     family: Family
     run: RunFunction
     uses_workers: bool = False
-    blocks_its_loop: bool = False
-    """An async strategy whose event loop is stalled by design (so it cannot stream events)."""
+    streams_itself: bool = False
+    """Its main thread waits (on its event loop, or on its workers) and calls
+    :attr:`RunContext.stream` meanwhile, so the child needs no streaming thread."""
     max_tasks: int = MAX_TASKS
     max_workers: int = MAX_TASKS
