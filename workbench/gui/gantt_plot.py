@@ -178,7 +178,7 @@ class GanttPlot:
             for a, b in zip(now, then, strict=True)
         )
 
-    def draw(self, track: RunTrack, clock_ns: int) -> None:
+    def draw(self, track: RunTrack, clock_ns: int, *, slices: bool = True) -> None:
         """Redraw every bar from the track's arrays (a few numpy passes, one setOpts per colour).
 
         Bars are at least one pixel tall and wide: a non-antialiased fill of a rectangle
@@ -198,6 +198,12 @@ class GanttPlot:
         for index, item in enumerate(self._by_colour):
             self._fill(item, colour == index, bars.start_s, width, rows, alive)
         self._fill(self._failed, ~bars.ok, bars.start_s, width, rows, height)
+        if slices:
+            self.draw_slices(track)
+
+    def draw_slices(self, track: RunTrack) -> None:
+        """The running slices over the bars, at the zoom the bars were last drawn for."""
+        pixel_w, pixel_h = self._drawn_pixel
         self.slices.draw(track, self.lanes, pixel_w, pixel_h)
         self._label_lanes(track)
 

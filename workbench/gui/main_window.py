@@ -179,7 +179,7 @@ class MainWindow(QMainWindow):
         experiment = self.controller.experiment
         if experiment is None:
             return
-        self.timeline.refresh()
+        self.timeline.refresh_live()
         self.controller.note_redraw_cost(self.timeline.last_redraw_s)
         self.status.show_progress(experiment.progress())
 
