@@ -164,6 +164,10 @@ class RunTrack:
         runs on the window's loop as the run ends, and a per-span loop froze it ~0.3 s.
         """
         spans, n = run.tasks, len(run.tasks)
+        # Every span streamed in whole (its end included) and no core to add (the stream
+        # carries none): its slices and the alive counts are already here, built from the
+        # very same events, and need no second pass.
+        streamed = self.ended == n == self.begun and not any(span.cores for span in spans)
         ids = np.fromiter((span.id for span in spans), np.int64, n)
         starts = np.fromiter((span.start_ns for span in spans), np.int64, n)
         ends = np.fromiter((span.end_ns for span in spans), np.int64, n)
@@ -182,10 +186,11 @@ class RunTrack:
         self.ok[ids] = np.fromiter((span.ok for span in spans), bool, n)
         self.errors = {span.id: span.error for span in spans if span.error is not None}
         self.begun = self.ended = n
-        self.alive = StepCounter.of(starts, ends)
         self.cpu_t_ns = [sample.t_ns for sample in run.cpu_samples]
         self.cpu_busy = [sample.per_core for sample in run.cpu_samples]
-        self.slices = SliceStore.from_run(run)
+        if not streamed:
+            self.alive = StepCounter.of(starts, ends)
+            self.slices = SliceStore.from_run(run)
         self.lag = LagStore.from_run(run)
         self.run = run
 
