@@ -20,18 +20,25 @@ RUNNING_COLOUR = "#202020"
 LINE_WIDTH = 3
 
 
-def concurrency_series(
-    track: RunTrack, clock_ns: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(alive edges s, alive counts, running edges s, running counts) of a track so far.
+ALIVE, RUNNING = "alive", "running"
+BOTH = (ALIVE, RUNNING)
+
+Steps = tuple[np.ndarray, np.ndarray]
+"""Edges in seconds and the count between consecutive edges."""
+
+
+def concurrency_series(track: RunTrack, clock_ns: int, line: str) -> Steps:
+    """The ``alive`` or ``running`` step series of a track so far.
 
     Tasks still running count as alive up to "now"; running slices are known once a task
     ends, so live the running line trails the alive one. The counts are kept by the track as
     events arrive (:class:`~workbench.core.concurrency.StepCounter`), so this is cheap live.
     """
-    alive_t, alive = track.alive.series(track.now_ns(clock_ns))
-    running_t, running = track.slices.running.series()
-    return alive_t / NS_PER_S, alive, running_t / NS_PER_S, running
+    if line == ALIVE:
+        edges, counts = track.alive.series(track.now_ns(clock_ns))
+    else:
+        edges, counts = track.slices.running.series()
+    return edges / NS_PER_S, counts
 
 
 def reduce_steps(
@@ -86,22 +93,24 @@ class ConcurrencyPlot:
         left.setStyle(textFillLimits=[(0, 1.0)])  # keep both tick labels on a short axis
         self.peaks = (0, 0)
         self._key: tuple[int, ...] | None = None
-        self._series: tuple[np.ndarray, ...] = (np.empty(0),) * 4
+        self._series: dict[str, Steps] = {line: (np.empty(0), np.empty(0)) for line in BOTH}
         self._shown: tuple[float, float, float] | None = None
         plot.vb.sigXRangeChanged.connect(self._view_moved)
 
-    def draw(self, track: RunTrack, clock_ns: int) -> None:
+    def draw(self, track: RunTrack, clock_ns: int, lines: tuple[str, ...] = BOTH) -> None:
+        """Redraw ``lines`` from the track (a live redraw may do one line per turn)."""
         live = track.run is None and track.begun > track.ended
         key = (id(track), track.begun, track.ended, len(track.slices), int(track.finished))
         if key == self._key and not live:
             return  # nothing moved (a finished run is counted once)
-        self._key = key
-        self._series = concurrency_series(track, clock_ns)
-        _, alive, _, running = self._series
-        self._shown = None
-        self._view_moved()
-        self.peaks = (int(alive.max(initial=0)), int(running.max(initial=0)))
-        top = max(1, self.peaks[0], self.peaks[1])
+        if lines == BOTH:
+            self._key = key
+        for line in lines:
+            self._series[line] = concurrency_series(track, clock_ns, line)
+        self._reduce(lines)
+        alive, running = (int(self._series[line][1].max(initial=0)) for line in BOTH)
+        self.peaks = (alive, running)
+        top = max(1, alive, running)
         ticks = [(0, "0"), (top, f"{top:,}")]
         if top >= 4:
             ticks.insert(1, (top // 2, f"{top // 2:,}"))
@@ -115,17 +124,21 @@ class ConcurrencyPlot:
         last = self._shown
         if last is not None and abs(last[0] - x0) < pixel and abs(last[1] - x1) < pixel:
             return
+        self._reduce(BOTH)
+
+    def _reduce(self, lines: tuple[str, ...]) -> None:
+        """Hand ``lines`` to pyqtgraph, reduced to the visible range at pixel resolution."""
+        (x0, x1), width = self.plot.vb.viewRange()[0], self.plot.vb.width()
+        pixel = (x1 - x0) / max(width, 1.0)
         self._shown = (x0, x1, pixel)
-        alive_t, alive, running_t, running = self._series
-        for line, edges, counts in (
-            (self.alive, alive_t, alive),
-            (self.running, running_t, running),
-        ):
+        for line in lines:
+            edges, counts = self._series[line]
             shown_t, shown = reduce_steps(edges, counts, x0, x1, pixel)
+            item = self.alive if line == ALIVE else self.running
             if shown.size:
-                line.setData(shown_t, shown)
+                item.setData(shown_t, shown)
             else:
-                line.setData([], [])
+                item.setData([], [])
 
 
 def concurrency_legend() -> str:

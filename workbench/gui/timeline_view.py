@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from workbench.core.clock import NS_PER_S
 from workbench.core.machine import this_machine
+from workbench.gui.concurrency_plot import ALIVE, RUNNING
 from workbench.gui.cpu_plot import CpuPlot, uses_heatmap
 from workbench.gui.formatting import ns_as_seconds
 from workbench.gui.gantt_plot import GanttPlot
@@ -302,9 +303,9 @@ class TimelineView(QWidget):
         self._draw_rows(clock)
 
     def refresh_live(self) -> None:
-        """A live redraw in turns of the loop: the Gantt bars, then the running slices over
-        them, then the rows under them (concurrency, lag, CPU), each painted before the next
-        starts. At 100,000 tasks each part costs about as much as another: three short
+        """A live redraw in turns of the loop: the Gantt bars, the running slices over them,
+        the alive line, the running line, then the other rows (lag, CPU), each painted before
+        the next starts. At 100,000 tasks each part costs about as much as another: short
         freezes of the window instead of one long one.
         """
         if self.experiment is None:
@@ -312,7 +313,12 @@ class TimelineView(QWidget):
         clock = time.perf_counter_ns()
         self._draw_charts(clock, slices=False)
         self._in_turns(
-            [lambda: self._draw_slices(clock), lambda: self._draw_rows(clock)],
+            [
+                lambda: self._draw_slices(clock),
+                lambda: self._draw_concurrency(clock, ALIVE),
+                lambda: self._draw_concurrency(clock, RUNNING),
+                lambda: self._draw_rows(clock),
+            ],
             self.experiment,
             self.panels,
         )
@@ -359,6 +365,15 @@ class TimelineView(QWidget):
         for panel in self.panels:
             track = self.experiment.tracks.get(panel.strategy) or self._not_run(panel)
             panel.gantt.draw_slices(track)
+        self.last_redraw_s += time.perf_counter() - began
+
+    def _draw_concurrency(self, clock: int, line: str) -> None:
+        assert self.experiment is not None
+        began = time.perf_counter()
+        for panel in self.panels:
+            track = self.experiment.tracks.get(panel.strategy) or self._not_run(panel)
+            if panel.inside is not None:
+                panel.inside.concurrency.draw(track, clock, (line,))
         self.last_redraw_s += time.perf_counter() - began
 
     def _draw_rows(self, clock: int) -> None:
