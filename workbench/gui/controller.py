@@ -139,6 +139,9 @@ class RunController(QObject):
         experiment = bridge.experiment
         try:
             results = await run_experiment(config, bridge, stop=stop)
+            # One turn of the loop first, so the window paints the last run's timeline before
+            # it draws the outcome: two short freezes instead of one long one.
+            await asyncio.sleep(0)
         except Exception as exc:
             log.exception("experiment failed")
             experiment.interrupted = True
@@ -150,9 +153,6 @@ class RunController(QObject):
             raise
         experiment.interrupted = results.interrupted
         experiment.machine = results.machine
-        # One turn of the loop first, so the window paints the last run's timeline before it
-        # draws the outcome: two short freezes instead of one long one.
-        await asyncio.sleep(0)
         self._finish()
         self.finished.emit(results)
 
