@@ -85,9 +85,6 @@ class StepCounter:
         counter._times, counter._deltas = times[order], deltas[order]
         return counter
 
-    def __len__(self) -> int:
-        return int(self._times.size) + len(self._new_times)
-
     def start(self, t_ns: int) -> None:
         self._new_times.append(t_ns)
         self._new_deltas.append(1)

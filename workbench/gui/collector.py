@@ -26,10 +26,6 @@ class CollectionPolicy:
     def __init__(self) -> None:
         self._saved: tuple[int, int, int] | None = None
 
-    @property
-    def deferring(self) -> bool:
-        return self._saved is not None
-
     def run_started(self) -> None:
         if self._saved is None:
             self._saved = young, middle, _ = gc.get_threshold()

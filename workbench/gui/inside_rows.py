@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pyqtgraph as pg
 
 from workbench.core.strategies import STRATEGIES, Family
-from workbench.gui.concurrency_plot import ConcurrencyPlot, concurrency_legend
+from workbench.gui.concurrency_plot import BOTH, ConcurrencyPlot, concurrency_legend
 from workbench.gui.inside import inside_text
 from workbench.gui.lag_plot import LagPlot
 from workbench.gui.live_run import RunTrack
@@ -41,8 +41,11 @@ class InsideRows:
     def min_height(self) -> int:
         return EXTRA_MIN_HEIGHT * len(self.items())
 
-    def draw(self, track: RunTrack, clock_ns: int) -> None:
-        self.concurrency.draw(track, clock_ns)
+    def draw(self, track: RunTrack, clock_ns: int, concurrency: tuple[str, ...] = BOTH) -> None:
+        """Redraw the lag row and the ``concurrency`` lines (a live redraw draws those in
+        turns of their own)."""
+        if concurrency:
+            self.concurrency.draw(track, clock_ns, concurrency)
         if self.lag is not None:
             self.lag.draw(track)
 

@@ -263,29 +263,31 @@ class LiveExperiment:
         track = self.tracks.get(strategy)
         return track if track is not None and track.repeat_index == repeat_index else None
 
+    def _streaming(self, strategy: str, repeat_index: int) -> RunTrack | None:
+        """The shown track of a run still streaming in (news of a finished one is stale)."""
+        track = self._track(strategy, repeat_index)
+        if track is None or track.finished:
+            return None
+        self.version += 1
+        return track
+
     def task_events(
         self, strategy: str, repeat_index: int, events: Sequence[TaskEvent], clock_ns: int
     ) -> None:
-        track = self._track(strategy, repeat_index)
-        if track is not None and not track.finished:
+        if (track := self._streaming(strategy, repeat_index)) is not None:
             track.apply(events, clock_ns)
-            self.version += 1
 
     def cpu_sampled(
         self, strategy: str, repeat_index: int, sample: CpuSample, clock_ns: int
     ) -> None:
-        track = self._track(strategy, repeat_index)
-        if track is not None and not track.finished:
+        if (track := self._streaming(strategy, repeat_index)) is not None:
             track.add_sample(sample, clock_ns)
-            self.version += 1
 
     def loop_lagged(
         self, strategy: str, repeat_index: int, samples: Sequence[LagSample], clock_ns: int
     ) -> None:
-        track = self._track(strategy, repeat_index)
-        if track is not None and not track.finished:
+        if (track := self._streaming(strategy, repeat_index)) is not None:
             track.add_lag(samples, clock_ns)
-            self.version += 1
 
     def run_finished(self, run: Run) -> None:
         self.runs.append(run)

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from workbench.core.clock import NS_PER_S
 from workbench.core.machine import this_machine
-from workbench.gui.concurrency_plot import ALIVE, RUNNING
+from workbench.gui.concurrency_plot import ALIVE, BOTH, RUNNING
 from workbench.gui.cpu_plot import CpuPlot, uses_heatmap
 from workbench.gui.formatting import ns_as_seconds
 from workbench.gui.gantt_plot import GanttPlot
@@ -314,10 +314,10 @@ class TimelineView(QWidget):
         self._draw_charts(clock, slices=False)
         self._in_turns(
             [
-                lambda: self._draw_slices(clock),
+                self._draw_slices,
                 lambda: self._draw_concurrency(clock, ALIVE),
                 lambda: self._draw_concurrency(clock, RUNNING),
-                lambda: self._draw_rows(clock),
+                lambda: self._draw_rows(clock, concurrency=()),
             ],
             self.experiment,
             self.panels,
@@ -359,33 +359,35 @@ class TimelineView(QWidget):
             panel.gantt.draw(track or self._not_run(panel), clock, slices=slices)
         self.last_redraw_s = time.perf_counter() - began
 
-    def _draw_slices(self, clock: int) -> None:
-        assert self.experiment is not None
-        began = time.perf_counter()
-        for panel in self.panels:
-            track = self.experiment.tracks.get(panel.strategy) or self._not_run(panel)
-            panel.gantt.draw_slices(track)
-        self.last_redraw_s += time.perf_counter() - began
+    def _draw_slices(self) -> None:
+        self._each_panel(lambda panel, track: panel.gantt.draw_slices(track))
 
     def _draw_concurrency(self, clock: int, line: str) -> None:
-        assert self.experiment is not None
-        began = time.perf_counter()
-        for panel in self.panels:
-            track = self.experiment.tracks.get(panel.strategy) or self._not_run(panel)
+        def draw(panel: _Panel, track: RunTrack) -> None:
             if panel.inside is not None:
                 panel.inside.concurrency.draw(track, clock, (line,))
-        self.last_redraw_s += time.perf_counter() - began
 
-    def _draw_rows(self, clock: int) -> None:
+        self._each_panel(draw)
+
+    def _draw_rows(self, clock: int, concurrency: tuple[str, ...] = BOTH) -> None:
+        """The rows under the Gantt charts: CPU, lag, and the ``concurrency`` lines."""
+
+        def draw(panel: _Panel, track: RunTrack) -> None:
+            panel.cpu.draw(track)
+            if panel.inside is not None:
+                panel.inside.draw(track, clock, concurrency)
+
+        self._each_panel(draw)
+        assert self.experiment is not None
+        self.drawn_version = self.experiment.version
+
+    def _each_panel(self, draw: Callable[[_Panel, RunTrack], None]) -> None:
+        """``draw`` every shown panel with its track, timed into :attr:`last_redraw_s`."""
         assert self.experiment is not None
         began = time.perf_counter()
         for panel in self.panels:
-            track = self.experiment.tracks.get(panel.strategy) or self._not_run(panel)
-            panel.cpu.draw(track)
-            if panel.inside is not None:
-                panel.inside.draw(track, clock)
+            draw(panel, self.experiment.tracks.get(panel.strategy) or self._not_run(panel))
         self.last_redraw_s += time.perf_counter() - began
-        self.drawn_version = self.experiment.version
 
     @staticmethod
     def _not_run(panel: _Panel) -> RunTrack:
