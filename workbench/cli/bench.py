@@ -1,0 +1,33 @@
+"""``workbench bench``: measure the measurer (fidelity, overhead, responsiveness)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from workbench.cli.common import Subcommands, check_writable
+
+
+def register(commands: Subcommands) -> None:
+    bench = commands.add_parser("bench", help="measure the measurer: fidelity and overhead")
+    bench.add_argument("--out", "-o", type=Path, help="write the figures as JSON here")
+    bench.add_argument(
+        "--markdown",
+        type=Path,
+        default=Path("docs/benchmarks.md"),
+        help="write the markdown table here (default: docs/benchmarks.md)",
+    )
+    bench.add_argument(
+        "--quick",
+        action="store_true",
+        help="one repeat of a few cases: checks the machinery, not the figures",
+    )
+    bench.set_defaults(handler=run_bench)
+
+
+def run_bench(args: argparse.Namespace) -> int:
+    check_writable(args.out, "--out")
+    check_writable(args.markdown, "--markdown")
+    from workbench.bench.runner import main as bench_main
+
+    return bench_main(args.out, args.markdown, quick=args.quick)

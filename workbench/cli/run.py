@@ -1,0 +1,145 @@
+"""``workbench run``: one workload under several strategies, or a preset and its verdict."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TypeVar
+
+from workbench.cli.common import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    Subcommands,
+    UsageError,
+    check_writable,
+    install_stop_handlers,
+    parse_params,
+)
+
+T = TypeVar("T")
+
+
+def register(commands: Subcommands) -> None:
+    run = commands.add_parser("run", help="run one workload under several strategies")
+    run.add_argument("--workload", "-w", default="sleep", help="workload name (default: sleep)")
+    run.add_argument("--tasks", "-n", default="10", help="number of tasks (default: 10)")
+    run.add_argument(
+        "--strategies",
+        "-s",
+        default="sequential,async-gather,threads",
+        help="comma-separated strategy names (default: sequential,async-gather,threads)",
+    )
+    run.add_argument(
+        "--workers", "-k", default=None, help="pool size / bound (default: logical CPU count)"
+    )
+    run.add_argument(
+        "--param",
+        "-p",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a workload parameter, repeatable (see 'workbench list')",
+    )
+    run.add_argument("--repeat", "-r", default="1", help="runs per strategy (default: 1)")
+    run.add_argument("--out", "-o", type=Path, help="write results JSON here")
+    run.add_argument("--csv", type=Path, help="write task spans CSV here")
+    run.add_argument("--trace", type=Path, help="write a Chrome trace (Perfetto) here")
+    run.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
+    run.add_argument("--preset", help="run a preset (see 'workbench presets') and judge its claim")
+    run.add_argument(
+        "--time-scale",
+        type=float,
+        default=None,
+        help="with --preset: multiply its durations by this (default: its own)",
+    )
+    run.set_defaults(handler=run_command)
+
+
+def run_command(args: argparse.Namespace) -> int:
+    return run_preset(args) if args.preset else run_experiment(args)
+
+
+def _until_stopped(start: Callable[[asyncio.Event], Awaitable[T]]) -> T:
+    """Run ``start(stop)`` on a fresh loop; Ctrl-C and SIGTERM set ``stop``."""
+
+    async def main() -> T:
+        stop = asyncio.Event()
+        install_stop_handlers(asyncio.get_running_loop(), stop.set)
+        return await start(stop)
+
+    return asyncio.run(main())
+
+
+def run_preset(args: argparse.Namespace) -> int:
+    from workbench.console import ProgressBar, comparison_table, verdict_report
+    from workbench.core.exports import save
+    from workbench.core.observer import Observer
+    from workbench.core.params import ConfigError
+    from workbench.core.presets import PresetError, check_time_scale, preset_named
+    from workbench.core.presets import run_preset as run
+
+    try:
+        preset = preset_named(args.preset)
+        if args.time_scale is not None:
+            check_time_scale(args.time_scale)
+    except (PresetError, ConfigError) as exc:
+        raise UsageError(str(exc)) from None
+    check_writable(args.out, "--out")
+    observer = Observer() if args.quiet else ProgressBar(sys.stderr)
+    verdict = _until_stopped(
+        lambda stop: run(preset, observer, time_scale=args.time_scale, stop=stop)
+    )
+    if verdict is None:
+        print("workbench: interrupted; the preset's verdict needs every run", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    many = len(verdict.results) > 1
+    for index, results in enumerate(verdict.results):
+        print(comparison_table(results), end="\n\n")
+        if args.out:
+            target = args.out.with_stem(f"{args.out.stem}-{index + 1}") if many else args.out
+            save(results, target)
+    print(verdict_report(verdict))
+    return EXIT_OK
+
+
+def run_experiment(args: argparse.Namespace) -> int:
+    from workbench.console import ProgressBar, comparison_table, readings
+    from workbench.core.config import build_config
+    from workbench.core.engine import run_experiment as run
+    from workbench.core.exports import save, to_chrome_trace, to_csv
+    from workbench.core.observer import Observer
+    from workbench.core.params import ConfigError
+
+    try:
+        config = build_config(
+            args.workload,
+            args.strategies.split(","),
+            args.tasks,
+            args.workers,
+            parse_params(args.param),
+            args.repeat,
+        )
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    for path, flag in ((args.out, "--out"), (args.csv, "--csv"), (args.trace, "--trace")):
+        check_writable(path, flag)
+    observer = Observer() if args.quiet else ProgressBar(sys.stderr)
+    results = _until_stopped(lambda stop: run(config, observer, stop=stop))
+    if args.out:
+        save(results, args.out)
+    if args.csv:
+        args.csv.write_text(to_csv(results), encoding="utf-8")
+    if args.trace:
+        args.trace.write_text(to_chrome_trace(results), encoding="utf-8")
+    print(comparison_table(results))
+    if results.runs:
+        print()
+        print(readings(results))
+    if results.interrupted:
+        print(f"workbench: interrupted; {len(results.runs)} finished run(s) kept", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    return EXIT_OK if results.ok else EXIT_FAILED
