@@ -95,7 +95,7 @@ def screenshot_window(out: Path) -> Iterator[tuple[Any, Any, Any]]:
     from PySide6.QtWidgets import QApplication
 
     from workbench.gui.main_window import MainWindow
-    from workbench.gui.style import apply_app_style
+    from workbench.gui.theme import apply_app_style
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setQuitOnLastWindowClosed(False)

@@ -21,7 +21,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QToolTip
 
 from workbench.gui.main_window import MainWindow
-from workbench.gui.style import apply_app_style
+from workbench.gui.theme import apply_app_style
 
 CONDITION_TIMEOUT_S = 120
 

@@ -8,7 +8,7 @@ import qasync
 
 from workbench.core.results import Results
 from workbench.gui.main_window import MainWindow
-from workbench.gui.number_field import NumberField
+from workbench.gui.settings.number_field import NumberField
 
 RUN_TIMEOUT_S = 180
 

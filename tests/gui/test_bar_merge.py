@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from workbench.gui.bar_merge import Rects, merge_rows
+from workbench.gui.model.bar_merge import Rects, merge_rows
 
 PIXEL_S = 0.01
 

@@ -11,10 +11,10 @@ from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import until
 from tests.gui.scenario import RUN_TIMEOUT_S, configure, run_to_completion
-from workbench.gui import style
+from workbench.gui import theme as style
+from workbench.gui.classroom.presentation import OKABE_ITO
 from workbench.gui.main_window import MainWindow
-from workbench.gui.presentation import OKABE_ITO
-from workbench.gui.replay import SPEEDS
+from workbench.gui.timeline.replay import SPEEDS
 
 
 def test_choosing_a_preset_fills_the_config(window: MainWindow) -> None:

@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QApplication
 
 from workbench.core.strategies import STRATEGIES
 from workbench.core.workloads import WORKLOADS
-from workbench.gui.config_panel import ConfigPanel
 from workbench.gui.main_window import MainWindow
+from workbench.gui.settings.config_panel import ConfigPanel
 
 
 @pytest.mark.usefixtures("loop")

@@ -16,13 +16,13 @@ from workbench.core.config import build_config
 from workbench.core.results import LagSample
 from workbench.core.timeline import BEGIN_EVENT, END_EVENT, TaskEvent
 from workbench.gui.comparison import COLUMNS
-from workbench.gui.concurrency_plot import reduce_steps
-from workbench.gui.gantt_plot import BAR_HEIGHT
-from workbench.gui.live_run import LiveExperiment
 from workbench.gui.main_window import MainWindow
-from workbench.gui.slice_layer import ALIVE_HEIGHT, RUNNING_HEIGHT
-from workbench.gui.style import CORE_COLOURS
-from workbench.gui.timeline_view import _Panel
+from workbench.gui.model.live_run import LiveExperiment
+from workbench.gui.theme import CORE_COLOURS
+from workbench.gui.timeline.concurrency import reduce_steps
+from workbench.gui.timeline.gantt import BAR_HEIGHT
+from workbench.gui.timeline.slices import ALIVE_HEIGHT, RUNNING_HEIGHT
+from workbench.gui.timeline.view import _Panel
 
 
 def panel(window: MainWindow, strategy: str) -> _Panel:

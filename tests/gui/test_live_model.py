@@ -7,7 +7,7 @@ import numpy as np
 from workbench.core.config import build_config
 from workbench.core.results import CpuSample, Machine, Results, Run, TaskSpan
 from workbench.core.timeline import BEGIN_EVENT, END_EVENT, TaskEvent
-from workbench.gui.live_run import LiveExperiment, RunTrack, worker_order
+from workbench.gui.model.live_run import LiveExperiment, RunTrack, worker_order
 
 MACHINE = Machine(2, 2, "test cpu", "test os", "3.11.7", "CPython", True)
 MS = 1_000_000

@@ -6,8 +6,8 @@ import qasync
 
 from tests.gui.conftest import until
 from tests.gui.scenario import configure, run_to_completion
-from workbench.gui.live_run import LiveExperiment
 from workbench.gui.main_window import MainWindow
+from workbench.gui.model.live_run import LiveExperiment
 
 
 def test_a_live_redraw_finishes_in_later_turns_of_the_loop(

@@ -18,7 +18,7 @@ from workbench.core.config import build_config
 from workbench.core.machine import this_machine
 from workbench.core.results import CpuSample, Results, Run
 from workbench.gui.main_window import MainWindow
-from workbench.gui.timeline_view import TimelineView
+from workbench.gui.timeline.view import TimelineView
 
 STRATEGIES = ["sequential", "async-gather", "threads"]
 

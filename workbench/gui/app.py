@@ -121,7 +121,7 @@ def main() -> int:
     _set_app_icon(app)
 
     from workbench.gui.main_window import MainWindow
-    from workbench.gui.style import apply_app_style
+    from workbench.gui.theme import apply_app_style
 
     apply_app_style(app)  # type: ignore[arg-type]
     loop = qasync.QEventLoop(app)

@@ -16,7 +16,7 @@ from workbench.core.explain import representative_run, workers_used
 from workbench.core.results import Results
 from workbench.core.strategies import STRATEGIES, Family
 from workbench.core.summary import cpu_utilisation, efficiency, summarize
-from workbench.gui.formatting import seconds
+from workbench.gui.model.formatting import seconds
 
 COLUMNS = (
     "Strategy",

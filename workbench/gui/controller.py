@@ -20,8 +20,8 @@ from workbench.core.engine import run_experiment
 from workbench.core.observer import Observer
 from workbench.core.results import Config, CpuSample, LagSample, Results, Run
 from workbench.core.timeline import TaskEvent
-from workbench.gui.collector import CollectionPolicy
-from workbench.gui.live_run import LiveExperiment
+from workbench.gui.model.collector import CollectionPolicy
+from workbench.gui.model.live_run import LiveExperiment
 
 log = logging.getLogger(__name__)
 

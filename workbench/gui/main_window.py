@@ -27,17 +27,17 @@ from PySide6.QtWidgets import (
 from workbench.core.exports import ResultsFileError
 from workbench.core.machine import this_machine
 from workbench.core.results import Results, Run
-from workbench.gui import files
 from workbench.gui.actions import build_actions
-from workbench.gui.banner import MessageBanner
-from workbench.gui.classroom import Classroom
-from workbench.gui.comparison_view import ComparisonView
-from workbench.gui.config_panel import ConfigPanel
+from workbench.gui.classroom.classroom import Classroom
 from workbench.gui.controller import RunController
-from workbench.gui.formatting import config_line, machine_line, ns_as_seconds
-from workbench.gui.live_run import LiveExperiment
-from workbench.gui.status_bar import WorkbenchStatusBar
-from workbench.gui.timeline_view import TimelineView
+from workbench.gui.model.formatting import config_line, machine_line, ns_as_seconds
+from workbench.gui.model.live_run import LiveExperiment
+from workbench.gui.results import files
+from workbench.gui.results.comparison_view import ComparisonView
+from workbench.gui.settings.config_panel import ConfigPanel
+from workbench.gui.timeline.view import TimelineView
+from workbench.gui.widgets.banner import MessageBanner
+from workbench.gui.widgets.status_bar import WorkbenchStatusBar
 
 TITLE = "Concurrency Workbench"
 CONFIG_PANEL_WIDTH = 340

@@ -9,7 +9,7 @@ from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QGroupBox, QMainWindow, QWidget
 
 from workbench.core.strategies import Family
-from workbench.gui import style
+from workbench.gui import theme as style
 
 FONT_SCALE = 1.5
 OKABE_ITO = [

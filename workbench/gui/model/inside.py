@@ -16,7 +16,7 @@ import numpy as np
 from workbench.core.clock import NS_PER_S
 from workbench.core.concurrency import StepCounter
 from workbench.core.results import LagSample, Run, TaskSpan
-from workbench.gui.formatting import seconds
+from workbench.gui.model.formatting import seconds
 
 NO_CORE = -1
 

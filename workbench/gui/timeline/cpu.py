@@ -7,8 +7,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 
-from workbench.gui.live_run import RunTrack
-from workbench.gui.style import CORE_COLOURS, HEATMAP, style_axis, time_row
+from workbench.gui.model.live_run import RunTrack
+from workbench.gui.theme import CORE_COLOURS, HEATMAP, style_axis, time_row
 
 MAX_LINES = 8
 """Beyond eight overlapping lines nobody can follow one core; a heatmap shows them all."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
-from workbench.gui.style import FAILED_COLOUR
+from workbench.gui.theme import FAILED_COLOUR
 
 STYLES = {
     "error": f"background: #FDECEA; color: {FAILED_COLOUR}; border: 1px solid {FAILED_COLOUR};",

@@ -11,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 
-from workbench.gui.live_run import RunTrack
-from workbench.gui.slice_layer import lighter
-from workbench.gui.style import TEXT_COLOUR, chart_font, time_row
+from workbench.gui.model.live_run import RunTrack
+from workbench.gui.theme import TEXT_COLOUR, chart_font, time_row
+from workbench.gui.timeline.slices import lighter
 
 LAG_COLOUR = "#E15759"
 MIN_TOP_MS = 1.0

@@ -11,9 +11,9 @@ import numpy as np
 import pyqtgraph as pg
 
 from workbench.core.clock import NS_PER_S
-from workbench.gui.live_run import RunTrack
-from workbench.gui.slice_layer import lighter
-from workbench.gui.style import time_row
+from workbench.gui.model.live_run import RunTrack
+from workbench.gui.theme import time_row
+from workbench.gui.timeline.slices import lighter
 
 ALIVE_COLOUR = "#4E79A7"
 RUNNING_COLOUR = "#202020"

@@ -30,8 +30,8 @@ from workbench.gui.comparison import (
     comparison_rows,
     table_cells,
 )
-from workbench.gui.explanation_view import ExplanationView
-from workbench.gui.style import (
+from workbench.gui.results.explanation_view import ExplanationView
+from workbench.gui.theme import (
     FAMILY_COLOURS,
     TEXT_COLOUR,
     TITLE_POINT_SIZE,

@@ -31,7 +31,7 @@ WORKER_COLOURS = [
 ]
 """Tableau 10: distinct on white and on a washed-out projector; colours repeat past ten
 workers (the lane view then tells them apart). A list, swapped in place by presentation mode
-(workbench.gui.presentation) for a colour-blind-safe palette, so every importer sees it."""
+(workbench.gui.classroom.presentation) for a colour-blind-safe palette, so every importer sees it."""
 
 CORE_COLOURS = WORKER_COLOURS
 FAILED_COLOUR = "#B00020"

@@ -14,11 +14,11 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen
 
-from workbench.gui.bar_merge import merge_rows
-from workbench.gui.formatting import seconds
-from workbench.gui.live_run import Bars, RunTrack
-from workbench.gui.slice_layer import ALIVE_HEIGHT, SliceLayer
-from workbench.gui.style import FAILED_COLOUR, WORKER_COLOURS, style_axis
+from workbench.gui.model.bar_merge import merge_rows
+from workbench.gui.model.formatting import seconds
+from workbench.gui.model.live_run import Bars, RunTrack
+from workbench.gui.theme import FAILED_COLOUR, WORKER_COLOURS, style_axis
+from workbench.gui.timeline.slices import ALIVE_HEIGHT, SliceLayer
 
 BAR_HEIGHT = 0.8
 MAX_LANE_TICKS = 24

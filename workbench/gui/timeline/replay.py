@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSlid
 
 from workbench.core.clock import NS_PER_S
 from workbench.core.results import Results
-from workbench.gui.live_run import NOT_YET, Bars, LiveExperiment, RunTrack
+from workbench.gui.model.live_run import NOT_YET, Bars, LiveExperiment, RunTrack
 
 SPEEDS = (("1/1000×", 0.001), ("1/100×", 0.01), ("1/10×", 0.1), ("1/2×", 0.5), ("1×", 1.0))
 DEFAULT_SPEED = 1

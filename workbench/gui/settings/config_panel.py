@@ -26,8 +26,8 @@ from workbench.core.results import Config
 from workbench.core.strategies import STRATEGIES, Family
 from workbench.core.strategies.base import MAX_TASKS
 from workbench.core.workloads import WORKLOADS
-from workbench.gui.number_field import NumberField
-from workbench.gui.style import FAILED_COLOUR
+from workbench.gui.settings.number_field import NumberField
+from workbench.gui.theme import FAILED_COLOUR
 
 DEFAULT_WORKLOAD = "cpu"
 DEFAULT_STRATEGIES = ("sequential", "threads", "process-pool")

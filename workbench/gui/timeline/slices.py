@@ -3,7 +3,7 @@ slices where it actually ran, so threads on CPU work visibly take turns under th
 
 Same rule as the bars beneath: one bar item per colour with a single brush (one
 ``drawRects`` call each), never a brush per slice. Slices sharing a pixel are merged before
-drawing (see :func:`workbench.gui.inside.slices_to_draw`), which keeps a 100,000-task run's
+drawing (see :func:`workbench.gui.model.inside.slices_to_draw`), which keeps a 100,000-task run's
 200,000 slices cheap when zoomed out, and exact when zoomed in.
 """
 
@@ -14,9 +14,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen
 
-from workbench.gui.inside import SlicesToDraw, slices_to_draw
-from workbench.gui.live_run import RunTrack
-from workbench.gui.style import CORE_COLOURS, WORKER_COLOURS
+from workbench.gui.model.inside import SlicesToDraw, slices_to_draw
+from workbench.gui.model.live_run import RunTrack
+from workbench.gui.theme import CORE_COLOURS, WORKER_COLOURS
 
 ALIVE_HEIGHT = 0.3
 """The alive bar's height (rows) once slices are known: thin, so running slices stand out."""
@@ -34,7 +34,7 @@ def lighter(colour: str, amount: float = LIGHTEN) -> QColor:
 
 
 class _Bars(pg.BarGraphItem):
-    """Bounding-box hit shape, as :class:`workbench.gui.gantt_plot.FastBars` explains."""
+    """Bounding-box hit shape, as :class:`workbench.gui.timeline.gantt.FastBars` explains."""
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()

@@ -30,12 +30,20 @@ from PySide6.QtWidgets import (
 
 from workbench.core.clock import NS_PER_S
 from workbench.core.machine import this_machine
-from workbench.gui.concurrency_plot import ALIVE, BOTH, RUNNING
-from workbench.gui.cpu_plot import CpuPlot, uses_heatmap
-from workbench.gui.formatting import ns_as_seconds
-from workbench.gui.gantt_plot import GanttPlot
-from workbench.gui.inside_rows import ROWS as INSIDE_ROWS
-from workbench.gui.inside_rows import (
+from workbench.gui.model.formatting import ns_as_seconds
+from workbench.gui.model.live_run import LiveExperiment, RunTrack
+from workbench.gui.theme import (
+    CORE_COLOURS,
+    WORKER_COLOURS,
+    style_axis,
+    swatch,
+    title_size,
+)
+from workbench.gui.timeline.concurrency import ALIVE, BOTH, RUNNING
+from workbench.gui.timeline.cpu import CpuPlot, uses_heatmap
+from workbench.gui.timeline.gantt import GanttPlot
+from workbench.gui.timeline.rows import ROWS as INSIDE_ROWS
+from workbench.gui.timeline.rows import (
     InsideRows,
     has_loop,
     inside_legend,
@@ -43,15 +51,7 @@ from workbench.gui.inside_rows import (
     place_inside_rows,
     task_inside,
 )
-from workbench.gui.live_run import LiveExperiment, RunTrack
-from workbench.gui.slice_layer import slice_legend
-from workbench.gui.style import (
-    CORE_COLOURS,
-    WORKER_COLOURS,
-    style_axis,
-    swatch,
-    title_size,
-)
+from workbench.gui.timeline.slices import slice_legend
 
 ALL_STRATEGIES = "All strategies"
 LEFT_AXIS_WIDTH = 110

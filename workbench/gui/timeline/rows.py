@@ -9,10 +9,10 @@ from dataclasses import dataclass
 import pyqtgraph as pg
 
 from workbench.core.strategies import STRATEGIES, Family
-from workbench.gui.concurrency_plot import BOTH, ConcurrencyPlot, concurrency_legend
-from workbench.gui.inside import inside_text
-from workbench.gui.lag_plot import LagPlot
-from workbench.gui.live_run import RunTrack
+from workbench.gui.model.inside import inside_text
+from workbench.gui.model.live_run import RunTrack
+from workbench.gui.timeline.concurrency import BOTH, ConcurrencyPlot, concurrency_legend
+from workbench.gui.timeline.lag import LagPlot
 
 ROWS = 2
 """Grid rows reserved per panel: concurrency, then lag (left empty for non-async)."""

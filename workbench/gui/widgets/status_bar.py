@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
 
 from workbench.core.results import Machine
-from workbench.gui.formatting import machine_line
-from workbench.gui.live_run import Progress
+from workbench.gui.model.formatting import machine_line
+from workbench.gui.model.live_run import Progress
 
 
 def progress_text(progress: Progress) -> str:

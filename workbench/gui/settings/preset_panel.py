@@ -25,7 +25,7 @@ from workbench.core.presets import (
 )
 from workbench.core.results import Results
 from workbench.gui.controller import RunController
-from workbench.gui.number_field import NumberField
+from workbench.gui.settings.number_field import NumberField
 
 log = logging.getLogger(__name__)
 

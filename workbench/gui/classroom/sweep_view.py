@@ -26,7 +26,7 @@ from workbench.core.observer import Observer
 from workbench.core.params import ConfigError
 from workbench.core.results import Config
 from workbench.core.sweep import AXES, Sweep, run_sweep, sweep_configs
-from workbench.gui.style import (
+from workbench.gui.theme import (
     FAILED_COLOUR,
     TEXT_COLOUR,
     WORKER_COLOURS,

@@ -12,8 +12,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from workbench.core.params import ConfigError, Param
-from workbench.gui.formatting import param_value
-from workbench.gui.style import FAILED_COLOUR
+from workbench.gui.model.formatting import param_value
+from workbench.gui.theme import FAILED_COLOUR
 
 INVALID_STYLE = f"QLineEdit {{ border: 2px solid {FAILED_COLOUR}; }}"
 

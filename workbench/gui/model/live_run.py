@@ -20,7 +20,7 @@ from workbench.core.concurrency import StepCounter
 from workbench.core.machine import this_machine
 from workbench.core.results import Config, CpuSample, LagSample, Machine, Results, Run
 from workbench.core.timeline import BEGIN_EVENT, TaskEvent
-from workbench.gui.inside import LagStore, SliceStore
+from workbench.gui.model.inside import LagStore, SliceStore
 
 NOT_YET = -1
 
@@ -79,7 +79,7 @@ class RunTrack:
         self.cpu_t_ns: list[int] = []
         self.cpu_busy: list[tuple[float, ...]] = []
         self.slices = SliceStore()
-        """When each task actually ran (arrive with end events; see :mod:`workbench.gui.inside`)."""
+        """When each task actually ran (arrive with end events; see :mod:`workbench.gui.model.inside`)."""
         self.alive = StepCounter()
         """Tasks alive over time, kept up to date as events arrive (cheap to redraw live)."""
         self.lag = LagStore()

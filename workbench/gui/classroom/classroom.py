@@ -9,13 +9,13 @@ from PySide6.QtWidgets import QMainWindow, QToolBar
 
 from workbench.core.params import ConfigError
 from workbench.core.presets import Preset, PresetVerdict
-from workbench.gui.formatting import config_line
-from workbench.gui.live_run import LiveExperiment
-from workbench.gui.presentation import PresentationMode
-from workbench.gui.preset_panel import PresetPanel, PresetRunner
-from workbench.gui.replay import ReplayBar
-from workbench.gui.sweep_view import SweepDialog
-from workbench.gui.verdict_view import VerdictView
+from workbench.gui.classroom.presentation import PresentationMode
+from workbench.gui.classroom.sweep_view import SweepDialog
+from workbench.gui.classroom.verdict_view import VerdictView
+from workbench.gui.model.formatting import config_line
+from workbench.gui.model.live_run import LiveExperiment
+from workbench.gui.settings.preset_panel import PresetPanel, PresetRunner
+from workbench.gui.timeline.replay import ReplayBar
 
 
 class Classroom:

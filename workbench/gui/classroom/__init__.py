@@ -1,0 +1,2 @@
+"""Classroom mode: a preset's Claim / Measured / Verdict, presentation mode for a projector,
+and the scaling sweep."""

@@ -1,0 +1,1 @@
+"""Small widgets the window is framed with: the message banner and the status bar."""
