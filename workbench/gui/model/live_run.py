@@ -79,7 +79,7 @@ class RunTrack:
         self.cpu_t_ns: list[int] = []
         self.cpu_busy: list[tuple[float, ...]] = []
         self.slices = SliceStore()
-        """When each task actually ran (arrive with end events; see :mod:`workbench.gui.model.inside`)."""
+        """When each task actually ran (they arrive with end events; see the inside module)."""
         self.alive = StepCounter()
         """Tasks alive over time, kept up to date as events arrive (cheap to redraw live)."""
         self.lag = LagStore()
