@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING
 
 from workbench.cli.common import (
     EXIT_FAILED,
@@ -20,7 +19,9 @@ from workbench.cli.common import (
     parse_params,
 )
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from workbench.core.observer import Observer
+    from workbench.core.session import Measurement, Outcome
 
 
 def register(commands: Subcommands) -> None:
@@ -60,18 +61,33 @@ def register(commands: Subcommands) -> None:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    return run_preset(args) if args.preset else run_experiment(args)
+    try:
+        return run_preset(args) if args.preset else run_experiment(args)
+    except _Failed as exc:
+        print(f"workbench: {exc}", file=sys.stderr)
+        return EXIT_FAILED
 
 
-def _until_stopped(start: Callable[[asyncio.Event], Awaitable[T]]) -> T:
-    """Run ``start(stop)`` on a fresh loop; Ctrl-C and SIGTERM set ``stop``."""
+def _measure(measurement: Measurement, observer: Observer) -> Outcome | None:
+    """Run ``measurement`` through one session on a fresh loop; Ctrl-C and SIGTERM stop it.
 
-    async def main() -> T:
-        stop = asyncio.Event()
-        install_stop_handlers(asyncio.get_running_loop(), stop.set)
-        return await start(stop)
+    A measurement that cannot run at all is one line and exit 1 (:class:`_Failed`)."""
+    from workbench.core.session import MeasurementFailed, Session
 
-    return asyncio.run(main())
+    session = Session(observer)
+
+    async def main() -> Outcome | None:
+        install_stop_handlers(asyncio.get_running_loop(), session.stop)
+        return await session.run(measurement)
+
+    try:
+        return asyncio.run(main())
+    except MeasurementFailed as exc:
+        raise _Failed(str(exc)) from None
+
+
+class _Failed(Exception):
+    """The measurement could not run (the session already said why in one sentence)."""
 
 
 def run_preset(args: argparse.Namespace) -> int:
@@ -79,8 +95,8 @@ def run_preset(args: argparse.Namespace) -> int:
     from workbench.core.exports import save
     from workbench.core.observer import Observer
     from workbench.core.params import ConfigError
-    from workbench.core.presets import PresetError, check_time_scale, preset_named
-    from workbench.core.presets import run_preset as run
+    from workbench.core.presets import PresetError, PresetVerdict, check_time_scale, preset_named
+    from workbench.core.session import RunPreset
 
     try:
         preset = preset_named(args.preset)
@@ -90,10 +106,9 @@ def run_preset(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     check_writable(args.out, "--out")
     observer = Observer() if args.quiet else ProgressBar(sys.stderr)
-    verdict = _until_stopped(
-        lambda stop: run(preset, observer, time_scale=args.time_scale, stop=stop)
-    )
-    if verdict is None:
+    scale = preset.time_scale if args.time_scale is None else args.time_scale
+    verdict = _measure(RunPreset(preset, scale), observer)
+    if not isinstance(verdict, PresetVerdict):
         print("workbench: interrupted; the preset's verdict needs every run", file=sys.stderr)
         return EXIT_INTERRUPTED
     many = len(verdict.results) > 1
@@ -109,10 +124,11 @@ def run_preset(args: argparse.Namespace) -> int:
 def run_experiment(args: argparse.Namespace) -> int:
     from workbench.console import ProgressBar, comparison_table, readings
     from workbench.core.config import build_config
-    from workbench.core.engine import run_experiment as run
     from workbench.core.exports import save, to_chrome_trace, to_csv
     from workbench.core.observer import Observer
     from workbench.core.params import ConfigError
+    from workbench.core.results import Results
+    from workbench.core.session import RunExperiment
 
     try:
         config = build_config(
@@ -128,7 +144,8 @@ def run_experiment(args: argparse.Namespace) -> int:
     for path, flag in ((args.out, "--out"), (args.csv, "--csv"), (args.trace, "--trace")):
         check_writable(path, flag)
     observer = Observer() if args.quiet else ProgressBar(sys.stderr)
-    results = _until_stopped(lambda stop: run(config, observer, stop=stop))
+    results = _measure(RunExperiment(config), observer)
+    assert isinstance(results, Results)
     if args.out:
         save(results, args.out)
     if args.csv:

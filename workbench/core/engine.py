@@ -226,4 +226,6 @@ async def run_experiment(
                     )
         except _Stopped:
             interrupted = True
-    return Results(this_machine(), config, tuple(runs), interrupted)
+    results = Results(this_machine(), config, tuple(runs), interrupted)
+    observer.experiment_finished(results)
+    return results

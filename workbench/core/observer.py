@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from workbench.core.results import Config, CpuSample, LagSample, Run
+from workbench.core.results import Config, CpuSample, LagSample, Results, Run
 from workbench.core.timeline import TaskEvent
 
 
@@ -30,3 +30,6 @@ class Observer:
 
     def run_finished(self, run: Run) -> None:
         """A run ended, successfully or not; ``run.ok`` and ``run.error`` say which."""
+
+    def experiment_finished(self, results: Results) -> None:
+        """Every run of the experiment ended, or it was stopped (``results.interrupted``)."""
