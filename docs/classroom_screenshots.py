@@ -29,13 +29,12 @@ def main() -> int:
 
 
 def take_pictures(out: Path, app: Any, loop: Any, window: Any, build_config: Any) -> int:
-    classroom = window.classroom
 
     def run_preset(name: str, scale: str) -> None:
-        classroom.presets.choose(name)
-        classroom.presets.time_scale.edit.setText(scale)
+        window.presets.choose(name)
+        window.presets.time_scale.edit.setText(scale)
         assert window.run_experiment(), window.config_panel.error.text()
-        loop.run_until_complete(classroom.wait_idle())
+        loop.run_until_complete(window.presenter.wait_idle())
         app.processEvents()
 
     def save(widget, name: str) -> None:
@@ -46,26 +45,26 @@ def take_pictures(out: Path, app: Any, loop: Any, window: Any, build_config: Any
     run_preset("three-counts", "0.5")
     save(window, "preset-verdict-three-counts.png")
 
-    classroom.presentation_action.setChecked(True)
+    window.actions.presentation.setChecked(True)
     window.resize(*WINDOW_SIZE)  # offscreen "full screen" is the virtual screen's size
     run_preset("chess-exhibition", "0.0002")
     window.resize(*WINDOW_SIZE)
     app.processEvents()
     save(window, "presentation-chess-exhibition.png")
-    classroom.presentation_action.setChecked(False)
+    window.actions.presentation.setChecked(False)
     window.resize(*WINDOW_SIZE)
 
-    classroom.presets.choose(None)
+    window.presets.choose(None)
     config = build_config(
         "cpu", ("sequential", "threads", "process-pool"), 8, params={"size": 1_000_000}
     )
     window.config_panel.set_config(config)
-    dialog = classroom.open_sweep()
+    dialog = window.classroom.open_sweep()
     dialog.resize(1400, 650)
     dialog.axis.setCurrentText("workers")
     dialog.values.setText("1,2,4")
     assert dialog.start(), dialog.error.text()
-    loop.run_until_complete(dialog.wait_idle())
+    loop.run_until_complete(window.presenter.wait_idle())
     app.processEvents()
     save(dialog, "sweep-cpu-workers.png")
     dialog.close()

@@ -132,7 +132,7 @@ def main() -> int:
             if not window.run_experiment():
                 print(f"not run: {window.config_panel.error.text()}", file=sys.stderr)
                 return 1
-            loop.run_until_complete(window.controller.wait_idle())
+            loop.run_until_complete(window.presenter.wait_idle())
             app.processEvents()
             path = out / scenario.file_name
             window.grab().save(str(path))

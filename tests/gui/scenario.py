@@ -43,7 +43,7 @@ def _type(field: NumberField, value: float) -> None:
 def run_to_completion(window: MainWindow, loop: qasync.QEventLoop) -> Results:
     """Press Run and wait for the engine task itself to finish."""
     window.actions.run.trigger()
-    assert window.controller.running, window.config_panel.error.text()
-    loop.run_until_complete(asyncio.wait_for(window.controller.wait_idle(), RUN_TIMEOUT_S))
+    assert window.presenter.busy, window.config_panel.error.text()
+    loop.run_until_complete(asyncio.wait_for(window.presenter.wait_idle(), RUN_TIMEOUT_S))
     assert window.results is not None, window.banner.text()
     return window.results

@@ -37,7 +37,7 @@ def test_an_out_of_range_value_is_refused_with_a_visible_message(
     assert panel.tasks.error.isVisible()  # flagged as typed, before running
     assert "tasks must be between 1" in panel.tasks.error.text()
     window.actions.run.trigger()
-    assert not window.controller.running
+    assert not window.presenter.busy
     assert panel.error.isVisible() and "Not run" in panel.error.text()
     assert "Not run" in window.status.state.text()
 

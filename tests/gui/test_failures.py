@@ -6,8 +6,8 @@ import pytest
 import qasync
 
 from tests.gui.scenario import configure, run_to_completion
+from workbench.core import session
 from workbench.core.workloads import EXTRA_MODULES_ENV
-from workbench.gui import controller
 from workbench.gui.main_window import MainWindow
 
 RAISE, EXIT = 1, 2
@@ -55,10 +55,10 @@ def test_an_engine_failure_is_shown_and_the_window_recovers(
     async def broken(*_: object, **__: object) -> None:
         raise OSError("Too many open files")
 
-    monkeypatch.setattr(controller, "run_experiment", broken)
+    monkeypatch.setattr(session, "run_experiment", broken)
     configure(window, "sleep", ["sequential"], 2, duration=0.01)
     window.actions.run.trigger()
-    loop.run_until_complete(window.controller.wait_idle())
+    loop.run_until_complete(window.presenter.wait_idle())
 
     assert window.banner.text() == "The experiment could not run: Too many open files"
-    assert window.actions.run.isEnabled() and not window.controller.running
+    assert window.actions.run.isEnabled() and not window.presenter.busy

@@ -41,17 +41,17 @@ def test_a_saved_file_reopens_identically(
     run_to_completion(window, loop)
     before = snapshot(window)
     path = tmp_path / "run.json"
-    assert window.save_to(str(path))
+    assert window.files.save_to(str(path))
 
     other = MainWindow(settings)
     other.resize(window.size())
     other.show()
     try:
-        assert other.open_file(str(path))
+        assert other.files.open_file(str(path))
         QApplication.processEvents()  # let the new panels take their size, as on screen
         assert snapshot(other) == before
         assert other.config_panel.read_config() == window.config_panel.read_config()
-        assert str(path.resolve()) in other.recent.paths()
+        assert str(path.resolve()) in other.files.recent.paths()
     finally:
         other.close()
         loop.run_until_complete(other.serve_until_closed())
@@ -62,10 +62,10 @@ def test_an_unreadable_file_is_reported_in_the_window(window: MainWindow, tmp_pa
     bad = tmp_path / "notes.json"
     bad.write_text("this is not a results file", encoding="utf-8")
 
-    assert not window.open_file(str(bad))
+    assert not window.files.open_file(str(bad))
     assert "Could not open notes.json" in window.banner.text()
     assert "not a JSON file" in window.banner.text()
-    assert not window.open_file(str(tmp_path / "missing.json"))
+    assert not window.files.open_file(str(tmp_path / "missing.json"))
     assert "No such file" in window.banner.text()
 
 
@@ -76,13 +76,13 @@ def test_exports_write_csv_trace_and_pngs(
     run_to_completion(window, loop)
 
     csv_path, trace_path = tmp_path / "spans.csv", tmp_path / "trace.json"
-    assert window.export_data_to("csv", str(csv_path))
-    assert window.export_data_to("trace", str(trace_path))
+    assert window.files.export_data_to("csv", str(csv_path))
+    assert window.files.export_data_to("trace", str(trace_path))
     assert len(csv_path.read_text(encoding="utf-8").splitlines()) == 1 + 2 * 4
     assert json.loads(trace_path.read_text(encoding="utf-8"))
     for name, widget in (("timeline", window.timeline), ("comparison", window.comparison)):
         png = tmp_path / f"{name}.png"
-        assert window.export_png_to(widget, str(png))
+        assert window.files.export_png_to(widget, str(png))
         image = QImage(str(png))
         assert not image.isNull() and image.width() == widget.width()
 
@@ -93,5 +93,5 @@ def test_a_write_failure_is_reported_not_raised(
     configure(window, "sleep", ["sequential"], 1, duration=0.01)
     run_to_completion(window, loop)
 
-    assert not window.save_to(str(tmp_path / "no-such-folder" / "run.json"))
+    assert not window.files.save_to(str(tmp_path / "no-such-folder" / "run.json"))
     assert "Could not write" in window.banner.text()

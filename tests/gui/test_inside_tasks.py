@@ -18,14 +18,13 @@ from workbench.core.timeline import BEGIN_EVENT, END_EVENT, TaskEvent
 from workbench.gui.comparison import COLUMNS
 from workbench.gui.main_window import MainWindow
 from workbench.gui.model.live_run import LiveExperiment
-from workbench.gui.theme import CORE_COLOURS
 from workbench.gui.timeline.concurrency import reduce_steps
 from workbench.gui.timeline.gantt import BAR_HEIGHT
 from workbench.gui.timeline.slices import ALIVE_HEIGHT, RUNNING_HEIGHT
-from workbench.gui.timeline.view import _Panel
+from workbench.gui.timeline.panel import Panel
 
 
-def panel(window: MainWindow, strategy: str) -> _Panel:
+def panel(window: MainWindow, strategy: str) -> Panel:
     return next(p for p in window.timeline.panels if p.strategy == strategy)
 
 
@@ -61,7 +60,9 @@ def test_threads_on_cpu_draw_many_running_slices_per_task_over_thin_alive_bars(
     cores = {core for task in window.results.runs[0].tasks for core in task.cores}
     assert by_core is not None and by_core.row.size == drawn.row.size
     if cores:
-        assert set(by_core.colour.tolist()) <= {core % len(CORE_COLOURS) for core in cores}
+        assert set(by_core.colour.tolist()) <= {
+            core % len(window.theme.palette.cores) for core in cores
+        }
 
 
 def test_async_runs_plot_loop_lag_and_concurrency_and_the_table_summarises_lag(
@@ -100,7 +101,7 @@ def test_a_saved_file_reopens_with_identical_slices_and_lag(
     configure(window, "cpu", ["threads", "async-gather"], 2, size=1_000_000)
     run_to_completion(window, loop)
     path = tmp_path / "inside.json"
-    assert window.save_to(str(path))
+    assert window.files.save_to(str(path))
 
     def seen(w: MainWindow) -> dict[str, object]:
         out: dict[str, object] = {}
@@ -120,7 +121,7 @@ def test_a_saved_file_reopens_with_identical_slices_and_lag(
     other.resize(window.size())
     other.show()
     try:
-        assert other.open_file(str(path))
+        assert other.files.open_file(str(path))
         QApplication.processEvents()
         assert seen(other) == before
     finally:
@@ -167,7 +168,7 @@ def test_a_version_1_file_opens_with_plain_bars_and_no_lag(
     configure(window, "cpu", ["threads", "async-gather"], 2, size=300_000)
     run_to_completion(window, loop)
     path = tmp_path / "v2.json"
-    assert window.save_to(str(path))
+    assert window.files.save_to(str(path))
     document = json.loads(path.read_text())
     document["schema"] = "workbench.results/1"
     for run in document["runs"]:
@@ -178,7 +179,7 @@ def test_a_version_1_file_opens_with_plain_bars_and_no_lag(
     old = tmp_path / "v1.json"
     old.write_text(json.dumps(document))
 
-    assert window.open_file(str(old))
+    assert window.files.open_file(str(old))
     for p in window.timeline.panels:
         assert not window.timeline.experiment.tracks[p.strategy].slices.traced
         assert p.gantt.slices.drawn is None and p.gantt.slices.drawn_slices() == 0

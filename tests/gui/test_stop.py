@@ -18,7 +18,7 @@ def start_long_pool_run(window: MainWindow, loop: qasync.QEventLoop) -> None:
     """A run whose pool workers are busy for a long time, so there is a tree to kill."""
     configure(window, "sleep", ["process-pool"], 2, workers=2, duration=LONG_TASK_S)
     window.actions.run.trigger()
-    experiment = window.controller.experiment
+    experiment = window.presenter.experiment
     assert experiment is not None
     loop.run_until_complete(
         until(lambda: experiment.current is not None and experiment.current.begun == 2)
@@ -31,7 +31,7 @@ def test_stop_mid_run_leaves_no_child_process(window: MainWindow, loop: qasync.Q
 
     stopped_at = time.monotonic()
     window.actions.stop.trigger()
-    loop.run_until_complete(asyncio.wait_for(window.controller.wait_idle(), LONG_TASK_S))
+    loop.run_until_complete(asyncio.wait_for(window.presenter.wait_idle(), LONG_TASK_S))
 
     assert time.monotonic() - stopped_at < LONG_TASK_S / 3  # stopped, not waited out
     assert child_processes() == []
@@ -46,5 +46,5 @@ def test_closing_the_window_mid_run_stops_it(window: MainWindow, loop: qasync.QE
     window.close()
     loop.run_until_complete(asyncio.wait_for(window.serve_until_closed(), LONG_TASK_S))
 
-    assert not window.controller.running
+    assert not window.presenter.busy
     assert child_processes() == []

@@ -61,18 +61,18 @@ def test_bars_appear_while_running_and_running_bars_grow(
     view = window.timeline
 
     loop.run_until_complete(until(lambda: view.panels and drawn_tasks(view, "sequential").size))
-    assert window.controller.running
+    assert window.presenter.busy
     assert drawn_tasks(view, "sequential").size < 4  # only tasks that began have bars
     bars = view.panels[0].gantt.bars
     assert bars is not None and bars.running.any()
     first_end = float(bars.end_s[bars.running].max())
-    redraws = window.controller.redraws
-    loop.run_until_complete(until(lambda: window.controller.redraws >= redraws + 2))
+    redraws = window.presenter.redraws
+    loop.run_until_complete(until(lambda: window.presenter.redraws >= redraws + 2))
     assert "Running sequential — run 1 of 1" in window.status.state.text()
     later = view.panels[0].gantt.bars
     assert later is not None and float(later.end_s[: bars.task.size].max()) > first_end
 
-    loop.run_until_complete(window.controller.wait_idle())
+    loop.run_until_complete(window.presenter.wait_idle())
     assert sorted(drawn_tasks(view, "sequential")) == [0, 1, 2, 3]
 
 
@@ -133,15 +133,15 @@ def test_f5_runs_the_default_config(
 ) -> None:
     window.activateWindow()
     qtbot.keyClick(window, Qt.Key.Key_F5)
-    assert window.controller.running
-    assert window.controller.experiment is not None
-    config = window.controller.experiment.config
+    assert window.presenter.busy
+    assert window.presenter.experiment is not None
+    config = window.presenter.experiment.config
     assert (config.workload, config.strategies) == (
         "cpu",
         ("sequential", "threads", "process-pool"),
     )
     qtbot.keyClick(window, Qt.Key.Key_Escape)
-    loop.run_until_complete(window.controller.wait_idle())
+    loop.run_until_complete(window.presenter.wait_idle())
     assert window.results is not None and window.results.interrupted
 
 
@@ -182,7 +182,7 @@ def test_many_cores_are_drawn_as_a_heatmap(window: MainWindow) -> None:
     samples = tuple(CpuSample(i * 200_000_000, (50.0,) * cores) for i in range(1, 4))
     run = Run("sequential", 0, True, None, 600_000_000, 0, 0, (), samples)
     config = build_config("sleep", ["sequential"], 1, 1)
-    window.show_results(Results(machine, config, (run,)))
+    window.presenter.show_results(Results(machine, config, (run,)))
 
     cpu = window.timeline.panels[0].cpu
     assert cpu.heatmap and cpu.image is not None

@@ -130,18 +130,23 @@ class Session:
         return True
 
     def _begin(self, measurement: Measurement) -> asyncio.Event:
-        """Claim the session for ``measurement`` (synchronously, so no second one slips in)."""
+        """Claim the session for ``measurement`` and say so, synchronously: no second one can
+        slip in, and the window shows the run as started the moment Run is pressed."""
         if self.busy:
             raise SessionBusy("a measurement is already running")
         check(measurement)
         self.current = measurement
         self._stop = asyncio.Event()
+        try:
+            self._hooks.measurement_started(measurement)
+        except BaseException:
+            self._end()
+            raise
         return self._stop
 
     async def _run(self, stop: asyncio.Event, measurement: Measurement) -> Outcome | None:
         observer = self._hooks
         try:
-            observer.measurement_started(measurement)
             outcome = await self._measure(measurement, stop)
         except Exception as exc:
             log.exception("measurement failed")

@@ -27,7 +27,19 @@ class SweepPoint:
     value: int
     strategy: str
     wall_ns: int | None
+    """Median wall time over the point's repeats."""
     speedup: float | None
+    wall_min_ns: int | None = None
+    wall_max_ns: int | None = None
+    """The spread of the repeats: a point is only as sure as its repeats agree."""
+
+
+def points_of(value: int, results: Results) -> tuple[SweepPoint, ...]:
+    """One point per strategy of one experiment of the sweep (pure)."""
+    return tuple(
+        SweepPoint(value, s.strategy, s.wall_ns_median, s.speedup, s.wall_ns_min, s.wall_ns_max)
+        for s in summarize(results)
+    )
 
 
 @dataclass(frozen=True)
@@ -38,9 +50,9 @@ class Sweep:
 
     def points(self) -> tuple[SweepPoint, ...]:
         return tuple(
-            SweepPoint(value, s.strategy, s.wall_ns_median, s.speedup)
+            point
             for value, results in zip(self.values, self.results, strict=True)
-            for s in summarize(results)
+            for point in points_of(value, results)
         )
 
 

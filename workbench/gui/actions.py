@@ -1,11 +1,16 @@
-"""The window's menus and keyboard shortcuts, declared in one place."""
+"""The window's menus, toolbar and keyboard shortcuts, declared in one place.
+
+Every action is created here and reached by its attribute, never by its visible text: the
+window and classroom mode connect to ``actions.presentation``, not to a menu titled "&View".
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMenu
+from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar
 
 
 @dataclass(frozen=True)
@@ -25,6 +30,10 @@ class WindowActions:
     fit: QAction
     zoom_in: QAction
     zoom_out: QAction
+    pick_preset: QAction
+    sweep: QAction
+    replay: QAction
+    presentation: QAction
     recent: QMenu
 
     def results_actions(self) -> tuple[QAction, ...]:
@@ -35,43 +44,65 @@ class WindowActions:
             self.export_trace,
             self.export_timeline_png,
             self.export_comparison_png,
+            self.replay,
         )
 
+    def idle_actions(self) -> tuple[QAction, ...]:
+        """Actions that would start something, so they wait while a measurement runs."""
+        return (self.run, self.open, self.sweep)
 
-def _action(window: QMainWindow, text: str, *keys: str | QKeySequence.StandardKey) -> QAction:
+
+def _action(
+    window: QMainWindow, text: str, tip: str, *keys: str | QKeySequence.StandardKey
+) -> QAction:
     action = QAction(text, window)
     if keys:
         action.setShortcuts([QKeySequence(key) for key in keys])
+    shortcut = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+    action.setToolTip(f"{tip} ({shortcut})" if shortcut else tip)
+    action.setStatusTip(tip)
     return action
 
 
 def build_actions(window: QMainWindow) -> WindowActions:
-    """Create the actions and the menu bar; the window connects them to its slots."""
+    """Create the actions, the menu bar and the toolbar; the window connects the actions."""
+    w = window
     actions = WindowActions(
-        run=_action(window, "&Run", "F5", "Ctrl+R"),
-        stop=_action(window, "&Stop", "Esc"),
-        open=_action(window, "&Open Results…", QKeySequence.StandardKey.Open),
-        save=_action(window, "&Save Results…", QKeySequence.StandardKey.Save),
-        export_csv=_action(window, "Task Spans as &CSV…"),
-        export_trace=_action(window, "Chrome &Trace (Perfetto)…"),
-        export_timeline_png=_action(window, "&Timeline and CPU Chart as PNG…"),
-        export_comparison_png=_action(window, "C&omparison Chart and Table as PNG…"),
-        export_window_png=_action(window, "Whole &Window as PNG…"),
-        quit=_action(window, "&Quit", "Ctrl+Q"),
-        lanes=_action(window, "One &Lane per Worker", "Ctrl+L"),
-        settings_panel=_action(window, "&Settings Panel", "Ctrl+B"),
-        fit=_action(window, "&Fit and Follow", "Ctrl+0"),
-        zoom_in=_action(window, "Zoom &In (time)", "Ctrl+=", "Ctrl++"),
-        zoom_out=_action(window, "Zoom &Out (time)", "Ctrl+-"),
+        run=_action(w, "&Run", "Run the chosen preset, or the settings", "F5", "Ctrl+R"),
+        stop=_action(w, "&Stop", "Stop the run; finished runs are kept", "Esc"),
+        open=_action(w, "&Open Results…", "Open a results file", QKeySequence.StandardKey.Open),
+        save=_action(w, "&Save Results…", "Save the results shown", QKeySequence.StandardKey.Save),
+        export_csv=_action(w, "Task Spans as &CSV…", "One row per task"),
+        export_trace=_action(w, "Chrome &Trace (Perfetto)…", "Opens in ui.perfetto.dev"),
+        export_timeline_png=_action(w, "&Timeline and CPU Chart as PNG…", "The timeline"),
+        export_comparison_png=_action(w, "C&omparison Chart and Table as PNG…", "The summary"),
+        export_window_png=_action(w, "Whole &Window as PNG…", "Everything on screen"),
+        quit=_action(w, "&Quit", "Stop any run and close", "Ctrl+Q"),
+        lanes=_action(w, "One &Lane per Worker", "Rows are threads or processes", "Ctrl+L"),
+        settings_panel=_action(w, "&Settings Panel", "Show or hide the settings", "Ctrl+B"),
+        fit=_action(w, "&Fit and Follow", "Show the whole run again", "Ctrl+0"),
+        zoom_in=_action(w, "Zoom &In (time)", "Zoom the time axis in", "Ctrl+=", "Ctrl++"),
+        zoom_out=_action(w, "Zoom &Out (time)", "Zoom the time axis out", "Ctrl+-"),
+        pick_preset=_action(w, "Choose a &Preset…", "The articles' claims", "Ctrl+P"),
+        sweep=_action(
+            w, "Scaling S&weep…", "Strategies over task or worker counts", "Ctrl+Shift+S"
+        ),
+        replay=_action(w, "Replay in Slow &Motion", "Play the run back slowly", "Ctrl+Shift+R"),
+        presentation=_action(w, "&Presentation Mode", "Full screen, large type", "F11"),
         recent=QMenu("Open &Recent", window),
     )
-    actions.lanes.setCheckable(True)
-    actions.settings_panel.setCheckable(True)
+    for checkable in (actions.lanes, actions.settings_panel, actions.presentation):
+        checkable.setCheckable(True)
     actions.settings_panel.setChecked(True)
     actions.stop.setEnabled(False)
     for action in actions.results_actions():
         action.setEnabled(False)
+    _build_menus(window, actions)
+    _build_toolbar(window, actions)
+    return actions
 
+
+def _build_menus(window: QMainWindow, actions: WindowActions) -> None:
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
     file_menu.addAction(actions.open)
@@ -89,8 +120,8 @@ def build_actions(window: QMainWindow) -> WindowActions:
     file_menu.addSeparator()
     file_menu.addAction(actions.quit)
     run_menu = bar.addMenu("&Run")
-    run_menu.addAction(actions.run)
-    run_menu.addAction(actions.stop)
+    for action in (actions.run, actions.stop, actions.pick_preset, actions.sweep):
+        run_menu.addAction(action)
     view_menu = bar.addMenu("&View")
     for action in (
         actions.settings_panel,
@@ -100,4 +131,22 @@ def build_actions(window: QMainWindow) -> WindowActions:
         actions.zoom_out,
     ):
         view_menu.addAction(action)
-    return actions
+    view_menu.addSeparator()
+    view_menu.addAction(actions.presentation)
+    view_menu.addAction(actions.replay)
+
+
+def _build_toolbar(window: QMainWindow, actions: WindowActions) -> None:
+    toolbar = QToolBar("Classroom", window)
+    toolbar.setObjectName("classroom-toolbar")
+    toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+    for action in (
+        actions.run,
+        actions.stop,
+        actions.pick_preset,
+        actions.sweep,
+        actions.replay,
+        actions.presentation,
+    ):
+        toolbar.addAction(action)
+    window.addToolBar(toolbar)

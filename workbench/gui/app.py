@@ -18,6 +18,9 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+from workbench.core.results import Results
+from workbench.core.session import Measurement, SessionObserver
+
 E2E_REPORT_ENV = "WORKBENCH_E2E_REPORT"
 """If set, a line is appended to this file whenever an experiment ends (used by the Xvfb
 end-to-end test to wait on a real condition instead of a sleep)."""
@@ -68,6 +71,16 @@ def _report(line: str) -> None:
     if path:
         with Path(path).open("a", encoding="utf-8") as report:
             report.write(line + "\n")
+
+
+class _EndToEndReport(SessionObserver):
+    """A line per finished experiment or failure, for the end-to-end tests (see _report)."""
+
+    def experiment_finished(self, results: Results) -> None:
+        _report(f"finished ok={results.ok} runs={len(results.runs)}")
+
+    def measurement_failed(self, measurement: Measurement, message: str) -> None:
+        _report(f"failed {message}")
 
 
 def _install_error_hooks(window: Any, loop: asyncio.AbstractEventLoop) -> None:
@@ -123,15 +136,11 @@ def main() -> int:
     from workbench.gui.main_window import MainWindow
     from workbench.gui.theme import apply_app_style
 
-    apply_app_style(app)  # type: ignore[arg-type]
+    apply_app_style(app)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    window = MainWindow()
+    window = MainWindow(listeners=[_EndToEndReport()])
     _install_error_hooks(window, loop)
-    window.controller.finished.connect(
-        lambda results: _report(f"finished ok={results.ok} runs={len(results.runs)}")
-    )
-    window.controller.failed.connect(lambda message: _report(f"failed {message}"))
     window.show()
     try:
         with loop:

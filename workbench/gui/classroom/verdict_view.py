@@ -128,6 +128,11 @@ class VerdictView(QFrame):
     def show_stopped(self, preset: Preset, time_scale: float, reason: str) -> None:
         self.show_claim(preset, time_scale, reason)
 
+    def clear(self) -> None:
+        """Nothing to claim: a plain experiment, or another preset chosen (no stale verdict)."""
+        self.verdict = None
+        self.setVisible(False)
+
     def texts(self) -> dict[str, str]:
         """What a class reads, as plain text (for tests)."""
         return {

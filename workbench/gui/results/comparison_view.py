@@ -31,13 +31,7 @@ from workbench.gui.comparison import (
     table_cells,
 )
 from workbench.gui.results.explanation_view import ExplanationView
-from workbench.gui.theme import (
-    FAMILY_COLOURS,
-    TEXT_COLOUR,
-    TITLE_POINT_SIZE,
-    chart_font,
-    style_axis,
-)
+from workbench.gui.theme import TEXT_COLOUR, Theme
 
 BAR_HEIGHT = 0.6
 MAX_LABEL_SHARE = 0.6
@@ -48,16 +42,17 @@ LABEL_MARGIN_PX = 24
 class ComparisonChart(pg.PlotWidget):
     """Median wall time per strategy; shorter is faster."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.theme = theme
         item = self.getPlotItem()
         item.setMenuEnabled(False)
         item.hideButtons()
         item.setMouseEnabled(x=False, y=False)
         item.invertY(True)
         item.showGrid(x=True, y=False, alpha=0.25)
-        style_axis(item.getAxis("bottom"), "wall time (s) — shorter is faster")
-        style_axis(item.getAxis("left"))
+        theme.style_axis(item.getAxis("bottom"), "wall time (s) — shorter is faster")
+        theme.style_axis(item.getAxis("left"))
         self.rows: tuple[ComparisonRow, ...] = ()
         self._walls = np.empty(0)
         self._labels: list[pg.TextItem] = []
@@ -68,10 +63,10 @@ class ComparisonChart(pg.PlotWidget):
         item.clear()
         self.rows = rows
         median = "median of " + str(repeats) + " runs" if repeats > 1 else "one run each"
-        item.setTitle(f"Wall time per strategy ({median})", size=f"{TITLE_POINT_SIZE}pt")
+        item.setTitle(f"Wall time per strategy ({median})", size=self.theme.title_size())
         item.getAxis("left").setTicks([[(i, row.strategy) for i, row in enumerate(rows)]])
         walls = np.array([row.wall_s or 0.0 for row in rows])
-        for family, colour in FAMILY_COLOURS.items():
+        for family, colour in self.theme.palette.families.items():
             index = np.array([i for i, row in enumerate(rows) if row.family is family], int)
             if index.size:
                 item.addItem(
@@ -88,7 +83,7 @@ class ComparisonChart(pg.PlotWidget):
         self._labels = []
         for i in range(len(rows)):
             label = pg.TextItem("", color=TEXT_COLOUR, anchor=(0, 0.5))
-            label.setFont(chart_font(bold=True))
+            label.setFont(self.theme.chart_font(bold=True))
             label.setPos(float(walls[i]), i)
             item.addItem(label)
             self._labels.append(label)
@@ -101,7 +96,7 @@ class ComparisonChart(pg.PlotWidget):
         bar by as much as they need, measured in pixels, so no label is ever cut off."""
         walls = self._walls
         longest = float(max(walls.max(initial=0.0), 1e-3))
-        metrics = QFontMetrics(chart_font(bold=True))
+        metrics = QFontMetrics(self.theme.chart_font(bold=True))
         plot_px = max(self.getPlotItem().vb.width(), 100.0)
         for detail in (2, 1, 0):
             texts = [bar_label(row, detail) for row in self.rows]
@@ -175,9 +170,11 @@ class ComparisonView(QSplitter):
     """The results at a glance: the chart, beside the table above the plain-language readings.
     Refreshed after every finished run; exported as one PNG."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(Qt.Orientation.Horizontal, parent)
-        self.chart = ComparisonChart()
+        self.theme = theme
+        self.results: Results | None = None
+        self.chart = ComparisonChart(theme)
         self.table = ComparisonTable()
         self.explanations = ExplanationView()
         numbers = QSplitter(Qt.Orientation.Vertical)
@@ -187,9 +184,11 @@ class ComparisonView(QSplitter):
         self.addWidget(self.chart)
         self.addWidget(numbers)
         self.setSizes([500, 760])
+        theme.changed.connect(self._restyle)
 
     def show_results(self, results: Results, *, readings: bool = True) -> None:
         """Show the summary; readings only once a run is over (they compare every strategy)."""
+        self.results = results
         rows = comparison_rows(results)
         self.chart.show_rows(rows, results.config.repeat)
         self.table.show_rows(rows)
@@ -198,7 +197,15 @@ class ComparisonView(QSplitter):
         else:
             self.explanations.clear_readings()
 
+    def _restyle(self) -> None:
+        self.theme.restyle_axes(self)
+        if self.results is None:
+            self.chart.show_rows((), 1)
+        else:
+            self.show_results(self.results, readings=bool(self.explanations.readings))
+
     def clear(self) -> None:
+        self.results = None
         self.chart.show_rows((), 1)
         self.table.setRowCount(0)
         self.explanations.clear_readings()

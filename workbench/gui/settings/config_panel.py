@@ -8,14 +8,13 @@ without saying so, and never drifts from the CLI.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
     QGroupBox,
     QLabel,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -49,10 +48,7 @@ def _count(name: str, unit: str, default: float, maximum: float, help_text: str)
 
 
 class ConfigPanel(QWidget):
-    """Emits ``run_requested``/``stop_requested``; :meth:`read_config` validates on demand."""
-
-    run_requested = Signal()
-    stop_requested = Signal()
+    """The experiment's inputs; :meth:`read_config` validates them on demand."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -88,13 +84,8 @@ class ConfigPanel(QWidget):
         self.error.setWordWrap(True)
         self.error.setStyleSheet(f"color: {FAILED_COLOUR}; font-weight: bold;")
         self.error.setVisible(False)
-        self.run_button = QPushButton("Run  (F5)")
-        self.stop_button = QPushButton("Stop  (Esc)")
-        self.stop_button.setEnabled(False)
         self._build()
         self.workload_combo.currentTextChanged.connect(self._workload_changed)
-        self.run_button.clicked.connect(self.run_requested)
-        self.stop_button.clicked.connect(self.stop_requested)
         self.workload_combo.setCurrentText(DEFAULT_WORKLOAD)
         self._workload_changed(DEFAULT_WORKLOAD)
         for name, value in DEFAULT_PARAMS.get(DEFAULT_WORKLOAD, {}).items():
@@ -134,8 +125,6 @@ class ConfigPanel(QWidget):
         layout.addWidget(run_box)
         layout.addWidget(strategies_box)
         layout.addWidget(self.error)
-        layout.addWidget(self.run_button)
-        layout.addWidget(self.stop_button)
         layout.addStretch(1)
         for field in (self.tasks, self.workers, self.repeat):
             field.changed.connect(self._clear_form_error)
@@ -223,7 +212,5 @@ class ConfigPanel(QWidget):
             self.workload_combo,
             *self.fields(),
             *self.strategy_checks.values(),
-            self.run_button,
         ):
             widget.setEnabled(not running)
-        self.stop_button.setEnabled(running)

@@ -1,30 +1,25 @@
 """The preset picker at the top of the settings: the articles' experiments, one click away.
 
 Choosing a preset fills the config panel from its first experiment (durations already time
-scaled) and shows its title and claim; F5 then runs the whole preset (see
-:class:`PresetRunner`), and the window shows Claim / Measured / Verdict afterwards.
+scaled) and shows its title and claim; F5 then runs the whole preset through the session,
+and the window shows Claim / Measured / Verdict afterwards.
 """
 
 from __future__ import annotations
 
-import asyncio
 import html
 import logging
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from workbench.core.params import ConfigError, Param
 from workbench.core.presets import (
     Preset,
     PresetError,
-    PresetVerdict,
     check_time_scale,
-    judge,
     load_presets,
 )
-from workbench.core.results import Results
-from workbench.gui.controller import RunController
 from workbench.gui.settings.number_field import NumberField
 
 log = logging.getLogger(__name__)
@@ -124,76 +119,3 @@ class PresetPanel(QGroupBox):
     def _scale_changed(self) -> None:
         if self.preset() is not None and self.read_time_scale() is not None:
             self.chosen.emit(self.preset())
-
-
-class PresetRunner(QObject):
-    """Runs a preset's experiments one after another through the window's controller, so the
-    timeline and CPU charts fill live exactly as for F5, then judges them with the core."""
-
-    started = Signal(object, float)  # Preset, time scale
-    experiment_started = Signal(int, int)  # index, count
-    finished = Signal(object)  # PresetVerdict
-    stopped = Signal(str)  # why no verdict
-
-    def __init__(self, controller: RunController, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.controller = controller
-        self.preset: Preset | None = None
-        self.time_scale = 1.0
-        self.verdict: PresetVerdict | None = None
-        self.task: asyncio.Future[None] | None = None
-        self._stopping = False
-        self._last: Results | None = None
-        self._failure: str | None = None
-        controller.finished.connect(self._experiment_finished)
-        controller.failed.connect(self._experiment_failed)
-
-    @property
-    def running(self) -> bool:
-        return self.task is not None and not self.task.done()
-
-    def start(self, preset: Preset, time_scale: float) -> bool:
-        if self.running or self.controller.running:
-            return False
-        configs = [e.config(check_time_scale(time_scale)) for e in preset.experiments]
-        self.preset, self.time_scale, self.verdict = preset, time_scale, None
-        self._stopping = False
-        self.started.emit(preset, time_scale)
-        self.task = asyncio.ensure_future(self._run(preset, time_scale, configs))
-        return True
-
-    def stop(self) -> None:
-        self._stopping = True
-        self.controller.stop()
-
-    async def wait_idle(self) -> None:
-        if self.task is not None:
-            await asyncio.wait({self.task})
-
-    def _experiment_finished(self, results: Results) -> None:
-        self._last = results
-
-    def _experiment_failed(self, message: str) -> None:
-        self._failure = message
-
-    async def _run(self, preset: Preset, time_scale: float, configs: list) -> None:
-        done: list[Results] = []
-        try:
-            for index, config in enumerate(configs):
-                if self._stopping:
-                    break
-                self._last, self._failure = None, None
-                if not self.controller.start(config):
-                    break
-                self.experiment_started.emit(index, len(configs))
-                await self.controller.wait_idle()
-                if self._last is None or self._last.interrupted:
-                    break
-                done.append(self._last)
-        except Exception:  # never leave the window believing a preset still runs
-            log.exception("preset run failed")
-        if len(done) == len(configs):
-            self.verdict = judge(preset, tuple(done), time_scale)
-            self.finished.emit(self.verdict)
-        else:
-            self.stopped.emit(self._failure or "stopped before the end — no verdict")

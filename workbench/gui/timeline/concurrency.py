@@ -12,8 +12,7 @@ import pyqtgraph as pg
 
 from workbench.core.clock import NS_PER_S
 from workbench.gui.model.live_run import RunTrack
-from workbench.gui.theme import time_row
-from workbench.gui.timeline.slices import lighter
+from workbench.gui.theme import Theme, lighter
 
 ALIVE_COLOUR = "#4E79A7"
 RUNNING_COLOUR = "#202020"
@@ -72,9 +71,9 @@ def reduce_steps(
 class ConcurrencyPlot:
     """Two step lines, y in tasks; the x axis is linked to the Gantt chart above."""
 
-    def __init__(self, plot: pg.PlotItem) -> None:
+    def __init__(self, plot: pg.PlotItem, theme: Theme) -> None:
         self.plot = plot
-        time_row(plot, "tasks")
+        theme.time_row(plot, "tasks")
         plot.showGrid(x=True, y=False, alpha=0.25)
         self.alive = pg.PlotDataItem(
             pen=pg.mkPen(ALIVE_COLOUR, width=LINE_WIDTH),

@@ -8,7 +8,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 
 from workbench.gui.model.live_run import RunTrack
-from workbench.gui.theme import CORE_COLOURS, HEATMAP, style_axis, time_row
+from workbench.gui.theme import HEATMAP, Theme
 
 MAX_LINES = 8
 """Beyond eight overlapping lines nobody can follow one core; a heatmap shows them all."""
@@ -28,11 +28,12 @@ def interval_edges(times_s: np.ndarray) -> np.ndarray:
 class CpuPlot:
     """Draws a track's CPU samples; the x axis is linked to the Gantt chart above it."""
 
-    def __init__(self, plot: pg.PlotItem, cores: int) -> None:
+    def __init__(self, plot: pg.PlotItem, cores: int, theme: Theme) -> None:
         self.plot = plot
         self.cores = cores
+        self.theme = theme
         self.heatmap = uses_heatmap(cores)
-        time_row(plot)
+        theme.time_row(plot)
         self._lines: list[pg.PlotDataItem] = []
         self._image: pg.ImageItem | None = None
         if self.heatmap:
@@ -42,7 +43,7 @@ class CpuPlot:
             plot.addItem(self._image)
             plot.invertY(True)
             plot.setYRange(0, cores, padding=0)
-            style_axis(plot.getAxis("left"), "core")
+            theme.style_axis(plot.getAxis("left"), "core")
         else:
             # No horizontal grid from the axis (pyqtgraph then clips the 0 and 100 labels to
             # the plot); a faint line marks half load instead.
@@ -50,16 +51,21 @@ class CpuPlot:
             half = pg.InfiniteLine(50, angle=0, pen=pg.mkPen("#B0B0B0", width=1))
             plot.addItem(half)
             plot.setYRange(-8, 108, padding=0)  # room for the 0 and 100 tick labels
-            style_axis(plot.getAxis("left"), "CPU %")
+            theme.style_axis(plot.getAxis("left"), "CPU %")
             left = plot.getAxis("left")
             left.setTicks([[(0, "0"), (50, "50"), (100, "100")]])
             # pyqtgraph drops labels that fill more than 80 % of a short axis: keep all three.
             left.setStyle(textFillLimits=[(0, 1.0)])
-            for core in range(cores):
-                colour = CORE_COLOURS[core % len(CORE_COLOURS)]
-                line = pg.PlotDataItem(pen=pg.mkPen(colour, width=LINE_WIDTH), stepMode="center")
+            for _ in range(cores):
+                line = pg.PlotDataItem(stepMode="center")
                 plot.addItem(line)
                 self._lines.append(line)
+            self.apply_palette()
+
+    def apply_palette(self) -> None:
+        """A line per core in the theme's core colours (the heatmap keeps its colour map)."""
+        for core, line in enumerate(self._lines):
+            line.setPen(pg.mkPen(self.theme.palette.core(core), width=LINE_WIDTH))
 
     @property
     def image(self) -> pg.ImageItem | None:

@@ -17,7 +17,7 @@ from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen
 from workbench.gui.model.bar_merge import merge_rows
 from workbench.gui.model.formatting import seconds
 from workbench.gui.model.live_run import Bars, RunTrack
-from workbench.gui.theme import FAILED_COLOUR, WORKER_COLOURS, style_axis
+from workbench.gui.theme import COLOUR_SLOTS, FAILED_COLOUR, STANDARD, Theme
 from workbench.gui.timeline.slices import ALIVE_HEIGHT, SliceLayer
 
 BAR_HEIGHT = 0.8
@@ -110,27 +110,32 @@ def task_under(
 class GanttPlot:
     """Draws a :class:`RunTrack` into a pyqtgraph plot and answers "which task is here?"."""
 
-    def __init__(self, plot: pg.PlotItem) -> None:
+    def __init__(self, plot: pg.PlotItem, theme: Theme) -> None:
         self.plot = plot
+        self.theme = theme
         self.lanes = False
         plot.invertY(True)
         plot.setMenuEnabled(False)
         plot.hideButtons()
         plot.showGrid(x=True, y=False, alpha=0.25)
-        style_axis(plot.getAxis("left"), "task")
-        style_axis(plot.getAxis("bottom"))
-        self._by_colour: list[FastBars] = []
-        for colour in WORKER_COLOURS:
-            pen, brush = _solid(colour)
-            self._by_colour.append(self._add(pen, brush))
+        theme.style_axis(plot.getAxis("left"), "task")
+        theme.style_axis(plot.getAxis("bottom"))
+        self._by_colour = [self._add(*_solid(STANDARD.worker(i))) for i in range(COLOUR_SLOTS)]
         pen, brush = _hatched()
         self._failed = self._add(pen, brush)
         self._failed.setZValue(10)  # above the running slices
-        self.slices = SliceLayer(plot)
+        self.slices = SliceLayer(plot, theme)
+        self.apply_palette()
         self._bars: Bars | None = None
         self._rows = np.empty(0, np.int64)
         self._track: RunTrack | None = None
         self._drawn_pixel = (0.0, 0.0)
+
+    def apply_palette(self) -> None:
+        """Take the theme's worker colours (the next draw uses them)."""
+        for index, item in enumerate(self._by_colour):
+            item.setOpts(brush=QBrush(QColor(self.theme.palette.worker(index))))
+        self.slices.apply_palette(self._by_colour)
 
     def _add(self, pen: QPen, brush: QBrush) -> FastBars:
         item = FastBars(x0=[], width=[], y0=[], height=[], pen=pen, brush=brush)
@@ -158,7 +163,7 @@ class GanttPlot:
 
     def set_lanes(self, lanes: bool) -> None:
         self.lanes = lanes
-        style_axis(self.plot.getAxis("left"), "worker" if lanes else "task")
+        self.theme.style_axis(self.plot.getAxis("left"), "worker" if lanes else "task")
 
     def pixel_size(self) -> tuple[float, float]:
         """One screen pixel in data units (seconds, rows); zeros before the plot has a size."""
@@ -194,7 +199,7 @@ class GanttPlot:
         traced = track.slices.traced  # alive bars thin and light, running slices over them
         alive = max(ALIVE_HEIGHT, pixel_h) if traced else height
         self.slices.style_alive(self._by_colour, traced)
-        colour = bars.worker % len(WORKER_COLOURS)
+        colour = bars.worker % len(self.theme.palette.workers)
         for index, item in enumerate(self._by_colour):
             self._fill(item, colour == index, bars.start_s, width, rows, alive)
         self._fill(self._failed, ~bars.ok, bars.start_s, width, rows, height)

@@ -12,8 +12,7 @@ import numpy as np
 import pyqtgraph as pg
 
 from workbench.gui.model.live_run import RunTrack
-from workbench.gui.theme import TEXT_COLOUR, chart_font, time_row
-from workbench.gui.timeline.slices import lighter
+from workbench.gui.theme import TEXT_COLOUR, Theme, lighter
 
 LAG_COLOUR = "#E15759"
 MIN_TOP_MS = 1.0
@@ -23,9 +22,10 @@ MIN_TOP_MS = 1.0
 class LagPlot:
     """Lag samples as stems with dots; the x axis is linked to the Gantt chart above."""
 
-    def __init__(self, plot: pg.PlotItem) -> None:
+    def __init__(self, plot: pg.PlotItem, theme: Theme) -> None:
         self.plot = plot
-        time_row(plot, "lag (ms)")
+        self.theme = theme
+        theme.time_row(plot, "lag (ms)")
         plot.showGrid(x=True, y=True, alpha=0.25)
         self.stems = pg.PlotDataItem(pen=pg.mkPen(LAG_COLOUR, width=2), connect="pairs")
         self.dots = pg.PlotDataItem(
@@ -40,7 +40,7 @@ class LagPlot:
         self.label = pg.TextItem(
             "", color=TEXT_COLOUR, anchor=(1, 0), fill=pg.mkBrush(255, 255, 255, 200)
         )
-        self.label.setFont(chart_font(bold=True))
+        self.label.setFont(theme.chart_font(bold=True))
         self.label.setParentItem(plot.vb)
         plot.vb.sigResized.connect(self._place_label)
         self._drawn = -1

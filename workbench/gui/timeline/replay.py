@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSlid
 from workbench.core.clock import NS_PER_S
 from workbench.core.results import Results
 from workbench.gui.model.live_run import NOT_YET, Bars, LiveExperiment, RunTrack
+from workbench.gui.timeline.view import TimelineView
 
 SPEEDS = (("1/1000×", 0.001), ("1/100×", 0.01), ("1/10×", 0.1), ("1/2×", 0.5), ("1×", 1.0))
 DEFAULT_SPEED = 1
@@ -66,7 +67,7 @@ class ReplayBar(QWidget):
 
     closed = Signal()
 
-    def __init__(self, timeline: QWidget, parent: QWidget | None = None) -> None:
+    def __init__(self, timeline: TimelineView, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.timeline = timeline
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -124,7 +125,7 @@ class ReplayBar(QWidget):
         times += [t.end_ns[t.end_ns != NOT_YET] for t in tracks]
         self.events = np.unique(np.concatenate(times)) if times else np.empty(0, np.int64)
         self._cursors = {}
-        self.timeline.show_experiment(self.experiment)  # type: ignore[attr-defined]
+        self.timeline.show_experiment(self.experiment)
         self.setVisible(True)
         self.setFocus(Qt.FocusReason.OtherFocusReason)
         self.seek(0)
@@ -141,7 +142,7 @@ class ReplayBar(QWidget):
         if self.experiment is not None:
             results = self.experiment.results()
             self.experiment = None
-            self.timeline.show_experiment(LiveExperiment.from_results(results))  # type: ignore[attr-defined]
+            self.timeline.show_experiment(LiveExperiment.from_results(results))
         self.setVisible(False)
         self.closed.emit()
 
@@ -182,12 +183,12 @@ class ReplayBar(QWidget):
         self.clock.setText(
             f"t = {self.at_ns / 1e6:,.1f} ms of {self.end_ns / 1e6:,.1f} ms · {speed}"
         )
-        self.timeline.refresh()  # type: ignore[attr-defined]
+        self.timeline.refresh()
         self._draw_cursors()
 
     def _draw_cursors(self) -> None:
         at_s = self.at_ns / NS_PER_S
-        for panel in self.timeline.panels:  # type: ignore[attr-defined]
+        for panel in self.timeline.panels:
             plot = panel.gantt.plot
             line = self._cursors.get(id(plot))
             if line is None or line.scene() is None:

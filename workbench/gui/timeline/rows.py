@@ -11,6 +11,7 @@ import pyqtgraph as pg
 from workbench.core.strategies import STRATEGIES, Family
 from workbench.gui.model.inside import inside_text
 from workbench.gui.model.live_run import RunTrack
+from workbench.gui.theme import Theme
 from workbench.gui.timeline.concurrency import BOTH, ConcurrencyPlot, concurrency_legend
 from workbench.gui.timeline.lag import LagPlot
 
@@ -50,10 +51,10 @@ class InsideRows:
             self.lag.draw(track)
 
 
-def inside_rows(looped: bool) -> InsideRows:
+def inside_rows(looped: bool, theme: Theme) -> InsideRows:
     """The rows' plots, not yet placed: a lag row only where there is an event loop."""
-    concurrency = ConcurrencyPlot(pg.PlotItem(enableMenu=False))
-    lag = LagPlot(pg.PlotItem(enableMenu=False)) if looped else None
+    concurrency = ConcurrencyPlot(pg.PlotItem(enableMenu=False), theme)
+    lag = LagPlot(pg.PlotItem(enableMenu=False), theme) if looped else None
     rows = InsideRows(concurrency, lag)
     for plot in rows.items():
         plot.showAxis("bottom", False)

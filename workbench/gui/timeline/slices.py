@@ -16,7 +16,7 @@ from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen
 
 from workbench.gui.model.inside import SlicesToDraw, slices_to_draw
 from workbench.gui.model.live_run import RunTrack
-from workbench.gui.theme import CORE_COLOURS, WORKER_COLOURS
+from workbench.gui.theme import COLOUR_SLOTS, Theme, lighter
 
 ALIVE_HEIGHT = 0.3
 """The alive bar's height (rows) once slices are known: thin, so running slices stand out."""
@@ -24,13 +24,6 @@ RUNNING_HEIGHT = 0.8
 LIGHTEN = 0.55
 """How far the alive bar's colour is mixed towards white."""
 SLICE_Z = 5
-
-
-def lighter(colour: str, amount: float = LIGHTEN) -> QColor:
-    """The colour mixed towards white (opaque: blending 100k bars would cost paint time)."""
-    base = QColor(colour)
-    mix = [round(c + (255 - c) * amount) for c in (base.red(), base.green(), base.blue())]
-    return QColor(*mix)
 
 
 class _Bars(pg.BarGraphItem):
@@ -46,7 +39,7 @@ def slice_legend() -> str:
     """Rich text for the panel title: what thin and thick mean."""
     grey = "#7F7F7F"
     return (
-        f'<span style="color:{lighter(grey).name()}">▬</span>&nbsp;alive (waiting)'
+        f'<span style="color:{lighter(grey, LIGHTEN).name()}">▬</span>&nbsp;alive (waiting)'
         f'&nbsp;&nbsp;<span style="color:{grey}">█</span>&nbsp;running'
     )
 
@@ -54,24 +47,32 @@ def slice_legend() -> str:
 class SliceLayer:
     """The running slices of one Gantt chart, drawn above its alive bars."""
 
-    def __init__(self, plot: pg.PlotItem) -> None:
+    def __init__(self, plot: pg.PlotItem, theme: Theme) -> None:
         self.plot = plot
+        self.theme = theme
         self.by_core = False
-        self._items: list[_Bars] = []
-        self._core_items: list[_Bars] = []
-        for colour in WORKER_COLOURS:
-            self._items.append(self._add(colour))
-        for colour in CORE_COLOURS:
-            self._core_items.append(self._add(colour))
-        self._alive_brushes = [QBrush(lighter(c)) for c in WORKER_COLOURS]
-        self._solid_brushes = [QBrush(QColor(c)) for c in WORKER_COLOURS]
+        self._items = [self._add() for _ in range(COLOUR_SLOTS)]
+        self._core_items = [self._add() for _ in range(COLOUR_SLOTS)]
+        self._alive_brushes: list[QBrush] = []
+        self._solid_brushes: list[QBrush] = []
         self._light: bool | None = None
         self.drawn: SlicesToDraw | None = None
 
-    def _add(self, colour: str) -> _Bars:
-        item = _Bars(
-            x0=[], width=[], y0=[], height=[], pen=QPen(Qt.PenStyle.NoPen), brush=QColor(colour)
-        )
+    def apply_palette(self, alive_items: list[pg.BarGraphItem]) -> None:
+        """Take the theme's colours for slices, and for the alive bars beneath them."""
+        palette = self.theme.palette
+        for index, (item, core) in enumerate(zip(self._items, self._core_items, strict=True)):
+            item.setOpts(brush=QColor(palette.worker(index)))
+            core.setOpts(brush=QColor(palette.core(index)))
+        colours = [palette.worker(index) for index in range(COLOUR_SLOTS)]
+        self._alive_brushes = [QBrush(lighter(colour, LIGHTEN)) for colour in colours]
+        self._solid_brushes = [QBrush(QColor(colour)) for colour in colours]
+        light, self._light = self._light, None
+        if light is not None:
+            self.style_alive(alive_items, light)
+
+    def _add(self) -> _Bars:
+        item = _Bars(x0=[], width=[], y0=[], height=[], pen=QPen(Qt.PenStyle.NoPen))
         item.setZValue(SLICE_Z)
         item.hide()
         self.plot.addItem(item)
@@ -107,11 +108,13 @@ class SliceLayer:
             task, start_ns, end_ns, core = task[known], start_ns[known], end_ns[known], core[known]
         worker = track.worker[task].astype(np.int64)
         row = worker if lanes else task
+        palette = self.theme.palette
         if self.by_core:
-            colour = np.where(core >= 0, core % len(CORE_COLOURS), len(CORE_COLOURS) - 1)
+            cores = len(palette.cores)
+            colour = np.where(core >= 0, core % cores, cores - 1)
             items, unused = self._core_items, self._items
         else:
-            colour = worker % len(WORKER_COLOURS)
+            colour = worker % len(palette.workers)
             items, unused = self._items, self._core_items
         drawn = slices_to_draw(start_ns, end_ns, row, colour, pixel_s, pixel_rows)
         self.drawn = drawn

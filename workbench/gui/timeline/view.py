@@ -7,21 +7,14 @@ owns only presentation state (which strategies are shown, lanes or rows, the zoo
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, QTimer
 from PySide6.QtGui import QCursor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
     QFrame,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
     QScrollArea,
     QToolTip,
     QVBoxLayout,
@@ -30,132 +23,38 @@ from PySide6.QtWidgets import (
 
 from workbench.core.clock import NS_PER_S
 from workbench.core.machine import this_machine
-from workbench.gui.model.formatting import ns_as_seconds
 from workbench.gui.model.live_run import LiveExperiment, RunTrack
-from workbench.gui.theme import (
-    CORE_COLOURS,
-    WORKER_COLOURS,
-    style_axis,
-    swatch,
-    title_size,
-)
+from workbench.gui.theme import Theme
 from workbench.gui.timeline.concurrency import ALIVE, BOTH, RUNNING
-from workbench.gui.timeline.cpu import CpuPlot, uses_heatmap
-from workbench.gui.timeline.gantt import GanttPlot
-from workbench.gui.timeline.rows import ROWS as INSIDE_ROWS
+from workbench.gui.timeline.controls import TimelineControls
+from workbench.gui.timeline.panel import TIME_AXIS_HEIGHT, Panel, Shape, live_extent, panel_title
 from workbench.gui.timeline.rows import (
-    InsideRows,
     has_loop,
-    inside_legend,
-    inside_rows,
-    place_inside_rows,
     task_inside,
 )
-from workbench.gui.timeline.slices import slice_legend
 
-ALL_STRATEGIES = "All strategies"
-LEFT_AXIS_WIDTH = 110
-"""The same width for every left axis, so every panel's time axis lines up."""
-LEGEND_WORKERS = 6
 ZOOM_STEP = 0.8
 PAN_STEP = 0.1
 MIN_SPAN_S = 0.05
-GANTT_STRETCH, CPU_STRETCH = 3, 2
-PANEL_MIN_HEIGHT = 170
-"""Title, a Gantt chart whose rows can still be told apart, and a CPU chart with 0/50/100."""
-TIME_AXIS_HEIGHT = 50
-
-
-LIVE_EXTENTS = (1.0, 1.5, 2.0, 3.0, 5.0, 7.5)
-"""While a run streams, the time axis ends at one of these × a power of ten (see live_extent)."""
-
-
-def live_extent(end_s: float) -> float:
-    """Where the time axis ends while a run streams: the next step of a 1-1.5-2-3-5-7.5 ladder
-    beyond the run so far, with a little room.
-
-    A live axis that followed the run exactly would rescale at every redraw: on a projector the
-    ticks jitter, and every plot's axes and every bar would repaint each time. Stepping it
-    keeps the ticks still for most of a run; the finished run is fitted exactly.
-    """
-    wanted = end_s * 1.05
-    decade = 10.0 ** math.floor(math.log10(wanted))
-    return next((step * decade for step in LIVE_EXTENTS if step * decade >= wanted), 10 * decade)
-
-
-@dataclass
-class _Panel:
-    strategy: str
-    shape: tuple[bool, int]
-    """(has an event-loop row, cores): which strategies this panel can show."""
-    gantt: GanttPlot
-    cpu: CpuPlot
-    inside: InsideRows | None = None
-    """Concurrency (and loop lag for async) rows between the Gantt and CPU charts."""
-
-    def plots(self) -> list[pg.PlotItem]:
-        inside = self.inside.items() if self.inside is not None else []
-        return [self.gantt.plot, *inside, self.cpu.plot]
-
-
-def _worker_legend(track: RunTrack) -> str:
-    shown = [
-        swatch(WORKER_COLOURS[i % len(WORKER_COLOURS)], name)
-        for i, name in enumerate(track.workers[:LEGEND_WORKERS])
-    ]
-    more = len(track.workers) - LEGEND_WORKERS
-    if more > 0:
-        shown.append(f"+{more:,} more (colours repeat)")
-    return "&nbsp;&nbsp;".join(shown)
-
-
-def panel_title(track: RunTrack | None, strategy: str, repeats: int) -> str:
-    """Strategy, repeat, time so far or wall time, and the worker colour legend."""
-    if track is None:
-        return f"<b>{strategy}</b> · waiting"
-    repeat = f" (repeat {track.repeat_index + 1}/{repeats})" if repeats > 1 else ""
-    if track.run is None:
-        state = f"running · {track.ended:,}/{track.tasks:,} tasks done"
-    elif track.run.ok:
-        state = f"{ns_as_seconds(track.run.wall_ns)} wall"
-    else:
-        state = f"<span style='color:#B00020'>failed: {track.run.error}</span>"
-    slices = f"&nbsp;&nbsp;·&nbsp;&nbsp;{slice_legend()}" if track.slices.traced else ""
-    return f"<b>{strategy}</b>{repeat} · {state} &nbsp;&nbsp;{_worker_legend(track)}{slices}"
 
 
 class TimelineView(QWidget):
     """Stacked Gantt + CPU panels with zoom, pan, hover tooltips and a lane toggle."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.theme = theme
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.graphics.ci.setSpacing(4)
-        self.show_combo = QComboBox()
-        self.show_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.show_combo.setToolTip("Compare every strategy stacked, or look at one full-size")
-        self.lanes_check = QCheckBox("One lane per worker")
-        self.lanes_check.setToolTip("Rows are workers (threads, processes) instead of tasks")
-        self.core_check = QCheckBox("Slices by core")
-        self.core_check.setToolTip(
-            "Colour running slices by the CPU core they ran on (colours as in the CPU legend)"
-        )
-        self.fit_button = QPushButton("Fit")
-        self.fit_button.setToolTip("Show everything again and follow the run (Ctrl+0 / Home)")
-        self.cpu_legend = QLabel()
-        self.cpu_legend.setTextFormat(Qt.TextFormat.RichText)
-        controls = QHBoxLayout()
-        controls.addWidget(QLabel("Show:"))
-        controls.addWidget(self.show_combo)
-        controls.addWidget(self.lanes_check)
-        controls.addWidget(self.core_check)
-        controls.addWidget(self.fit_button)
-        controls.addStretch(1)
-        controls.addWidget(self.cpu_legend)
+        self.controls = TimelineControls(theme)
+        self.show_combo = self.controls.show_combo
+        self.lanes_check = self.controls.lanes_check
+        self.core_check = self.controls.core_check
+        self.cpu_legend = self.controls.legend
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(controls)
+        layout.addWidget(self.controls)
         # Panels keep a readable minimum height; with many strategies on a small screen the
         # stack scrolls rather than squashing every chart into an unreadable strip.
         self.scroll = QScrollArea()
@@ -166,7 +65,7 @@ class TimelineView(QWidget):
         layout.addWidget(self.scroll, 1)
 
         self.experiment: LiveExperiment | None = None
-        self.panels: list[_Panel] = []
+        self.panels: list[Panel] = []
         self.following = True
         self.last_redraw_s = 0.0
         self.drawn_version = -1
@@ -177,7 +76,7 @@ class TimelineView(QWidget):
         self.show_combo.currentIndexChanged.connect(self._relayout)
         self.lanes_check.toggled.connect(self.set_lanes)
         self.core_check.toggled.connect(self.colour_by_core)
-        self.fit_button.clicked.connect(self.fit)
+        self.controls.fit_button.clicked.connect(self.fit)
         self.graphics.scene().sigMouseMoved.connect(self._hover)
         self._add_keys()
         # Panels not shown now, kept for reuse (see _relayout): one of each shape for this
@@ -185,39 +84,22 @@ class TimelineView(QWidget):
         # first run starts, while the user is watching.
         cores = this_machine().logical_cpus
         self._spare = [self._build_panel((looped, cores)) for looped in (False, True)]
+        theme.changed.connect(self._restyle)
 
     # -- what is shown -------------------------------------------------------------------
 
     def show_experiment(self, experiment: LiveExperiment) -> None:
         """Start showing a new experiment (a run about to start, or results just opened)."""
         self.experiment = experiment
-        current = self.show_combo.currentText()
-        strategies = list(experiment.config.strategies)
-        self.show_combo.blockSignals(True)
-        self.show_combo.clear()
-        self.show_combo.addItems([ALL_STRATEGIES, *strategies])
-        keep = current if current in strategies else ALL_STRATEGIES
-        self.show_combo.setCurrentText(keep)
-        self.show_combo.blockSignals(False)
-        legend = self._cpu_legend_text(experiment.machine.logical_cpus)
-        self.cpu_legend.setText(f"{inside_legend()}&nbsp;&nbsp;·&nbsp;&nbsp;{legend}")
+        self.controls.set_strategies(list(experiment.config.strategies))
+        self.controls.set_legend(experiment.machine.logical_cpus)
         self.following = True
         self._relayout()
 
     def shown_strategies(self) -> list[str]:
         if self.experiment is None:
             return []
-        choice = self.show_combo.currentText()
-        strategies = list(self.experiment.config.strategies)
-        return [choice] if choice in strategies else strategies
-
-    @staticmethod
-    def _cpu_legend_text(cores: int) -> str:
-        if uses_heatmap(cores):
-            return f"CPU busy % per core (one row each, {cores}): dark = idle → yellow = 100 %"
-        return "CPU busy % per core: " + "&nbsp;&nbsp;".join(
-            swatch(CORE_COLOURS[i % len(CORE_COLOURS)], f"core {i}") for i in range(cores)
-        )
+        return self.controls.chosen(list(self.experiment.config.strategies))
 
     def _relayout(self) -> None:
         """Lay out a panel per shown strategy; they redraw from the model.
@@ -250,47 +132,35 @@ class TimelineView(QWidget):
         for panel in self.panels:
             for item in panel.plots():
                 item.setXLink(None if item is first else first)
-        inside_height = sum(p.inside.min_height() for p in self.panels if p.inside)
         self.graphics.setMinimumHeight(
-            len(shown) * PANEL_MIN_HEIGHT + inside_height + TIME_AXIS_HEIGHT
+            sum(panel.min_height() for panel in self.panels) + TIME_AXIS_HEIGHT
         )
         self.refresh()
 
-    def _build_panel(self, shape: tuple[bool, int]) -> _Panel:
-        """A panel's plots, connected to this view (placed in the grid by :meth:`_place`)."""
-        looped, cores = shape
-        gantt_item = pg.PlotItem(enableMenu=False)
-        inside = inside_rows(looped)
-        cpu_item = pg.PlotItem(enableMenu=False)
-        panel = _Panel("", shape, GanttPlot(gantt_item), CpuPlot(cpu_item, cores), inside)
+    def _build_panel(self, shape: Shape) -> Panel:
+        """A panel whose plots tell this view when the user pans or zooms them."""
+        panel = Panel.build(shape, self.theme)
         for item in panel.plots():
-            # Ranges are set by refresh() (or by the user); pyqtgraph's auto-range would
-            # otherwise re-pad linked axes whenever any panel's data changed.
-            item.vb.disableAutoRange()
-            item.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
             item.vb.sigRangeChangedManually.connect(self._stop_following)
             # Linked axes align in pixels, so a panel resized by the layout shifts the
             # shared range; refit once the layout has settled.
             item.vb.sigResized.connect(self._refit_if_following)
-        gantt_item.vb.sigRangeChanged.connect(lambda *_: self._zoomed(panel))
-        # Time ticks under each panel's CPU chart (the stack may scroll, so the last axis is
-        # not always in view), titled "time (s)" under the last one only.
-        gantt_item.showAxis("bottom", False)
-        style_axis(cpu_item.getAxis("bottom"), "time (s)")
+        panel.gantt.plot.vb.sigRangeChanged.connect(lambda *_: self._zoomed(panel))
         return panel
 
-    def _place(self, panel: _Panel, index: int, *, last: bool) -> None:
-        row = (2 + INSIDE_ROWS) * index
-        grid = self.graphics.ci
-        grid.addItem(panel.gantt.plot, row=row, col=0)
-        if panel.inside is not None:
-            place_inside_rows(grid, row + 1, panel.inside)
-        grid.addItem(panel.cpu.plot, row=row + 1 + INSIDE_ROWS, col=0)
-        grid.layout.setRowStretchFactor(row, GANTT_STRETCH)
-        grid.layout.setRowStretchFactor(row + 1 + INSIDE_ROWS, CPU_STRETCH)
-        panel.cpu.plot.getAxis("bottom").showLabel(last)
+    def _place(self, panel: Panel, index: int, *, last: bool) -> None:
+        panel.place(self.graphics.ci, index, last=last)
         panel.gantt.set_lanes(self.lanes_check.isChecked())
         panel.gantt.slices.by_core = self.core_check.isChecked()
+
+    def _restyle(self) -> None:
+        """The theme changed: new colours and type for every panel (spare ones too)."""
+        for panel in (*self.panels, *self._spare):
+            panel.apply_palette()
+        self.theme.restyle_axes(self)
+        if self.experiment is not None:
+            self.controls.set_legend(self.experiment.machine.logical_cpus)
+        self.refresh()
 
     # -- drawing -------------------------------------------------------------------------
 
@@ -324,7 +194,7 @@ class TimelineView(QWidget):
         )
 
     def _in_turns(
-        self, steps: list[Callable[[], None]], experiment: LiveExperiment, panels: list[_Panel]
+        self, steps: list[Callable[[], None]], experiment: LiveExperiment, panels: list[Panel]
     ) -> None:
         """Run each step in a later turn of the loop, unless the view moved on meanwhile.
 
@@ -354,7 +224,8 @@ class TimelineView(QWidget):
         for panel in self.panels:
             track = self.experiment.tracks.get(panel.strategy)
             panel.gantt.plot.setTitle(
-                panel_title(track, panel.strategy, repeats), size=title_size()
+                panel_title(track, panel.strategy, repeats, self.theme),
+                size=self.theme.title_size(),
             )
             panel.gantt.draw(track or self._not_run(panel), clock, slices=slices)
         self.last_redraw_s = time.perf_counter() - began
@@ -363,25 +234,23 @@ class TimelineView(QWidget):
         self._each_panel(lambda panel, track: panel.gantt.draw_slices(track))
 
     def _draw_concurrency(self, clock: int, line: str) -> None:
-        def draw(panel: _Panel, track: RunTrack) -> None:
-            if panel.inside is not None:
-                panel.inside.concurrency.draw(track, clock, (line,))
+        def draw(panel: Panel, track: RunTrack) -> None:
+            panel.inside.concurrency.draw(track, clock, (line,))
 
         self._each_panel(draw)
 
     def _draw_rows(self, clock: int, concurrency: tuple[str, ...] = BOTH) -> None:
         """The rows under the Gantt charts: CPU, lag, and the ``concurrency`` lines."""
 
-        def draw(panel: _Panel, track: RunTrack) -> None:
+        def draw(panel: Panel, track: RunTrack) -> None:
             panel.cpu.draw(track)
-            if panel.inside is not None:
-                panel.inside.draw(track, clock, concurrency)
+            panel.inside.draw(track, clock, concurrency)
 
         self._each_panel(draw)
         assert self.experiment is not None
         self.drawn_version = self.experiment.version
 
-    def _each_panel(self, draw: Callable[[_Panel, RunTrack], None]) -> None:
+    def _each_panel(self, draw: Callable[[Panel, RunTrack], None]) -> None:
         """``draw`` every shown panel with its track, timed into :attr:`last_redraw_s`."""
         assert self.experiment is not None
         began = time.perf_counter()
@@ -390,7 +259,7 @@ class TimelineView(QWidget):
         self.last_redraw_s += time.perf_counter() - began
 
     @staticmethod
-    def _not_run(panel: _Panel) -> RunTrack:
+    def _not_run(panel: Panel) -> RunTrack:
         """An empty track: a reused panel whose strategy has not run must not show its last."""
         return RunTrack(panel.strategy, 0, 0)
 
@@ -420,7 +289,7 @@ class TimelineView(QWidget):
             self._fit_ranges(time.perf_counter_ns())
             self._refreshing = False
 
-    def _zoomed(self, panel: _Panel) -> None:
+    def _zoomed(self, panel: Panel) -> None:
         if self._refreshing:
             return
         track = self.experiment.tracks.get(panel.strategy) if self.experiment else None

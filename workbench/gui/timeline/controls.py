@@ -1,0 +1,77 @@
+"""The row above the timeline's panels: which strategies to show, lanes or rows, slices by
+core, Fit — and under it the legend for the rows and the CPU chart, on a line of its own."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.gui.theme import Theme, swatch
+from workbench.gui.timeline.cpu import uses_heatmap
+from workbench.gui.timeline.rows import inside_legend
+
+ALL_STRATEGIES = "All strategies"
+
+
+class TimelineControls(QWidget):
+    def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.theme = theme
+        self.show_combo = QComboBox()
+        self.show_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.show_combo.setToolTip("Compare every strategy stacked, or look at one full-size")
+        self.lanes_check = QCheckBox("One lane per worker")
+        self.lanes_check.setToolTip("Rows are workers (threads, processes) instead of tasks")
+        self.core_check = QCheckBox("Slices by core")
+        self.core_check.setToolTip(
+            "Colour running slices by the CPU core they ran on (colours as in the CPU legend)"
+        )
+        self.fit_button = QPushButton("Fit")
+        self.fit_button.setToolTip("Show everything again and follow the run (Ctrl+0 / Home)")
+        # The legend wraps on a line of its own: in the controls' row it never wrapped, and a
+        # long legend (many cores) pushed the window wider than a projector's screen.
+        self.legend = QLabel()
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Show:"))
+        row.addWidget(self.show_combo)
+        row.addWidget(self.lanes_check)
+        row.addWidget(self.core_check)
+        row.addWidget(self.fit_button)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(row)
+        layout.addWidget(self.legend)
+
+    def set_strategies(self, strategies: list[str]) -> None:
+        """Offer ``strategies`` (keeping the one shown, if it is still there), quietly."""
+        current = self.show_combo.currentText()
+        self.show_combo.blockSignals(True)
+        self.show_combo.clear()
+        self.show_combo.addItems([ALL_STRATEGIES, *strategies])
+        self.show_combo.setCurrentText(current if current in strategies else ALL_STRATEGIES)
+        self.show_combo.blockSignals(False)
+
+    def chosen(self, strategies: list[str]) -> list[str]:
+        """The strategies to show: the one picked, or all of them."""
+        choice = self.show_combo.currentText()
+        return [choice] if choice in strategies else strategies
+
+    def set_legend(self, cores: int) -> None:
+        if uses_heatmap(cores):
+            cpu = f"CPU busy % per core (one row each, {cores}): dark = idle → yellow = 100 %"
+        else:
+            cpu = "CPU busy % per core: " + " ".join(
+                swatch(self.theme.palette.core(i), f"core {i}") for i in range(cores)
+            )
+        self.legend.setText(f"{inside_legend()} · {cpu}")
