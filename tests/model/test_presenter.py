@@ -1,0 +1,179 @@
+"""The window's presenter (workbench/gui/model) against mock views: no display and no Qt in
+this process — every call it makes is one a passive view would receive, as pyapp-kit/ndv
+tests its controllers. (Kept out of tests/gui, whose fixtures start a QApplication.)"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from typing import Any
+from unittest.mock import MagicMock
+
+import pytest
+
+from workbench.core import session as session_module
+from workbench.core.config import build_config
+from workbench.core.presets import PresetVerdict, preset_named
+from workbench.core.results import Results
+from workbench.core.session import RunExperiment, RunPreset, RunSweep
+from workbench.core.sweep import Sweep
+from workbench.gui.model.live_run import LiveExperiment
+from workbench.gui.model.presenter import Presenter
+from workbench.gui.model.views import (
+    BannerLike,
+    ComparisonLike,
+    ReplayLike,
+    ShellLike,
+    StatusLike,
+    SweepLike,
+    TimelineLike,
+    VerdictLike,
+    Views,
+)
+
+
+def mock_views() -> Views:
+    timeline = MagicMock(spec=TimelineLike)
+    timeline.last_redraw_s = 0.001
+    return Views(
+        shell=MagicMock(spec=ShellLike),
+        timeline=timeline,
+        comparison=MagicMock(spec=ComparisonLike),
+        status=MagicMock(spec=StatusLike),
+        banner=MagicMock(spec=BannerLike),
+        verdict=MagicMock(spec=VerdictLike),
+        sweep=MagicMock(spec=SweepLike),
+        replay=MagicMock(spec=ReplayLike),
+    )
+
+
+@pytest.fixture
+def loop() -> Iterator[asyncio.AbstractEventLoop]:
+    event_loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(event_loop)
+    yield event_loop
+    event_loop.close()
+    asyncio.set_event_loop(None)
+
+
+def quick(*strategies: str, tasks: int = 2) -> Any:
+    return build_config("sleep", strategies, tasks, params={"duration": 0.01})
+
+
+def run(loop: asyncio.AbstractEventLoop, presenter: Presenter, measurement: Any) -> None:
+    assert presenter.start(measurement)
+    loop.run_until_complete(asyncio.wait_for(presenter.wait_idle(), 60))
+    loop.run_until_complete(asyncio.sleep(0))  # the outcome is drawn a turn later
+
+
+def test_an_experiment_locks_the_window_shows_it_live_then_its_outcome(
+    loop: asyncio.AbstractEventLoop,
+) -> None:
+    views = mock_views()
+    presenter = Presenter(views)
+    config = quick("sequential", "async-gather")
+    run(loop, presenter, RunExperiment(config))
+
+    assert [c.args for c in views.shell.set_running.call_args_list][:1] == [(True,)]
+    assert views.shell.set_running.call_args.args == (False,)  # unlocked at the end
+    shown = views.timeline.show_experiment.call_args.args[0]
+    assert isinstance(shown, LiveExperiment) and shown.config == config
+    views.verdict.clear.assert_called()  # not a preset: no stale verdict left
+    views.replay.abandon.assert_called()
+    results = views.comparison.show_results.call_args.args[0]
+    assert isinstance(results, Results) and results.ok and presenter.results is results
+    assert views.status.show_idle.call_args.args[0].startswith("Done — 2 run(s)")
+    views.banner.show_message.assert_not_called()
+
+
+def test_a_preset_shows_its_claim_then_its_verdict(loop: asyncio.AbstractEventLoop) -> None:
+    views = mock_views()
+    presenter = Presenter(views)
+    preset = preset_named("hello-hello")
+    run(loop, presenter, RunPreset(preset, 0.05))
+
+    views.verdict.show_claim.assert_called_once_with(preset, 0.05)
+    verdict = views.verdict.show_verdict.call_args.args[0]
+    assert isinstance(verdict, PresetVerdict) and presenter.outcome is verdict
+    assert views.shell.show_header.call_args_list[0].args[0].startswith("Preset: ")
+
+
+def test_a_sweep_hands_each_point_to_its_view_as_it_is_measured(
+    loop: asyncio.AbstractEventLoop,
+) -> None:
+    views = mock_views()
+    presenter = Presenter(views)
+    request = RunSweep(quick("async-gather"), "tasks", (1, 3))
+    run(loop, presenter, request)
+
+    views.sweep.sweep_started.assert_called_once_with(request)
+    assert [c.args[0] for c in views.sweep.point_added.call_args_list] == [0, 1]
+    sweep = views.sweep.sweep_finished.call_args.args[0]
+    assert isinstance(sweep, Sweep) and sweep.values == (1, 3)
+    assert len(views.timeline.show_experiment.call_args_list) == 2  # each point shown live
+
+
+def test_one_at_a_time_and_stop_keeps_what_finished(loop: asyncio.AbstractEventLoop) -> None:
+    views = mock_views()
+    presenter = Presenter(views)
+    long = build_config("sleep", ["sequential"], 100, params={"duration": 0.1})
+    assert presenter.start(RunExperiment(long))
+    assert presenter.busy and not presenter.start(RunExperiment(quick("threads")))
+
+    async def stop_after_a_task() -> None:
+        while not (e := presenter.experiment) or not e.current or not e.current.ended:
+            await asyncio.sleep(0.01)
+        presenter.stop()
+        await presenter.wait_idle()
+
+    loop.run_until_complete(asyncio.wait_for(stop_after_a_task(), 60))
+    assert not presenter.busy
+    assert views.status.show_idle.call_args.args[0].startswith("Stopped")
+
+
+def test_a_failure_is_one_line_in_the_banner_and_the_window_recovers(
+    loop: asyncio.AbstractEventLoop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken(*_: object, **__: object) -> None:
+        raise OSError("Too many open files")
+
+    monkeypatch.setattr(session_module, "run_experiment", broken)
+    views = mock_views()
+    presenter = Presenter(views)
+    run(loop, presenter, RunExperiment(quick("sequential")))
+
+    views.banner.show_message.assert_called_with(
+        "The experiment could not run: Too many open files"
+    )
+    assert views.shell.set_running.call_args.args == (False,) and not presenter.busy
+
+
+def test_opened_results_are_shown_whole(loop: asyncio.AbstractEventLoop) -> None:
+    views = mock_views()
+    presenter = Presenter(views)
+    run(loop, presenter, RunExperiment(quick("sequential")))
+    results = presenter.results
+    assert results is not None
+
+    other_views = mock_views()
+    other = Presenter(other_views)
+    other.show_results(results, "run.json")
+    other_views.shell.show_config.assert_called_once_with(results.config)
+    assert "from run.json" in other_views.shell.show_header.call_args.args[0]
+    other_views.comparison.show_results.assert_called_once_with(results)
+    assert other.results is results
+
+
+def test_the_model_runs_without_qt() -> None:
+    """In a fresh interpreter (pytest-qt loads Qt into this one): the presenter, its views'
+    protocols and the live model import no Qt."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, workbench.gui.model.presenter, workbench.gui.model.views; "
+        "loaded = {'PySide6', 'pyqtgraph', 'qasync'} & {m.split('.')[0] for m in sys.modules}; "
+        "sys.exit(sorted(loaded) or 0)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
