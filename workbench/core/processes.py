@@ -8,6 +8,7 @@ import sys
 import threading
 from collections import deque
 from collections.abc import Callable
+from typing import TypedDict
 
 import psutil
 
@@ -39,7 +40,13 @@ def kill_tree(pid: int) -> None:
     psutil.wait_procs(family, timeout=KILL_WAIT_S)
 
 
-def _popen_options() -> dict[str, object]:
+class SessionOptions(TypedDict, total=False):
+    creationflags: int
+    start_new_session: bool
+
+
+def new_session_options() -> SessionOptions:
+    """``Popen`` options that make a helper lead its own process group, for :func:`kill_tree`."""
     # A session of its own: a Ctrl-C in the terminal reaches only the engine, which then ends
     # the child's whole tree itself, in order, instead of a race between pool workers.
     if sys.platform == "win32":
@@ -58,7 +65,7 @@ class HelperProcess:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             env=child_environment(),
-            **_popen_options(),  # type: ignore[arg-type]
+            **new_session_options(),
         )
         self._stderr_tail: deque[str] = deque(maxlen=20)
         self._readers = [
