@@ -79,10 +79,22 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 
 def _state(conn: sqlite3.Connection) -> str:
-    """``ours``, ``empty``, ``newer`` or ``foreign``; raises DatabaseError if not SQLite."""
-    application_id = conn.execute("PRAGMA application_id").fetchone()[0]
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
-    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    """``ours``, ``empty``, ``newer`` or ``foreign``; raises DatabaseError if not SQLite.
+
+    Read in one transaction, so another process creating the schema meanwhile is seen
+    either not at all or whole (never half-made, which would look foreign)."""
+    snapshot = not conn.in_transaction
+    if snapshot:
+        conn.execute("BEGIN")
+    try:
+        application_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = {
+            row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        }
+    finally:
+        if snapshot:
+            conn.execute("COMMIT")
     tables.discard("sqlite_sequence")
     if application_id == 0 and version == 0 and not tables:
         return "empty"
