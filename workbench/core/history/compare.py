@@ -120,7 +120,7 @@ def _machine(e: Experiment) -> Machine:
 
 
 def _params(e: Experiment) -> str:
-    return ", ".join(f"{k}={v:g}" for k, v in sorted(e.results.config.params.items())) or "none"
+    return " ".join(f"{k}={v:g}" for k, v in sorted(e.results.config.params.items())) or "none"
 
 
 MACHINE_ASPECTS: tuple[tuple[str, Callable[[Experiment], str]], ...] = (
