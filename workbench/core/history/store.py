@@ -159,7 +159,8 @@ class History:
             raise NoSuchEntry(f"no history entry {entry_id}")
         return _from_row(row)
 
-    def _text(self, entry_id: int) -> str:
+    def results_text(self, entry_id: int) -> str:
+        """The entry's results file, as recorded (JSON text)."""
         with self._connection() as conn:
             row = conn.execute("SELECT data FROM results WHERE id = ?", (entry_id,)).fetchone()
         if row is None:
@@ -172,13 +173,13 @@ class History:
     def get(self, entry_id: int) -> Results:
         """The results of one entry, as recorded."""
         try:
-            return from_json(self._text(entry_id))
+            return from_json(self.results_text(entry_id))
         except ResultsFileError as exc:
             raise HistoryError(f"history entry {entry_id} is damaged ({exc})") from None
 
     def export(self, entry_id: int, path: str | Path) -> None:
         """Write the entry's results file to ``path``: all or nothing, never half a file."""
-        write_atomically(path, self._text(entry_id))
+        write_atomically(path, self.results_text(entry_id))
 
     def delete(self, entry_id: int) -> None:
         with self._connection() as conn, transaction(conn):
