@@ -52,10 +52,6 @@ class Refused(Exception):
         self.retry_after_s = retry_after_s
 
 
-def _mb(n: int) -> str:
-    return f"{n / 1024 / 1024:.1f} MB"
-
-
 def interface_addresses(host: str) -> list[str]:
     """The addresses students can use to reach ``host``: every interface's when bound to all
     of them (LAN ones first, loopback last), else ``host`` itself."""
@@ -117,7 +113,7 @@ class Collector:
             lingering_time=LINGER_S,
         )  # fmt: skip
         await runner.setup()
-        site = web.TCPSite(runner, self.host, self._requested_port, shutdown_timeout=SHUTDOWN_S)
+        site = web.TCPSite(runner, self.host, self._requested_port)
         try:
             await site.start()
         except OSError:
@@ -171,7 +167,7 @@ class Collector:
             raise Refused(403, "wrong join code" if code else "no join code")
         declared = request.content_length
         if declared is not None and declared > self.max_bytes:
-            raise Refused(413, self._too_large(declared))
+            raise Refused(413, self._too_large(f"{declared:,} bytes"))
         hostname = safe_name(request.headers.get(HOST_HEADER, "")) or client
         preset = safe_name(request.headers.get(PRESET_HEADER, ""), 64) or None
         verdict = request.headers.get(VERDICT_HEADER) or None
@@ -186,8 +182,9 @@ class Collector:
             del body
             return await asyncio.to_thread(self._keep, text, hostname, client, preset, verdict)
 
-    def _too_large(self, size: int) -> str:
-        return f"results file too large ({_mb(size)}); the limit is {_mb(self.max_bytes)}"
+    def _too_large(self, size: str) -> str:
+        limit = f"{self.max_bytes:,} bytes ({self.max_bytes / 2**20:g} MB)"
+        return f"results file too large: {size}; the limit is {limit}"
 
     async def _read(self, request: web.Request) -> bytes:
         """The body, refused as soon as it passes the limit (never buffered beyond it)."""
@@ -195,7 +192,9 @@ class Collector:
         async for chunk in request.content.iter_chunked(CHUNK):
             size += len(chunk)
             if size > self.max_bytes:
-                raise Refused(413, self._too_large(size) + " (stopped reading)")
+                raise Refused(
+                    413, self._too_large(f"over {self.max_bytes:,} bytes (stopped reading)")
+                )
             chunks.append(chunk)
         return b"".join(chunks)
 
