@@ -122,7 +122,11 @@ def collect_command(args: argparse.Namespace) -> int:
         print(f"Stopped: {len(roster.entries)} file(s) collected.", flush=True)
         return EXIT_OK
 
-    return asyncio.run(collect())
+    try:
+        return asyncio.run(collect())
+    except KeyboardInterrupt:  # where the loop cannot take signals over (Windows)
+        print(f"Stopped: {len(roster.entries)} file(s) collected.", flush=True)
+        return EXIT_OK
 
 
 def _read_submission(reference: str) -> tuple[str, str | None, str | None]:

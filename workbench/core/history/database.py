@@ -130,12 +130,16 @@ def _move_aside(path: Path, kind: str, why: str, notice: Notice) -> None:
     aside = _aside_name(path, kind)
     try:
         path.rename(aside)
+        for suffix in ("-wal", "-shm"):
+            sidecar = path.with_name(path.name + suffix)
+            if sidecar.exists():
+                sidecar.rename(aside.with_name(aside.name + suffix))
     except FileNotFoundError:
         return  # another process moved it first: the caller opens whatever is there now
-    for suffix in ("-wal", "-shm"):
-        sidecar = path.with_name(path.name + suffix)
-        if sidecar.exists():
-            sidecar.rename(aside.with_name(aside.name + suffix))
+    except OSError as exc:  # e.g. held open by another program, on Windows
+        raise HistoryError(
+            f"history: {path} {why}, and it cannot be moved aside ({exc.strerror or exc})"
+        ) from None
     notice(f"history: {path.name} {why}; moved it aside to {aside.name} and started a fresh one")
 
 
