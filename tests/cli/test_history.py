@@ -137,3 +137,22 @@ def test_bad_ids_and_filters_are_one_line_and_exit_2(
     assert out == ""
     assert err.count("\n") == 1 and err.startswith("workbench: error: ")
     assert message in err
+
+
+def test_a_history_that_cannot_be_written_costs_a_warning_not_the_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the data folder should be")
+    env = {**os.environ, "WORKBENCH_DATA_DIR": str(blocker / "data")}
+    run = _workbench("run", "-q", "-w", "sleep", "-n", "2", "-p", "duration=0.01",
+                     "-s", "async-gather", env=env)  # fmt: skip
+    assert run.returncode == 0
+    assert "async-gather" in run.stdout
+    assert run.stderr == (
+        f"workbench: not kept in the history: cannot make the folder {blocker / 'data'}: "
+        "Not a directory\n"
+    )
+    listing = _workbench("history", env=env)
+    assert listing.returncode == 1
+    assert listing.stderr.count("\n") == 1 and "cannot make the folder" in listing.stderr

@@ -145,7 +145,10 @@ def _move_aside(path: Path, kind: str, why: str, notice: Notice) -> None:
 
 def open_database(path: Path, notice: Notice) -> sqlite3.Connection:
     """A connection to a workbench history at ``path``, created or replaced as needed."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise HistoryError(f"cannot make the folder {path.parent}: {exc.strerror or exc}") from None
     for _ in range(3):  # moving aside races with other processes: look again after each move
         try:
             conn = _connect(path)

@@ -77,7 +77,7 @@ class History:
     """
 
     def __init__(self, path: Path | None = None, *, notice: Notice | None = None) -> None:
-        self.path = path if path is not None else data_dir() / FILE_NAME
+        self.path = path if path is not None else data_dir(create=False) / FILE_NAME
         self._notice = notice or _stderr
 
     def _connection(self) -> AbstractContextManager[sqlite3.Connection]:
