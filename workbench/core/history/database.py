@@ -17,7 +17,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 APPLICATION_ID = 0x57424E48  # "WBNH": marks the file as a workbench history
@@ -92,9 +92,12 @@ def _state(conn: sqlite3.Connection) -> str:
         tables = {
             row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
         }
-    finally:
+    except BaseException:
         if snapshot:
-            conn.execute("COMMIT")
+            _rollback(conn)
+        raise
+    if snapshot:
+        conn.execute("COMMIT")
     tables.discard("sqlite_sequence")
     if application_id == 0 and version == 0 and not tables:
         return "empty"
@@ -204,6 +207,13 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     try:
         yield conn
     except BaseException:
-        conn.execute("ROLLBACK")
+        _rollback(conn)
         raise
     conn.execute("COMMIT")
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    """Undo, keeping the error that made us undo (SQLite may have rolled back already)."""
+    if conn.in_transaction:
+        with suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
