@@ -255,6 +255,20 @@ def test_an_unknown_verdict_is_refused() -> None:
     assert (reply.status, reply.message) == (400, "unknown verdict 'trust me'")
 
 
+def test_a_pathological_file_is_refused_and_the_collector_goes_on() -> None:
+    async def scenario() -> tuple[Reply, Reply]:
+        async with Collector(Roster(), host=LOOPBACK) as collector:
+            address = f"{LOOPBACK}:{collector.port}"
+            nested = await submit(address, collector.join_code, "[" * 100_000 + "]" * 100_000)
+            fine = await submit(address, collector.join_code, _student_results(2))
+            return nested, fine
+
+    nested, fine = asyncio.run(scenario())
+    assert nested.status == 400
+    assert nested.message == "not a results file: unreadable (RecursionError)"
+    assert fine.accepted
+
+
 def test_a_folder_without_a_network_fills_the_same_roster(tmp_path: Path) -> None:
     for n in (1, 2):
         save(from_json(_student_results(n)), tmp_path / f"lab-{n:02d}.json")

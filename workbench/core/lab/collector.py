@@ -206,6 +206,8 @@ class Collector:
             results = from_json(text)
         except ResultsFileError as exc:
             raise Refused(400, f"not a results file: {exc}") from None
+        except (RecursionError, ValueError, TypeError) as exc:  # e.g. nested 100,000 deep
+            raise Refused(400, f"not a results file: unreadable ({type(exc).__name__})") from None
         try:
             return self.roster.keep(
                 results, text, hostname=hostname, client=client, preset=preset, verdict=verdict

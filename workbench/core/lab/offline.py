@@ -37,6 +37,9 @@ def import_folder(folder: Path, roster: Roster) -> FolderImport:
         except ResultsFileError as exc:
             skipped.append((path, f"not a results file: {exc}"))
             continue
+        except (RecursionError, ValueError, TypeError) as exc:
+            skipped.append((path, f"not a results file: unreadable ({type(exc).__name__})"))
+            continue
         try:
             entry = roster.keep(results, text, hostname=safe_name(path.stem), client=str(path))
         except OSError as exc:
