@@ -50,6 +50,11 @@ def register(commands: Subcommands) -> None:
     run.add_argument("--csv", type=Path, help="write task spans CSV here")
     run.add_argument("--trace", type=Path, help="write a Chrome trace (Perfetto) here")
     run.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
+    run.add_argument(
+        "--no-history",
+        action="store_true",
+        help="don't keep this experiment in the history (see 'workbench history')",
+    )
     run.add_argument("--preset", help="run a preset (see 'workbench presets') and judge its claim")
     run.add_argument(
         "--time-scale",
@@ -91,6 +96,7 @@ class _Failed(Exception):
 
 
 def run_preset(args: argparse.Namespace) -> int:
+    from workbench.cli.history import remember
     from workbench.console import ProgressBar, comparison_table, verdict_report
     from workbench.core.exports import save
     from workbench.core.observer import Observer
@@ -118,10 +124,14 @@ def run_preset(args: argparse.Namespace) -> int:
             target = args.out.with_stem(f"{args.out.stem}-{index + 1}") if many else args.out
             save(results, target)
     print(verdict_report(verdict))
+    if not args.no_history:
+        for results in verdict.results:
+            remember(results, preset=preset.name, verdict=verdict.verdict.value, quiet=args.quiet)
     return EXIT_OK
 
 
 def run_experiment(args: argparse.Namespace) -> int:
+    from workbench.cli.history import remember
     from workbench.console import ProgressBar, comparison_table, readings
     from workbench.core.config import build_config
     from workbench.core.exports import save, to_chrome_trace, to_csv
@@ -156,6 +166,8 @@ def run_experiment(args: argparse.Namespace) -> int:
     if results.runs:
         print()
         print(readings(results))
+    if not args.no_history:
+        remember(results, quiet=args.quiet)
     if results.interrupted:
         print(f"workbench: interrupted; {len(results.runs)} finished run(s) kept", file=sys.stderr)
         return EXIT_INTERRUPTED

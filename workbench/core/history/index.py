@@ -1,0 +1,101 @@
+"""What the history shows about an experiment without opening it: its index row (pure).
+
+The row is derived from the results alone, plus what the results file does not say: when
+it was recorded, on which host, from which preset and with which verdict, and where it came
+from (measured here, or submitted to the class's collector).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from workbench.core.results import Machine, Results
+from workbench.core.summary import StrategySummary, summarize
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One recorded experiment, as listed: enough to find it, filter it and judge it."""
+
+    id: int
+    recorded_at: float
+    """Unix time, seconds."""
+    workload: str
+    params: Mapping[str, float]
+    tasks: int
+    workers: int
+    repeat: int
+    strategies: tuple[str, ...]
+    preset: str | None
+    verdict: str | None
+    interpreters: tuple[str, ...]
+    hostname: str
+    logical_cpus: int
+    physical_cpus: int | None
+    cpu_model: str
+    os: str
+    best_strategy: str | None
+    best_speedup: float | None
+    runs: int
+    failed_runs: int
+    interrupted: bool
+    origin: str | None = None
+    """None when measured here; otherwise where it came from (e.g. ``class 192.168.1.23``)."""
+
+
+def interpreter_label(machine: Machine) -> str:
+    """``CPython 3.11.7``, or ``CPython 3.13.1 (GIL off)`` on a free-threaded build."""
+    label = f"{machine.implementation} {machine.python}"
+    return label if machine.gil_enabled else f"{label} (GIL off)"
+
+
+def cores_label(machine: Machine) -> str:
+    physical = machine.physical_cpus
+    extra = f" ({physical} physical)" if physical and physical != machine.logical_cpus else ""
+    return f"{machine.logical_cpus} CPUs{extra}"
+
+
+def best(summaries: tuple[StrategySummary, ...]) -> StrategySummary | None:
+    """The strategy with the highest speedup over the baseline (the first one on a tie)."""
+    ranked = [s for s in summaries if s.speedup is not None]
+    return max(ranked, key=lambda s: s.speedup or 0.0) if ranked else None
+
+
+def entry_for(
+    results: Results,
+    *,
+    id: int,
+    recorded_at: float,
+    hostname: str,
+    preset: str | None = None,
+    verdict: str | None = None,
+    origin: str | None = None,
+) -> HistoryEntry:
+    summaries = summarize(results)
+    top = best(summaries)
+    config, machine = results.config, results.machine
+    return HistoryEntry(
+        id=id,
+        recorded_at=recorded_at,
+        workload=config.workload,
+        params=dict(config.params),
+        tasks=config.tasks,
+        workers=config.workers,
+        repeat=config.repeat,
+        strategies=tuple(config.strategies),
+        preset=preset,
+        verdict=verdict,
+        interpreters=(interpreter_label(machine),),
+        hostname=hostname,
+        logical_cpus=machine.logical_cpus,
+        physical_cpus=machine.physical_cpus,
+        cpu_model=machine.cpu_model,
+        os=machine.os,
+        best_strategy=None if top is None else top.strategy,
+        best_speedup=None if top is None else top.speedup,
+        runs=len(results.runs),
+        failed_runs=sum(not run.ok for run in results.runs),
+        interrupted=results.interrupted,
+        origin=origin,
+    )
