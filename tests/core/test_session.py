@@ -61,16 +61,8 @@ def test_each_kind_runs_and_is_reported_the_same_way() -> None:
     assert isinstance(sweep, Sweep) and sweep.values == (1, 2)
     kinds = [kind for kind, _ in observer.calls]
     # experiment; preset (one experiment); sweep (two points)
-    assert kinds == ["started", "experiment", "finished"] + [
-        "started",
-        "experiment",
-        "finished",
-    ] + [
-        "started",
-        "experiment",
-        "experiment",
-        "finished",
-    ]
+    one = ["started", "experiment", "finished"]
+    assert kinds == [*one, *one, "started", "experiment", "experiment", "finished"]
     assert not session.busy
 
 

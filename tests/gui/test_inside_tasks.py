@@ -20,8 +20,8 @@ from workbench.gui.main_window import MainWindow
 from workbench.gui.model.live_run import LiveExperiment
 from workbench.gui.timeline.concurrency import reduce_steps
 from workbench.gui.timeline.gantt import BAR_HEIGHT
-from workbench.gui.timeline.slices import ALIVE_HEIGHT, RUNNING_HEIGHT
 from workbench.gui.timeline.panel import Panel
+from workbench.gui.timeline.slices import ALIVE_HEIGHT, RUNNING_HEIGHT
 
 
 def panel(window: MainWindow, strategy: str) -> Panel:

@@ -270,9 +270,7 @@ class Presenter(SessionObserver):
             self._redraw.cancel()
             self._redraw = None
         self._collection.run_ended()
-        self._idle_collect = self._loop.call_later(
-            IDLE_COLLECT_DELAY_S, self._collect_if_idle
-        )
+        self._idle_collect = self._loop.call_later(IDLE_COLLECT_DELAY_S, self._collect_if_idle)
         self.views.shell.set_running(False)
 
     # -- pacing ----------------------------------------------------------------------------
