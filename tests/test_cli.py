@@ -88,7 +88,7 @@ def test_run_writes_results_csv_and_trace_and_prints_the_table(tmp_path: Path) -
     )
     assert proc.returncode == 0, proc.stderr
     assert "async-gather" in proc.stdout
-    assert "speedup" in proc.stdout
+    assert "Speedup" in proc.stdout
     assert "[2/2] async-gather: 3/3 tasks" in proc.stderr
     data = json.loads(out.read_text())
     assert [r["strategy"] for r in data["runs"]] == ["sequential", "async-gather"]

@@ -75,9 +75,8 @@ def _until_stopped(start: Callable[[asyncio.Event], Awaitable[T]]) -> T:
 
 
 def run_preset(args: argparse.Namespace) -> int:
-    from workbench.console import ProgressBar, comparison_table, verdict_report
+    from workbench.console import comparison_table, progress, terminal_width, verdict_report
     from workbench.core.exports import save
-    from workbench.core.observer import Observer
     from workbench.core.params import ConfigError
     from workbench.core.presets import PresetError, check_time_scale, preset_named
     from workbench.core.presets import run_preset as run
@@ -89,29 +88,28 @@ def run_preset(args: argparse.Namespace) -> int:
     except (PresetError, ConfigError) as exc:
         raise UsageError(str(exc)) from None
     check_writable(args.out, "--out")
-    observer = Observer() if args.quiet else ProgressBar(sys.stderr)
-    verdict = _until_stopped(
-        lambda stop: run(preset, observer, time_scale=args.time_scale, stop=stop)
-    )
+    with progress(sys.stderr, quiet=args.quiet) as observer:
+        verdict = _until_stopped(
+            lambda stop: run(preset, observer, time_scale=args.time_scale, stop=stop)
+        )
     if verdict is None:
         print("workbench: interrupted; the preset's verdict needs every run", file=sys.stderr)
         return EXIT_INTERRUPTED
-    many = len(verdict.results) > 1
+    many, width = len(verdict.results) > 1, terminal_width(sys.stdout)
     for index, results in enumerate(verdict.results):
-        print(comparison_table(results), end="\n\n")
+        print(comparison_table(results, width), end="\n\n")
         if args.out:
             target = args.out.with_stem(f"{args.out.stem}-{index + 1}") if many else args.out
             save(results, target)
-    print(verdict_report(verdict))
+    print(verdict_report(verdict, width))
     return EXIT_OK
 
 
 def run_experiment(args: argparse.Namespace) -> int:
-    from workbench.console import ProgressBar, comparison_table, readings
+    from workbench.console import comparison_table, progress, readings, terminal_width
     from workbench.core.config import build_config
     from workbench.core.engine import run_experiment as run
     from workbench.core.exports import save, to_chrome_trace, to_csv
-    from workbench.core.observer import Observer
     from workbench.core.params import ConfigError
 
     try:
@@ -127,18 +125,19 @@ def run_experiment(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     for path, flag in ((args.out, "--out"), (args.csv, "--csv"), (args.trace, "--trace")):
         check_writable(path, flag)
-    observer = Observer() if args.quiet else ProgressBar(sys.stderr)
-    results = _until_stopped(lambda stop: run(config, observer, stop=stop))
+    with progress(sys.stderr, quiet=args.quiet) as observer:
+        results = _until_stopped(lambda stop: run(config, observer, stop=stop))
     if args.out:
         save(results, args.out)
     if args.csv:
         args.csv.write_text(to_csv(results), encoding="utf-8")
     if args.trace:
         args.trace.write_text(to_chrome_trace(results), encoding="utf-8")
-    print(comparison_table(results))
+    width = terminal_width(sys.stdout)
+    print(comparison_table(results, width))
     if results.runs:
         print()
-        print(readings(results))
+        print(readings(results, width))
     if results.interrupted:
         print(f"workbench: interrupted; {len(results.runs)} finished run(s) kept", file=sys.stderr)
         return EXIT_INTERRUPTED
