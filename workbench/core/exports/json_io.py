@@ -245,8 +245,17 @@ def from_json(text: str) -> Results:
 
 
 def save(results: Results, path: str | os.PathLike[str]) -> None:
-    """Write atomically (temp file, then rename): a crash never leaves half a results file."""
+    """Write atomically (temp file, then rename): a crash never leaves half a results file.
+
+    A target that exists but is no regular file (``/dev/null``, a pipe) is written through
+    instead: renaming over it would replace the device itself — as root, ``--out /dev/null``
+    turned the machine's /dev/null into a plain file.
+    """
     target = Path(path)
+    if target.exists() and not target.is_file():
+        with target.open("w", encoding="utf-8") as handle:
+            handle.write(to_json(results))
+        return
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
