@@ -1,5 +1,5 @@
-"""Render the app icon from ``resources/icons/workbench.svg`` into the formats each platform
-wants: a 256 px PNG (Linux desktop menus), ``.ico`` (Windows executables) and ``.icns``
+"""Render the app icon from ``workbench/resources/icons/workbench.svg`` into the formats each
+platform wants: a 256 px PNG (Linux desktop menus), ``.ico`` (Windows executables) and ``.icns``
 (macOS app bundles). The outputs are committed, so a build needs no image tools; run this
 again only after editing the SVG: ``QT_QPA_PLATFORM=offscreen python packaging/make_icons.py``.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-ICONS = Path(__file__).resolve().parents[1] / "resources" / "icons"
+ICONS = Path(__file__).resolve().parents[1] / "workbench" / "resources" / "icons"
 SIZE = 256
 
 

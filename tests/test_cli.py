@@ -88,7 +88,7 @@ def test_run_writes_results_csv_and_trace_and_prints_the_table(tmp_path: Path) -
     )
     assert proc.returncode == 0, proc.stderr
     assert "async-gather" in proc.stdout
-    assert "speedup" in proc.stdout
+    assert "Speedup" in proc.stdout
     assert "[2/2] async-gather: 3/3 tasks" in proc.stderr
     data = json.loads(out.read_text())
     assert [r["strategy"] for r in data["runs"]] == ["sequential", "async-gather"]
@@ -214,3 +214,36 @@ def test_a_killed_engine_takes_every_process_it_started_along(
         if proc.poll() is None:
             proc.kill()
         proc.communicate()
+
+
+def test_presets_lists_the_good_ones_and_names_a_damaged_file_then_exits_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from workbench.core import presets
+
+    for name in ("hello-hello", "three-counts"):
+        data = json.loads(presets.presets_folder().joinpath(f"{name}.json").read_text("utf-8"))
+        if name == "three-counts":
+            del data["experiments"][0]["expect"][0]["about_s"]
+        (tmp_path / f"{name}.json").write_text(json.dumps(data), encoding="utf-8")
+    monkeypatch.setattr(presets, "presets_folder", lambda: tmp_path)
+
+    assert main(["presets"]) == 2
+    out, err = capsys.readouterr()
+    assert [line.split()[0] for line in out.splitlines() if line[:1].strip()] == ["hello-hello"]
+    assert err == (
+        f"workbench: error: {tmp_path.name}/three-counts.json: experiments[0].expect[0]: "
+        "a wall rule needs 'about_s': about how many seconds the strategy takes\n"
+    )
+    assert main(["run", "--preset", "three-counts"]) == 2  # its own problem, before any run
+    assert "three-counts.json: experiments[0].expect[0]" in capsys.readouterr().err
+
+
+def test_presets_with_none_installed_fails_instead_of_printing_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from workbench.core import presets
+
+    monkeypatch.setattr(presets, "presets_folder", lambda: tmp_path)
+    assert main(["presets"]) == 1
+    assert "no presets found" in capsys.readouterr().err

@@ -1,9 +1,10 @@
 """``workbench --self-test``: a short headless experiment that tells a lab technician whether
 this install works, one PASS/FAIL line per check.
 
-It covers what a broken install or bundle breaks first: every strategy family (async, threads,
-both process pools: each starts its own processes, which in a frozen app means the app
-starting itself) and the http workload (a separate server process, real sockets, aiohttp).
+It covers what a broken install or bundle breaks first: its package data (every preset loads),
+every strategy family (async, threads, both process pools: each starts its own processes, which
+in a frozen app means the app starting itself) and the http workload (a separate server
+process, real sockets, aiohttp).
 Thresholds are generous on purpose: this checks that things work, not how fast a machine is.
 No Qt: it must run where no window can open.
 """
@@ -15,6 +16,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from importlib.resources.abc import Traversable
 from typing import TextIO
 
 from workbench.core.results import Results
@@ -111,6 +113,23 @@ def check_faster(results: Results, fast: str, slow: str) -> Check:
     return Check(name, ratio >= MIN_SPEEDUP, detail)
 
 
+def check_presets(folder: Traversable | None = None) -> list[Check]:
+    """Every shipped preset loads (a wheel or bundle without its package data has none)."""
+    name = "presets"
+    try:
+        from workbench.core.presets import read_presets
+
+        catalogue = read_presets(folder)
+    except Exception as exc:  # e.g. jsonschema missing from the install
+        return [Check(name, False, f"{type(exc).__name__}: {exc}")]
+    checks = [Check(name, False, problem) for problem in catalogue.problems.values()]
+    if not catalogue.presets and not checks:
+        checks.append(Check(name, False, "none found: the install lacks its package data"))
+    elif not checks:
+        checks.append(Check(name, True, f"all {len(catalogue.presets)} load and check out"))
+    return checks
+
+
 async def run_one(experiment: Experiment) -> list[Check]:
     name = f"{experiment.workload} experiment"
     try:
@@ -167,6 +186,9 @@ def run_self_test(
         return 1
     started = clock()
     checks: list[Check] = []
+    for check in check_presets():
+        checks.append(check)
+        say(check.line())
     for experiment in experiments:
         for check in asyncio.run(run_one(experiment)):
             checks.append(check)

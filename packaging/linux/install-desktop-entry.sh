@@ -56,7 +56,7 @@ esac
 [ -x "$launcher" ] || { echo "error: $launcher is missing; is this the bundle folder?" >&2; exit 1; }
 
 mkdir -p "$(dirname "$entry")" "$(dirname "$icon")"
-cp "$here/_internal/resources/icons/workbench.png" "$icon"
+cp "$here/_internal/workbench/resources/icons/workbench.png" "$icon"
 exec_path=$(printf '%s' "$launcher" | sed 's/%/%%/g')
 cat >"$entry.tmp" <<DESKTOP
 [Desktop Entry]

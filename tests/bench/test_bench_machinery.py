@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import REPO_ROOT
 from workbench.bench.reference import CASES, run_bare
 from workbench.core.httpserver_client import local_http_server
 
@@ -31,8 +32,17 @@ def test_every_bare_script_runs_and_reports_its_wall_time(case: object) -> None:
     assert wall > 0
 
 
-def test_quick_bench_writes_json_and_markdown(tmp_path: Path) -> None:
+def test_bench_writes_markdown_only_where_asked() -> None:
+    from workbench.cli import build_parser
+
+    assert build_parser().parse_args(["bench"]).markdown is None
+
+
+def test_quick_bench_writes_json_and_markdown_from_outside_a_checkout(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
     out, markdown = tmp_path / "bench.json", tmp_path / "bench.md"
+    committed = (REPO_ROOT / "docs" / "benchmarks.md").read_bytes()
     proc = subprocess.run(
         [
             sys.executable,
@@ -45,11 +55,14 @@ def test_quick_bench_writes_json_and_markdown(tmp_path: Path) -> None:
             "--markdown",
             str(markdown),
         ],
+        cwd=elsewhere,
         capture_output=True,
         text=True,
         check=False,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
+    assert list(elsewhere.iterdir()) == []
+    assert (REPO_ROOT / "docs" / "benchmarks.md").read_bytes() == committed
     figures = json.loads(out.read_text())
     (fidelity,) = figures["fidelity"]
     assert fidelity["name"] == "sleep-3x1s-gather"

@@ -3,6 +3,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -171,3 +174,22 @@ def test_version_1_files_still_open() -> None:
     results = from_json(json.dumps(data))
     assert results.runs[0].tasks[0].running == ()
     assert results.runs[0].loop_lag == ()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_saving_to_a_pipe_or_device_writes_through_it_and_never_replaces_it(
+    tmp_path: Path,
+) -> None:
+    """``--out /dev/null`` must not replace the device (as root it could) — tested on a pipe."""
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received: list[str] = []
+    reader = threading.Thread(
+        target=lambda: received.append(pipe.read_text(encoding="utf-8")), daemon=True
+    )
+    reader.start()
+    save(_results(), pipe)
+    reader.join(timeout=30)
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+    assert from_json(received[0]) == _results()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]  # no temp file beside it

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import json
+from pathlib import Path
 
+import pytest
 import qasync
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -134,3 +137,26 @@ def test_replay_steps_through_a_finished_run(
 
     replay.stop()
     assert not replay.isVisible() and window.timeline.experiment is not None
+
+
+def test_a_damaged_preset_file_is_shown_in_the_panel_and_the_others_stay(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workbench.gui.preset_panel import PresetPanel
+
+    from workbench.core import presets
+
+    for name in ("three-counts", "cpu-gil"):
+        data = json.loads(presets.presets_folder().joinpath(f"{name}.json").read_text("utf-8"))
+        if name == "cpu-gil":
+            data["experiments"][0]["expect"][0]["kind"] = "speedp"
+        (tmp_path / f"{name}.json").write_text(json.dumps(data), encoding="utf-8")
+    monkeypatch.setattr(presets, "presets_folder", lambda: tmp_path)
+
+    panel = PresetPanel()
+    qtbot.addWidget(panel)
+    listed = [panel.combo.itemData(i) for i in range(1, panel.combo.count())]
+    assert listed == ["three-counts"]
+    assert panel.problem is not None
+    assert "cpu-gil.json: experiments[0].expect[0].kind: unknown rule kind" in panel.problem
+    assert panel.about.text() == panel.problem

@@ -58,7 +58,7 @@ def test_when_qt_itself_cannot_start_it_says_so_in_one_line() -> None:
 def test_the_entry_path_and_the_gui_model_load_no_qt() -> None:
     script = (
         "import sys, workbench.__main__, workbench.cli, workbench.gui, "
-        "workbench.gui.model.live_run, workbench.gui.model.formatting, workbench.gui.comparison; "
+        "workbench.gui.model.live_run, workbench.gui.model.formatting, workbench.core.comparison; "
         f"print(sorted(m for m in sys.modules if m.split('.')[0] in {GUI_MODULES!r}))"
     )
     done = subprocess.run(

@@ -12,10 +12,10 @@ from PySide6.QtCore import QPointF, QSettings
 from PySide6.QtWidgets import QApplication
 
 from tests.gui.scenario import configure, run_to_completion
+from workbench.core.comparison import COLUMNS
 from workbench.core.config import build_config
 from workbench.core.results import LagSample
 from workbench.core.timeline import BEGIN_EVENT, END_EVENT, TaskEvent
-from workbench.gui.comparison import COLUMNS
 from workbench.gui.main_window import MainWindow
 from workbench.gui.model.live_run import LiveExperiment
 from workbench.gui.timeline.concurrency import reduce_steps

@@ -14,6 +14,8 @@ from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import until
 from tests.gui.scenario import configure, run_to_completion
+from tests.table_text import table_cells, tables
+from workbench.console import comparison_table
 from workbench.core.config import build_config
 from workbench.core.machine import this_machine
 from workbench.core.results import CpuSample, Results, Run
@@ -44,6 +46,8 @@ def test_a_run_draws_one_bar_per_task_and_compares_every_strategy(
     assert window.comparison.strategies() == STRATEGIES
     table = window.comparison.table.cell_texts()
     assert [row[0] for row in table] == STRATEGIES
+    (printed,) = tables(comparison_table(results))
+    assert table_cells(printed) == table  # the CLI prints the window's rows, cell for cell
     readings = window.explanations.texts()
     assert [text.split(":")[0] for text in readings] == STRATEGIES
     # The reading quotes the measured speedup shown in the table, not canned text.

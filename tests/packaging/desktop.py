@@ -47,8 +47,9 @@ def exec_argv(exec_value: str) -> list[str]:
 def make_fake_bundle(folder: Path) -> Path:
     """The bundle's layout with the real scripts and icon, and a stub app that records argv."""
     internal = folder / "_internal"
-    (internal / "resources" / "icons").mkdir(parents=True)
-    shutil.copy2(REPO_ROOT / "resources" / "icons" / "workbench.png", internal / "resources/icons")
+    icons = internal / "workbench" / "resources" / "icons"
+    icons.mkdir(parents=True)
+    shutil.copy2(REPO_ROOT / "workbench" / "resources" / "icons" / "workbench.png", icons)
     for name in ("concurrency-workbench-launcher", "install-desktop-entry.sh"):
         shutil.copy2(LINUX / name, folder / name)
     app = folder / "concurrency-workbench"

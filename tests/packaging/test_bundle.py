@@ -20,11 +20,7 @@ SELF_TEST_TIMEOUT_S = 240
 
 def lab_env(**extra: str) -> dict[str, str]:
     """No Python settings leak in from the test run: a lab machine has none."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("PYTHON") and k != "WORKBENCH_RESOURCES"
-    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
     env.update(QT_QPA_PLATFORM="offscreen", **extra)
     env.pop("DISPLAY", None)
     return env
@@ -59,7 +55,9 @@ def assert_all_passed(done: subprocess.CompletedProcess[str], bundle: Bundle) ->
 def test_build_prints_the_executable_last_and_writes_an_archive(bundle: Bundle) -> None:
     assert bundle.executable.name == "concurrency-workbench"
     assert os.access(bundle.executable, os.X_OK)
-    assert (bundle.folder / "_internal" / "resources" / "icons" / "workbench.png").is_file()
+    resources = bundle.folder / "_internal" / "workbench" / "resources"
+    assert (resources / "icons" / "workbench.png").is_file()
+    assert (resources / "schemas" / "preset.schema.json").is_file()
     for script in (bundle.launcher, bundle.installer):
         assert os.access(script, os.X_OK), script
     with tarfile.open(bundle.archive) as archive:
@@ -71,7 +69,8 @@ def test_build_prints_the_executable_last_and_writes_an_archive(bundle: Bundle) 
 
 
 def test_bundle_finds_its_presets(bundle: Bundle) -> None:
-    """resources/ travels inside the bundle and the app finds it there, not in the checkout."""
+    """The package data travels inside the bundle and the app finds it there, not in the
+    checkout."""
     done = subprocess.run(
         [str(bundle.executable), "presets"],
         env=lab_env(),
@@ -83,7 +82,7 @@ def test_bundle_finds_its_presets(bundle: Bundle) -> None:
     )
     assert done.returncode == 0, done.stderr
     listed = {line.split()[0] for line in done.stdout.splitlines() if line[:1].strip()}
-    shipped = {p.stem for p in (REPO_ROOT / "resources" / "presets").glob("*.json")}
+    shipped = {p.stem for p in (REPO_ROOT / "workbench" / "resources" / "presets").glob("*.json")}
     assert shipped, "no presets in the checkout to compare with"
     assert listed == shipped, done.stdout
 

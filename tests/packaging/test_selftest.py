@@ -4,9 +4,10 @@ exit status 1 with a readable last line. Fast: synthetic results, no processes."
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 from workbench.core.results import Config, Machine, Results, Run, TaskSpan
-from workbench.selftest import Experiment, check_faster, check_runs, run_self_test
+from workbench.selftest import Experiment, check_faster, check_presets, check_runs, run_self_test
 
 MACHINE = Machine(2, 2, "test CPU", "Linux", "3.11.7", "CPython", True, "fork")
 S = 1_000_000_000
@@ -62,6 +63,16 @@ def test_any_failed_check_makes_the_exit_status_1() -> None:
     out = io.StringIO()
     assert run_self_test(out, [impossible]) == 1
     lines = out.getvalue().splitlines()
-    assert lines[-1].startswith("Self-test FAILED: 1 of 2 checks failed"), lines
+    assert lines[-1].startswith("Self-test FAILED: 1 of 3 checks failed"), lines
     assert "PASS  sleep · sequential" in out.getvalue()
     assert "FAIL  sleep · x faster than y: cannot compare" in out.getvalue()
+
+
+def test_the_presets_check_fails_on_a_damaged_or_missing_preset(tmp_path: Path) -> None:
+    assert [c.passed for c in check_presets()] == [True]
+    assert "all 11 load" in check_presets()[0].detail
+    assert [c.passed for c in check_presets(tmp_path)] == [False]  # none at all
+    (tmp_path / "x.json").write_text("{", encoding="utf-8")
+    (failed,) = check_presets(tmp_path)
+    assert not failed.passed
+    assert failed.detail.startswith(f"{tmp_path.name}/x.json: not valid JSON")

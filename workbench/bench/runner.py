@@ -1,4 +1,6 @@
-"""``workbench bench``: run every benchmark section and write the JSON and markdown."""
+"""``workbench bench``: run every benchmark section, print the markdown report, and write it
+and the JSON figures only where ``--markdown`` and ``--out`` say (never into a checkout by
+default: the committed docs/benchmarks.md changes only when asked to)."""
 
 from __future__ import annotations
 

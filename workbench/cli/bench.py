@@ -14,8 +14,9 @@ def register(commands: Subcommands) -> None:
     bench.add_argument(
         "--markdown",
         type=Path,
-        default=Path("docs/benchmarks.md"),
-        help="write the markdown table here (default: docs/benchmarks.md)",
+        default=None,
+        help="also write the markdown report here (e.g. docs/benchmarks.md in a checkout); "
+        "by default it is only printed",
     )
     bench.add_argument(
         "--quick",

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
-from workbench.cli.common import EXIT_OK, Subcommands, UsageError
+from workbench.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Subcommands
 
 
 def register(commands: Subcommands) -> None:
@@ -35,15 +36,20 @@ def print_list(args: argparse.Namespace) -> int:
 
 
 def print_presets(args: argparse.Namespace) -> int:
-    from workbench.core.presets import PresetError, load_presets
+    """The presets that load; each damaged file as one line on stderr, and then exit 2."""
+    from workbench.core.presets import read_presets
 
-    try:
-        presets = load_presets()
-    except PresetError as exc:
-        raise UsageError(str(exc)) from None
-    for preset in presets.values():
+    catalogue = read_presets()
+    for preset in catalogue.presets.values():
         print(f"{preset.name:<18} {preset.title}")
         print(f"{'':<18} claim: {preset.claim}")
+    for problem in catalogue.problems.values():
+        print(f"workbench: error: {problem}", file=sys.stderr)
+    if catalogue.problems:
+        return EXIT_USAGE
+    if not catalogue.presets:
+        print("workbench: error: no presets found: this install is incomplete", file=sys.stderr)
+        return EXIT_FAILED
     return EXIT_OK
 
 

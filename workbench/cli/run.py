@@ -97,9 +97,8 @@ class _Failed(Exception):
 
 def run_preset(args: argparse.Namespace) -> int:
     from workbench.cli.history import remember
-    from workbench.console import ProgressBar, comparison_table, verdict_report
+    from workbench.console import comparison_table, progress, terminal_width, verdict_report
     from workbench.core.exports import save
-    from workbench.core.observer import Observer
     from workbench.core.params import ConfigError
     from workbench.core.presets import PresetError, PresetVerdict, check_time_scale, preset_named
     from workbench.core.session import RunPreset
@@ -111,19 +110,19 @@ def run_preset(args: argparse.Namespace) -> int:
     except (PresetError, ConfigError) as exc:
         raise UsageError(str(exc)) from None
     check_writable(args.out, "--out")
-    observer = Observer() if args.quiet else ProgressBar(sys.stderr)
     scale = preset.time_scale if args.time_scale is None else args.time_scale
-    verdict = _measure(RunPreset(preset, scale), observer)
+    with progress(sys.stderr, quiet=args.quiet) as observer:
+        verdict = _measure(RunPreset(preset, scale), observer)
     if not isinstance(verdict, PresetVerdict):
         print("workbench: interrupted; the preset's verdict needs every run", file=sys.stderr)
         return EXIT_INTERRUPTED
-    many = len(verdict.results) > 1
+    many, width = len(verdict.results) > 1, terminal_width(sys.stdout)
     for index, results in enumerate(verdict.results):
-        print(comparison_table(results), end="\n\n")
+        print(comparison_table(results, width), end="\n\n")
         if args.out:
             target = args.out.with_stem(f"{args.out.stem}-{index + 1}") if many else args.out
             save(results, target)
-    print(verdict_report(verdict))
+    print(verdict_report(verdict, width))
     if not args.no_history:
         for results in verdict.results:
             remember(results, preset=preset.name, verdict=verdict.verdict.value, quiet=args.quiet)
@@ -132,10 +131,9 @@ def run_preset(args: argparse.Namespace) -> int:
 
 def run_experiment(args: argparse.Namespace) -> int:
     from workbench.cli.history import remember
-    from workbench.console import ProgressBar, comparison_table, readings
+    from workbench.console import comparison_table, progress, readings, terminal_width
     from workbench.core.config import build_config
     from workbench.core.exports import save, to_chrome_trace, to_csv
-    from workbench.core.observer import Observer
     from workbench.core.params import ConfigError
     from workbench.core.results import Results
     from workbench.core.session import RunExperiment
@@ -153,8 +151,8 @@ def run_experiment(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     for path, flag in ((args.out, "--out"), (args.csv, "--csv"), (args.trace, "--trace")):
         check_writable(path, flag)
-    observer = Observer() if args.quiet else ProgressBar(sys.stderr)
-    results = _measure(RunExperiment(config), observer)
+    with progress(sys.stderr, quiet=args.quiet) as observer:
+        results = _measure(RunExperiment(config), observer)
     assert isinstance(results, Results)
     if args.out:
         save(results, args.out)
@@ -162,10 +160,11 @@ def run_experiment(args: argparse.Namespace) -> int:
         args.csv.write_text(to_csv(results), encoding="utf-8")
     if args.trace:
         args.trace.write_text(to_chrome_trace(results), encoding="utf-8")
-    print(comparison_table(results))
+    width = terminal_width(sys.stdout)
+    print(comparison_table(results, width))
     if results.runs:
         print()
-        print(readings(results))
+        print(readings(results, width))
     if not args.no_history:
         remember(results, quiet=args.quiet)
     if results.interrupted:

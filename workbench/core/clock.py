@@ -23,3 +23,15 @@ def to_seconds(ns: int) -> float:
 def to_ns(seconds: float) -> int:
     """Seconds (as read from a file) back to integer nanoseconds."""
     return round(seconds * NS_PER_S)
+
+
+def format_seconds(value_s: float | None) -> str:
+    """Seconds for people: three decimals above 10 ms, micro/milliseconds below; — if unknown."""
+    if value_s is None:
+        return "—"
+    size = abs(value_s)
+    if size == 0 or size >= 0.01:
+        return f"{value_s:.3f} s"
+    if size >= 1e-5:
+        return f"{value_s * 1e3:.2f} ms"
+    return f"{value_s * 1e6:.1f} µs"

@@ -1,7 +1,9 @@
 """Presets: the seed articles' experiments as data, each with its claim and a checkable rule.
 
-A preset lives in ``resources/presets/NAME.json`` (data, not code: instructors can add their
-own). Durations listed in an experiment's ``time_params`` are multiplied by the preset's
+A preset lives in ``workbench/resources/presets/NAME.json`` (data, not code; its form is
+``schemas/preset.schema.json`` beside it) and is checked when it is loaded, so a damaged one is
+reported in one line naming the file and the place (see :mod:`workbench.core.preset_checks`).
+Durations listed in an experiment's ``time_params`` are multiplied by the preset's
 ``time_scale``, so a claim about hours can be checked in seconds with the same ratios.
 """
 
@@ -11,20 +13,21 @@ import asyncio
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from typing import Any
 
 from workbench.core.config import build_config
 from workbench.core.engine import run_experiment
 from workbench.core.observer import Observer
 from workbench.core.params import ConfigError
+from workbench.core.preset_checks import preset_problem
 from workbench.core.results import Config, Results
 from workbench.core.verdicts import Outcome, Rule, Verdict, overall
-from workbench.resources import resources_dir
+from workbench.resources import resource
 
 
 class PresetError(ValueError):
-    """A preset that does not exist or cannot be read, said plainly."""
+    """A preset that does not exist, cannot be read or says something wrong, in one line."""
 
 
 @dataclass(frozen=True)
@@ -72,8 +75,9 @@ class PresetVerdict:
         return [o.measured for outcomes in self.outcomes for o in outcomes]
 
 
-def presets_dir() -> Path:
-    return resources_dir() / "presets"
+def presets_folder() -> Traversable:
+    """The presets shipped with the workbench (package data)."""
+    return resource("presets")
 
 
 def _experiment(data: Mapping[str, Any]) -> PresetExperiment:
@@ -89,43 +93,75 @@ def _experiment(data: Mapping[str, Any]) -> PresetExperiment:
     )
 
 
-def parse_preset(data: Mapping[str, Any]) -> Preset:
+def parse_preset(data: Any, label: str = "preset", file_name: str | None = None) -> Preset:
+    """A checked preset; :class:`PresetError` names ``label`` and the place otherwise."""
+    problem = preset_problem(data, file_name)
+    if problem is not None:
+        raise PresetError(f"{label}: {problem}")
+    return Preset(
+        name=str(data["name"]),
+        title=str(data["title"]),
+        source=str(data["source"]),
+        claim=str(data["claim"]),
+        explanation=str(data["explanation"]),
+        time_scale=float(data.get("time_scale", 1.0)),
+        experiments=tuple(_experiment(e) for e in data["experiments"]),
+    )
+
+
+def read_preset(path: Traversable, label: str) -> Preset:
     try:
-        preset = Preset(
-            name=str(data["name"]),
-            title=str(data["title"]),
-            source=str(data["source"]),
-            claim=str(data["claim"]),
-            explanation=str(data["explanation"]),
-            time_scale=float(data.get("time_scale", 1.0)),
-            experiments=tuple(_experiment(e) for e in data["experiments"]),
-        )
-        for experiment in preset.experiments:
-            experiment.config(preset.time_scale)  # validates workload, strategies, params
-    except (KeyError, TypeError, ValueError) as exc:
-        detail = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
-        raise PresetError(f"preset {data.get('name', '?')!r} is damaged: {detail}") from None
-    return preset
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise PresetError(f"{label}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PresetError(f"{label}: cannot be read ({exc})") from None
+    return parse_preset(data, label, path.name)
 
 
-def load_presets(folder: Path | None = None) -> dict[str, Preset]:
-    """Every preset in ``folder`` (default: the app's presets), by name."""
+@dataclass(frozen=True)
+class PresetCatalogue:
+    """Every preset that loaded, by name, and a one-line problem for every file that did not:
+    one damaged file must not hide the others from the window or ``workbench presets``."""
+
+    presets: Mapping[str, Preset]
+    problems: Mapping[str, str]
+    """File name without ``.json`` (the preset's name, when it has one) → what is wrong."""
+
+
+def read_presets(folder: Traversable | None = None) -> PresetCatalogue:
+    """The presets in ``folder`` (default: the shipped ones), in file-name order."""
+    folder = folder or presets_folder()
     presets: dict[str, Preset] = {}
-    for path in sorted((folder or presets_dir()).glob("*.json")):
+    problems: dict[str, str] = {}
+    for path in sorted(folder.iterdir(), key=lambda entry: entry.name):
+        if not path.name.endswith(".json") or not path.is_file():
+            continue
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
-            raise PresetError(f"cannot read preset {path.name}: {exc}") from None
-        preset = parse_preset(data)
-        presets[preset.name] = preset
-    return presets
+            preset = read_preset(path, f"{folder.name}/{path.name}")
+        except PresetError as exc:
+            problems[path.name.removesuffix(".json")] = str(exc)
+        else:
+            presets[preset.name] = preset
+    return PresetCatalogue(presets, problems)
 
 
-def preset_named(name: str, folder: Path | None = None) -> Preset:
-    presets = load_presets(folder)
-    if name not in presets:
-        raise PresetError(f"unknown preset {name!r}; allowed: {', '.join(presets)}")
-    return presets[name]
+def load_presets(folder: Traversable | None = None) -> dict[str, Preset]:
+    """Every preset in ``folder``, by name; :class:`PresetError` if any one is damaged."""
+    catalogue = read_presets(folder)
+    if catalogue.problems:
+        raise PresetError(next(iter(catalogue.problems.values())))
+    return dict(catalogue.presets)
+
+
+def preset_named(name: str, folder: Traversable | None = None) -> Preset:
+    """One preset; another preset's damaged file does not stand in its way."""
+    catalogue = read_presets(folder)
+    if name in catalogue.presets:
+        return catalogue.presets[name]
+    if name in catalogue.problems:
+        raise PresetError(catalogue.problems[name])
+    raise PresetError(f"unknown preset {name!r}; allowed: {', '.join(catalogue.presets)}")
 
 
 def check_time_scale(time_scale: float) -> float:

@@ -105,13 +105,13 @@ def _install_error_hooks(window: Any, loop: asyncio.AbstractEventLoop) -> None:
 
 def _set_app_icon(app: Any) -> None:
     """The icon in the title bar and task switcher (the desktop entry has its own copy)."""
-    from PySide6.QtGui import QIcon
+    from PySide6.QtGui import QIcon, QPixmap
 
-    from workbench.resources import resources_dir
+    from workbench.resources import resource
 
-    icon = resources_dir() / "icons" / "workbench.png"
-    if icon.is_file():
-        app.setWindowIcon(QIcon(str(icon)))
+    icon, pixmap = resource("icons", "workbench.png"), QPixmap()
+    if icon.is_file() and pixmap.loadFromData(icon.read_bytes()):
+        app.setWindowIcon(QIcon(pixmap))
 
 
 def main() -> int:

@@ -1,7 +1,8 @@
 """The results file (``workbench.results/2``; ``/1`` files still load): save, load, validate.
 
-See docs/results-schema.md for the format. Loading checks structure and types and reports a
-bad file in one sentence; it never evaluates anything it reads.
+See docs/results-schema.md for the format (and ``schemas/results.schema.json`` in the package
+data for the same as a JSON Schema). Loading checks the file against the schema and reports a
+bad one in one sentence naming the place; it never evaluates anything it reads.
 """
 
 from __future__ import annotations
@@ -9,9 +10,10 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from dataclasses import asdict
+from collections.abc import Callable
+from dataclasses import asdict, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from workbench.core.clock import to_ns, to_seconds
 from workbench.core.results import (
@@ -25,6 +27,7 @@ from workbench.core.results import (
     Run,
     TaskSpan,
 )
+from workbench.core.schemas import RESULTS, location, problem
 from workbench.core.summary import summarize
 
 
@@ -110,8 +113,72 @@ def _ns(value: Any) -> int:
     return to_ns(value)
 
 
+_MACHINE_FIELDS = tuple(field.name for field in fields(Machine))
+_BAD_ITEM = (KeyError, TypeError, ValueError, AttributeError)
+T = TypeVar("T")
+
+
+def _task_from(t: dict[str, Any]) -> TaskSpan:
+    return TaskSpan(
+        int(t["id"]),
+        _ns(t["start_s"]),
+        _ns(t["end_s"]),
+        str(t["worker"]),
+        bool(t["ok"]),
+        t["error"],
+        tuple((_ns(a), _ns(b)) for a, b in t.get("running", ())),
+        tuple(int(c) for c in t.get("cores", ())),
+    )
+
+
+def _cpu_sample_from(s: dict[str, Any]) -> CpuSample:
+    return CpuSample(_ns(s["t_s"]), tuple(float(p) for p in s["per_core"]))
+
+
+def _lag_sample_from(s: dict[str, Any]) -> LagSample:
+    return LagSample(_ns(s["t_s"]), _ns(s["lag_s"]))
+
+
+def _each(
+    items: list[Any], convert: Callable[[Any], T], definition: str, at: list[Any]
+) -> tuple[T, ...]:
+    """Every item converted; a bad one is named by its place and, in the schema's words, what
+    is wrong with it. The good path is one pass: a 100,000-task file is not walked twice."""
+    try:
+        return tuple(map(convert, items))
+    except _BAD_ITEM:
+        pass
+    for index, item in enumerate(items):
+        try:
+            convert(item)
+        except _BAD_ITEM as exc:
+            place = [*at, index]
+            found = problem(RESULTS, item, definition=definition, at=place)
+            raise ResultsFileError(found or f"{location(place)}: {_detail(exc)}") from None
+    raise AssertionError("an item failed to convert, then converted")  # pragma: no cover
+
+
+def _detail(exc: Exception) -> str:
+    return f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
+
+
+def _run_from(r: dict[str, Any], at: list[Any]) -> Run:
+    return Run(
+        strategy=str(r["strategy"]),
+        repeat_index=int(r["repeat_index"]),
+        ok=bool(r["ok"]),
+        error=r["error"],
+        wall_ns=_ns(r["wall_s"]),
+        cpu_ns=_ns(r["cpu_s"]),
+        startup_ns=_ns(r["startup_s"]),
+        tasks=_each(r["tasks"], _task_from, "task", [*at, "tasks"]),
+        cpu_samples=_each(r["cpu_samples"], _cpu_sample_from, "cpu_sample", [*at, "cpu_samples"]),
+        loop_lag=_each(r.get("loop_lag", []), _lag_sample_from, "lag_sample", [*at, "loop_lag"]),
+    )
+
+
 def _from_dict(data: dict[str, Any]) -> Results:
-    machine = Machine(**data["machine"])
+    machine = Machine(**{k: v for k, v in data["machine"].items() if k in _MACHINE_FIELDS})
     c = data["config"]
     config = Config(
         workload=str(c["workload"]),
@@ -121,43 +188,40 @@ def _from_dict(data: dict[str, Any]) -> Results:
         repeat=int(c["repeat"]),
         strategies=tuple(str(s) for s in c["strategies"]),
     )
-    runs = tuple(
-        Run(
-            strategy=str(r["strategy"]),
-            repeat_index=int(r["repeat_index"]),
-            ok=bool(r["ok"]),
-            error=r["error"],
-            wall_ns=_ns(r["wall_s"]),
-            cpu_ns=_ns(r["cpu_s"]),
-            startup_ns=_ns(r["startup_s"]),
-            tasks=tuple(
-                TaskSpan(
-                    int(t["id"]),
-                    _ns(t["start_s"]),
-                    _ns(t["end_s"]),
-                    str(t["worker"]),
-                    bool(t["ok"]),
-                    t["error"],
-                    tuple((_ns(a), _ns(b)) for a, b in t.get("running", ())),
-                    tuple(int(c) for c in t.get("cores", ())),
-                )
-                for t in r["tasks"]
-            ),
-            cpu_samples=tuple(
-                CpuSample(_ns(s["t_s"]), tuple(float(p) for p in s["per_core"]))
-                for s in r["cpu_samples"]
-            ),
-            loop_lag=tuple(
-                LagSample(_ns(s["t_s"]), _ns(s["lag_s"])) for s in r.get("loop_lag", ())
-            ),
-        )
-        for r in data["runs"]
-    )
+    runs = tuple(_run_from(r, ["runs", index]) for index, r in enumerate(data["runs"]))
     return Results(machine, config, runs, bool(data.get("interrupted", False)))
 
 
+_BULK = ("tasks", "cpu_samples", "loop_lag")
+SAMPLED = 3
+"""Items of each run's long lists checked against the schema up front (see :func:`from_json`)."""
+
+
+def _outline(data: dict[str, Any]) -> dict[str, Any]:
+    """The document with each run's long lists cut to their first few items (shallow copies)."""
+    runs = data.get("runs")
+    if not isinstance(runs, list):
+        return data
+    return {
+        **data,
+        "runs": [
+            {k: v[:SAMPLED] if k in _BULK and isinstance(v, list) else v for k, v in r.items()}
+            if isinstance(r, dict)
+            else r
+            for r in runs
+        ],
+    }
+
+
 def from_json(text: str) -> Results:
-    """Parse a results file's text; :class:`ResultsFileError` says what is wrong with it."""
+    """Parse a results file's text; :class:`ResultsFileError` says what is wrong, and where.
+
+    The file is checked against ``schemas/results.schema.json`` in two steps, so that opening
+    100,000 tasks stays as fast as converting them: everything but the long lists (tasks, CPU
+    samples, lag samples), plus their first few items, goes through the schema up front
+    (jsonschema would take ~10 s over every task); the rest is checked by converting it, and
+    an item that does not convert is then checked against the schema alone, for the message.
+    """
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -169,16 +233,29 @@ def from_json(text: str) -> Results:
         raise ResultsFileError(
             f"unsupported results schema {data['schema']!r}; this version reads {readable}"
         )
+    found = problem(RESULTS, _outline(data))
+    if found is not None:
+        raise ResultsFileError(f"damaged results file: {found}")
     try:
         return _from_dict(data)
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        detail = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
-        raise ResultsFileError(f"damaged results file: {detail}") from None
+    except ResultsFileError as exc:
+        raise ResultsFileError(f"damaged results file: {exc}") from None
+    except _BAD_ITEM as exc:  # what the schema does not say (it checks form, not every value)
+        raise ResultsFileError(f"damaged results file: {_detail(exc)}") from None
 
 
 def save(results: Results, path: str | os.PathLike[str]) -> None:
-    """Write atomically (temp file, then rename): a crash never leaves half a results file."""
+    """Write atomically (temp file, then rename): a crash never leaves half a results file.
+
+    A target that exists but is no regular file (``/dev/null``, a pipe) is written through
+    instead: renaming over it would replace the device itself — as root, ``--out /dev/null``
+    turned the machine's /dev/null into a plain file.
+    """
     target = Path(path)
+    if target.exists() and not target.is_file():
+        with target.open("w", encoding="utf-8") as handle:
+            handle.write(to_json(results))
+        return
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

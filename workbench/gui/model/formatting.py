@@ -5,21 +5,10 @@ Qt-free and pure, so labels, tooltips, tables and tests all agree on the same te
 
 from __future__ import annotations
 
+from workbench.core.clock import format_seconds as seconds
 from workbench.core.clock import to_seconds
 from workbench.core.results import Config, Machine
 from workbench.core.workloads import WORKLOADS
-
-
-def seconds(value_s: float | None) -> str:
-    """Seconds for people: three decimals above 10 ms, micro/milliseconds below."""
-    if value_s is None:
-        return "—"
-    size = abs(value_s)
-    if size == 0 or size >= 0.01:
-        return f"{value_s:.3f} s"
-    if size >= 1e-5:
-        return f"{value_s * 1e3:.2f} ms"
-    return f"{value_s * 1e6:.1f} µs"
 
 
 def ns_as_seconds(ns: int | None) -> str:

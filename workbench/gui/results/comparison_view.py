@@ -21,8 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.results import Results
-from workbench.gui.comparison import (
+from workbench.core.comparison import (
     COLUMN_TIPS,
     COLUMNS,
     ComparisonRow,
@@ -30,6 +29,7 @@ from workbench.gui.comparison import (
     comparison_rows,
     table_cells,
 )
+from workbench.core.results import Results
 from workbench.gui.results.explanation_view import ExplanationView
 from workbench.gui.theme import TEXT_COLOUR, Theme
 

@@ -18,7 +18,7 @@ from workbench.core.presets import (
     Preset,
     PresetError,
     check_time_scale,
-    load_presets,
+    read_presets,
 )
 from workbench.gui.settings.number_field import NumberField
 
@@ -44,12 +44,10 @@ class PresetPanel(QGroupBox):
     def __init__(self, presets: dict[str, Preset] | None = None, parent: QWidget | None = None):
         super().__init__("Preset (Ctrl+P)", parent)
         self.problem: str | None = None
-        if presets is None:
-            try:
-                presets = load_presets()
-            except PresetError as exc:  # a damaged data file must not stop the window
-                self.problem = str(exc)
-                presets = {}
+        if presets is None:  # a damaged data file must not stop the window, nor hide the rest
+            catalogue = read_presets()
+            presets = dict(catalogue.presets)
+            self.problem = "\n".join(catalogue.problems.values()) or None
         self.presets = presets
         self.combo = QComboBox()
         self.combo.setObjectName("preset-picker")

@@ -1,4 +1,8 @@
-"""The comparison's numbers, one row per strategy, and how each reads as table text (Qt-free).
+"""The comparison's numbers, one row per strategy, and how each reads as table text.
+
+One model for every view of it: the window's chart and table and the CLI's table render these
+rows and these cell texts, so the two can never disagree on a figure (they once computed CPU
+use differently). Pure and Qt-free.
 
 Efficiency is the speedup per worker the run actually used (distinct threads or processes that
 ran tasks), a measured count rather than the configured pool size: a thread pool of 8 that ran
@@ -10,13 +14,13 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 
+from workbench.core.clock import format_seconds as seconds
 from workbench.core.clock import to_seconds
 from workbench.core.concurrency import LagStats, lag_stats
 from workbench.core.explain import representative_run, workers_used
 from workbench.core.results import Results
 from workbench.core.strategies import STRATEGIES, Family
 from workbench.core.summary import cpu_utilisation, efficiency, summarize
-from workbench.gui.model.formatting import seconds
 
 COLUMNS = (
     "Strategy",
