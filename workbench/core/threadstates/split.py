@@ -22,10 +22,11 @@ from workbench.core.threadstates.model import Interval, IntervalMerger, ThreadSt
 READY = ThreadState.RUNNING
 """A reading can only tell *ready* (state R): running or runnable is the counters' call."""
 
-STALE_NS = 100_000_000
+STALE_NS = 20_000_000
 """Ready time the counters still have not explained after this long is waiting for a core:
-a running thread's time is counted within a tick, but a queued one's only once it runs —
-and on a virtual machine, time the hypervisor stole from the core is never counted."""
+a running thread's time is counted within a tick (10 ms at the slowest, HZ=100), but a
+queued one's only once it runs — and on a virtual machine, time the hypervisor stole from
+the core is never counted."""
 
 Reading = tuple[int, ThreadState, int, int]
 """(t_ns, state, run_ns, wait_ns): a state (RUNNING meaning ready) and the schedstat
@@ -192,6 +193,13 @@ class ThreadTimelineBuilder:
             self._pool_wait -= waited
             self._pool_run -= ran
             start = self._stretch = t + explained
+        self._settle_stale(t_ns)
+
+    def _settle_stale(self, t_ns: int) -> None:
+        """Ready time older than :data:`STALE_NS` that the counters do not explain yet was
+        spent waiting for a core; the wait that arrives later pays for it."""
+        start = self._stretch
+        assert start is not None
         stale = t_ns - start - STALE_NS
         if stale > 0:
             self._lead_state = None
@@ -219,9 +227,11 @@ class ThreadTimelineBuilder:
         self._pool_run = self._pool_wait = 0
 
     def close(self) -> tuple[Interval, ...]:
-        """The intervals up to the last reading; ready time still open is settled as
-        running (the kernel owes a running thread at most a tick's time)."""
+        """The intervals up to the last reading; ready time still open is settled: waiting
+        for a core where it is older than :data:`STALE_NS`, else running (the kernel owes a
+        running thread at most a tick's time)."""
         if self._stretch is not None and self.last is not None:
+            self._settle_stale(self.last[0])
             self._settle(self.last[0], READY)
         return tuple(self._merger.intervals)
 
