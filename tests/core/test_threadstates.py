@@ -171,6 +171,19 @@ def test_waiting_for_a_core_is_placed_back_where_it_happened() -> None:
     )
 
 
+def test_a_sleeper_woken_between_readings_waited_for_a_core_before_it_ran() -> None:
+    """Asleep at both readings, yet the counters grew by more than the interval: it woke
+    earlier and queued for a core; that wait is carved out of the sleep already recorded."""
+    readings = [(t * MS, IO, 0, 0) for t in range(11)]
+    readings += [(11 * MS, IO, MS // 10, 4 * MS), (12 * MS, IO, MS // 10, 4 * MS)]
+    assert timeline_from_readings(readings) == (
+        (0, 69 * MS // 10, IO),
+        (69 * MS // 10, 109 * MS // 10, RUNNABLE),
+        (109 * MS // 10, 11 * MS, RUN),
+        (11 * MS, 12 * MS, IO),
+    )
+
+
 def test_ready_time_nothing_explains_for_long_is_waiting_for_a_core_and_not_counted_twice() -> None:
     builder = ThreadTimelineBuilder()
     long_wait = STALE_NS + 50 * MS

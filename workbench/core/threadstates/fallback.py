@@ -77,6 +77,11 @@ class PsutilSource:
     def threads(self) -> int:
         return len(self._threads)
 
+    @property
+    def ready(self) -> int:
+        """Not known from CPU times: the sampler keeps to its plain budget."""
+        return 0
+
     def discover(self) -> None:
         """New descendants (``children(recursive=True)`` walks every process of the
         machine on some systems: hence the slower cadence)."""

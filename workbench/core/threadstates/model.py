@@ -103,6 +103,23 @@ class IntervalMerger:
                 return
         intervals.append((start, end, state))
 
+    def relabel_tail(self, duration: int, state: ThreadState, only: ThreadState) -> int:
+        """Relabel up to ``duration`` ns at the end of the last interval as ``state``, if
+        that interval is in state ``only``; returns how much was relabelled. (A sleeping
+        thread's wake-up shows in the counters only once it has run: the wait for a core
+        that came before is found after it was labelled asleep.)"""
+        intervals = self.intervals
+        if duration <= 0 or not intervals or intervals[-1][2] != only:
+            return 0
+        start, end, _ = intervals[-1]
+        taken = min(duration, end - start)
+        if taken == end - start:
+            intervals.pop()
+        else:
+            intervals[-1] = (start, end - taken, only)
+        self.add(end - taken, end, state)
+        return taken
+
     @property
     def end_ns(self) -> int | None:
         return self.intervals[-1][1] if self.intervals else None

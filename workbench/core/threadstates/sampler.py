@@ -5,15 +5,20 @@ the kernel already knows what each thread is doing, and the sampler only asks. I
 the run's process and every descendant (pool workers that start and exit mid-run), reads
 each thread about every millisecond, and looks for new threads and processes more rarely.
 
-Its cost is its own CPU, on a machine the measured run shares. A tick costs a fixed part
-(waking up: ~17 µs in a VM here) plus ~5 µs per thread (two ``pread``s and a little
-Python), so with many threads the sampler slows down by itself: it keeps the CPU of its
-own cycles — measured with ``time.thread_time_ns`` — under :data:`CPU_BUDGET` of one core
-by stretching the interval between ticks (never beyond :data:`MAX_INTERVAL_S`).
+Its cost is its own CPU, on a machine the measured run shares. Measured here (a busy 2-core
+VM, workbench.bench.threadstates_cost): a tick costs ~40 µs whatever it reads (waking a
+Python thread every millisecond, on caches other work has cooled) plus ~2-3 µs per thread
+(one or two ``pread``s and a little Python). That CPU is taken from the measured run only
+when the run wants every core — a pool with a worker per core — so the sampler keeps two
+budgets, checked on its own cycles with ``time.thread_time_ns``: :data:`CPU_BUDGET` while
+the run leaves a core free, :data:`SATURATED_CPU_BUDGET` while it has as many threads ready
+as there are cores. It meets them by stretching the interval between ticks, from
+:data:`MIN_INTERVAL_S` up to :data:`MAX_INTERVAL_S`.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import time
@@ -25,12 +30,15 @@ from workbench.core.clock import now_ns
 from workbench.core.threadstates.model import ThreadState, ThreadTimeline
 
 CPU_BUDGET = 0.05
-"""Share of one core the sampler may use. Measured (workbench.bench.threadstates_cost):
-2 threads at 1 ms cost about 3 % of a core, so small runs are read every millisecond;
-64 threads would cost ~35 % at 1 ms, so they are read every ~7 ms instead."""
+"""Share of one core the sampler may use while the run leaves a core free: a few threads
+are read every millisecond (~4 %), 64 every ~4 ms."""
+
+SATURATED_CPU_BUDGET = 0.015
+"""Share of one core while the run keeps every core busy: ~3 ms between ticks for a few
+threads, so the run loses well under 1 % (1.5 % of one core over two cores)."""
 
 MIN_INTERVAL_S = 0.001
-MAX_INTERVAL_S = 0.02
+MAX_INTERVAL_S = 0.05
 LOOK_EVERY_S = 0.005
 """New threads and child processes are looked for every 5 ms (listing a directory and
 reading each thread's ``children`` is dearer than reading its state)."""
@@ -51,6 +59,9 @@ class Source(Protocol):
 
     @property
     def threads(self) -> int: ...
+
+    @property
+    def ready(self) -> int: ...
 
     def discover(self) -> None: ...
 
@@ -79,6 +90,12 @@ class SamplerCost:
         return self.wall_ns // self.ticks if self.ticks else 0
 
 
+def _cores() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
 def procfs_available() -> bool:
     return sys.platform == "linux" and Path("/proc/self/task").is_dir()
 
@@ -100,7 +117,8 @@ class ThreadStateSampler:
 
     ``source="psutil"`` forces the portable fallback (running vs not running only) — the
     default picks ``/proc`` on Linux. ``interval_s`` is the shortest interval between ticks;
-    ``cpu_budget`` the share of one core the sampler may take before it slows down.
+    ``cpu_budget`` the share of one core the sampler may take before it slows down, and
+    ``saturated_cpu_budget`` the share while the run wants every core.
     """
 
     def __init__(
@@ -109,6 +127,7 @@ class ThreadStateSampler:
         *,
         interval_s: float | None = None,
         cpu_budget: float = CPU_BUDGET,
+        saturated_cpu_budget: float = SATURATED_CPU_BUDGET,
         source: SourceName = "auto",
     ) -> None:
         self._source = _make_source(root_pid, source)
@@ -118,6 +137,8 @@ class ThreadStateSampler:
         self._max_interval_ns = max(self._min_interval_ns, round(MAX_INTERVAL_S * 1e9))
         self._look_every_ns = round((FALLBACK_LOOK_EVERY_S if fallback else LOOK_EVERY_S) * 1e9)
         self._budget = max(1e-3, cpu_budget)
+        self._saturated_budget = max(1e-3, min(cpu_budget, saturated_cpu_budget))
+        self._cores = _cores()
         self._stopping = False
         self._thread = threading.Thread(target=self._loop, name="thread-state-sampler", daemon=True)
         self._timelines: tuple[ThreadTimeline, ...] | None = None
@@ -159,7 +180,9 @@ class ThreadStateSampler:
                     sleep((next_tick - now) / 1e9)
                 cycle = cpu_clock() - cycle_began
                 cycle_cpu = cycle if cycle_cpu == 0 else cycle_cpu + (cycle - cycle_cpu) / 8
-                wanted = round(cycle_cpu / self._budget)
+                saturated = source.ready >= self._cores
+                budget = self._saturated_budget if saturated else self._budget
+                wanted = round(cycle_cpu / budget)
                 interval = min(self._max_interval_ns, max(self._min_interval_ns, wanted))
         except Exception as exc:  # an instrument must never take the engine down with it
             self.error = f"thread-state sampling stopped: {type(exc).__name__}: {exc}"

@@ -149,6 +149,11 @@ class ThreadTimelineBuilder:
             if state is last_state and not (ran or waited):  # still asleep: the common case
                 self._merger.add(last_t, t_ns, state)
                 return
+            early = ran + waited - (t_ns - last_t)
+            if early > 0:  # it woke before the last reading and waited for a core since
+                waited -= self._merger.relabel_tail(
+                    min(early, waited), ThreadState.RUNNABLE, last_state
+                )
             if state is not READY:
                 for piece in split_interval(last_t, t_ns, ran, waited, last_state, state):
                     self._merger.add(*piece)
