@@ -179,19 +179,27 @@ def measure_threadstates_cost(
     """Every figure; ``quick`` shortens them to a smoke test of the machinery."""
     if not procfs_available():
         return {"skipped": "the thread-state sampler's /proc figures need Linux"}
-    return {
+    load_before = os.getloadavg()[0]
+    figures: dict[str, Any] = {
         "reading": measure_reading(2_000 if quick else 20_000),
         "sampler_cpu": measure_sampler_cpu(0.5 if quick else 3.0, progress),
         "fidelity": measure_fidelity_effect(1 if quick else 7, progress),
     }
+    # other work on the machine moves every figure here: say how much there was
+    figures["load_average_1min"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
+    return figures
 
 
 def to_markdown(figures: dict[str, Any]) -> str:
     if "skipped" in figures:
         return f"Thread-state sampler: skipped ({figures['skipped']})."
     reading = figures["reading"]
+    before, after = figures["load_average_1min"]
     lines = [
         "## The thread-state sampler's cost",
+        "",
+        f"Load average (1 min) on this machine: {before} before, {after} after; "
+        f"{os.cpu_count()} logical CPUs.",
         "",
         f"One reading of a thread (schedstat + syscall): {reading['pread_us']} µs with the "
         f"files kept open (pread), {reading['open_read_close_us']} µs opening them each time.",

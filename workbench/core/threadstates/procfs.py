@@ -29,9 +29,6 @@ from workbench.core.threadstates.syscalls import (
     syscall_table,
 )
 
-_GONE = (ProcessLookupError, FileNotFoundError)
-"""What reading a vanished thread's open file raises (ESRCH), or opening it (ENOENT)."""
-
 _DEAD_LETTERS = ("Z", "X", "x", "")
 
 
@@ -102,8 +99,8 @@ class ThreadProbe:
                 state: ThreadState | None = last[1]  # has not run since: still where it was
             else:
                 state = self._state()
-        except _GONE:
-            return None
+        except (OSError, ValueError, IndexError):
+            return None  # gone (ESRCH), or unreadable: its timeline ends here, not the others'
         if state is not None:
             self.builder.add(t, state, run, wait, born_after_ns=born_after_ns)
         return state

@@ -7,13 +7,19 @@ each thread about every millisecond, and looks for new threads and processes mor
 
 Its cost is its own CPU, on a machine the measured run shares. Measured here (a busy 2-core
 VM, workbench.bench.threadstates_cost): a tick costs ~40 µs whatever it reads (waking a
-Python thread every millisecond, on caches other work has cooled) plus ~2-3 µs per thread
+Python thread every millisecond, on caches other work has cooled) plus ~2-5 µs per thread
 (one or two ``pread``s and a little Python). That CPU is taken from the measured run only
 when the run wants every core — a pool with a worker per core — so the sampler keeps two
 budgets, checked on its own cycles with ``time.thread_time_ns``: :data:`CPU_BUDGET` while
-the run leaves a core free, :data:`SATURATED_CPU_BUDGET` while it has as many threads ready
-as there are cores. It meets them by stretching the interval between ticks, from
-:data:`MIN_INTERVAL_S` up to :data:`MAX_INTERVAL_S`.
+the run leaves a core free, :data:`SATURATED_CPU_BUDGET` while it keeps as many threads
+ready as there are cores (on average over the last ~16 ticks). It meets them by
+stretching the interval between ticks, from :data:`MIN_INTERVAL_S` up to
+:data:`MAX_INTERVAL_S`.
+
+Being a thread of the engine's process, it needs that process's GIL for its ~40 µs a tick:
+while the engine's own Python is busy (a window redrawing), a tick may wait up to the GIL's
+switch interval (5 ms). Its readings keep their true times, so the states stay right; only
+the picture is coarser while it lasts.
 """
 
 from __future__ import annotations
@@ -162,7 +168,7 @@ class ThreadStateSampler:
         source, sleep, clock, cpu_clock = self._source, time.sleep, now_ns, time.thread_time_ns
         cpu_began, began = cpu_clock(), clock()
         interval = self._min_interval_ns
-        cycle_cpu = 0.0
+        cycle_cpu = ready = 0.0
         next_look = next_tick = began
         try:
             while not self._stopping:
@@ -180,8 +186,8 @@ class ThreadStateSampler:
                     sleep((next_tick - now) / 1e9)
                 cycle = cpu_clock() - cycle_began
                 cycle_cpu = cycle if cycle_cpu == 0 else cycle_cpu + (cycle - cycle_cpu) / 8
-                saturated = source.ready >= self._cores
-                budget = self._saturated_budget if saturated else self._budget
+                ready += (source.ready - ready) / 16  # threads woken for a moment don't count
+                budget = self._saturated_budget if ready >= self._cores else self._budget
                 wanted = round(cycle_cpu / budget)
                 interval = min(self._max_interval_ns, max(self._min_interval_ns, wanted))
         except Exception as exc:  # an instrument must never take the engine down with it
