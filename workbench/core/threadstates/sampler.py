@@ -6,7 +6,7 @@ the run's process and every descendant (pool workers that start and exit mid-run
 each thread about every millisecond, and looks for new threads and processes more rarely.
 
 Its cost is its own CPU, on a machine the measured run shares. Measured here (a busy 2-core
-VM, workbench.bench.threadstates_cost): a tick costs ~40 µs whatever it reads (waking a
+VM, workbench.bench.threadstates_cost): a tick costs ~25-40 µs whatever it reads (waking a
 Python thread every millisecond, on caches other work has cooled) plus ~2-5 µs per thread
 (one or two ``pread``s and a little Python). That CPU is taken from the measured run only
 when the run wants every core — a pool with a worker per core — so the sampler keeps two
@@ -37,7 +37,8 @@ from workbench.core.threadstates.model import ThreadState, ThreadTimeline
 
 CPU_BUDGET = 0.05
 """Share of one core the sampler may use while the run leaves a core free: a few threads
-are read every millisecond (~4 %), 64 every ~4 ms."""
+are read every millisecond (~3-4 % of a core); 64 busy ones would cost ~25 % at that rate,
+so they are read every ~6 ms."""
 
 SATURATED_CPU_BUDGET = 0.01
 """Share of one core while the run keeps every core busy: a pool of two workers is read
