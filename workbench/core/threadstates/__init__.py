@@ -6,6 +6,17 @@ a lock (the GIL), waiting on IO — for any code, measured from outside the meas
 - :mod:`.split` — readings → a thread's intervals (the scheduler's counters)
 - :mod:`.accounting` — a task's time in each state, from the thread that ran it
 - :mod:`.sampler` — :class:`ThreadStateSampler`, the instrument (``/proc``, or psutil)
+
+In use (the engine owns the run's process, so it may read its threads even under Yama)::
+
+    sampler = ThreadStateSampler(child_pid)
+    sampler.start()
+    ...                                          # the run
+    timelines = on_run_axis(sampler.stop(), t0)  # stop() blocks ≤ one tick: use an executor
+    index = index_timelines(timelines)
+    states = task_states(start_ns, end_ns, pid, native_id, index)  # the thread that ran it
+    states_s = states_seconds(states, sampler.known_states)
+    sampler.cost                                 # the instrument's own CPU, for the bench
 """
 
 from __future__ import annotations
