@@ -1,6 +1,7 @@
-"""Render the app icon from ``workbench/resources/icons/workbench.svg`` into the formats each
-platform wants: a 256 px PNG (Linux desktop menus), ``.ico`` (Windows executables) and ``.icns``
-(macOS app bundles). The outputs are committed, so a build needs no image tools; run this
+"""Render the app icon from ``resources/icons/workbench.svg`` into the formats each platform
+wants: a 256 px PNG (the window's icon and Linux desktop menus: package data, in
+``workbench/resources/icons``), ``.ico`` (Windows executables) and ``.icns`` (macOS app
+bundles), which only the bundle needs and which stay beside the SVG. The outputs are committed, so a build needs no image tools; run this
 again only after editing the SVG: ``QT_QPA_PLATFORM=offscreen python packaging/make_icons.py``.
 """
 
@@ -9,7 +10,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-ICONS = Path(__file__).resolve().parents[1] / "workbench" / "resources" / "icons"
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = ROOT / "resources" / "icons"
+"""The icon's master and the platform formats only the bundle uses."""
+PACKAGE_ICONS = ROOT / "workbench" / "resources" / "icons"
+"""What the installed package carries: the PNG the window shows."""
 SIZE = 256
 
 
@@ -33,13 +38,12 @@ def main() -> int:
     from PySide6.QtGui import QGuiApplication
 
     _app = QGuiApplication(sys.argv[:1])  # image plugins (ico, icns) load through the app
-    image = render(ICONS / "workbench.svg", SIZE)
-    for name, fmt in (
-        ("workbench.png", "PNG"),
-        ("workbench.ico", "ICO"),
-        ("workbench.icns", "ICNS"),
+    image = render(SOURCES / "workbench.svg", SIZE)
+    for target, fmt in (
+        (PACKAGE_ICONS / "workbench.png", "PNG"),
+        (SOURCES / "workbench.ico", "ICO"),
+        (SOURCES / "workbench.icns", "ICNS"),
     ):
-        target = ICONS / name
         if not image.save(str(target), fmt):  # type: ignore[attr-defined]
             raise SystemExit(f"cannot write {target} ({fmt})")
         print(target)
