@@ -34,9 +34,7 @@ async def _serve(ready: asyncio.Event, port_box: list[int]) -> None:
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0, backlog=BACKLOG, reuse_address=True)
     await site.start()
-    server = site._server
-    assert server is not None and server.sockets
-    port_box.append(server.sockets[0].getsockname()[1])
+    port_box.append(int(runner.addresses[0][1]))
     ready.set()
     try:
         await asyncio.Event().wait()
@@ -49,7 +47,7 @@ def main() -> None:
 
     raise_open_file_limit()
     loop = asyncio.new_event_loop()
-    ready, port_box = asyncio.Event(), []
+    ready, port_box = asyncio.Event(), list[int]()
     task = loop.create_task(_serve(ready, port_box))
 
     def on_ready() -> None:

@@ -7,7 +7,7 @@ what was measured and whether the claim holds; a rule that needs hardware this m
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -72,7 +72,10 @@ class Rule:
         walls = _walls(results)
         if self.strategy not in walls or (self.over is not None and self.over not in walls):
             return Outcome(Verdict.FAILS, f"{self.strategy} did not finish")
-        outcome = getattr(self, f"_check_{self.kind.replace('-', '_')}")(results, walls, time_scale)
+        check: Callable[[Results, dict[str, float], float], Outcome] = getattr(
+            self, f"_check_{self.kind.replace('-', '_')}"
+        )
+        outcome = check(results, walls, time_scale)
         if outcome.verdict is Verdict.FAILS and (self.hardware or self.needs_cores > 1):
             # Parallel speedups need idle cores: a busy or small machine is not a wrong claim.
             return Outcome(Verdict.DEPENDS, outcome.measured)

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from workbench.core.clock import NS_PER_S
+from workbench.core.clock import format_seconds as seconds
 from workbench.core.concurrency import StepCounter
 from workbench.core.results import LagSample, Run, TaskSpan
-from workbench.gui.model.formatting import seconds
 
 NO_CORE = -1
 
