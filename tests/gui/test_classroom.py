@@ -142,7 +142,7 @@ def test_replay_steps_through_a_finished_run(
 def test_a_damaged_preset_file_is_shown_in_the_panel_and_the_others_stay(
     qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from workbench.gui.preset_panel import PresetPanel
+    from workbench.gui.settings.preset_panel import PresetPanel
 
     from workbench.core import presets
 

@@ -34,6 +34,9 @@ class WindowActions:
     sweep: QAction
     replay: QAction
     presentation: QAction
+    timeline_only: QAction
+    show_strategy: tuple[QAction, ...]
+    """Alt+0 shows every strategy stacked; Alt+N the N-th alone, full size."""
     recent: QMenu
 
     def results_actions(self) -> tuple[QAction, ...]:
@@ -64,6 +67,10 @@ def _action(
     return action
 
 
+def _ordinal(n: int) -> str:
+    return {1: "first", 2: "second", 3: "third"}.get(n, f"{n}th")
+
+
 def build_actions(window: QMainWindow) -> WindowActions:
     """Create the actions, the menu bar and the toolbar; the window connects the actions."""
     w = window
@@ -89,9 +96,20 @@ def build_actions(window: QMainWindow) -> WindowActions:
         ),
         replay=_action(w, "Replay in Slow &Motion", "Play the run back slowly", "Ctrl+Shift+R"),
         presentation=_action(w, "&Presentation Mode", "Full screen, large type", "F11"),
+        timeline_only=_action(w, "&Timeline Full Size", "Only the timeline, all the room", "F9"),
+        show_strategy=tuple(
+            _action(
+                w,
+                "&All Strategies" if n == 0 else f"Strategy &{n}",
+                "Every strategy stacked" if n == 0 else f"Only the {_ordinal(n)} strategy",
+                f"Alt+{n}",
+            )
+            for n in range(10)
+        ),
         recent=QMenu("Open &Recent", window),
     )
-    for checkable in (actions.lanes, actions.settings_panel, actions.presentation):
+    checkables = (actions.lanes, actions.settings_panel, actions.presentation)
+    for checkable in (*checkables, actions.timeline_only):
         checkable.setCheckable(True)
     actions.settings_panel.setChecked(True)
     actions.stop.setEnabled(False)
@@ -131,6 +149,10 @@ def _build_menus(window: QMainWindow, actions: WindowActions) -> None:
         actions.zoom_out,
     ):
         view_menu.addAction(action)
+    view_menu.addAction(actions.timeline_only)
+    strategies = view_menu.addMenu("&Show Strategy")
+    for action in actions.show_strategy:
+        strategies.addAction(action)
     view_menu.addSeparator()
     view_menu.addAction(actions.presentation)
     view_menu.addAction(actions.replay)

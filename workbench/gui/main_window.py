@@ -9,10 +9,11 @@ presenter — the header line, the settings, what Run and Stop enable — is the
 from __future__ import annotations
 
 import asyncio
+import html
 from collections.abc import Sequence
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from workbench.core.machine import this_machine
@@ -40,6 +41,10 @@ from workbench.gui.widgets.status_bar import WorkbenchStatusBar
 
 TITLE = "Concurrency Workbench"
 CONFIG_PANEL_WIDTH = 300
+TIMELINE_SHARE = 0.55
+"""The timeline's charts get at least this share of the window's height."""
+VERDICT_SHARE = 0.25
+MIN_COMPARISON_PX = 90
 DEFAULT_SIZE = (1600, 1000)
 WELCOME = "No results yet: choose a preset or a workload and strategies, then Run (F5)."
 
@@ -50,7 +55,6 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self.setWindowTitle(TITLE)
-        self._fit_to_screen()
         self.theme = Theme(self)
         self.presets = PresetPanel()
         self.config_panel = ConfigPanel()
@@ -59,6 +63,7 @@ class MainWindow(QMainWindow):
         self.comparison = ComparisonView(self.theme)
         self.explanations = self.comparison.explanations
         self.banner = MessageBanner()
+        self._header_text = WELCOME
         self.header = QLabel(WELCOME)
         self.header.setWordWrap(True)
         self.header.setStyleSheet("font-weight: bold;")
@@ -98,6 +103,7 @@ class MainWindow(QMainWindow):
         self._closed = asyncio.Event()
         self._layout()
         self._connect()
+        self._fit_to_screen()
 
     @property
     def results(self) -> Results | None:
@@ -121,15 +127,18 @@ class MainWindow(QMainWindow):
         panel_scroll.setMinimumWidth(CONFIG_PANEL_WIDTH)
         panel_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.settings_area = panel_scroll
-        charts = QSplitter(Qt.Orientation.Vertical)
+        # One splitter for what competes for height, so the user can drag any border; it is
+        # balanced for what is shown (see _balance): the timeline always gets the most.
+        self.charts = charts = QSplitter(Qt.Orientation.Vertical)
+        charts.addWidget(self.verdict_view)
         charts.addWidget(self.timeline)
         charts.addWidget(self.comparison)
-        charts.setSizes([660, 300])
+        charts.setStretchFactor(1, 1)
+        charts.setChildrenCollapsible(True)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.header)
-        right_layout.addWidget(self.verdict_view)
         right_layout.addWidget(self.replay)
         right_layout.addWidget(charts, 1)
         main = QSplitter(Qt.Orientation.Horizontal)
@@ -161,8 +170,50 @@ class MainWindow(QMainWindow):
         a.fit.triggered.connect(self.timeline.fit)
         a.zoom_in.triggered.connect(lambda: self.timeline.zoom(0.8))
         a.zoom_out.triggered.connect(lambda: self.timeline.zoom(1.25))
+        a.timeline_only.toggled.connect(self._timeline_only)
+        for index, action in enumerate(a.show_strategy):
+            action.triggered.connect(lambda _=False, n=index: self.timeline.show_only(n))
+        self.verdict_view.visibility_changed.connect(lambda _: self._balance())
+        self.theme.changed.connect(self._balance_when_laid_out)
+        self.config_panel.edited.connect(self._settings_edited)
         self.settings_panel.run_requested.connect(self.run_experiment)
         self.settings_panel.stop_requested.connect(self.stop_experiment)
+
+    def _balance(self) -> None:
+        """Share the height: the timeline's charts get at least TIMELINE_SHARE of the window,
+        a verdict what it needs up to VERDICT_SHARE, the comparison the rest (folded away
+        when that is too little to read; its splitter handle brings it back)."""
+        total = sum(self.charts.sizes())
+        window = self.height()
+        if not self.isVisible() or total <= 0:
+            return
+        chrome = max(0, self.timeline.height() - self.timeline.scroll.height())
+        timeline = min(total, round(TIMELINE_SHARE * window) + chrome)
+        verdict = 0
+        if self.verdict_view.isVisibleTo(self):
+            wanted = self.verdict_view.sizeHint().height()
+            verdict = min(wanted, round(VERDICT_SHARE * window), max(0, total - timeline))
+        comparison = total - timeline - verdict
+        if comparison < MIN_COMPARISON_PX:
+            timeline, comparison = timeline + comparison, 0
+        self.charts.setSizes([verdict, timeline, comparison])
+
+    def _timeline_only(self, on: bool) -> None:
+        """Everything but the timeline out of the way (F9), and back."""
+        self.settings_area.setVisible(not on and self.actions.settings_panel.isChecked())
+        self.header.setVisible(not on)
+        self.comparison.setVisible(not on)
+        self.verdict_view.setVisible(not on and self.verdict_view.claimed)
+        if not on:
+            self._balance_when_laid_out()
+
+    def _balance_when_laid_out(self) -> None:
+        """After the layout has taken the new type size and screen into account."""
+        QTimer.singleShot(0, self._balance)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._balance()
 
     # -- running -------------------------------------------------------------------------
 
@@ -201,7 +252,18 @@ class MainWindow(QMainWindow):
         self.classroom.set_running(running)
 
     def show_header(self, text: str) -> None:
+        self._header_text = text
         self.header.setText(text)
+
+    def _settings_edited(self) -> None:
+        """Say so when the settings no longer match what is on screen (F5 runs the new)."""
+        results = self.presenter.results
+        if self.presenter.busy or results is None:
+            return
+        current = self.config_panel.current_config()
+        stale = self.presets.preset() is None and current != results.config
+        note = "\n<i>The settings have changed since: F5 runs them.</i>" if stale else ""
+        self.header.setText(f"{html.escape(self._header_text)}{note}".replace("\n", "<br>"))
 
     def show_config(self, config: Config) -> None:
         self.config_panel.set_config(config)

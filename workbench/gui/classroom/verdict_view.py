@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from workbench.core.presets import Preset, PresetVerdict
 from workbench.core.verdicts import Outcome, Verdict
@@ -23,6 +23,7 @@ VERDICT_COLOURS = {
 """Colour-blind-safe hues; the badge also says the verdict in words and with a mark."""
 VERDICT_MARKS = {Verdict.HOLDS: "✔", Verdict.FAILS: "✘", Verdict.DEPENDS: "?"}
 PENDING_COLOUR = "#555555"
+BADGE_MAX_WIDTH = 300
 BADGE_SCALE = 1.6
 """The badge's type relative to the window's font: readable from the back of the room."""
 
@@ -49,7 +50,12 @@ def _outcome_html(line: str, outcome: Outcome) -> str:
 
 
 class VerdictView(QFrame):
-    """Hidden until a preset runs; then the claim, and once measured the verdict."""
+    """Hidden until a preset runs; then the claim, and once measured the verdict.
+
+    ``visibility_changed`` lets the window give the room back to the timeline when it hides.
+    """
+
+    visibility_changed = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -57,9 +63,11 @@ class VerdictView(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setStyleSheet("#verdict-view { border: 2px solid #202020; border-radius: 4px; }")
         self.verdict: Verdict | None = None
+        self._claimed = False
         self.badge = QLabel()
         self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.badge.setMinimumWidth(260)
+        self.badge.setWordWrap(True)
+        self.badge.setMaximumWidth(BADGE_MAX_WIDTH)
         self.title = QLabel()
         self.title.setWordWrap(True)
         self.claim = QLabel()
@@ -73,22 +81,25 @@ class VerdictView(QFrame):
         self.explanation.setWordWrap(True)
         for label in (self.claim, self.measured, self.explanation):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        left = QVBoxLayout()
-        left.addWidget(self.badge)
-        left.addStretch(1)
-        middle = QVBoxLayout()
-        middle.addWidget(self.title)
-        middle.addWidget(self.claim)
-        middle.addWidget(self.source)
-        middle.addStretch(1)
-        right = QVBoxLayout()
-        right.addWidget(self.measured)
-        right.addWidget(self.explanation)
-        right.addStretch(1)
+        # One column of text beside the badge, scrolling within whatever height the window
+        # gives it: on a 720p projector the timeline needs most of the height.
+        text = QWidget()
+        column = QVBoxLayout(text)
+        column.setContentsMargins(0, 0, 0, 0)
+        for label in (self.title, self.claim, self.source, self.measured, self.explanation):
+            column.addWidget(label)
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(text)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        badge = QVBoxLayout()
+        badge.addWidget(self.badge)
+        badge.addStretch(1)
         layout = QHBoxLayout(self)
-        layout.addLayout(left)
-        layout.addLayout(middle, 2)
-        layout.addLayout(right, 3)
+        layout.addLayout(badge)
+        layout.addWidget(scroll, 1)
         self.setVisible(False)
 
     def _set_badge(self, text: str, colour: str) -> None:
@@ -99,8 +110,14 @@ class VerdictView(QFrame):
             " padding: 14px; border-radius: 6px;"
         )
 
+    @property
+    def claimed(self) -> bool:
+        """True while it has a preset's claim to show (hidden or not)."""
+        return self._claimed
+
     def show_claim(self, preset: Preset, time_scale: float, note: str = "measuring…") -> None:
         """Before and during the run: the claim, with the verdict still to come."""
+        self._claimed = True
         scale = "" if time_scale == 1 else f" · durations ×{time_scale:g}"
         self.verdict = None
         self.title.setText(f"<b>{html.escape(preset.title)}</b>{scale}")
@@ -128,9 +145,16 @@ class VerdictView(QFrame):
     def show_stopped(self, preset: Preset, time_scale: float, reason: str) -> None:
         self.show_claim(preset, time_scale, reason)
 
+    def setVisible(self, visible: bool) -> None:
+        changed = visible != self.isVisible() or visible == self.isHidden()
+        super().setVisible(visible)
+        if changed:
+            self.visibility_changed.emit(visible)
+
     def clear(self) -> None:
         """Nothing to claim: a plain experiment, or another preset chosen (no stale verdict)."""
         self.verdict = None
+        self._claimed = False
         self.setVisible(False)
 
     def texts(self) -> dict[str, str]:

@@ -62,6 +62,12 @@ class ComparisonChart(pg.PlotWidget):
         item = self.getPlotItem()
         item.clear()
         self.rows = rows
+        for side in ("left", "bottom"):  # no axes without bars: an empty 0–1 frame means nothing
+            item.showAxis(side, bool(rows))
+        if not rows:
+            item.setTitle("Wall time per strategy: none yet", size=self.theme.title_size())
+            self._labels, self._walls = [], np.empty(0)
+            return
         median = "median of " + str(repeats) + " runs" if repeats > 1 else "one run each"
         item.setTitle(f"Wall time per strategy ({median})", size=self.theme.title_size())
         item.getAxis("left").setTicks([[(i, row.strategy) for i, row in enumerate(rows)]])

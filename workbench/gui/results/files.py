@@ -63,6 +63,8 @@ def export_data(kind: str, results: Results, path: str | os.PathLike[str]) -> No
 def export_png(widget: QWidget, path: str | os.PathLike[str]) -> None:
     """Grab the widget as it is on screen. (pyqtgraph's SVG exporter is broken on PySide6
     ≥ 6.11 and takes ~100 s for 100k bars; a grab takes milliseconds and is what people saw.)"""
+    if widget.width() <= 0 or widget.height() <= 0 or not widget.isVisible():
+        raise OSError("it is not on screen (folded away or hidden): show it, then export it")
     if not widget.grab().save(str(path), "PNG"):
         raise OSError(f"could not write {path}")
 

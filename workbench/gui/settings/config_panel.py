@@ -8,7 +8,7 @@ without saying so, and never drifts from the CLI.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -48,7 +48,12 @@ def _count(name: str, unit: str, default: float, maximum: float, help_text: str)
 
 
 class ConfigPanel(QWidget):
-    """The experiment's inputs; :meth:`read_config` validates them on demand."""
+    """The experiment's inputs; :meth:`read_config` validates them on demand.
+
+    ``edited`` fires on any change, so the window can say when what is on screen no longer
+    matches the settings."""
+
+    edited = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -172,19 +177,31 @@ class ConfigPanel(QWidget):
             bad[0].edit.setFocus()
             return None
         try:
-            config = build_config(
-                self.workload_combo.currentText(),
-                self.selected_strategies(),
-                int(self.tasks.value()),
-                int(self.workers.value()),
-                {name: field.value() for name, field in self.param_fields.items()},
-                int(self.repeat.value()),
-            )
+            config = self._config_from_fields()
         except ConfigError as exc:
             self.show_error(f"Not run: {exc}")
             return None
         self._clear_form_error()
         return config
+
+    def current_config(self) -> Config | None:
+        """The config as the settings stand, or None if they are not valid — quietly."""
+        if any(field.problem() for field in self.fields()):
+            return None
+        try:
+            return self._config_from_fields()
+        except ConfigError:
+            return None
+
+    def _config_from_fields(self) -> Config:
+        return build_config(
+            self.workload_combo.currentText(),
+            self.selected_strategies(),
+            int(self.tasks.value()),
+            int(self.workers.value()),
+            {name: field.value() for name, field in self.param_fields.items()},
+            int(self.repeat.value()),
+        )
 
     def set_config(self, config: Config) -> None:
         """Show a config (for instance one read from a results file)."""
@@ -205,6 +222,7 @@ class ConfigPanel(QWidget):
 
     def _clear_form_error(self) -> None:
         self.error.setVisible(False)
+        self.edited.emit()
 
     def set_running(self, running: bool) -> None:
         """Lock the inputs during a run (they describe the run on screen)."""

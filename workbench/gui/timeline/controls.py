@@ -26,11 +26,18 @@ class TimelineControls(QWidget):
         super().__init__(parent)
         self.theme = theme
         self.show_combo = QComboBox()
-        self.show_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.show_combo.setToolTip("Compare every strategy stacked, or look at one full-size")
-        self.lanes_check = QCheckBox("One lane per worker")
-        self.lanes_check.setToolTip("Rows are workers (threads, processes) instead of tasks")
-        self.core_check = QCheckBox("Slices by core")
+        self.show_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.show_combo.setMinimumContentsLength(10)
+        self.show_combo.setToolTip(
+            "Compare every strategy stacked, or look at one full-size (Alt+1…9; Alt+0: all)"
+        )
+        self.lanes_check = QCheckBox("Lanes")
+        self.lanes_check.setToolTip(
+            "One lane per worker: rows are threads or processes instead of tasks (Ctrl+L)"
+        )
+        self.core_check = QCheckBox("By core")
         self.core_check.setToolTip(
             "Colour running slices by the CPU core they ran on (colours as in the CPU legend)"
         )

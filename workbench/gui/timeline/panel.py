@@ -16,6 +16,7 @@ import pyqtgraph as pg
 from workbench.gui.model.formatting import ns_as_seconds
 from workbench.gui.model.live_run import RunTrack
 from workbench.gui.theme import FAILED_COLOUR, Theme, swatch
+from workbench.gui.timeline.axes import IntegerAxis
 from workbench.gui.timeline.cpu import CpuPlot
 from workbench.gui.timeline.gantt import GanttPlot
 from workbench.gui.timeline.rows import ROWS as INSIDE_ROWS
@@ -62,7 +63,7 @@ class Panel:
     def build(cls, shape: Shape, theme: Theme) -> Panel:
         """A panel's plots, not yet placed (see :meth:`place`) nor connected to a view."""
         looped, cores = shape
-        gantt_item = pg.PlotItem(enableMenu=False)
+        gantt_item = pg.PlotItem(enableMenu=False, axisItems={"left": IntegerAxis("left")})
         cpu_item = pg.PlotItem(enableMenu=False)
         panel = cls(
             "",
@@ -114,13 +115,18 @@ def worker_legend(track: RunTrack, theme: Theme) -> str:
     return "&nbsp;&nbsp;".join(shown)
 
 
-def panel_title(track: RunTrack | None, strategy: str, repeats: int, theme: Theme) -> str:
-    """Strategy, repeat, time so far or wall time, and the worker colour legend."""
+def panel_title(
+    track: RunTrack | None, strategy: str, repeats: int, theme: Theme, *, stopped: bool = False
+) -> str:
+    """Strategy, repeat, time so far or wall time, and the worker colour legend.
+
+    ``stopped``: the experiment was stopped, so a run that never finished is not "running"."""
     if track is None:
-        return f"<b>{strategy}</b> · waiting"
+        return f"<b>{strategy}</b> · {'not run (stopped)' if stopped else 'waiting'}"
     repeat = f" (repeat {track.repeat_index + 1}/{repeats})" if repeats > 1 else ""
     if track.run is None:
-        state = f"running · {track.ended:,}/{track.tasks:,} tasks done"
+        verb = "stopped" if stopped else "running"
+        state = f"{verb} · {track.ended:,}/{track.tasks:,} tasks done"
     elif track.run.ok:
         state = f"{ns_as_seconds(track.run.wall_ns)} wall"
     else:

@@ -96,6 +96,12 @@ class TimelineView(QWidget):
         self.following = True
         self._relayout()
 
+    def show_only(self, number: int) -> None:
+        """The ``number``-th strategy alone, full size (1-based); 0 for all of them."""
+        combo = self.show_combo
+        if 0 <= number < combo.count():
+            combo.setCurrentIndex(number)
+
     def shown_strategies(self) -> list[str]:
         if self.experiment is None:
             return []
@@ -224,7 +230,13 @@ class TimelineView(QWidget):
         for panel in self.panels:
             track = self.experiment.tracks.get(panel.strategy)
             panel.gantt.plot.setTitle(
-                panel_title(track, panel.strategy, repeats, self.theme),
+                panel_title(
+                    track,
+                    panel.strategy,
+                    repeats,
+                    self.theme,
+                    stopped=self.experiment.interrupted,
+                ),
                 size=self.theme.title_size(),
             )
             panel.gantt.draw(track or self._not_run(panel), clock, slices=slices)

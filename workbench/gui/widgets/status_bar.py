@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
+from PySide6.QtWidgets import QProgressBar, QStatusBar, QWidget
 
 from workbench.core.results import Machine
 from workbench.gui.model.formatting import machine_line
 from workbench.gui.model.live_run import Progress
+from workbench.gui.widgets.elided_label import ElidedLabel
 
 
 def progress_text(progress: Progress) -> str:
@@ -20,16 +21,16 @@ def progress_text(progress: Progress) -> str:
 class WorkbenchStatusBar(QStatusBar):
     def __init__(self, machine: Machine, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.state = QLabel("Ready — press F5 to run")
+        self.state = ElidedLabel("Ready — press F5 to run")
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(220)
         self.progress.setTextVisible(False)
         self.progress.hide()
-        self.machine = QLabel(machine_line(machine))
-        self.machine.setToolTip("The machine this window runs on; results are measured here")
-        self.addWidget(self.state, 1)
+        self.machine = ElidedLabel(machine_line(machine))
+        self.machine.setMinimumWidth(120)
+        self.addWidget(self.state, 3)
         self.addWidget(self.progress)
-        self.addPermanentWidget(self.machine)
+        self.addPermanentWidget(self.machine, 2)
 
     def show_progress(self, progress: Progress | None) -> None:
         if progress is None:
