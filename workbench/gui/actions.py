@@ -38,6 +38,7 @@ class WindowActions:
     show_strategy: tuple[QAction, ...]
     """Alt+0 shows every strategy stacked; Alt+N the N-th alone, full size."""
     recent: QMenu
+    toolbar: QToolBar
 
     def results_actions(self) -> tuple[QAction, ...]:
         """Actions that need results on screen."""
@@ -107,6 +108,7 @@ def build_actions(window: QMainWindow) -> WindowActions:
             for n in range(10)
         ),
         recent=QMenu("Open &Recent", window),
+        toolbar=QToolBar("Classroom", window),
     )
     checkables = (actions.lanes, actions.settings_panel, actions.presentation)
     for checkable in (*checkables, actions.timeline_only):
@@ -159,7 +161,7 @@ def _build_menus(window: QMainWindow, actions: WindowActions) -> None:
 
 
 def _build_toolbar(window: QMainWindow, actions: WindowActions) -> None:
-    toolbar = QToolBar("Classroom", window)
+    toolbar = actions.toolbar
     toolbar.setObjectName("classroom-toolbar")
     toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
     for action in (

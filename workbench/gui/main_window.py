@@ -88,7 +88,9 @@ class MainWindow(QMainWindow):
         self.files = FileCommands(
             self, self.presenter, self.actions, recent, self.banner, self.status
         )
-        self.presentation = PresentationMode(self, self.theme, self.settings_panel)
+        self.presentation = PresentationMode(
+            self, self.theme, self.settings_panel, self.actions.toolbar
+        )
         self.classroom = Classroom(
             self,
             self.presenter,
@@ -191,7 +193,7 @@ class MainWindow(QMainWindow):
         timeline = min(total, round(TIMELINE_SHARE * window) + chrome)
         verdict = 0
         if self.verdict_view.isVisibleTo(self):
-            wanted = self.verdict_view.sizeHint().height()
+            wanted = self.verdict_view.wanted_height(self.charts.width())
             verdict = min(wanted, round(VERDICT_SHARE * window), max(0, total - timeline))
         comparison = total - timeline - verdict
         if comparison < MIN_COMPARISON_PX:

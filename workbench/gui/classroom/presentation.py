@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QToolBar, QWidget
 
 from workbench.gui.settings.panel import SettingsPanel
 from workbench.gui.theme import PRESENTATION_SCALE, Theme
@@ -43,10 +43,15 @@ class _Saved:
 
 
 class PresentationMode:
-    def __init__(self, window: QMainWindow, theme: Theme, settings: SettingsPanel) -> None:
+    def __init__(
+        self, window: QMainWindow, theme: Theme, settings: SettingsPanel, toolbar: QToolBar
+    ) -> None:
         self.window = window
         self.theme = theme
         self.settings = settings
+        self.toolbar = toolbar
+        """Hidden while presenting: its height goes to the charts (Run/Stop stay in the
+        settings panel, everything else in the menus and on its keys)."""
         self._saved: _Saved | None = None
 
     @property
@@ -66,6 +71,7 @@ class PresentationMode:
             app.setPalette(high_contrast_palette())
             self._styled_fonts(big)
             self.settings.set_compact(True)
+            self.toolbar.setVisible(False)
             self.theme.set_presentation(True)
             self.window.showFullScreen()
             return
@@ -76,6 +82,7 @@ class PresentationMode:
         app.setPalette(saved.palette)
         self._styled_fonts(QFont())
         self.settings.set_compact(False)
+        self.toolbar.setVisible(True)
         self.theme.set_presentation(False)
         self.window.setWindowState(saved.state)
         if not saved.state & Qt.WindowState.WindowFullScreen:

@@ -66,7 +66,6 @@ class VerdictView(QFrame):
         self._claimed = False
         self.badge = QLabel()
         self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.badge.setWordWrap(True)
         self.badge.setMaximumWidth(BADGE_MAX_WIDTH)
         self.title = QLabel()
         self.title.setWordWrap(True)
@@ -83,10 +82,12 @@ class VerdictView(QFrame):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         # One column of text beside the badge, scrolling within whatever height the window
         # gives it: on a 720p projector the timeline needs most of the height.
-        text = QWidget()
+        self.text = text = QWidget()
         column = QVBoxLayout(text)
         column.setContentsMargins(0, 0, 0, 0)
-        for label in (self.title, self.claim, self.source, self.measured, self.explanation):
+        # What a class reads first comes first: the claim, what was measured, why; the
+        # preset's title is in the window's header already, so it goes last with the source.
+        for label in (self.claim, self.measured, self.explanation, self.title, self.source):
             column.addWidget(label)
         column.addStretch(1)
         scroll = QScrollArea()
@@ -110,6 +111,14 @@ class VerdictView(QFrame):
             " padding: 14px; border-radius: 6px;"
         )
 
+    def wanted_height(self, width: int) -> int:
+        """The height that shows everything at ``width`` (the window caps it)."""
+        margins = self.contentsMargins().top() + self.contentsMargins().bottom() + 24
+        text_width = max(100, width - self.badge.sizeHint().width() - 40)
+        layout = self.text.layout()
+        text = layout.heightForWidth(text_width) if layout is not None else 0
+        return max(text, self.badge.sizeHint().height()) + margins
+
     @property
     def claimed(self) -> bool:
         """True while it has a preset's claim to show (hidden or not)."""
@@ -120,7 +129,7 @@ class VerdictView(QFrame):
         self._claimed = True
         scale = "" if time_scale == 1 else f" · durations ×{time_scale:g}"
         self.verdict = None
-        self.title.setText(f"<b>{html.escape(preset.title)}</b>{scale}")
+        self.title.setText(f"<i>{html.escape(preset.title)}{scale}</i>")
         self.claim.setText(f"<b>Claim:</b> {html.escape(preset.claim)}")
         self.source.setText(f"<i>— {html.escape(preset.source)}</i>")
         self.measured.setText(f"<b>Measured:</b> {html.escape(note)}")

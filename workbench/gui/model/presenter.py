@@ -165,11 +165,11 @@ class Presenter(SessionObserver):
                 if count > 1 and index < count
                 else ""
             )
-            return f"Preset: {preset.title}{step}\n{config_line(config)}"
+            return f"Preset: {preset.title}{step} — {config_line(config)}"
         if isinstance(measurement, RunSweep):
             total = len(measurement.values)
             point = max(1, self._experiments)
-            return f"Sweep point {point} of {total}\n{config_line(config)}"
+            return f"Sweep point {point} of {total} — {config_line(config)}"
         return config_line(config)
 
     def run_started(self, strategy: str, repeat_index: int) -> None:

@@ -43,7 +43,7 @@ class TimelineControls(QWidget):
         )
         self.fit_button = QPushButton("Fit")
         self.fit_button.setToolTip("Show everything again and follow the run (Ctrl+0 / Home)")
-        # The legend wraps on a line of its own: in the controls' row it never wrapped, and a
+        # The legend wraps, on a line of its own: in the controls' row it never wrapped, and a
         # long legend (many cores) pushed the window wider than a projector's screen.
         self.legend = QLabel()
         self.legend.setTextFormat(Qt.TextFormat.RichText)
@@ -57,6 +57,7 @@ class TimelineControls(QWidget):
         row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
         layout.addLayout(row)
         layout.addWidget(self.legend)
 
@@ -76,9 +77,9 @@ class TimelineControls(QWidget):
 
     def set_legend(self, cores: int) -> None:
         if uses_heatmap(cores):
-            cpu = f"CPU busy % per core (one row each, {cores}): dark = idle → yellow = 100 %"
+            cpu = f"CPU % per core (a row each, {cores}): dark idle → yellow 100 %"
         else:
-            cpu = "CPU busy % per core: " + " ".join(
+            cpu = "CPU %: " + " ".join(
                 swatch(self.theme.palette.core(i), f"core {i}") for i in range(cores)
             )
         self.legend.setText(f"{inside_legend()} · {cpu}")

@@ -78,4 +78,4 @@ def task_inside(track: RunTrack | None, task: int, duration_s: float) -> str | N
 def inside_legend() -> str:
     """The legend line's part for the inside rows (concurrency lines; the lag plot labels
     itself)."""
-    return f"Concurrency: {concurrency_legend()}"
+    return concurrency_legend()

@@ -238,7 +238,11 @@ class TimelineView(QWidget):
                     stopped=self.experiment.interrupted,
                 ),
                 size=self.theme.title_size(),
+                justify="left",
             )
+            # A title asks for its whole width as a minimum; in a narrow window it is cut at
+            # the right instead of pushing the charts off the screen.
+            panel.gantt.plot.titleLabel.setMinimumWidth(0)
             panel.gantt.draw(track or self._not_run(panel), clock, slices=slices)
         self.last_redraw_s = time.perf_counter() - began
 
