@@ -191,4 +191,4 @@ def test_many_cores_are_drawn_as_a_heatmap(window: MainWindow) -> None:
     cpu = window.timeline.panels[0].cpu
     assert cpu.heatmap and cpu.image is not None
     assert cpu.image.image.shape == (cores, 3)  # a row per core, a column per sample
-    assert "one row each, 32" in window.timeline.cpu_legend.text()
+    assert "a row each, 32" in window.timeline.cpu_legend.text()
