@@ -16,7 +16,6 @@ from tests.gui.conftest import until
 from tests.gui.scenario import RUN_TIMEOUT_S, configure, run_to_completion
 from workbench.gui.main_window import MainWindow
 from workbench.gui.theme import COLOUR_BLIND_SAFE, STANDARD
-from workbench.gui.timeline.replay import SPEEDS
 
 
 def test_choosing_a_preset_fills_the_config(window: MainWindow) -> None:
@@ -129,7 +128,7 @@ def test_replay_steps_through_a_finished_run(
     qtbot.keyClick(replay, Qt.Key.Key_End)
     assert drawn() == 4
 
-    replay.speed.setCurrentIndex(len(SPEEDS) - 1)  # 1×: a 80 ms run plays in 80 ms
+    replay.speed.setCurrentIndex(replay.speed.count() - 1)  # 1×: a 80 ms run plays in 80 ms
     qtbot.keyClick(replay, Qt.Key.Key_Space)  # from the end: starts again at 0
     assert replay.playing and replay.at_ns == 0
     loop.run_until_complete(until(lambda: not replay.playing))
@@ -142,9 +141,8 @@ def test_replay_steps_through_a_finished_run(
 def test_a_damaged_preset_file_is_shown_in_the_panel_and_the_others_stay(
     qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from workbench.gui.settings.preset_panel import PresetPanel
-
     from workbench.core import presets
+    from workbench.gui.settings.preset_panel import PresetPanel
 
     for name in ("three-counts", "cpu-gil"):
         data = json.loads(presets.presets_folder().joinpath(f"{name}.json").read_text("utf-8"))

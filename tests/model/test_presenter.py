@@ -177,3 +177,15 @@ def test_the_model_runs_without_qt() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
+
+
+def test_a_step_series_is_cut_at_the_replay_clock() -> None:
+    import numpy as np
+
+    from workbench.gui.model.live_run import cut_steps
+
+    edges, counts = np.array([0, 10, 20, 30]), np.array([1, 2, 1])
+    assert [a.tolist() for a in cut_steps(edges, counts, None)] == [[0, 10, 20, 30], [1, 2, 1]]
+    assert [a.tolist() for a in cut_steps(edges, counts, 15)] == [[0, 10, 15], [1, 2]]
+    assert [a.tolist() for a in cut_steps(edges, counts, 40)] == [[0, 10, 20, 30], [1, 2, 1]]
+    assert [a.size for a in cut_steps(edges, counts, -1)] == [0, 0]

@@ -63,6 +63,18 @@ class Progress:
     tasks: int
 
 
+def cut_steps(
+    edges: np.ndarray, counts: np.ndarray, until_ns: int | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """A step series up to ``until_ns`` (the whole series when it is None)."""
+    if until_ns is None or edges.size == 0 or edges[-1] <= until_ns:
+        return edges, counts
+    kept = int(np.searchsorted(edges, until_ns, "right"))
+    if kept == 0:
+        return edges[:0], counts[:0]
+    return np.append(edges[:kept], until_ns), counts[:kept]
+
+
 class RunTrack:
     """One strategy run's tasks and CPU samples, filled in as events arrive."""
 
@@ -86,6 +98,8 @@ class RunTrack:
         self.begun = 0
         self.ended = 0
         self.run: Run | None = None
+        self.until_ns: int | None = None
+        """A replay's clock: when set, only what had happened by then is shown."""
         self._latest_ns = 0
         self._latest_seen_at: int | None = None
 
@@ -201,8 +215,11 @@ class RunTrack:
         return track
 
     def now_ns(self, clock_ns: int) -> int:
-        """Where "now" is on this run's time axis: its wall time once finished, otherwise the
-        latest reported time moved on by however long ago it was reported."""
+        """Where "now" is on this run's time axis: the replay's clock when replaying, its wall
+        time once finished, otherwise the latest reported time moved on by however long ago it
+        was reported."""
+        if self.until_ns is not None:
+            return self.until_ns
         if self.run is not None:
             return self.run.wall_ns
         if self._latest_seen_at is None:
@@ -210,18 +227,25 @@ class RunTrack:
         return self._latest_ns + max(0, clock_ns - self._latest_seen_at)
 
     def bars(self, clock_ns: int) -> Bars:
-        """Every begun task as a bar; running tasks end at "now"."""
-        begun = np.flatnonzero(self.start_ns != NOT_YET)
-        start = self.start_ns[begun]
-        end = self.end_ns[begun]
+        """Every begun task as a bar; running tasks end at "now" (during a replay, every task
+        that had begun by the replay's clock, cut at it)."""
+        begun = self.start_ns != NOT_YET
+        if self.until_ns is not None:
+            begun &= self.start_ns <= self.until_ns
+        shown = np.flatnonzero(begun)
+        start = self.start_ns[shown]
+        end = self.end_ns[shown]
         running = end == NOT_YET
+        if self.until_ns is not None:
+            running |= end > self.until_ns
         end = np.where(running, np.maximum(start, self.now_ns(clock_ns)), end)
+        begun = shown
         return Bars(
             task=begun,
             start_s=start / NS_PER_S,
             end_s=end / NS_PER_S,
             worker=self.worker[begun],
-            ok=self.ok[begun],
+            ok=self.ok[begun] | running,
             running=running,
         )
 
@@ -230,7 +254,38 @@ class RunTrack:
         times = np.asarray(self.cpu_t_ns, dtype=np.float64) / NS_PER_S
         if not self.cpu_busy:
             return times, np.empty((0, 0))
-        return times, np.asarray(self.cpu_busy, dtype=np.float64)
+        busy = np.asarray(self.cpu_busy, dtype=np.float64)
+        if self.until_ns is None:
+            return times, busy
+        shown = times <= self.until_ns / NS_PER_S
+        return times[shown], busy[shown]
+
+    # -- inside the tasks, cut at the replay's clock -------------------------------------
+
+    def alive_series(self, clock_ns: int) -> tuple[np.ndarray, np.ndarray]:
+        """Tasks alive over time (edges in ns, counts)."""
+        now = self.now_ns(clock_ns)
+        return cut_steps(*self.alive.series(now), self.until_ns)
+
+    def running_series(self) -> tuple[np.ndarray, np.ndarray]:
+        """Tasks running over time (edges in ns, counts), known as tasks end."""
+        return cut_steps(*self.slices.running.series(), self.until_ns)
+
+    def slice_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(task, start_ns, end_ns, core) of every running slice shown."""
+        task, start, end, core = self.slices.arrays()
+        if self.until_ns is None:
+            return task, start, end, core
+        shown = start < self.until_ns
+        return task[shown], start[shown], np.minimum(end[shown], self.until_ns), core[shown]
+
+    def lag_series(self) -> tuple[np.ndarray, np.ndarray]:
+        """Event-loop lag samples: times (s) and lag (ms)."""
+        t, lag = self.lag.series()
+        if self.until_ns is None:
+            return t, lag
+        shown = t <= self.until_ns / NS_PER_S
+        return t[shown], lag[shown]
 
 
 class LiveExperiment:

@@ -34,9 +34,9 @@ def concurrency_series(track: RunTrack, clock_ns: int, line: str) -> Steps:
     events arrive (:class:`~workbench.core.concurrency.StepCounter`), so this is cheap live.
     """
     if line == ALIVE:
-        edges, counts = track.alive.series(track.now_ns(clock_ns))
+        edges, counts = track.alive_series(clock_ns)
     else:
-        edges, counts = track.slices.running.series()
+        edges, counts = track.running_series()
     return edges / NS_PER_S, counts
 
 
@@ -99,7 +99,14 @@ class ConcurrencyPlot:
     def draw(self, track: RunTrack, clock_ns: int, lines: tuple[str, ...] = BOTH) -> None:
         """Redraw ``lines`` from the track (a live redraw may do one line per turn)."""
         live = track.run is None and track.begun > track.ended
-        key = (id(track), track.begun, track.ended, len(track.slices), int(track.finished))
+        key = (
+            id(track),
+            track.begun,
+            track.ended,
+            len(track.slices),
+            int(track.finished),
+            track.until_ns,
+        )
         if key == self._key and not live:
             return  # nothing moved (a finished run is counted once)
         if lines == BOTH:

@@ -44,6 +44,7 @@ class LagPlot:
         self.label.setParentItem(plot.vb)
         plot.vb.sigResized.connect(self._place_label)
         self._drawn = -1
+        self._drawn_key: tuple[int, int, int | None] | None = None
 
     def _place_label(self, *_: object) -> None:
         rect = self.plot.vb.rect()
@@ -54,10 +55,12 @@ class LagPlot:
         return max(0, self._drawn)
 
     def draw(self, track: RunTrack) -> None:
-        if len(track.lag) == self._drawn:
+        key = (id(track), len(track.lag), track.until_ns)
+        if key == self._drawn_key:
             return
-        self._drawn = len(track.lag)
-        t, lag = track.lag.series()
+        self._drawn_key = key
+        t, lag = track.lag_series()
+        self._drawn = int(t.size)
         if t.size == 0:
             self.stems.setData([], [])
             self.dots.setData([], [])

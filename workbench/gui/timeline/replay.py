@@ -1,10 +1,11 @@
 """Slow-motion replay of a finished run's timeline, so a class can follow a 50 ms run.
 
-The timeline draws :class:`ReplayTrack` s: finished tracks that only show what had happened by
-the replay clock (bars begun by then, cut at it; CPU samples up to it). The time axis stays
-the whole run, so bars appear and grow across a fixed chart. A QTimer moves the clock; keys:
-Space play/pause, → / ← step to the next/previous task start or end, ↑ / ↓ speed, Home/End,
-Esc closes.
+Every track of the run is cut at the replay's clock (:attr:`RunTrack.until_ns`): bars begun
+by then, running slices, concurrency, event-loop lag and CPU samples up to it. The time axis
+stays the whole run, so bars appear and grow across a fixed chart; zoomed in, the view follows
+the cursor. By default the whole run plays in about :data:`FITTED_REPLAY_S` seconds, whatever
+its length. Keys: Space play/pause, → / ← step to the next/previous task start or end,
+↑ / ↓ speed, Home/End, Esc closes.
 """
 
 from __future__ import annotations
@@ -15,51 +16,39 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QStyle,
+    QWidget,
+)
 
 from workbench.core.clock import NS_PER_S
 from workbench.core.results import Results
-from workbench.gui.model.live_run import NOT_YET, Bars, LiveExperiment, RunTrack
+from workbench.gui.model.live_run import NOT_YET, LiveExperiment
 from workbench.gui.timeline.view import TimelineView
 
+FITTED_REPLAY_S = 15.0
+"""The default speed plays the whole run in about this long: long enough to follow, short
+enough for a class (a 4 s run at 1/100× took almost seven minutes)."""
 SPEEDS = (("1/1000×", 0.001), ("1/100×", 0.01), ("1/10×", 0.1), ("1/2×", 0.5), ("1×", 1.0))
-DEFAULT_SPEED = 1
+"""Fixed speeds offered beside the fitted one."""
 TICK_MS = 40
 SLIDER_STEPS = 1000
+FOLLOW_MARGIN = 0.1
+"""Zoomed in, the view moves on when the cursor comes this close to its edge."""
 
 
-class ReplayTrack(RunTrack):
-    """A finished track seen at ``at_ns`` on its own time axis."""
-
-    at_ns = 0
-
-    def bars(self, clock_ns: int) -> Bars:
-        shown = np.flatnonzero((self.start_ns != NOT_YET) & (self.start_ns <= self.at_ns))
-        start = self.start_ns[shown]
-        end = self.end_ns[shown]
-        running = (end == NOT_YET) | (end > self.at_ns)
-        end = np.where(running, np.maximum(start, self.at_ns), end)
-        return Bars(
-            task=shown,
-            start_s=start / NS_PER_S,
-            end_s=end / NS_PER_S,
-            worker=self.worker[shown],
-            ok=self.ok[shown] | running,
-            running=running,
-        )
-
-    def cpu(self) -> tuple[np.ndarray, np.ndarray]:
-        times, busy = super().cpu()
-        keep = times <= self.at_ns / NS_PER_S
-        return times[keep], busy[keep] if busy.size else busy
+def fitted_speed(run_ns: int) -> float:
+    """The speed that plays ``run_ns`` in about :data:`FITTED_REPLAY_S` (at most real time)."""
+    return min(1.0, max(run_ns, 1) / (FITTED_REPLAY_S * NS_PER_S))
 
 
-def replay_experiment(results: Results) -> LiveExperiment:
-    experiment = LiveExperiment.from_results(results)
-    for strategy, track in list(experiment.tracks.items()):
-        assert track.run is not None
-        experiment.tracks[strategy] = ReplayTrack.from_run(track.run, results.config.tasks)
-    return experiment
+def speed_label(speed: float) -> str:
+    return "1×" if speed >= 1 else f"1/{1 / speed:,.0f}×"
 
 
 class ReplayBar(QWidget):
@@ -71,18 +60,27 @@ class ReplayBar(QWidget):
         super().__init__(parent)
         self.timeline = timeline
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.play_button = QPushButton("▶ Play (Space)")
-        self.back_button = QPushButton("◀ Step (←)")
-        self.step_button = QPushButton("Step ▶ (→)")
+        # The style's own icons: the font of a lab machine may have no glyph for ⏸.
+        style = self.style()
+        self._play_icon = style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay)
+        self._pause_icon = style.standardIcon(QStyle.StandardPixmap.SP_MediaPause)
+        self.play_button = QPushButton(self._play_icon, "Play")
+        self.play_button.setToolTip("Play or pause (Space)")
+        self.back_button = QPushButton(
+            style.standardIcon(QStyle.StandardPixmap.SP_MediaSeekBackward), ""
+        )
+        self.back_button.setToolTip("Back to the previous task start or end (←)")
+        self.step_button = QPushButton(
+            style.standardIcon(QStyle.StandardPixmap.SP_MediaSeekForward), ""
+        )
+        self.step_button.setToolTip("On to the next task start or end (→)")
         self.speed = QComboBox()
-        for text, _ in SPEEDS:
-            self.speed.addItem(text)
-        self.speed.setCurrentIndex(DEFAULT_SPEED)
-        self.speed.setToolTip("Replay speed (↑ / ↓)")
+        self.speed.setToolTip("Replay speed (↑ / ↓); the first plays the whole run in ~15 s")
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, SLIDER_STEPS)
         self.clock = QLabel()
-        self.close_button = QPushButton("Close replay (Esc)")
+        self.close_button = QPushButton("Close")
+        self.close_button.setToolTip("Close the replay: the whole run again (Esc)")
         for widget in (self.play_button, self.back_button, self.step_button, self.close_button):
             widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         layout = QHBoxLayout(self)
@@ -105,7 +103,8 @@ class ReplayBar(QWidget):
         self.end_ns = 0
         self.at_ns = 0
         self.events = np.empty(0, np.int64)
-        self._cursors: dict[int, pg.InfiniteLine] = {}
+        self._speeds: list[float] = []
+        self._cursors: list[tuple[pg.PlotItem, pg.InfiniteLine]] = []
         self._last_tick = 0.0
         self.setVisible(False)
 
@@ -118,13 +117,22 @@ class ReplayBar(QWidget):
         return self.timer.isActive()
 
     def start(self, results: Results) -> None:
-        self.experiment = replay_experiment(results)
+        self._remove_cursors()
+        self.experiment = LiveExperiment.from_results(results)
         tracks = list(self.experiment.tracks.values())
         self.end_ns = max((t.run.wall_ns for t in tracks if t.run is not None), default=0)
         times = [t.start_ns[t.start_ns != NOT_YET] for t in tracks]
         times += [t.end_ns[t.end_ns != NOT_YET] for t in tracks]
         self.events = np.unique(np.concatenate(times)) if times else np.empty(0, np.int64)
-        self._cursors = {}
+        fitted = fitted_speed(self.end_ns)
+        self._speeds = sorted({fitted, *(speed for _, speed in SPEEDS)})  # ↑ is faster
+        self.speed.blockSignals(True)
+        self.speed.clear()
+        for speed in self._speeds:
+            fits = f" (whole run in ~{FITTED_REPLAY_S:.0f} s)" if speed == fitted else ""
+            self.speed.addItem(speed_label(speed) + fits)
+        self.speed.setCurrentIndex(self._speeds.index(fitted))
+        self.speed.blockSignals(False)
         self.timeline.show_experiment(self.experiment)
         self.setVisible(True)
         self.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -133,12 +141,14 @@ class ReplayBar(QWidget):
     def abandon(self) -> None:
         """A new run replaces what was replayed: stop without redrawing the old run."""
         self.timer.stop()
+        self._remove_cursors()
         self.experiment = None
         self.setVisible(False)
 
     def stop(self) -> None:
         """Leave the replay and show the whole run again."""
         self.timer.stop()
+        self._remove_cursors()
         if self.experiment is not None:
             results = self.experiment.results()
             self.experiment = None
@@ -154,14 +164,18 @@ class ReplayBar(QWidget):
                 self.seek(0)
             self._last_tick = time.perf_counter()
             self.timer.start()
-        self.play_button.setText("⏸ Pause (Space)" if self.playing else "▶ Play (Space)")
+        self._show_playing()
+
+    def _show_playing(self) -> None:
+        self.play_button.setIcon(self._pause_icon if self.playing else self._play_icon)
+        self.play_button.setText("Pause" if self.playing else "Play")
 
     def step(self, direction: int) -> None:
         """To the next (1) or previous (-1) moment a task starts or ends."""
         if not self.active:
             return
         self.timer.stop()
-        self.play_button.setText("▶ Play (Space)")
+        self._show_playing()
         if direction > 0:
             later = self.events[self.events > self.at_ns]
             self.seek(int(later[0]) if later.size else self.end_ns)
@@ -174,32 +188,58 @@ class ReplayBar(QWidget):
             return
         self.at_ns = max(0, min(self.end_ns, at_ns))
         for track in self.experiment.tracks.values():
-            if isinstance(track, ReplayTrack):
-                track.at_ns = self.at_ns
+            track.until_ns = self.at_ns
         self.slider.blockSignals(True)
         self.slider.setValue(round(SLIDER_STEPS * self.at_ns / max(1, self.end_ns)))
         self.slider.blockSignals(False)
-        speed = SPEEDS[self.speed.currentIndex()][0]
+        speed = speed_label(self.current_speed)
         self.clock.setText(
             f"t = {self.at_ns / 1e6:,.1f} ms of {self.end_ns / 1e6:,.1f} ms · {speed}"
         )
+        self._follow()
         self.timeline.refresh()
         self._draw_cursors()
 
+    @property
+    def current_speed(self) -> float:
+        index = self.speed.currentIndex()
+        return self._speeds[index] if 0 <= index < len(self._speeds) else 1.0
+
+    def _follow(self) -> None:
+        """Zoomed in, keep the cursor in view: move the time axis on as it nears the edge."""
+        if self.timeline.following or not self.timeline.panels:
+            return
+        view = self.timeline.panels[0].gantt.plot.vb
+        low, high = view.viewRange()[0]
+        width, at_s = high - low, self.at_ns / NS_PER_S
+        if low + FOLLOW_MARGIN * width <= at_s <= high - FOLLOW_MARGIN * width:
+            return
+        start = at_s - FOLLOW_MARGIN * width
+        view.setXRange(start, start + width, padding=0)
+
     def _draw_cursors(self) -> None:
+        """A time cursor on every chart of every panel (the rows replay too)."""
         at_s = self.at_ns / NS_PER_S
-        for panel in self.timeline.panels:
-            plot = panel.gantt.plot
-            line = self._cursors.get(id(plot))
-            if line is None or line.scene() is None:
+        plots = [plot for panel in self.timeline.panels for plot in panel.plots()]
+        drawn = {id(plot) for plot, line in self._cursors if line.scene() is not None}
+        for plot in plots:
+            if id(plot) not in drawn:
                 line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#000000", width=2))
                 plot.addItem(line)
-                self._cursors[id(plot)] = line
+                self._cursors.append((plot, line))
+        for _, line in self._cursors:
             line.setValue(at_s)
+
+    def _remove_cursors(self) -> None:
+        """Take the cursors off the charts (panels are reused by the next run)."""
+        for plot, line in self._cursors:
+            if line.scene() is not None:
+                plot.removeItem(line)
+        self._cursors = []
 
     def _tick(self) -> None:
         now = time.perf_counter()
-        elapsed_ns = (now - self._last_tick) * NS_PER_S * SPEEDS[self.speed.currentIndex()][1]
+        elapsed_ns = (now - self._last_tick) * NS_PER_S * self.current_speed
         self._last_tick = now
         self.seek(self.at_ns + round(elapsed_ns))
         if self.at_ns >= self.end_ns:
@@ -215,7 +255,7 @@ class ReplayBar(QWidget):
             Qt.Key.Key_Right: lambda: self.step(1),
             Qt.Key.Key_Left: lambda: self.step(-1),
             Qt.Key.Key_Up: lambda: self.speed.setCurrentIndex(
-                min(len(SPEEDS) - 1, self.speed.currentIndex() + 1)
+                min(self.speed.count() - 1, self.speed.currentIndex() + 1)
             ),
             Qt.Key.Key_Down: lambda: self.speed.setCurrentIndex(
                 max(0, self.speed.currentIndex() - 1)

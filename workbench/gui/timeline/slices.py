@@ -102,7 +102,7 @@ class SliceLayer:
         if not store.traced:
             self.hide()
             return
-        task, start_ns, end_ns, core = store.arrays()
+        task, start_ns, end_ns, core = track.slice_arrays()
         known = task < track.tasks
         if not known.all():
             task, start_ns, end_ns, core = task[known], start_ns[known], end_ns[known], core[known]
