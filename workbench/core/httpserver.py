@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import threading
+from typing import cast
 
 BACKLOG = 4096
 
@@ -34,7 +35,7 @@ async def _serve(ready: asyncio.Event, port_box: list[int]) -> None:
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0, backlog=BACKLOG, reuse_address=True)
     await site.start()
-    server = site._server
+    server = cast(asyncio.Server | None, site._server)
     assert server is not None and server.sockets
     port_box.append(server.sockets[0].getsockname()[1])
     ready.set()
@@ -49,7 +50,7 @@ def main() -> None:
 
     raise_open_file_limit()
     loop = asyncio.new_event_loop()
-    ready, port_box = asyncio.Event(), []
+    ready, port_box = asyncio.Event(), list[int]()
     task = loop.create_task(_serve(ready, port_box))
 
     def on_ready() -> None:

@@ -22,9 +22,13 @@ async def local_http_server() -> AsyncIterator[str]:
     loop = asyncio.get_running_loop()
     first_line: asyncio.Future[bytes | None] = loop.create_future()
 
+    def settle(line: bytes | None) -> None:
+        if not first_line.done():
+            first_line.set_result(line)
+
     def on_line(line: bytes | None) -> None:
         if not first_line.done():
-            loop.call_soon_threadsafe(lambda: first_line.done() or first_line.set_result(line))
+            loop.call_soon_threadsafe(settle, line)
 
     server = HelperProcess(SERVER_MODULE, on_line)
     try:

@@ -9,56 +9,35 @@ import threading
 from collections import deque
 from collections.abc import Callable
 
-import psutil
+from workbench.core.launch import Interpreter, child_environment, python_command
+from workbench.core.process_tree import kill_tree
 
-from workbench.core.launch import child_environment, python_command
-
-KILL_WAIT_S = 2.0
-
-
-def kill_tree(pid: int) -> None:
-    """Kill a process and every descendant it has, and reap them (blocks ≤ ``KILL_WAIT_S``).
-
-    On POSIX the helper leads its own process group, so the group is killed too: that also
-    reaches pool workers orphaned by a child that already died.
-    """
-    try:
-        root = psutil.Process(pid)
-        family = [*root.children(recursive=True), root]
-    except psutil.NoSuchProcess:
-        family = []
-    for process in family:
-        with contextlib.suppress(psutil.Error):
-            process.kill()
-    if sys.platform != "win32":
-        import os
-        import signal
-
-        with contextlib.suppress(OSError):
-            os.killpg(pid, signal.SIGKILL)
-    psutil.wait_procs(family, timeout=KILL_WAIT_S)
-
-
-def _popen_options() -> dict[str, object]:
-    # A session of its own: a Ctrl-C in the terminal reaches only the engine, which then ends
-    # the child's whole tree itself, in order, instead of a race between pool workers.
-    if sys.platform == "win32":
-        return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
-    return {"start_new_session": True}
+# A session (Windows: a process group) of its own: a Ctrl-C in the terminal reaches only the
+# engine, which then ends the child's whole tree itself, in order, instead of a race between
+# pool workers.
+_NEW_SESSION = sys.platform != "win32"
+_NEW_GROUP: int = getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)
 
 
 class HelperProcess:
     """A ``workbench.core.*`` module running in a child, with stdout read line by line on a
-    thread and stderr's tail kept for error messages."""
+    thread and stderr's tail kept for error messages; ``interpreter`` starts it under another
+    Python than this one."""
 
-    def __init__(self, module: str, on_line: Callable[[bytes | None], None]) -> None:
+    def __init__(
+        self,
+        module: str,
+        on_line: Callable[[bytes | None], None],
+        interpreter: Interpreter | None = None,
+    ) -> None:
         self.popen = subprocess.Popen(
-            python_command(module),
+            python_command(module, interpreter),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             env=child_environment(),
-            **_popen_options(),  # type: ignore[arg-type]
+            start_new_session=_NEW_SESSION,
+            creationflags=_NEW_GROUP,
         )
         self._stderr_tail: deque[str] = deque(maxlen=20)
         self._readers = [
@@ -70,7 +49,8 @@ class HelperProcess:
 
     @property
     def pid(self) -> int:
-        return self.popen.pid
+        pid: int = self.popen.pid
+        return pid
 
     def _read_stdout(self, on_line: Callable[[bytes | None], None]) -> None:
         assert self.popen.stdout is not None
@@ -96,7 +76,7 @@ class HelperProcess:
         return None
 
     def wait(self) -> int:
-        code = self.popen.wait()
+        code: int = self.popen.wait()
         for reader in self._readers:
             reader.join(timeout=1)
         return code
@@ -106,7 +86,7 @@ class HelperProcess:
         with contextlib.suppress(OSError):
             if self.popen.stdin is not None:
                 self.popen.stdin.close()
-        kill_tree(self.popen.pid)
+        kill_tree(self.popen.pid, group=True)
         self.wait()
 
 
