@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Generator
-from typing import Any
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, cast
 
 from workbench.core.clock import now_ns
 from workbench.core.lagprobe import LagProbe
@@ -50,8 +50,11 @@ def _on_stock_loop(body: Body) -> Callable[[RunContext], None]:
     return run
 
 
-def _task(ctx: RunContext, resources: Any, task_id: int) -> Generator[Any, Any, None]:
-    return ctx.recorder.call_async(ctx.workload.run_async, ctx.job, resources, task_id)
+def _task(ctx: RunContext, resources: Any, task_id: int) -> Coroutine[Any, Any, None]:
+    # A coroutine to the event loop, whether a native one or the recorder's generator-based
+    # one (typing knows the latter only as an Awaitable).
+    task = ctx.recorder.call_async(ctx.workload.run_async, ctx.job, resources, task_id)
+    return cast(Coroutine[Any, Any, None], task)
 
 
 async def _in_turn(ctx: RunContext, resources: Any) -> None:
