@@ -178,6 +178,8 @@ async def run_strategy(
                 session.on_cpu(item)
             elif item is None or not session.on_line(item):
                 break  # the child closed its stream (it is exiting) or garbled it
+        if session.protocol_error is not None:  # nothing it says can be trusted: end it now
+            await loop.run_in_executor(None, child.stop)
         exit_code = await loop.run_in_executor(None, child.wait)
     finally:
         sampler.stop()

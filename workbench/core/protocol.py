@@ -22,6 +22,8 @@ one entry per event:
   :data:`MAIN_WORKER` for the main thread of the run's process (where every coroutine runs).
   A worker thread in another process (a pool worker) is named in ``thread_pids`` with its
   pid, in the batch that first mentions it; every other worker belongs to the run's process.
+  When every event of a batch has the same worker (a loop's coroutines, a sequential loop),
+  the wire carries that one number instead of the column.
 
 JSON rather than pickle: nothing read from a child can execute code in the parent. A line that
 is not valid JSON, is of an unknown type or lacks a field raises :class:`ProtocolError`.
@@ -31,7 +33,6 @@ Standard library only, and cheap to import: the child imports it before anything
 from __future__ import annotations
 
 import json
-from array import array
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
@@ -90,7 +91,7 @@ class Events:
     """The error text of each task that failed in this batch."""
     heartbeats: Mapping[int, Sequence[int]] = field(default_factory=dict)
     """Each sync task that ended in this batch: its heartbeats, flat (absolute time, core)."""
-    lag: Sequence[int] = ()
+    lag: Sequence[int] = field(default_factory=list)
     """The event-loop lag probe's samples, flat (absolute time, lateness), in ns."""
     thread_pids: Mapping[int, int] = field(default_factory=dict)
     """Native thread id → pid, for worker threads outside the run's process (pool workers)."""
@@ -119,9 +120,12 @@ class Failed:
 Message = RunRequest | Started | Events | Done | Failed
 
 
+_ENCODER = json.JSONEncoder(separators=(",", ":"))
+
+
 def encode(message: Message) -> bytes:
     """One line of JSON, newline included."""
-    return (json.dumps(_to_wire(message), separators=(",", ":")) + "\n").encode()
+    return (_ENCODER.encode(_to_wire(message)) + "\n").encode()
 
 
 def decode(line: bytes | str) -> Message:
@@ -155,12 +159,16 @@ def decode_request(line: bytes | str) -> RunRequest:
 def _to_wire(message: Message) -> dict[str, Any]:
     wire: dict[str, Any] = {"type": message.TYPE}
     if isinstance(message, Events):
+        column = message.workers
+        one = column and column.count(column[0]) == len(column)
+        # One number rather than a column of them: ~35 µs less per 1,000 events.
+        workers: Sequence[int] | int = column[0] if one else column
         wire.update(
             kinds=message.kinds,
             task_ids=message.task_ids,
             starts=message.starts,
             ends=message.ends,
-            workers=message.workers,
+            workers=workers,
             errors=[[task, text] for task, text in message.errors.items()],
             heartbeats=[[task, flat] for task, flat in message.heartbeats.items()],
             lag=message.lag,
@@ -183,10 +191,16 @@ def _int(value: Any) -> int:
 
 
 def _ints(value: Any) -> list[int]:
-    """A list of integers, checked at C speed (``array`` refuses anything else)."""
+    """A list of integers, checked at C speed: ``sum`` refuses text, lists and null, and a
+    single float makes the total a float (~5 µs per 1,000 timestamps; ``array`` takes 35)."""
     if not isinstance(value, list):
         raise TypeError("expected a list of integers")
-    array("q", value)
+    try:
+        total = sum(value)
+    except TypeError:
+        total = None
+    if type(total) is not int:
+        raise TypeError("expected a list of integers")
     return value
 
 
@@ -242,7 +256,8 @@ def _read_started(wire: dict[str, Any]) -> Started:
 
 def _read_events(wire: dict[str, Any]) -> Events:
     kinds, starts, ends = _ints(wire["kinds"]), _ints(wire["starts"]), _ints(wire["ends"])
-    task_ids, workers = _ints(wire["task_ids"]), _ints(wire["workers"])
+    task_ids, workers = _ints(wire["task_ids"]), wire["workers"]
+    workers = [_int(workers)] * len(kinds) if isinstance(workers, int) else _ints(workers)
     if not len(kinds) == len(task_ids) == len(starts) == len(ends) == len(workers):
         raise ValueError("columns of different lengths")
     return Events(
