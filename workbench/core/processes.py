@@ -47,11 +47,6 @@ class HelperProcess:
         for reader in self._readers:
             reader.start()
 
-    @property
-    def pid(self) -> int:
-        pid: int = self.popen.pid
-        return pid
-
     def _read_stdout(self, on_line: Callable[[bytes | None], None]) -> None:
         assert self.popen.stdout is not None
         for line in self.popen.stdout:

@@ -138,10 +138,6 @@ class SpanAssembler:
         """The run's time origin (absolute), as the child reported it."""
         return self._t0
 
-    @property
-    def done(self) -> int:
-        return len(self._spans)
-
     def feed(self, batch: Events) -> list[TaskEvent]:
         """Take one batch (absolute times); return its events for observers (relative).
 
