@@ -24,7 +24,7 @@ import os
 import threading
 import traceback
 import types
-from collections.abc import Awaitable, Callable, Generator
+from collections.abc import Awaitable, Callable, Coroutine, Generator
 from typing import Any
 
 from workbench.core.clock import now_ns
@@ -155,7 +155,7 @@ class Recorder:
         job: Any,
         resources: Any,
         task_id: int,
-    ) -> Awaitable[None]:
+    ) -> Coroutine[Any, Any, None]:
         """A coroutine running one async task, recording each of its steps and any failure.
 
         It never raises for a failing task: the failure is recorded and it completes.
