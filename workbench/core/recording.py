@@ -72,6 +72,7 @@ class Recorder:
         self._thread = threading.local()
         self._pids: dict[int, int] = {}
         self._new_pids: dict[int, int] = {}
+        self._pids_lock = threading.Lock()  # the relay adds while the flusher takes
 
     def record(
         self,
@@ -86,8 +87,9 @@ class Recorder:
     ) -> None:
         """Add one event from a pool worker (the relay calls this): ``worker`` is a native
         thread id in process ``pid``."""
-        if self._pids.get(worker) != pid:
-            self._pids[worker] = self._new_pids[worker] = pid  # before the event: see take
+        with self._pids_lock:  # before the event is added: see take_thread_pids
+            if self._pids.get(worker) != pid:
+                self._pids[worker] = self._new_pids[worker] = pid
         if error is not None:
             self.errors[task_id] = error
         if heartbeats is not None:
@@ -115,7 +117,8 @@ class Recorder:
         Called after :meth:`take`: a thread is registered before its first event is added, so
         every event taken has its thread here or in an earlier batch.
         """
-        new, self._new_pids = self._new_pids, {}
+        with self._pids_lock:
+            new, self._new_pids = self._new_pids, {}
         return new
 
     def _worker(self) -> int:
