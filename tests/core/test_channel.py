@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 
+from workbench.core import protocol
 from workbench.core.child import Channel
 
 
@@ -14,7 +14,8 @@ def test_send_nowait_returns_with_the_pipe_full_and_nothing_is_lost_or_reordered
     channel = Channel(write_end)
     big = "x" * 200_000  # far more than a pipe holds: a blocking write would hang here
     for i in range(3):
-        channel.send_nowait({"type": "events", "i": i, "pad": big})  # returns at once
+        batch = protocol.Events([], [], [], [], [], errors={i: big})
+        channel.send_nowait(batch)  # returns at once
     assert os.get_blocking(write_end)  # left as other writers expect it
 
     received = bytearray()
@@ -25,11 +26,16 @@ def test_send_nowait_returns_with_the_pipe_full_and_nothing_is_lost_or_reordered
 
     reader = threading.Thread(target=read_all)
     reader.start()
-    channel.send({"type": "done"})  # blocks until everything before it went out
+    channel.send(protocol.Done(True, None, 1, 0, 0))  # waits until everything went out
     os.close(write_end)
     reader.join(timeout=30)
     os.close(read_end)
 
-    messages = [json.loads(line) for line in received.splitlines()]
-    assert [m.get("i") for m in messages] == [0, 1, 2, None]
-    assert messages[-1]["type"] == "done"
+    messages = [protocol.decode(line) for line in received.splitlines()]
+    assert len(messages) == 4
+    assert [list(m.errors) for m in messages[:3] if isinstance(m, protocol.Events)] == [
+        [0],
+        [1],
+        [2],
+    ]
+    assert isinstance(messages[-1], protocol.Done)

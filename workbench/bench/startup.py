@@ -20,15 +20,15 @@ async def _child_startup_ms() -> float:
     started: asyncio.Future[int] = loop.create_future()
 
     def on_line(line: bytes | None) -> None:
-        if line and protocol.decode(line)["type"] == protocol.STARTED:
-            t0 = int(protocol.decode(line)["t0_ns"])
+        if line and isinstance(message := protocol.decode(line), protocol.Started):
+            t0 = message.t0_ns
             loop.call_soon_threadsafe(lambda: started.done() or started.set_result(t0))
 
     request = protocol.RunRequest("sequential", "sleep", {"duration": 0.0}, 1, 1)
     launched = now_ns()
     child = HelperProcess(CHILD_MODULE, on_line)
     try:
-        child.send(request.encode())
+        child.send(protocol.encode(request))
         t0 = await asyncio.wait_for(started, 30)
     finally:
         await loop.run_in_executor(None, child.wait)

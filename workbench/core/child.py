@@ -1,13 +1,14 @@
 """The engine's child process: runs one strategy on the stock asyncio loop and streams events.
 
-Started as ``python -m workbench.core.child`` (see :mod:`workbench.core.launch`). Its imports
-are deliberately light (no Qt, no numpy), so it starts in tens of milliseconds, and pool
-workers that re-import it as ``__mp_main__`` pay the same small cost.
+Started as ``python -m workbench.core.child`` (see :mod:`workbench.core.launch`). It and
+everything it imports use the standard library only (the workloads that need aiohttp or
+aiofiles import them lazily), so it can run on any Python ≥ 3.11 on the machine, and it
+starts in tens of milliseconds; pool workers that re-import it as ``__mp_main__`` pay the
+same small cost. It speaks to the engine only through :mod:`workbench.core.protocol`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 import tempfile
@@ -16,14 +17,9 @@ import threading
 from workbench.core import protocol
 from workbench.core.clock import now_ns
 from workbench.core.launch import raise_open_file_limit
-from workbench.core.recording import (
-    BEGIN,
-    END,
-    FAILED,
-    FAILED_STEP,
-    Recorder,
-    describe_error,
-)
+from workbench.core.process_tree import kill_tree
+from workbench.core.protocol import BEGIN, END, FAILED, FAILED_STEP
+from workbench.core.recording import Recorder, describe_error
 
 ORPHANED_EXIT_CODE = 70
 PR_SET_PDEATHSIG = 1
@@ -46,12 +42,12 @@ class Channel:
         self._lock = threading.Lock()
         self._pending = bytearray()
 
-    def send(self, message: dict[str, object]) -> None:
+    def send(self, message: protocol.Message) -> None:
         with self._lock:
             self._pending += protocol.encode(message)
             self._write(blocking=True)
 
-    def send_nowait(self, message: dict[str, object]) -> None:
+    def send_nowait(self, message: protocol.Message) -> None:
         with self._lock:
             self._pending += protocol.encode(message)
             os.set_blocking(self._fd, False)
@@ -78,17 +74,9 @@ def claim_stdout() -> Channel:
     return Channel(private)
 
 
-def kill_descendants() -> None:
-    """End every process this one started (pool workers), without waiting politely."""
-    import psutil
-
-    for child in psutil.Process().children(recursive=True):
-        with contextlib.suppress(psutil.Error):
-            child.kill()
-
-
 def _leave_as_orphan(*_: object) -> None:
-    kill_descendants()
+    """End every process this one started (pool workers), without waiting, and exit."""
+    kill_tree(os.getpid(), include_root=False, wait_s=0)
     os._exit(ORPHANED_EXIT_CODE)
 
 
@@ -165,58 +153,56 @@ class Flusher:
         self.flush()
 
     def flush(self) -> None:
-        kinds, ids, times, workers = self._recorder.take()
-        lag = self._recorder.take_lag()
+        recorder = self._recorder
+        kinds, ids, starts, ends, workers = recorder.take()
+        thread_pids = recorder.take_thread_pids()  # after take: see Recorder.take_thread_pids
+        lag = recorder.take_lag()
         if not kinds and not lag:
             return
         if self.first_begin_ns is None:
-            begins = [t for k, t in zip(kinds, times, strict=True) if k == BEGIN]
+            begins = [t for k, t in zip(kinds, starts, strict=True) if k == BEGIN]
             self.first_begin_ns = min(begins) if begins else None
         # Several small messages rather than one huge one: the reader handles each in one
         # go on its event loop (the window's), so a message must stay a few ms of work.
         for lo in range(0, max(len(kinds), 1), MAX_BATCH):
             hi = lo + MAX_BATCH
-            self._send(kinds[lo:hi], ids[lo:hi], times[lo:hi], workers[lo:hi], lag)
-            lag = []
+            columns = kinds[lo:hi], ids[lo:hi], starts[lo:hi], ends[lo:hi], workers[lo:hi]
+            self._post(self._batch(*columns, lag, thread_pids))
+            lag, thread_pids = [], {}
 
-    def _send(
+    def _batch(
         self,
         kinds: list[int],
         ids: list[int],
-        times: list[int],
+        starts: list[int],
+        ends: list[int],
         workers: list[int],
         lag: list[int],
-    ) -> None:
-        errors, traces = self._recorder.errors, self._recorder.traces
-        failed = (
-            [
-                [i, errors.pop(i, "")]
+        thread_pids: dict[int, int],
+    ) -> protocol.Events:
+        errors, heartbeats = self._recorder.errors, self._recorder.heartbeats
+        return protocol.Events(
+            kinds,
+            ids,
+            starts,
+            ends,
+            workers,
+            errors={
+                i: errors.pop(i, "")
                 for k, i in zip(kinds, ids, strict=True)
                 if k in (FAILED, FAILED_STEP)
-            ]
-            if errors
-            else []
-        )
-        inner = (
-            [
-                [i, *trace]
-                for k, i in zip(kinds, ids, strict=True)
-                if k in (END, FAILED) and (trace := traces.pop(i, None)) is not None
-            ]
-            if traces
-            else []
-        )
-        self._post(
-            {
-                "type": protocol.EVENTS,
-                "k": kinds,
-                "i": ids,
-                "t": times,
-                "w": workers,
-                "x": failed,
-                "s": inner,
-                "l": lag,
             }
+            if errors
+            else {},
+            heartbeats={
+                i: beats
+                for k, i in zip(kinds, ids, strict=True)
+                if k in (END, FAILED) and (beats := heartbeats.pop(i, None)) is not None
+            }
+            if heartbeats
+            else {},
+            lag=lag,
+            thread_pids=thread_pids,
         )
 
     def close(self) -> None:
@@ -240,16 +226,25 @@ def run(request: protocol.RunRequest, channel: Channel) -> None:
     from workbench.core.strategies import STRATEGIES, RunContext
     from workbench.core.workloads import Job, workload_named
 
-    workload = workload_named(request.workload)
-    strategy = STRATEGIES[request.strategy]
     recorder = Recorder(inside=request.inside)
+    pid, main_thread = os.getpid(), threading.main_thread().native_id
+    assert main_thread is not None  # set when the interpreter starts
     with tempfile.TemporaryDirectory(prefix="workbench-") as scratch:
-        job = Job(
-            workload=workload.name,
-            params=dict(request.params),
-            url=request.url,
-            scratch_dir=scratch if workload.needs_scratch_dir else None,
-        )
+        try:
+            if request.strategy not in STRATEGIES:
+                raise ValueError(f"unknown strategy {request.strategy!r}")
+            strategy = STRATEGIES[request.strategy]
+            workload = workload_named(request.workload)
+            job = Job(
+                workload=workload.name,
+                params=dict(request.params),
+                url=request.url,
+                scratch_dir=scratch if workload.needs_scratch_dir else None,
+            )
+            workload.prepare(job)
+        except Exception as exc:
+            channel.send(protocol.Failed(describe_error(exc)))
+            return
         # A strategy whose main thread waits streams the events itself (see Flusher): a live
         # thread in this process is not free. Measured: one idle thread blocked in a read
         # makes 500 gathered HTTP requests 3-5 % slower (one that has exited costs nothing).
@@ -264,9 +259,8 @@ def run(request: protocol.RunRequest, channel: Channel) -> None:
             flusher.flush if on_loop else None,
             request.flush_interval_s,
         )
-        workload.prepare(job)
         times_before, t0 = os.times(), now_ns()
-        channel.send({"type": protocol.STARTED, "t0_ns": t0})
+        channel.send(protocol.Started(t0, pid, main_thread))
         ok, error, workers_started = True, None, None
         try:
             workers_started = strategy.run(context)
@@ -281,14 +275,13 @@ def run(request: protocol.RunRequest, channel: Channel) -> None:
         else 0
     )
     channel.send(
-        {
-            "type": protocol.DONE,
-            "ok": ok,
-            "error": error,
-            "wall_ns": t_end - t0,
-            "cpu_ns": cpu_ns(times_after) - cpu_ns(times_before),
-            "startup_ns": startup,
-        }
+        protocol.Done(
+            ok=ok,
+            error=error,
+            wall_ns=t_end - t0,
+            cpu_ns=cpu_ns(times_after) - cpu_ns(times_before),
+            startup_ns=startup,
+        )
     )
 
 
@@ -296,7 +289,11 @@ def main() -> None:
     parent = os.getppid()
     raise_open_file_limit()
     channel = claim_stdout()
-    request = protocol.RunRequest.decode(sys.stdin.buffer.readline())
+    try:
+        request = protocol.decode_request(sys.stdin.buffer.readline())
+    except protocol.ProtocolError as exc:
+        channel.send(protocol.Failed(f"the engine's request was unreadable: {exc}"))
+        os._exit(0)
     watch_parent(parent)
     run(request, channel)
     sys.stderr.flush()

@@ -16,6 +16,7 @@ from typing import Any
 from workbench.core import protocol
 from workbench.core.clock import now_ns
 from workbench.core.httpserver_client import local_http_server
+from workbench.core.launch import Interpreter
 from workbench.core.machine import this_machine
 from workbench.core.observer import Observer
 from workbench.core.processes import HelperProcess, describe_exit
@@ -52,11 +53,17 @@ class _RunSession:
 
     def __init__(self, strategy: str, repeat_index: int, observer: Observer) -> None:
         self.strategy, self.repeat_index, self.observer = strategy, repeat_index, observer
-        self.assembler = SpanAssembler()
+        self.assembler: SpanAssembler | None = None
         self.t0: int | None = None
-        self.done: dict[str, Any] | None = None
+        self.done: protocol.Done | None = None
+        self.failed_to_start: str | None = None
         self.protocol_error: str | None = None
         self.loop_lag: list[LagSample] = []
+
+    @property
+    def over(self) -> bool:
+        """The child said its last word (done, or could not start)."""
+        return self.done is not None or self.failed_to_start is not None
 
     def on_cpu(self, raw: RawSample) -> None:
         if self.t0 is not None and raw[0] > self.t0:
@@ -67,45 +74,51 @@ class _RunSession:
         """Handle one line from the child; False when the stream can no longer be trusted."""
         try:
             message = protocol.decode(line)
-        except ValueError:
-            self.protocol_error = "the run's process sent something unreadable"
+        except protocol.ProtocolError as exc:
+            self.protocol_error = f"the run's process sent something unreadable ({exc})"
             return False
-        kind = message["type"]
-        if kind == protocol.EVENTS:
-            if self.t0 is None:
+        if isinstance(message, protocol.Events):
+            if self.assembler is None:
                 self.protocol_error = "the run's process sent events before starting"
                 return False
-            errors = {int(task): str(text) for task, text in message["x"]}
-            traces = {int(task): (int(kind), flat) for task, kind, flat in message["s"]}
-            events = self.assembler.feed(
-                self.t0, message["k"], message["i"], message["t"], message["w"], errors, traces
-            )
-            if events:
-                self.observer.task_events(self.strategy, self.repeat_index, events)
-            lag = message["l"]
-            if lag:
-                samples = [
-                    LagSample(lag[i] - self.t0, lag[i + 1]) for i in range(0, len(lag) - 1, 2)
-                ]
-                self.loop_lag.extend(samples)
-                self.observer.loop_lagged(self.strategy, self.repeat_index, samples)
-        elif kind == protocol.STARTED:
-            self.t0 = int(message["t0_ns"])
-        elif kind == protocol.DONE:
+            self._on_events(self.assembler, message)
+        elif isinstance(message, protocol.Started):
+            self.t0 = message.t0_ns
+            self.assembler = SpanAssembler(message)
+        elif isinstance(message, protocol.Done):
             self.done = message
+        elif isinstance(message, protocol.Failed):
+            self.failed_to_start = message.error
+        else:
+            self.protocol_error = f"the run's process sent a {message.TYPE!r} message"
+            return False
         return True
+
+    def _on_events(self, assembler: SpanAssembler, batch: protocol.Events) -> None:
+        events = assembler.feed(batch)
+        if events:
+            self.observer.task_events(self.strategy, self.repeat_index, events)
+        lag, t0 = batch.lag, assembler.t0_ns
+        if lag:
+            samples = [LagSample(lag[i] - t0, lag[i + 1]) for i in range(0, len(lag) - 1, 2)]
+            self.loop_lag.extend(samples)
+            self.observer.loop_lagged(self.strategy, self.repeat_index, samples)
 
     def result(self, exit_code: int, stderr_line: str | None, samples: list[RawSample]) -> Run:
         if self.done is not None:
             done = self.done
-            ok, error = bool(done["ok"]), done["error"]
-            wall, cpu, startup = int(done["wall_ns"]), int(done["cpu_ns"]), int(done["startup_ns"])
+            ok, error = done.ok, done.error
+            wall, cpu, startup = done.wall_ns, done.cpu_ns, done.startup_ns
         else:
             ok, cpu, startup = False, 0, 0
             wall = now_ns() - self.t0 if self.t0 is not None else 0
             detail = f" ({stderr_line})" if stderr_line else ""
-            error = self.protocol_error or f"the run's process {describe_exit(exit_code)}{detail}"
-        spans = self.assembler.finish(wall, None if ok else error)
+            error = (
+                self.protocol_error
+                or (self.failed_to_start and f"the run could not start: {self.failed_to_start}")
+                or f"the run's process {describe_exit(exit_code)}{detail}"
+            )
+        spans = self.assembler.finish(wall, None if ok else error) if self.assembler else ()
         return Run(
             self.strategy,
             self.repeat_index,
@@ -130,10 +143,12 @@ async def run_strategy(
     stop: asyncio.Event | None = None,
     sample_interval_s: float = 0.2,
     inside: bool = True,
+    interpreter: Interpreter | None = None,
 ) -> Run:
     """Run one strategy once in a fresh child; raise :class:`_Stopped` if ``stop`` is set.
 
-    ``inside=False`` skips recording inside tasks; the benchmark uses it to price that."""
+    ``inside=False`` skips recording inside tasks; the benchmark uses it to price that.
+    ``interpreter`` starts the child under another Python than this one."""
     loop = asyncio.get_running_loop()
     inbox: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
 
@@ -152,21 +167,23 @@ async def run_strategy(
     session = _RunSession(strategy, repeat_index, observer)
     sampler = CpuSampler(deliver(_CPU), sample_interval_s)
     sampler.start()
-    child = HelperProcess(CHILD_MODULE, deliver(_LINE))
+    child = HelperProcess(CHILD_MODULE, deliver(_LINE), interpreter)
     observer.run_started(strategy, repeat_index)
     exit_code = 0
     try:
-        child.send(request.encode())
+        child.send(protocol.encode(request))
         while True:
             kind, item = await _next_or_stop(inbox, stop)
             if kind == _CPU:
                 session.on_cpu(item)
             elif item is None or not session.on_line(item):
                 break  # the child closed its stream (it is exiting) or garbled it
+        if session.protocol_error is not None:  # nothing it says can be trusted: end it now
+            await loop.run_in_executor(None, child.stop)
         exit_code = await loop.run_in_executor(None, child.wait)
     finally:
         sampler.stop()
-        if child.popen.poll() is None or session.done is None:
+        if child.popen.poll() is None or not session.over:
             await loop.run_in_executor(None, child.stop)
     run = session.result(exit_code, child.last_error_line(), sampler.samples)
     observer.run_finished(run)
@@ -195,13 +212,14 @@ async def run_experiment(
     *,
     stop: asyncio.Event | None = None,
     sample_interval_s: float = 0.2,
+    interpreter: Interpreter | None = None,
 ) -> Results:
     """Run every strategy ``config.repeat`` times, interleaved (s1 s2 … s1 s2 …) so that drift
     in the machine's load spreads evenly over the strategies.
 
     Setting ``stop`` ends the current run's process tree at once and returns the runs that
     finished, with ``interrupted=True``. Cancelling the calling task does the same cleanup
-    and re-raises.
+    and re-raises. ``interpreter`` runs every child under another Python than this one.
     """
     observer = observer or Observer()
     observer.experiment_started(config)
@@ -222,6 +240,7 @@ async def run_experiment(
                             url=url,
                             stop=stop,
                             sample_interval_s=sample_interval_s,
+                            interpreter=interpreter,
                         )
                     )
         except _Stopped:

@@ -39,7 +39,7 @@ def _core_reader() -> Callable[[], int]:
         reader()
     except (OSError, AttributeError):
         return lambda: NO_CORE
-    return reader  # type: ignore[no-any-return]
+    return reader
 
 
 current_core = _core_reader()

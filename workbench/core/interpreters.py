@@ -22,7 +22,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from workbench.core.params import ConfigError
-from workbench.core.processes import describe_exit, kill_tree, new_session_options
+from workbench.core.process_tree import kill_tree
+from workbench.core.processes import describe_exit, new_session_options
 
 MIN_VERSION = (3, 11)
 PROBE_TIMEOUT_S = 5.0
@@ -119,7 +120,7 @@ def run_with_timeout(
     try:
         out, err = popen.communicate(timeout=timeout_s)
     except subprocess.TimeoutExpired:
-        kill_tree(popen.pid)
+        kill_tree(popen.pid, group=True)
         popen.communicate()
         raise
     return subprocess.CompletedProcess(

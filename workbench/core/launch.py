@@ -3,6 +3,10 @@
 In a PyInstaller bundle ``sys.executable`` is the app, not Python, so ``-m module`` cannot
 work; the app's entry point instead understands ``--workbench-entry module`` and runs that
 module's ``main()``. Every helper process (engine child, HTTP server) is started through here.
+
+A run's child may also be started by another interpreter (another Python version, a
+free-threaded build): the child's side imports nothing outside the standard library, so any
+Python ≥ 3.11 that can import the ``workbench`` package (on its ``PYTHONPATH``) can run it.
 """
 
 from __future__ import annotations
@@ -10,12 +14,25 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from dataclasses import dataclass
 
 ENTRY_FLAG = "--workbench-entry"
 
 
-def python_command(module: str) -> list[str]:
-    """The command line that runs ``module.main()`` in a fresh interpreter."""
+@dataclass(frozen=True)
+class Interpreter:
+    """A Python to start a helper with, other than the one running the engine."""
+
+    path: str
+    flags: tuple[str, ...] = ()
+    """Given before ``-m``: ``("-S",)`` starts it without its site-packages, for instance."""
+
+
+def python_command(module: str, interpreter: Interpreter | None = None) -> list[str]:
+    """The command line that runs ``module.main()`` in a fresh interpreter (this one if
+    ``interpreter`` is None)."""
+    if interpreter is not None:
+        return [interpreter.path, *interpreter.flags, "-m", module]
     if getattr(sys, "frozen", False):
         return [sys.executable, ENTRY_FLAG, module]
     return [sys.executable, "-m", module]

@@ -1,7 +1,7 @@
 """What runs inside a process-pool worker: kept tiny, because every worker imports it at start.
 
-Spawned workers re-import the child's main module and this one; nothing here pulls in asyncio,
-psutil or the strategies, so a worker is ready to run tasks a few tens of milliseconds after
+Spawned workers re-import the child's main module and this one; nothing here pulls in asyncio
+or the strategies, so a worker is ready to run tasks a few tens of milliseconds after
 its interpreter starts.
 """
 

@@ -10,34 +10,8 @@ from collections import deque
 from collections.abc import Callable
 from typing import TypedDict
 
-import psutil
-
-from workbench.core.launch import child_environment, python_command
-
-KILL_WAIT_S = 2.0
-
-
-def kill_tree(pid: int) -> None:
-    """Kill a process and every descendant it has, and reap them (blocks ≤ ``KILL_WAIT_S``).
-
-    On POSIX the helper leads its own process group, so the group is killed too: that also
-    reaches pool workers orphaned by a child that already died.
-    """
-    try:
-        root = psutil.Process(pid)
-        family = [*root.children(recursive=True), root]
-    except psutil.NoSuchProcess:
-        family = []
-    for process in family:
-        with contextlib.suppress(psutil.Error):
-            process.kill()
-    if sys.platform != "win32":
-        import os
-        import signal
-
-        with contextlib.suppress(OSError):
-            os.killpg(pid, signal.SIGKILL)
-    psutil.wait_procs(family, timeout=KILL_WAIT_S)
+from workbench.core.launch import Interpreter, child_environment, python_command
+from workbench.core.process_tree import kill_tree
 
 
 class SessionOptions(TypedDict, total=False):
@@ -56,11 +30,17 @@ def new_session_options() -> SessionOptions:
 
 class HelperProcess:
     """A ``workbench.core.*`` module running in a child, with stdout read line by line on a
-    thread and stderr's tail kept for error messages."""
+    thread and stderr's tail kept for error messages; ``interpreter`` starts it under another
+    Python than this one."""
 
-    def __init__(self, module: str, on_line: Callable[[bytes | None], None]) -> None:
+    def __init__(
+        self,
+        module: str,
+        on_line: Callable[[bytes | None], None],
+        interpreter: Interpreter | None = None,
+    ) -> None:
         self.popen = subprocess.Popen(
-            python_command(module),
+            python_command(module, interpreter),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -74,10 +54,6 @@ class HelperProcess:
         ]
         for reader in self._readers:
             reader.start()
-
-    @property
-    def pid(self) -> int:
-        return self.popen.pid
 
     def _read_stdout(self, on_line: Callable[[bytes | None], None]) -> None:
         assert self.popen.stdout is not None
@@ -103,7 +79,7 @@ class HelperProcess:
         return None
 
     def wait(self) -> int:
-        code = self.popen.wait()
+        code: int = self.popen.wait()
         for reader in self._readers:
             reader.join(timeout=1)
         return code
@@ -113,7 +89,7 @@ class HelperProcess:
         with contextlib.suppress(OSError):
             if self.popen.stdin is not None:
                 self.popen.stdin.close()
-        kill_tree(self.popen.pid)
+        kill_tree(self.popen.pid, group=True)
         self.wait()
 
 

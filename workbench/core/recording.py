@@ -1,20 +1,21 @@
 """Recording task events inside a strategy run, from any thread or pool worker.
 
 Recording sits on the measured path, so it must cost next to nothing: one event is one
-``list.extend`` of a 4-tuple ``(kind, task_id, t_ns, worker)`` onto a flat list. ``extend``
-runs in C under the GIL, so events from many threads never interleave mid-event and the
-list's length is always a multiple of four; the flusher later slices it into columns
-(``flat[0::4]`` …) at C speed instead of touching every event in Python.
+``list.extend`` of a 5-tuple ``(kind, task_id, start_ns, end_ns, worker)`` onto a flat list.
+``extend`` runs in C under the GIL, so events from many threads never interleave mid-event and
+the list's length is always a multiple of five; the flusher later slices it into columns
+(``flat[0::5]`` …) at C speed instead of touching every event in Python. The codes and columns
+are the wire's (see :mod:`workbench.core.protocol`):
 
 - ``kind``: :data:`BEGIN`, :data:`END` (ok) or :data:`FAILED` (its error text is in
-  :attr:`Recorder.errors`, stored *before* the event so a reader never misses it)
-- ``t_ns``: absolute ``perf_counter_ns``; the parent subtracts the run's ``t0``
-- ``worker``: 0 for the main thread, a thread ident for other threads, ``-pid`` for a pool
-  worker process; the engine turns these into labels
+  :attr:`Recorder.errors`, stored *before* the event so a reader never misses it); a
+  coroutine's steps are events of their own (see :func:`stepped`)
+- ``start_ns``, ``end_ns``: absolute ``perf_counter_ns``; the parent subtracts the run's ``t0``
+- ``worker``: the native id of the thread that ran the task (:data:`MAIN_WORKER` for the main
+  thread), so the engine can match the operating system's view of each thread to its tasks
 
-A coroutine's steps are events of their own (see :func:`stepped`). A sync task's heartbeats
-(:mod:`workbench.core.heartbeat`) travel separately, stored like an error before its end
-event. The event-loop lag probe's samples go to :attr:`Recorder.lag`.
+A sync task's heartbeats (:mod:`workbench.core.heartbeat`) travel separately, stored like an
+error before its end event. The event-loop lag probe's samples go to :attr:`Recorder.lag`.
 """
 
 from __future__ import annotations
@@ -23,25 +24,24 @@ import os
 import threading
 import traceback
 import types
-from collections.abc import Callable, Coroutine, Generator
+from collections.abc import Awaitable, Callable, Coroutine, Generator
 from typing import Any
 
 from workbench.core.clock import now_ns
 from workbench.core.heartbeat import start_beats, stop_beats
+from workbench.core.protocol import (
+    BEGIN,
+    END,
+    FAILED,
+    FAILED_STEP,
+    LAST_STEP,
+    MAIN_WORKER,
+    NOT_ENDED,
+    STEP,
+)
 
-BEGIN, END, FAILED = 0, 1, 2
-STEP, LAST_STEP, FAILED_STEP = 3, 4, 5
-"""Coroutine steps: ``(kind, task_id, start, end)`` — the end time sits in the worker slot."""
-EVENT_WIDTH = 4
-MAIN_WORKER = 0
-
-HEARTBEATS = 1
-"""How a sync task's inner trace is encoded: flat (time, core) heartbeats."""
-
-Trace = tuple[int, list[int]]
-
-Columns = tuple[list[int], list[int], list[int], list[int]]
-"""(kinds, task ids, absolute times, workers) of a batch of events."""
+Columns = tuple[list[int], list[int], list[int], list[int], list[int]]
+"""(kinds, task ids, starts, ends, workers) of a batch of events."""
 
 
 def describe_error(exc: BaseException) -> str:
@@ -64,26 +64,37 @@ class Recorder:
         self._flat: list[int] = []
         self._extend = self._flat.extend
         self.errors: dict[int, str] = {}
-        self.traces: dict[int, Trace] = {}
+        self.heartbeats: dict[int, list[int]] = {}
+        """Each ended sync task's heartbeats, flat (time, core), until the flusher takes them."""
         self.lag: list[int] = []
         """Flat (time, lateness) pairs from the event-loop lag probe, both in ns."""
-        self._main_thread = threading.main_thread().ident
+        self._main_native_id = threading.main_thread().native_id
+        self._thread = threading.local()
+        self._pids: dict[int, int] = {}
+        self._new_pids: dict[int, int] = {}
+        self._pids_lock = threading.Lock()  # the relay adds while the flusher takes
 
     def record(
         self,
         kind: int,
         task_id: int,
-        t_ns: int,
+        start_ns: int,
+        end_ns: int,
         worker: int,
+        pid: int,
         error: str | None,
-        trace: Trace | None = None,
+        heartbeats: list[int] | None = None,
     ) -> None:
-        """Add one event (the relay uses this for events from pool workers)."""
+        """Add one event from a pool worker (the relay calls this): ``worker`` is a native
+        thread id in process ``pid``."""
+        with self._pids_lock:  # before the event is added: see take_thread_pids
+            if self._pids.get(worker) != pid:
+                self._pids[worker] = self._new_pids[worker] = pid
         if error is not None:
             self.errors[task_id] = error
-        if trace is not None:
-            self.traces[task_id] = trace
-        self._extend((kind, task_id, t_ns, worker))
+        if heartbeats is not None:
+            self.heartbeats[task_id] = heartbeats
+        self._extend((kind, task_id, start_ns, end_ns, worker))
 
     def take_lag(self) -> list[int]:
         lag = self.lag
@@ -98,16 +109,36 @@ class Recorder:
         n = len(flat)
         chunk = flat[:n]
         del flat[:n]  # atomic: events added meanwhile stay, after the ones taken
-        return chunk[0::4], chunk[1::4], chunk[2::4], chunk[3::4]
+        return chunk[0::5], chunk[1::5], chunk[2::5], chunk[3::5], chunk[4::5]
+
+    def take_thread_pids(self) -> dict[int, int]:
+        """The pool workers' threads first seen since the last call, with their pids.
+
+        Called after :meth:`take`: a thread is registered before its first event is added, so
+        every event taken has its thread here or in an earlier batch.
+        """
+        with self._pids_lock:
+            new, self._new_pids = self._new_pids, {}
+        return new
+
+    def _worker(self) -> int:
+        """This thread's worker code, looked up once per thread (a thread-local read costs
+        ~40 ns; ``get_native_id`` is a system call, ~180 ns)."""
+        native_id = threading.get_native_id()
+        worker = MAIN_WORKER if native_id == self._main_native_id else native_id
+        self._thread.worker = worker
+        return worker
 
     def call(self, function: Callable[[Any, int], None], job: Any, task_id: int) -> None:
         """Run one sync task in this thread, recording its span and any failure."""
-        worker = threading.get_ident()
-        if worker == self._main_thread:
-            worker = MAIN_WORKER
+        try:
+            worker = self._thread.worker
+        except AttributeError:
+            worker = self._worker()
         extend = self._extend
         beats = start_beats() if self.inside else None
-        extend((BEGIN, task_id, now_ns(), worker))
+        begin = now_ns()
+        extend((BEGIN, task_id, begin, NOT_ENDED, worker))
         kind = END
         try:
             function(job, task_id)
@@ -118,16 +149,16 @@ class Recorder:
         if beats is not None:
             stop_beats()
             if beats:
-                self.traces[task_id] = (HEARTBEATS, beats)
-        extend((kind, task_id, end, worker))
+                self.heartbeats[task_id] = beats
+        extend((kind, task_id, begin, end, worker))
 
     def call_async(
         self,
-        function: Callable[[Any, Any, int], Coroutine[Any, Any, None]],
+        function: Callable[[Any, Any, int], Awaitable[None]],
         job: Any,
         resources: Any,
         task_id: int,
-    ) -> Generator[Any, Any, None]:
+    ) -> Coroutine[Any, Any, None]:
         """A coroutine running one async task, recording each of its steps and any failure.
 
         It never raises for a failing task: the failure is recorded and it completes.
@@ -135,20 +166,21 @@ class Recorder:
         coroutine = function(job, resources, task_id)
         if self.inside:
             return stepped(self, coroutine, task_id)
-        return whole(self, coroutine, task_id)  # type: ignore[return-value]
+        return whole(self, coroutine, task_id)
 
 
 async def whole(recorder: Recorder, coroutine: Any, task_id: int) -> None:
-    """Like :func:`stepped` but one begin and one end event: no step boundaries."""
+    """Like :func:`stepped` but one end event (with its start): no step boundaries."""
     extend = recorder._extend
-    extend((BEGIN, task_id, now_ns(), MAIN_WORKER))
+    begin = now_ns()
+    extend((BEGIN, task_id, begin, NOT_ENDED, MAIN_WORKER))
     try:
         await coroutine
     except (Exception, SystemExit) as exc:
         recorder.errors[task_id] = describe_error(exc)
-        extend((FAILED, task_id, now_ns(), MAIN_WORKER))
+        extend((FAILED, task_id, begin, now_ns(), MAIN_WORKER))
     else:
-        extend((END, task_id, now_ns(), MAIN_WORKER))
+        extend((END, task_id, begin, now_ns(), MAIN_WORKER))
 
 
 @types.coroutine
@@ -157,11 +189,11 @@ def stepped(recorder: Recorder, coroutine: Any, task_id: int) -> Generator[Any, 
 
     A generator-based coroutine, so the event loop resumes it through C (a class with a
     Python ``send`` costs twice as much per step). Each step is one event,
-    ``(STEP, task_id, start, end)`` — ``end`` in the worker slot, as every coroutine runs on
-    the main thread — so a task needs no separate begin/end events: its first step begins it,
-    its :data:`LAST_STEP` (or :data:`FAILED_STEP`) ends it.
+    ``(STEP, task_id, start, end, MAIN_WORKER)`` — every coroutine runs on the main thread —
+    so a task needs no separate begin/end events: its first step begins it, its
+    :data:`LAST_STEP` (or :data:`FAILED_STEP`) ends it.
     """
-    extend, now = recorder._extend, now_ns
+    extend, now, main = recorder._extend, now_ns, MAIN_WORKER
     value: Any = None
     thrown: BaseException | None = None
     while True:
@@ -169,13 +201,13 @@ def stepped(recorder: Recorder, coroutine: Any, task_id: int) -> Generator[Any, 
         try:
             yielded = coroutine.send(value) if thrown is None else coroutine.throw(thrown)
         except StopIteration:
-            extend((LAST_STEP, task_id, start, now()))
+            extend((LAST_STEP, task_id, start, now(), main))
             return
         except (Exception, SystemExit) as exc:
             recorder.errors[task_id] = describe_error(exc)
-            extend((FAILED_STEP, task_id, start, now()))
+            extend((FAILED_STEP, task_id, start, now(), main))
             return
-        extend((STEP, task_id, start, now()))
+        extend((STEP, task_id, start, now(), main))
         thrown = None
         try:
             value = yield yielded
@@ -195,12 +227,12 @@ class WorkerRecorder:
 
     def __init__(self, queue: Any) -> None:
         self._put = queue.put
-        self._worker = -os.getpid()
 
     def call(self, function: Callable[[Any, int], None], job: Any, task_id: int) -> None:
-        put, worker = self._put, self._worker
+        put, pid, worker = self._put, os.getpid(), threading.get_native_id()
         beats = start_beats()
-        put((BEGIN, task_id, now_ns(), worker, None, None))
+        begin = now_ns()
+        put((BEGIN, task_id, begin, NOT_ENDED, worker, pid, None, None))
         kind, error = END, None
         try:
             function(job, task_id)
@@ -208,4 +240,4 @@ class WorkerRecorder:
             kind, error = FAILED, describe_error(exc)
         end = now_ns()
         stop_beats()
-        put((kind, task_id, end, worker, error, (HEARTBEATS, beats) if beats else None))
+        put((kind, task_id, begin, end, worker, pid, error, beats or None))

@@ -28,6 +28,12 @@ class TaskSpan:
     not known (a sync task whose workload gives no heartbeats, e.g. a sleep in a thread)."""
     cores: tuple[int, ...] = ()
     """The logical CPU each ``running`` interval began on (-1 unknown); empty if unknown."""
+    pid: int | None = None
+    """The process that ran the task (a pool worker's, or the run's own); None if unknown
+    (results files do not keep it yet)."""
+    native_id: int | None = None
+    """The native id of the thread that ran it (``threading.get_native_id()``); None if
+    unknown, as for ``pid``."""
 
     @property
     def duration_ns(self) -> int:

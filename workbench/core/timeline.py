@@ -1,4 +1,4 @@
-"""Turning the child's raw begin/end events into labelled task spans (pure, no IO)."""
+"""Turning the child's raw event batches into labelled task spans (pure, no IO)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from workbench.core.heartbeat import GAP_NS, NO_CORE
-from workbench.core.recording import BEGIN, FAILED, FAILED_STEP, MAIN_WORKER, STEP
+from workbench.core.protocol import (
+    BEGIN,
+    FAILED,
+    FAILED_STEP,
+    MAIN_WORKER,
+    STEP,
+    Events,
+    Started,
+)
 from workbench.core.results import TaskSpan
 
 BEGIN_EVENT = "begin"
@@ -24,11 +32,19 @@ class TaskEvent:
     error: str | None = None
     running: tuple[tuple[int, int], ...] = ()
     """On an end event: the intervals the task actually ran."""
+    pid: int | None = None
+    """The process that ran the task (a pool worker's, or the run's own)."""
+    native_id: int | None = None
+    """The native id of the thread that ran the task (``threading.get_native_id()``)."""
 
 
-def running_from_steps(flat: Sequence[int], t0_ns: int) -> tuple[tuple[int, int], ...]:
-    """Coroutine steps, flat absolute (start, end) pairs → relative intervals."""
-    return tuple((flat[i] - t0_ns, flat[i + 1] - t0_ns) for i in range(0, len(flat) - 1, 2))
+@dataclass(frozen=True, slots=True)
+class Worker:
+    """Who ran a task: a readable label, and the operating system's names for that thread."""
+
+    label: str
+    pid: int
+    native_id: int
 
 
 def running_from_beats(
@@ -59,87 +75,96 @@ def running_from_beats(
     return tuple(intervals), tuple(cores)
 
 
-def _inner(
-    trace: tuple[int, Sequence[int]] | None, start_ns: int, end_ns: int, t0_ns: int
+def _from_beats(
+    beats: Sequence[int] | None, start_ns: int, end_ns: int, t0_ns: int
 ) -> tuple[tuple[tuple[int, int], ...], tuple[int, ...]]:
-    if trace is None:
+    if beats is None:
         return (), ()
-    _, flat = trace  # heartbeats: the only inner trace that travels separately
-    relative = [v - t0_ns if i % 2 == 0 else v for i, v in enumerate(flat)]
+    relative = [v - t0_ns if i % 2 == 0 else v for i, v in enumerate(beats)]
     running, cores = running_from_beats(start_ns, end_ns, relative)
     return running, (cores if any(core != NO_CORE for core in cores) else ())
 
 
-class WorkerLabels:
-    """Maps raw worker codes to stable, readable labels in order of first sight.
+class Workers:
+    """Maps the wire's worker codes to :class:`Worker` s, labelled in order of first sight.
 
-    0 is the run's main thread (where every coroutine runs), a positive code a thread, a
-    negative one a pool worker process.
+    :data:`MAIN_WORKER` is the run's main thread ("main", where every coroutine runs); a
+    thread of the run's process is "thread-N"; a thread of another process (a pool worker,
+    see :attr:`Events.thread_pids`) is "process-N".
     """
 
-    def __init__(self) -> None:
-        self._labels: dict[int, str] = {MAIN_WORKER: "main"}
+    def __init__(self, started: Started) -> None:
+        self._run_pid = started.pid
+        self._known = {MAIN_WORKER: Worker("main", started.pid, started.native_id)}
+        self._pids: dict[int, int] = {}
         self._threads = 0
         self._processes = 0
 
-    def __call__(self, code: int) -> str:
-        label = self._labels.get(code)
-        if label is None:
-            if code > 0:
+    def learn(self, thread_pids: Mapping[int, int]) -> None:
+        """Threads of other processes (pool workers), as a batch names them."""
+        self._pids.update(thread_pids)
+
+    @property
+    def known(self) -> Mapping[int, Worker]:
+        """The codes seen so far (a dict lookup is the fast path of :meth:`__call__`)."""
+        return self._known
+
+    def __call__(self, code: int) -> Worker:
+        worker = self._known.get(code)
+        if worker is None:
+            pid = self._pids.get(code, self._run_pid)
+            if pid == self._run_pid:
                 self._threads += 1
                 label = f"thread-{self._threads}"
             else:
                 self._processes += 1
                 label = f"process-{self._processes}"
-            self._labels[code] = label
-        return label
+            worker = self._known[code] = Worker(label, pid, code)
+        return worker
 
 
 class SpanAssembler:
     """Pairs begin and end events into spans as batches arrive from the child."""
 
-    def __init__(self) -> None:
-        self._labels = WorkerLabels()
-        self._open: dict[int, tuple[int, str]] = {}
+    def __init__(self, started: Started) -> None:
+        self._t0 = started.t0_ns
+        self._workers = Workers(started)
+        self._open: dict[int, tuple[int, Worker]] = {}
         self._steps: dict[int, list[tuple[int, int]]] = {}
         self._spans: list[TaskSpan] = []
 
     @property
-    def done(self) -> int:
-        return len(self._spans)
+    def t0_ns(self) -> int:
+        """The run's time origin (absolute), as the child reported it."""
+        return self._t0
 
-    def feed(
-        self,
-        t0_ns: int,
-        kinds: Sequence[int],
-        ids: Sequence[int],
-        times: Sequence[int],
-        workers: Sequence[int],
-        errors: Mapping[int, str],
-        traces: Mapping[int, tuple[int, Sequence[int]]] | None = None,
-    ) -> list[TaskEvent]:
-        """Take one batch of column events (absolute times); return them for observers.
+    def feed(self, batch: Events) -> list[TaskEvent]:
+        """Take one batch (absolute times); return its events for observers (relative).
 
-        ``traces`` holds each ended task's inner trace (coroutine steps or heartbeats, with
-        absolute times), from which its running intervals are derived.
+        A sync task's end event carries its start too, and its heartbeats (in the batch) give
+        its running intervals; a coroutine's steps are its running intervals.
         """
+        self._workers.learn(batch.thread_pids)
         events: list[TaskEvent] = []
-        label_of, opened, spans = self._labels, self._open, self._spans
-        traces = traces or {}
-        for kind, task, t_abs, code in zip(kinds, ids, times, workers, strict=True):
+        t0, opened, spans = self._t0, self._open, self._spans
+        worker_of, known = self._workers, self._workers.known
+        for kind, task, start_abs, end_abs, code in zip(
+            batch.kinds, batch.task_ids, batch.starts, batch.ends, batch.workers, strict=True
+        ):
+            start, end = start_abs - t0, end_abs - t0
+            worker = known.get(code) or worker_of(code)
             if kind >= STEP:
-                self._step(kind, task, t_abs - t0_ns, code - t0_ns, errors, events)
+                self._step(kind, task, start, end, worker, batch, events)
                 continue
-            t, label = t_abs - t0_ns, label_of(code)
             if kind == BEGIN:
-                opened[task] = (t, label)
-                events.append(TaskEvent(BEGIN_EVENT, task, t, label))
+                opened[task] = (start, worker)
+                events.append(_begin_event(task, start, worker))
                 continue
-            error = errors.get(task, "failed") if kind == FAILED else None
-            start, worker = opened.pop(task, (t, label))
-            running, cores = _inner(traces.get(task), start, t, t0_ns)
-            spans.append(TaskSpan(task, start, t, worker, error is None, error, running, cores))
-            events.append(TaskEvent(END_EVENT, task, t, worker, error, running))
+            opened.pop(task, None)
+            error = batch.errors.get(task, "failed") if kind == FAILED else None
+            running, cores = _from_beats(batch.heartbeats.get(task), start, end, t0)
+            spans.append(_span(task, start, end, worker, error, running, cores))
+            events.append(_end_event(task, end, worker, error, running))
         return events
 
     def _step(
@@ -148,39 +173,69 @@ class SpanAssembler:
         task: int,
         start: int,
         end: int,
-        errors: Mapping[int, str],
+        worker: Worker,
+        batch: Events,
         events: list[TaskEvent],
     ) -> None:
         """One coroutine step: the first one begins the task, the last one ends it."""
         steps = self._steps.get(task)
         if steps is None:
             steps = self._steps[task] = []
-            self._open[task] = (start, "main")
-            events.append(TaskEvent(BEGIN_EVENT, task, start, "main"))
+            self._open[task] = (start, worker)
+            events.append(_begin_event(task, start, worker))
         steps.append((start, end))
         if kind == STEP:
             return
-        error = errors.get(task, "failed") if kind == FAILED_STEP else None
-        began, worker = self._open.pop(task)
+        error = batch.errors.get(task, "failed") if kind == FAILED_STEP else None
+        began, _ = self._open.pop(task)
         running = tuple(self._steps.pop(task))
-        self._spans.append(TaskSpan(task, began, end, worker, error is None, error, running))
-        events.append(TaskEvent(END_EVENT, task, end, worker, error, running))
+        self._spans.append(_span(task, began, end, worker, error, running))
+        events.append(_end_event(task, end, worker, error, running))
 
     def finish(self, end_ns: int, reason: str | None) -> tuple[TaskSpan, ...]:
         """All spans, by task id; tasks still open are closed at ``end_ns`` as failed."""
         why = f"did not finish: {reason}" if reason else "did not finish"
         spans = self._spans + [
-            TaskSpan(
-                task,
-                start,
-                max(start, end_ns),
-                worker,
-                False,
-                why,
-                tuple(self._steps.get(task, ())),
-            )
+            _span(task, start, max(start, end_ns), worker, why, tuple(self._steps.get(task, ())))
             for task, (start, worker) in self._open.items()
         ]
         self._open.clear()
         self._steps.clear()
         return tuple(sorted(spans, key=lambda span: span.id))
+
+
+def _begin_event(task: int, start: int, worker: Worker) -> TaskEvent:
+    return TaskEvent(
+        BEGIN_EVENT, task, start, worker.label, pid=worker.pid, native_id=worker.native_id
+    )
+
+
+def _end_event(
+    task: int, end: int, worker: Worker, error: str | None, running: tuple[tuple[int, int], ...]
+) -> TaskEvent:
+    return TaskEvent(
+        END_EVENT, task, end, worker.label, error, running, worker.pid, worker.native_id
+    )
+
+
+def _span(
+    task: int,
+    start: int,
+    end: int,
+    worker: Worker,
+    error: str | None,
+    running: tuple[tuple[int, int], ...],
+    cores: tuple[int, ...] = (),
+) -> TaskSpan:
+    return TaskSpan(
+        task,
+        start,
+        end,
+        worker.label,
+        error is None,
+        error,
+        running,
+        cores,
+        worker.pid,
+        worker.native_id,
+    )

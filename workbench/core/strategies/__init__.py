@@ -18,10 +18,10 @@ from workbench.core.strategies.base import (
     RunContext,
     Strategy,
 )
-from workbench.core.strategies.processes import WorkerDied, run_mp_pool, run_process_pool
+from workbench.core.strategies.processes import run_mp_pool, run_process_pool
 from workbench.core.strategies.threaded import run_sequential, run_thread_pool, run_threads
 
-__all__ = ["STRATEGIES", "Family", "RunContext", "Strategy", "WorkerDied"]
+__all__ = ["STRATEGIES", "Family", "RunContext", "Strategy"]
 
 _S, _A, _T, _P = Family.SEQUENTIAL, Family.ASYNC, Family.THREADS, Family.PROCESSES
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Generator
+import sys
+import types
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from workbench.core.clock import now_ns
@@ -50,8 +52,22 @@ def _on_stock_loop(body: Body) -> Callable[[RunContext], None]:
     return run
 
 
-def _task(ctx: RunContext, resources: Any, task_id: int) -> Generator[Any, Any, None]:
-    return ctx.recorder.call_async(ctx.workload.run_async, ctx.job, resources, task_id)
+_NATIVE_TASKS_ONLY = sys.version_info >= (3, 12)
+"""Since Python 3.12 a task must be a native coroutine: ``TaskGroup.create_task`` refuses the
+recorder's generator-based one (:func:`stepped`), and ``gather`` wraps it in a native one."""
+
+
+async def _natively(awaitable: Awaitable[None]) -> None:
+    await awaitable
+
+
+def _task(ctx: RunContext, resources: Any, task_id: int) -> Coroutine[Any, Any, None]:
+    """One recorded task, as the event loop takes it (wrapped as ``gather`` would on 3.12+;
+    as it is, at no cost, on 3.11)."""
+    task = ctx.recorder.call_async(ctx.workload.run_async, ctx.job, resources, task_id)
+    if _NATIVE_TASKS_ONLY and type(task) is not types.CoroutineType:
+        return _natively(task)
+    return task
 
 
 async def _in_turn(ctx: RunContext, resources: Any) -> None:

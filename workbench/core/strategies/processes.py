@@ -17,11 +17,10 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-import psutil
-
 from workbench.core.clock import now_ns
 from workbench.core.pool_worker import init_worker, pool_task
-from workbench.core.recording import BEGIN, Recorder
+from workbench.core.protocol import BEGIN
+from workbench.core.recording import Recorder
 from workbench.core.strategies.base import RunContext
 
 POLL_S = 0.01
@@ -54,23 +53,21 @@ class _Relay:
                     return
                 self._closing.wait(POLL_S)
                 continue
-            kind, task_id, t_ns, worker, error, trace = queue.get()
+            kind, task_id, start, end, worker, pid, error, heartbeats = queue.get()
             if kind == BEGIN:
-                self._in_flight[task_id] = -worker
+                self._in_flight[task_id] = pid
             else:
                 self._in_flight.pop(task_id, None)
-            self._recorder.record(kind, task_id, t_ns, worker, error, trace)
+            self._recorder.record(kind, task_id, start, end, worker, pid, error, heartbeats)
 
     def dead_worker(self) -> int | None:
-        """The pid of a worker that died while running a task, if any."""
-        for pid in set(self._in_flight.values()):
-            try:
-                if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
-                    continue
-            except psutil.NoSuchProcess:
-                pass
-            return pid
-        return None
+        """The pid of a worker that died while running a task, if any.
+
+        ``active_children`` is multiprocessing's own list of the workers still alive (it
+        reaps those that ended, as the pools would), so no process table is needed.
+        """
+        alive = {child.pid for child in multiprocessing.active_children()}
+        return next((pid for pid in set(self._in_flight.values()) if pid not in alive), None)
 
     def close(self) -> None:
         """Stop after relaying everything queued so far (safe to call twice)."""
