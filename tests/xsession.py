@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import select
+import shutil
 import subprocess
 from collections.abc import Iterator
 
@@ -32,11 +33,11 @@ def read_line(fd: int, timeout_s: float) -> str:
 
 
 @contextlib.contextmanager
-def xvfb(timeout_s: float = 30) -> Iterator[str]:
+def xvfb(timeout_s: float = 30, size: str = "1600x1000") -> Iterator[str]:
     """A private X server on the first free display number (Xvfb picks it: -displayfd)."""
     read_fd, write_fd = os.pipe()
     server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
+        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", f"{size}x24", "-nolisten", "tcp"],
         pass_fds=(write_fd,),
         stderr=subprocess.DEVNULL,
     )
@@ -90,3 +91,23 @@ def kill_tagged(tag: str) -> None:
         with contextlib.suppress(psutil.Error):
             process.kill()
     psutil.wait_procs(processes, timeout=10)
+
+
+@contextlib.contextmanager
+def window_manager(display: str) -> Iterator[bool]:
+    """openbox on ``display`` when installed (maximise and full screen then behave as on a
+    desktop); yields whether one runs."""
+    if shutil.which("openbox") is None:
+        yield False
+        return
+    manager = subprocess.Popen(
+        ["openbox"],
+        env={**os.environ, "DISPLAY": display},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield True
+    finally:
+        manager.terminate()
+        manager.wait(timeout=30)

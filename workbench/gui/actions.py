@@ -35,6 +35,7 @@ class WindowActions:
     replay: QAction
     presentation: QAction
     timeline_only: QAction
+    comparison_first: QAction
     show_strategy: tuple[QAction, ...]
     """Alt+0 shows every strategy stacked; Alt+N the N-th alone, full size."""
     recent: QMenu
@@ -98,6 +99,9 @@ def build_actions(window: QMainWindow) -> WindowActions:
         replay=_action(w, "Replay in Slow &Motion", "Play the run back slowly", "Ctrl+Shift+R"),
         presentation=_action(w, "&Presentation Mode", "Full screen, large type", "F11"),
         timeline_only=_action(w, "&Timeline Full Size", "Only the timeline, all the room", "F9"),
+        comparison_first=_action(
+            w, "&Comparison in View", "Give the comparison and readings the room", "F8"
+        ),
         show_strategy=tuple(
             _action(
                 w,
@@ -111,7 +115,7 @@ def build_actions(window: QMainWindow) -> WindowActions:
         toolbar=QToolBar("Classroom", window),
     )
     checkables = (actions.lanes, actions.settings_panel, actions.presentation)
-    for checkable in (*checkables, actions.timeline_only):
+    for checkable in (*checkables, actions.timeline_only, actions.comparison_first):
         checkable.setCheckable(True)
     actions.settings_panel.setChecked(True)
     actions.stop.setEnabled(False)
@@ -152,6 +156,7 @@ def _build_menus(window: QMainWindow, actions: WindowActions) -> None:
     ):
         view_menu.addAction(action)
     view_menu.addAction(actions.timeline_only)
+    view_menu.addAction(actions.comparison_first)
     strategies = view_menu.addMenu("&Show Strategy")
     for action in actions.show_strategy:
         strategies.addAction(action)

@@ -45,6 +45,8 @@ TIMELINE_SHARE = 0.55
 """The timeline's charts get at least this share of the window's height."""
 VERDICT_SHARE = 0.25
 MIN_COMPARISON_PX = 90
+COMPARISON_FIRST_TIMELINE_SHARE = 0.4
+"""With the comparison in view (F8), the timeline keeps this share of what is left."""
 DEFAULT_SIZE = (1600, 1000)
 WELCOME = "No results yet: choose a preset or a workload and strategies, then Run (F5)."
 
@@ -173,6 +175,7 @@ class MainWindow(QMainWindow):
         a.zoom_in.triggered.connect(lambda: self.timeline.zoom(0.8))
         a.zoom_out.triggered.connect(lambda: self.timeline.zoom(1.25))
         a.timeline_only.toggled.connect(self._timeline_only)
+        a.comparison_first.toggled.connect(lambda _: self._balance())
         for index, action in enumerate(a.show_strategy):
             action.triggered.connect(lambda _=False, n=index: self.timeline.show_only(n))
         self.verdict_view.visibility_changed.connect(lambda _: self._balance())
@@ -188,6 +191,11 @@ class MainWindow(QMainWindow):
         total = sum(self.charts.sizes())
         window = self.height()
         if not self.isVisible() or total <= 0:
+            return
+        if self.actions.comparison_first.isChecked():  # F8: the numbers first
+            verdict = self.charts.sizes()[0]
+            timeline = round(COMPARISON_FIRST_TIMELINE_SHARE * (total - verdict))
+            self.charts.setSizes([verdict, timeline, total - verdict - timeline])
             return
         chrome = max(0, self.timeline.height() - self.timeline.scroll.height())
         timeline = min(total, round(TIMELINE_SHARE * window) + chrome)

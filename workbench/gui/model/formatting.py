@@ -38,7 +38,10 @@ def config_line(config: Config) -> str:
     for name, value in config.params.items():
         param = declared.get(name)
         text = param_value(value, param.integer) if param else f"{value:g}"
-        parts.append(f"{name} {text} {param.unit}" if param else f"{name} {text}")
+        if param is not None and param.unit == name:
+            parts.append(f"{text} {name}")  # "30 rounds", not "rounds 30 rounds"
+        else:
+            parts.append(f"{name} {text} {param.unit}" if param else f"{name} {text}")
     params = f" ({', '.join(parts)})" if parts else ""
     repeat = f" · repeat {config.repeat}" if config.repeat > 1 else ""
     return f"{config.workload}{params} · {config.tasks:,} tasks · {config.workers} workers{repeat}"
