@@ -1,8 +1,9 @@
 """Render the app icon from ``resources/icons/workbench.svg`` into the formats each platform
 wants: a 256 px PNG (the window's icon and Linux desktop menus: package data, in
 ``workbench/resources/icons``), ``.ico`` (Windows executables) and ``.icns`` (macOS app
-bundles), which only the bundle needs and which stay beside the SVG. The outputs are committed, so a build needs no image tools; run this
-again only after editing the SVG: ``QT_QPA_PLATFORM=offscreen python packaging/make_icons.py``.
+bundles), which only the bundle needs and which stay beside the SVG. The outputs are
+committed, so a build needs no image tools; run this again only after editing the SVG:
+``QT_QPA_PLATFORM=offscreen python packaging/make_icons.py``.
 """
 
 from __future__ import annotations

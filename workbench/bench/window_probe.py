@@ -1,7 +1,7 @@
 """Run by :mod:`workbench.bench.window` in its own interpreter: the window under load.
 
 ``responsiveness``: a 10 ms QTimer on the window's (qasync) loop while the window runs the
-heaviest experiments through its own controller; its lateness is what a user feels as
+heaviest experiments through its own presenter; its lateness is what a user feels as
 stutter. The 100,000-task run also gives the window's memory and its redraw time.
 ``startup``: prints the clock when the window first paints, for launch-to-paint time.
 Prints one JSON object.
@@ -57,6 +57,7 @@ def responsiveness(quick: bool) -> None:
 
     from workbench.core.config import build_config
     from workbench.core.machine import this_machine
+    from workbench.core.session import RunExperiment
     from workbench.gui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
@@ -93,8 +94,8 @@ def responsiveness(quick: bool) -> None:
         timer.setInterval(TICK_MS)
         timer.timeout.connect(tick)
         timer.start()
-        window.controller.start(config)
-        loop.run_until_complete(window.controller.wait_idle())
+        window.presenter.start(RunExperiment(config))
+        loop.run_until_complete(window.presenter.wait_idle())
         timer.stop()
         figures["cases"].append(
             {
