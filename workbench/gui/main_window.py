@@ -26,6 +26,7 @@ from workbench.gui.classroom.presentation import PresentationMode
 from workbench.gui.classroom.sweep_view import SweepDialog
 from workbench.gui.classroom.verdict_view import VerdictView
 from workbench.gui.history.commands import HistoryCommands
+from workbench.gui.lab.commands import ClassCommands
 from workbench.gui.model.presenter import Presenter
 from workbench.gui.model.views import Views
 from workbench.gui.results.comparison_view import ComparisonView
@@ -105,6 +106,7 @@ class MainWindow(QMainWindow):
             self.presentation,
             self.status,
         )
+        self.lab = ClassCommands(self, self.actions, self.presenter, self.history, self.theme)
         self._closed = asyncio.Event()
         self._layout()
         self._connect()
@@ -280,6 +282,7 @@ class MainWindow(QMainWindow):
         self.presenter.stop()
         self.sweep.close()
         self.history.close_windows()
+        self.lab.close_windows()
         self._closed.set()
         event.accept()
 
@@ -288,4 +291,5 @@ class MainWindow(QMainWindow):
         await self._closed.wait()
         self.presenter.stop()
         await self.presenter.wait_idle()
+        await self.lab.shutdown()
         await self.history.shutdown()

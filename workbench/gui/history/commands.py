@@ -129,6 +129,13 @@ class HistoryCommands:
         call = partial(self.history.history.list, limit=LIST_LIMIT)
         return self._call(call, done, self._panel_error)
 
+    def entries(self, limit: int) -> asyncio.Future[tuple[HistoryEntry, ...]] | None:
+        """The newest ``limit`` entries, read on the history's thread (None if it is closed)."""
+        try:
+            return self.history.run(partial(self.history.history.list, limit=limit))
+        except RuntimeError:
+            return None
+
     def reopen(self, entry_id: int) -> None:
         presenter = self.presenter
         if presenter is None or presenter.busy:
