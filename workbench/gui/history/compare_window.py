@@ -37,6 +37,7 @@ from workbench.gui.widgets.banner import STYLES
 
 DEFAULT_SIZE = (1400, 900)
 SCREEN_SHARE = 0.92
+FIGURES_SHARE = 0.34
 EXPERIMENT_TINTS = ("#FFFFFF", "#F1F5FA")
 """Rows of alternate experiments tinted, so a strategy's A, B, C lines read as a group."""
 
@@ -76,6 +77,7 @@ class ComparisonTable(QTableWidget):
                     font.setBold(True)
                     item.setFont(font)
                 self.setItem(r, c, item)
+        self.setCurrentCell(-1, -1)  # no focus frame on the first cell of a read-only table
 
     def cell_texts(self) -> list[list[str]]:
         return [
@@ -143,7 +145,8 @@ class ComparisonWindow(QWidget):
         self.balance()
 
     def balance(self) -> None:
-        """The figures get what they need up to 40 % of the height; the timelines the rest."""
+        """The figures get what they need up to a third of the height; the timelines the
+        rest (the table scrolls beyond that, and the splitter moves)."""
         total = max(self.height() - 12, 1)
         wanted = (
             self.descriptions.sizeHint().height()
@@ -152,7 +155,7 @@ class ComparisonWindow(QWidget):
             + self.legend.sizeHint().height()
             + 24
         )
-        figures = min(wanted, int(total * 0.4))
+        figures = min(wanted, int(total * FIGURES_SHARE))
         self.split.setSizes([figures, total - figures])
 
     def resizeEvent(self, event: object) -> None:  # type: ignore[override]

@@ -12,9 +12,11 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -29,6 +31,9 @@ from workbench.gui.timeline.view import TimelineView
 from workbench.gui.widgets.elided_label import ElidedLabel
 
 MIN_EXTENT_S = 0.05
+COMPACT_MIN_PX = 120
+BOX_MIN_PX = 230
+"""An experiment's timeline at its smallest: a caption, a title, Gantt, rows, CPU, time axis."""
 SHOWN_AT_ONCE = 1
 """Strategies shown at first when the experiments ran several: one, full height, so two or
 three experiments fit one above the other on a 768-pixel screen (the choice offers all)."""
@@ -49,6 +54,13 @@ class SharedTimelines(QWidget):
         self._extent_s = MIN_EXTENT_S
         stack = QSplitter(Qt.Orientation.Vertical)
         stack.setChildrenCollapsible(False)
+        # Beyond two or three experiments the stack scrolls rather than squashing each one
+        # below the height at which its rows can be read.
+        scroll = QScrollArea()
+        scroll.setWidget(stack)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         for letter, caption, results in experiments:
             view = TimelineView(theme)
             view.controls.hide()
@@ -56,6 +68,7 @@ class SharedTimelines(QWidget):
             label = ElidedLabel(f"{letter}  {caption}")
             label.setStyleSheet("font-weight: bold;")
             box = QWidget()
+            box.setMinimumHeight(BOX_MIN_PX)
             box_layout = QVBoxLayout(box)
             box_layout.setContentsMargins(0, 0, 0, 0)
             box_layout.setSpacing(0)
@@ -81,7 +94,7 @@ class SharedTimelines(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
-        layout.addWidget(stack, 1)
+        layout.addWidget(scroll, 1)
         self.strategy.currentTextChanged.connect(self.show_strategy)
         self.fit_button.clicked.connect(self.fit)
         several = len(union) > SHOWN_AT_ONCE and len(experiments) > 1
@@ -108,6 +121,9 @@ class SharedTimelines(QWidget):
                 continue
             view.following = True  # a relayout fits its own ranges; then the shared one
             view.show_combo.setCurrentText(name)
+            # Squeezed rather than scrolled: a panel cut off at its CPU row hides the axis
+            # the experiments are compared on.
+            view.graphics.setMinimumHeight(COMPACT_MIN_PX)
         self.missing.setText(f"{', '.join(without)}: did not run {name}" if without else "")
         self.fit()
 

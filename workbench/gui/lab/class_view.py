@@ -27,6 +27,7 @@ from workbench.gui.model.class_rows import (
     class_row,
     class_summary,
     columns,
+    most_tasks,
     speedup_series,
     strategies,
 )
@@ -112,8 +113,9 @@ class ClassView(QWidget):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.table)
         split.addWidget(self.chart)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(0, 5)
+        split.setStretchFactor(1, 3)
+        split.setChildrenCollapsible(False)
         self.split = split
         layout = QVBoxLayout(self)
         layout.addLayout(header)
@@ -131,15 +133,18 @@ class ClassView(QWidget):
             width = min(width, int(available.width() * SCREEN_SHARE))
             height = min(height, int(available.height() * SCREEN_SHARE))
         self.resize(width, height)
-        self.split.setSizes([width * 3 // 5, width * 2 // 5])
+        self.split.setSizes([width * 5 // 8, width * 3 // 8])
 
     # -- collecting or not ---------------------------------------------------------------
 
     def show_collecting(self, code: str, addresses: Sequence[str]) -> None:
+        """``addresses``: LAN ones first; loopback is shown only when there is nothing else
+        (students cannot use it, but trying alone on one machine can)."""
+        lan = [a for a in addresses if not a.startswith(("127.", "[::1]"))] or list(addresses)
         self.code.setText(f"Join code: {code}")
-        self.address.setText("  or  ".join(addresses[:2]))
-        self.address.setToolTip("\n".join(addresses))
-        first = addresses[0] if addresses else "ADDRESS"
+        self.address.setText("  or  ".join(lan[:2]))
+        self.address.setToolTip("Every address of this machine:\n" + "\n".join(addresses))
+        first = lan[0] if lan else "ADDRESS"
         self.hint.setText(
             f"Students: Class → Send My Results, with this address and code — or "
             f"<tt>workbench class submit {first} {code} results.json</tt>"
@@ -178,7 +183,7 @@ class ClassView(QWidget):
             self.refusals.setText("")
         shown = strategies(self.entries)
         self.table.set_rows([class_row(e, shown) for e in self.entries], columns(shown))
-        self.chart.show_series(speedup_series(self.entries))
+        self.chart.show_series(speedup_series(self.entries), most_tasks(self.entries))
         self.summary.setText(class_summary(self.entries))
 
     def show_refusal(self, refusal: Refusal) -> None:

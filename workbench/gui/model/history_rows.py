@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from workbench.core.history.index import HistoryEntry, entry_note
+from workbench.gui.model.formatting import params_line
 from workbench.gui.model.table_rows import Column, Row, number_key, speedup_text, text_key
 
 COLUMNS = (
@@ -58,7 +59,7 @@ class HistoryFilter:
 
 
 def _params(entry: HistoryEntry) -> str:
-    params = ", ".join(f"{k}={v:g}" for k, v in entry.params.items())
+    params = params_line(entry.workload, entry.params)
     return f"{entry.workload} ({params})" if params else entry.workload
 
 
