@@ -31,7 +31,7 @@ from workbench.core.history.compare_text import (
     figure_columns,
     ratio_legend,
 )
-from workbench.gui.history.shared_timelines import SharedTimelines
+from workbench.gui.history.shared_timelines import BOX_MIN_PX, CONTROLS_PX, SharedTimelines
 from workbench.gui.theme import FAILED_COLOUR, Theme
 from workbench.gui.widgets.banner import STYLES
 
@@ -145,17 +145,18 @@ class ComparisonWindow(QWidget):
         self.balance()
 
     def balance(self) -> None:
-        """The figures get what they need up to a third of the height; the timelines the
-        rest (the table scrolls beyond that, and the splitter moves)."""
+        """The figures get what they need, as long as two timelines keep their readable
+        height — else a third of the window; the timelines the rest (the table scrolls
+        beyond that, and the splitter moves)."""
         total = max(self.height() - 12, 1)
-        wanted = (
-            self.descriptions.sizeHint().height()
-            + (self.notes.sizeHint().height() if self.notes.isVisibleTo(self) else 0)
-            + self.table.wanted_height()
-            + self.legend.sizeHint().height()
-            + 24
-        )
-        figures = min(wanted, int(total * FIGURES_SHARE))
+        width = max(self.width() - 12, 100)
+        labels = [self.descriptions, self.legend]
+        if self.notes.isVisibleTo(self):
+            labels.append(self.notes)
+        wanted = sum(label.heightForWidth(width) for label in labels)
+        wanted += self.table.wanted_height() + 4 * 6  # the layout's spacing
+        timelines = len(self.timelines.views[:2]) * BOX_MIN_PX + CONTROLS_PX
+        figures = min(wanted, max(int(total * FIGURES_SHARE), total - timelines))
         self.split.setSizes([figures, total - figures])
 
     def resizeEvent(self, event: object) -> None:  # type: ignore[override]

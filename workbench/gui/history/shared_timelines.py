@@ -34,6 +34,7 @@ MIN_EXTENT_S = 0.05
 COMPACT_MIN_PX = 120
 BOX_MIN_PX = 230
 """An experiment's timeline at its smallest: a caption, a title, Gantt, rows, CPU, time axis."""
+CONTROLS_PX = 40
 SHOWN_AT_ONCE = 1
 """Strategies shown at first when the experiments ran several: one, full height, so two or
 three experiments fit one above the other on a 768-pixel screen (the choice offers all)."""
@@ -51,7 +52,6 @@ class SharedTimelines(QWidget):
         self.views: list[TimelineView] = []
         self.captions: list[QLabel] = []
         self._strategies: list[tuple[str, ...]] = []
-        self._extent_s = MIN_EXTENT_S
         stack = QSplitter(Qt.Orientation.Vertical)
         stack.setChildrenCollapsible(False)
         # Beyond two or three experiments the stack scrolls rather than squashing each one
@@ -78,7 +78,6 @@ class SharedTimelines(QWidget):
             self.views.append(view)
             self.captions.append(label)
             self._strategies.append(tuple(results.config.strategies))
-            self._extent_s = max(self._extent_s, _end_s(results))
         union = list(dict.fromkeys(s for shown in self._strategies for s in shown))
         self.strategy = QComboBox()
         self.strategy.addItems([ALL_STRATEGIES, *union])
@@ -102,8 +101,15 @@ class SharedTimelines(QWidget):
 
     @property
     def extent_s(self) -> float:
-        """Where the shared time axis ends when fitted: the longest run of all, and a little."""
-        return self._extent_s * 1.02
+        """Where the shared time axis ends when fitted: the longest run shown, and a little."""
+        ends = [
+            track.now_ns(0)
+            for view in self.views
+            if view.isVisibleTo(self) and view.experiment is not None
+            for strategy in view.shown_strategies()
+            if (track := view.experiment.tracks.get(strategy)) is not None
+        ]
+        return max(MIN_EXTENT_S, max(ends, default=0) / NS_PER_S) * 1.02
 
     def show_strategy(self, name: str) -> None:
         """``name`` in every experiment that ran it (the others say they did not), or all."""
@@ -147,7 +153,3 @@ class SharedTimelines(QWidget):
             for view in self.views
             if view.isVisibleTo(self) and view.panels
         ]
-
-
-def _end_s(results: Results) -> float:
-    return max((run.wall_ns for run in results.runs), default=0) / NS_PER_S

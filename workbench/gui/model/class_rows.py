@@ -57,8 +57,7 @@ def strategies(entries: Sequence[ClassEntry]) -> tuple[str, ...]:
 
 def columns(shown: Sequence[str]) -> tuple[Column, ...]:
     speedups = tuple(
-        Column(s, f"{s}: speedup over that machine's sequential run", numeric=True)
-        for s in shown
+        Column(s, f"{s}: speedup over that machine's sequential run", numeric=True) for s in shown
     )
     return LEADING_COLUMNS + speedups + TRAILING_COLUMNS
 
