@@ -13,7 +13,14 @@ from dataclasses import dataclass
 
 from workbench.core.lab import ClassEntry
 from workbench.core.summary import baseline_strategy
-from workbench.gui.model.table_rows import Column, Row, number_key, speedup_text, text_key
+from workbench.gui.model.table_rows import (
+    Column,
+    Row,
+    SortKey,
+    number_key,
+    speedup_text,
+    text_key,
+)
 
 LEADING_COLUMNS = (
     Column("#", "In the order the results arrived", numeric=True),
@@ -73,6 +80,10 @@ def _workload(entry: ClassEntry) -> str:
     return f"{entry.preset} ({what})" if entry.preset else what
 
 
+Cell = tuple[str, SortKey, str]
+"""Text, sort key, tooltip."""
+
+
 def class_row(entry: ClassEntry, shown: Sequence[str]) -> Row:
     speedups = dict(entry.speedups)
     values = [speedups.get(s) for s in shown]
@@ -81,19 +92,19 @@ def class_row(entry: ClassEntry, shown: Sequence[str]) -> Row:
     received = f"from {entry.client}"
     if entry.history_id is not None:
         received += f"; history #{entry.history_id}"
-    leading = (
+    leading: tuple[Cell, ...] = (
         (str(entry.number), float(entry.number), received),
         (entry.hostname, text_key(entry.hostname), received),
         (_cores(entry), float(entry.logical_cpus), ""),
     )
-    trailing = (
+    trailing: tuple[Cell, ...] = (
         (verdict, text_key(verdict), f"{entry.preset}: {verdict}" if verdict else ""),
         (short_cpu(entry.cpu_model), text_key(entry.cpu_model), entry.cpu_model),
         (short_os(entry.os), text_key(entry.os), entry.os),
         (entry.interpreter, text_key(entry.interpreter), ""),
         (workload, text_key(workload), ""),
     )
-    middle = tuple((speedup_text(v), number_key(v), "") for v in values)
+    middle: tuple[Cell, ...] = tuple((speedup_text(v), number_key(v), "") for v in values)
     cells = (*leading, *middle, *trailing)
     return Row(
         id=entry.number,
