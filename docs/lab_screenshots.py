@@ -27,7 +27,7 @@ from lab_machines import LAB_MACHINES, lab_results
 from screenshots import screenshot_window
 
 MAIN_SIZE = (1600, 1000)
-PANEL_SIZE = (1280, 560)
+PANEL_SIZE = (1280, 360)
 COMPARISON_SIZE = (1400, 900)
 CLASS_SIZE = (1600, 900)
 CHECK_SIZES = ((1280, 720), (1024, 768))
