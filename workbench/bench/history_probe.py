@@ -3,7 +3,8 @@
 Runs real experiments (a 100,000-task async-gather, a 10,000-task run of four strategies),
 then measures, in a temporary data folder:
 - recording the 100,000-task results in the history (time split into serialising,
-  compressing and the database write; bytes on disk per entry) and reopening it;
+  compressing and the database write; bytes on disk per entry) and reopening it, and how
+  long an event loop is held up at most while the window records it on a worker thread;
 - the class collector's throughput over loopback: small files from 20 clients at once, and
   10,000-task files one after another (each validated and recorded in the history).
 Prints one JSON object.
@@ -26,6 +27,8 @@ from workbench.core.config import build_config
 from workbench.core.engine import run_experiment
 from workbench.core.exports import to_json
 from workbench.core.history import History
+from workbench.core.history.background import BackgroundHistory
+from workbench.core.history.recorder import HistoryRecorder
 from workbench.core.history.store import COMPRESSION_LEVEL
 from workbench.core.lab import Collector, Roster
 from workbench.core.lab.client import submit
@@ -65,8 +68,25 @@ def measure_recording(results: Results, folder: Path) -> dict[str, Any]:
         "stored_mb_per_entry": round(len(blob) / 2**20, 2),
         "database_mb_for_entries": [round(db_bytes / 2**20, 2), len(ids)],
         "reopen_s": round(_seconds(lambda: history.get(ids[0]), repeat=1), 3),
+        "loop_stall_while_recording_ms": asyncio.run(_loop_stall(results, folder)),
         "list_s": round(_seconds(history.list), 4),
     }
+
+
+async def _loop_stall(results: Results, folder: Path) -> float:
+    """The longest a 10 ms timer on the loop ran late while the results were recorded the
+    window's way (:class:`HistoryRecorder` on the history's worker thread)."""
+    background = BackgroundHistory(folder / "stall.sqlite3")
+    recorder = HistoryRecorder(background)
+    lags: list[float] = []
+    recording = recorder.record(results)
+    assert recording is not None
+    while not recording.done():
+        before = time.perf_counter()
+        await asyncio.sleep(0.01)
+        lags.append(time.perf_counter() - before - 0.01)
+    await background.close()
+    return round(max(lags, default=0.0) * 1000, 1)
 
 
 async def _throughput(folder: Path, small: str, big: str) -> dict[str, Any]:

@@ -106,14 +106,9 @@ def _when(timestamp: float) -> str:
 
 
 def _note(entry: HistoryEntry) -> str:
-    notes = []
-    if entry.interrupted:
-        notes.append("interrupted")
-    if entry.failed_runs:
-        notes.append(f"{entry.failed_runs} failed run(s)")
-    if entry.origin:
-        notes.append(f"from {entry.origin}")
-    return ", ".join(notes)
+    from workbench.core.history.index import entry_note
+
+    return entry_note(entry)
 
 
 def entries_table(entries: tuple[HistoryEntry, ...]) -> str:

@@ -40,6 +40,11 @@ class WindowActions:
     """Alt+0 shows every strategy stacked; Alt+N the N-th alone, full size."""
     recent: QMenu
     toolbar: QToolBar
+    history: QAction
+    compare_files: QAction
+    class_collect: QAction
+    class_send: QAction
+    class_import: QAction
 
     def results_actions(self) -> tuple[QAction, ...]:
         """Actions that need results on screen."""
@@ -113,6 +118,11 @@ def build_actions(window: QMainWindow) -> WindowActions:
         ),
         recent=QMenu("Open &Recent", window),
         toolbar=QToolBar("Classroom", window),
+        history=_action(w, "&History…", "Every experiment kept: reopen, compare", "Ctrl+H"),
+        compare_files=_action(w, "Co&mpare Results Files…", "Two or more files side by side"),
+        class_collect=_action(w, "&Collect Results…", "Students send their results here"),
+        class_send=_action(w, "&Send My Results…", "To the teacher's collector"),
+        class_import=_action(w, "&Import a Folder…", "Results files without a network"),
     )
     checkables = (actions.lanes, actions.settings_panel, actions.presentation)
     for checkable in (*checkables, actions.timeline_only, actions.comparison_first):
@@ -132,6 +142,7 @@ def _build_menus(window: QMainWindow, actions: WindowActions) -> None:
     file_menu.addAction(actions.open)
     file_menu.addMenu(actions.recent)
     file_menu.addAction(actions.save)
+    file_menu.addAction(actions.compare_files)
     export = file_menu.addMenu("&Export")
     for action in (
         actions.export_csv,
@@ -163,6 +174,11 @@ def _build_menus(window: QMainWindow, actions: WindowActions) -> None:
     view_menu.addSeparator()
     view_menu.addAction(actions.presentation)
     view_menu.addAction(actions.replay)
+    view_menu.addSeparator()
+    view_menu.addAction(actions.history)
+    class_menu = bar.addMenu("&Class")
+    for action in (actions.class_collect, actions.class_import, actions.class_send):
+        class_menu.addAction(action)
 
 
 def _build_toolbar(window: QMainWindow, actions: WindowActions) -> None:

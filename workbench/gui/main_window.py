@@ -25,6 +25,8 @@ from workbench.gui.classroom.classroom import Classroom
 from workbench.gui.classroom.presentation import PresentationMode
 from workbench.gui.classroom.sweep_view import SweepDialog
 from workbench.gui.classroom.verdict_view import VerdictView
+from workbench.gui.history.commands import HistoryCommands
+from workbench.gui.lab.commands import ClassCommands
 from workbench.gui.model.presenter import Presenter
 from workbench.gui.model.views import Views
 from workbench.gui.results.comparison_view import ComparisonView
@@ -85,7 +87,9 @@ class MainWindow(QMainWindow):
             sweep=self.sweep,
             replay=self.replay,
         )
-        self.presenter = Presenter(views, listeners=listeners)
+        self.history = HistoryCommands(self, self.actions, self.theme, self.banner, self.status)
+        self.presenter = Presenter(views, listeners=[self.history.recorder, *listeners])
+        self.history.attach(self.presenter)
         recent = RecentFiles(settings if settings is not None else QSettings())
         self.files = FileCommands(
             self, self.presenter, self.actions, recent, self.banner, self.status
@@ -104,6 +108,7 @@ class MainWindow(QMainWindow):
             self.presentation,
             self.status,
         )
+        self.lab = ClassCommands(self, self.actions, self.presenter, self.history, self.theme)
         self._closed = asyncio.Event()
         self._layout()
         self._connect()
@@ -284,6 +289,8 @@ class MainWindow(QMainWindow):
         """Closing mid-run stops the run; :meth:`serve_until_closed` waits for the cleanup."""
         self.presenter.stop()
         self.sweep.close()
+        self.history.close_windows()
+        self.lab.close_windows()
         self._closed.set()
         event.accept()
 
@@ -292,3 +299,5 @@ class MainWindow(QMainWindow):
         await self._closed.wait()
         self.presenter.stop()
         await self.presenter.wait_idle()
+        await self.lab.shutdown()
+        await self.history.shutdown()

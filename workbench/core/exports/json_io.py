@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any, TypeVar
@@ -54,7 +54,14 @@ def _span(span: TaskSpan) -> dict[str, Any]:
     return record
 
 
-def _run(run: Run) -> dict[str, Any]:
+class _Spans:
+    """A run's tasks, turned into JSON a chunk at a time by :func:`_encode`."""
+
+    def __init__(self, spans: tuple[TaskSpan, ...]) -> None:
+        self.spans = spans
+
+
+def _run(run: Run, *, lazy: bool = False) -> dict[str, Any]:
     return {
         "strategy": run.strategy,
         "repeat_index": run.repeat_index,
@@ -63,7 +70,7 @@ def _run(run: Run) -> dict[str, Any]:
         "wall_s": _seconds(run.wall_ns),
         "cpu_s": _seconds(run.cpu_ns),
         "startup_s": _seconds(run.startup_ns),
-        "tasks": [_span(span) for span in run.tasks],
+        "tasks": _Spans(run.tasks) if lazy else [_span(span) for span in run.tasks],
         "cpu_samples": [
             {"t_s": _seconds(s.t_ns), "per_core": list(s.per_core)} for s in run.cpu_samples
         ],
@@ -71,7 +78,8 @@ def _run(run: Run) -> dict[str, Any]:
     }
 
 
-def to_dict(results: Results) -> dict[str, Any]:
+def to_dict(results: Results, *, lazy: bool = False) -> dict[str, Any]:
+    """The results file as plain data (``lazy``: the task spans left for :func:`_encode`)."""
     config = results.config
     return {
         "schema": SCHEMA,
@@ -85,7 +93,7 @@ def to_dict(results: Results) -> dict[str, Any]:
             "repeat": config.repeat,
             "strategies": list(config.strategies),
         },
-        "runs": [_run(run) for run in results.runs],
+        "runs": [_run(run, lazy=lazy) for run in results.runs],
         "summary": [
             {
                 "strategy": s.strategy,
@@ -103,8 +111,46 @@ def to_dict(results: Results) -> dict[str, Any]:
     }
 
 
+ENCODE_CHUNK = 1_000
+"""Task spans turned into dicts and encoded per call to the C encoder (see :func:`to_json`)."""
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))
+
+
+def _encode(value: Any) -> str:
+    """``json.dumps(value, separators=(",", ":"))``, character for character, in short steps.
+
+    Why not one call: the C encoder holds the GIL for the whole of it, and a 100,000-task
+    file's dicts — millions of objects alive at once — make the collector walk them all in
+    full collections. Either stalled every other thread (the window's, while the history
+    records on a worker) for most of a second. So task spans become dicts a chunk at a time,
+    each chunk encoded in one short call and dropped before the next.
+    """
+    if isinstance(value, _Spans):
+        return _chunked(value.spans, lambda spans: [_span(span) for span in spans])
+    if isinstance(value, dict) and all(isinstance(key, str) for key in value):
+        return "{" + ",".join(f"{_dumps(k)}:{_encode(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list) and any(_holds_spans(item) for item in value):
+        return "[" + ",".join(_encode(item) for item in value) + "]"
+    if isinstance(value, list) and len(value) > ENCODE_CHUNK:  # loop-lag samples, say
+        return _chunked(value, list)
+    return _dumps(value)
+
+
+def _holds_spans(value: Any) -> bool:
+    return isinstance(value, dict) and any(isinstance(v, _Spans) for v in value.values())
+
+
+def _chunked(items: Sequence[Any], as_data: Callable[[Sequence[Any]], list[Any]]) -> str:
+    """A JSON array of ``items``, ``ENCODE_CHUNK`` of them made data and encoded at a time."""
+    chunks = (items[i : i + ENCODE_CHUNK] for i in range(0, len(items), ENCODE_CHUNK))
+    return "[" + ",".join(_dumps(as_data(chunk))[1:-1] for chunk in chunks) + "]"
+
+
 def to_json(results: Results) -> str:
-    return json.dumps(to_dict(results), separators=(",", ":"))
+    return _encode(to_dict(results, lazy=True))
 
 
 def _ns(value: Any) -> int:

@@ -56,6 +56,18 @@ def cores_label(machine: Machine) -> str:
     return f"{machine.logical_cpus} CPUs{extra}"
 
 
+def entry_note(entry: HistoryEntry) -> str:
+    """What to know before trusting an entry's figures: interrupted, failures, from elsewhere."""
+    notes = []
+    if entry.interrupted:
+        notes.append("interrupted")
+    if entry.failed_runs:
+        notes.append(f"{entry.failed_runs} failed run(s)")
+    if entry.origin:
+        notes.append(f"from {entry.origin}")
+    return ", ".join(notes)
+
+
 def best(summaries: tuple[StrategySummary, ...]) -> StrategySummary | None:
     """The strategy with the highest speedup over the baseline (the first one on a tie)."""
     ranked = [s for s in summaries if s.speedup is not None]

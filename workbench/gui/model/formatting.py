@@ -5,6 +5,8 @@ Qt-free and pure, so labels, tooltips, tables and tests all agree on the same te
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from workbench.core.clock import format_seconds as seconds
 from workbench.core.clock import to_seconds
 from workbench.core.results import Config, Machine
@@ -30,18 +32,24 @@ def param_value(value: float, integer: bool) -> str:
     return f"{int(value):,}" if integer else f"{value:g}"
 
 
-def config_line(config: Config) -> str:
-    """The experiment in one line: workload, parameters with units, tasks, workers, repeat."""
-    workload = WORKLOADS.get(config.workload)
+def params_line(workload_name: str, params: Mapping[str, float]) -> str:
+    """A workload's parameters with their units: ``size 1,500,000 iterations, jitter 0``."""
+    workload = WORKLOADS.get(workload_name)
     declared = {p.name: p for p in workload.params} if workload else {}
     parts = []
-    for name, value in config.params.items():
+    for name, value in params.items():
         param = declared.get(name)
         text = param_value(value, param.integer) if param else f"{value:g}"
         if param is not None and param.unit == name:
             parts.append(f"{text} {name}")  # "30 rounds", not "rounds 30 rounds"
         else:
             parts.append(f"{name} {text} {param.unit}" if param else f"{name} {text}")
-    params = f" ({', '.join(parts)})" if parts else ""
+    return ", ".join(parts)
+
+
+def config_line(config: Config) -> str:
+    """The experiment in one line: workload, parameters with units, tasks, workers, repeat."""
+    params = params_line(config.workload, config.params)
+    params = f" ({params})" if params else ""
     repeat = f" · repeat {config.repeat}" if config.repeat > 1 else ""
     return f"{config.workload}{params} · {config.tasks:,} tasks · {config.workers} workers{repeat}"

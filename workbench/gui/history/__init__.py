@@ -1,0 +1,1 @@
+"""The history panel, and experiments compared side by side."""

@@ -1,0 +1,1 @@
+"""The class's lab in the window: collect a room's results, send yours, import a folder."""
