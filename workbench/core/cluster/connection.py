@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from workbench.core.cluster.address import check_reachable
+from workbench.core.params import ConfigError
 from workbench.core.process_tree import kill_tree
 
 INSTALL = 'pip install "concurrency-workbench[dask]"'
@@ -77,6 +79,10 @@ def connected(scheduler: str | None, workers: int) -> Iterator[Connection]:
 
 
 def _client_of(distributed: Any, scheduler: str) -> Any:
+    try:  # Dask retries a refused connection until its timeout: one plain connect says it now
+        check_reachable(scheduler)
+    except ConfigError as exc:
+        raise ClusterError(str(exc)) from None
     try:
         client = distributed.Client(scheduler, timeout=CONNECT_TIMEOUT_S)
     except (OSError, TimeoutError) as exc:

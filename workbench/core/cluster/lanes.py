@@ -81,6 +81,17 @@ class Lanes:
             self._workers[address] = Worker(address, reading.host, reading.pid, clock)
             self._on_new_worker(address)
 
+    def departed(self, address: str, host: str, pid: int) -> Worker:
+        """A worker Dask names that the run never heard from (it died first): a lane for it,
+        without a clock (nothing of it is placed in time but the moment the run learned it)."""
+        known = self._workers.get(address)
+        if known is not None:
+            return known
+        here = host in ("127.0.0.1", "::1", "localhost")
+        clock = WorkerClock(0, 0, here, 0)
+        worker = self._workers[address] = Worker(address, self._host if here else host, pid, clock)
+        return worker
+
     def code(self, worker: Worker, thread: int) -> int:
         """The worker code of ``thread`` of ``worker``, announcing a new lane the first time."""
         code = worker.codes.get(thread)

@@ -3,10 +3,12 @@ run's task events, streamed while the run goes on.
 
 What arrives, and on which thread (Dask's client runs its own event loop in a thread):
 
-- a task's begin, from the worker's event log (:mod:`.worker`): the client's loop thread
-  queues it;
+- a task's begin and end, from the worker's event log (:mod:`.worker`): the client's loop
+  thread queues them;
 - a finished task's future: Dask's callback thread queues it; its result — the end event
-  with the task's heartbeats — is fetched in one batch per stream interval;
+  with the task's heartbeats — is fetched in one batch per stream interval (a result lost
+  with its worker before that is run again by Dask: the future waits once more, and the
+  attempt whose result was lost is recorded from its end in the event log);
 - a worker leaving the cluster (the scheduler's ``remove-worker`` event on that worker's
   topic): queued with the moment it arrived.
 
@@ -22,7 +24,6 @@ worker's CPU.
 from __future__ import annotations
 
 import itertools
-import os
 import secrets
 import threading
 from collections import deque
@@ -33,7 +34,7 @@ from workbench.core.cluster.attempts import Attempt, Attempts, Event
 from workbench.core.cluster.connection import ClusterError, Connection
 from workbench.core.cluster.lanes import Lanes, Worker
 from workbench.core.cluster.worker import TaskResult, dask_task
-from workbench.core.protocol import MAIN_WORKER, ClusterNews
+from workbench.core.protocol import ClusterNews
 from workbench.core.recording import describe_error
 from workbench.core.strategies.base import RunContext
 
@@ -54,12 +55,14 @@ class Tracker:
         self._finished: deque[Any] = deque()
         self._removed: deque[tuple[str, int]] = deque()
         self._count = itertools.count(1)
-        self._all_done = threading.Event()
+        self._expected = ctx.tasks
+        self._wake = threading.Event()
         self._topics: list[str] = []
         self._lanes = Lanes(self._client, self._watch)
         self._attempts = Attempts(ctx.tasks)
         self._lost_told = 0
         self._pending: dict[str, tuple[int, Any]] = {}
+        self._collected: set[int] = set()
         self._cpu: list[tuple[str, int, float]] = []
         self._cpu_seen: dict[str, float] = {}
 
@@ -84,8 +87,8 @@ class Tracker:
 
     def _done(self, future: Any) -> None:
         self._finished.append(future)
-        if next(self._count) == self._ctx.tasks:
-            self._all_done.set()
+        if next(self._count) >= self._expected:  # the last one: no need to wait any longer
+            self._wake.set()
 
     def _watch(self, address: str) -> None:
         """Listen for the scheduler's word that this worker left."""
@@ -106,7 +109,8 @@ class Tracker:
         next_cpu = now_ns()
         removals: list[tuple[str, int]] = []
         while self._pending:
-            self._all_done.wait(ctx.stream_interval_s)
+            self._wake.wait(ctx.stream_interval_s)
+            self._wake.clear()  # before draining: a future queued after it wakes the next wait
             earlier, removals = removals, _take(self._removed)
             self._drain(earlier)
             if now_ns() >= next_cpu or not self._pending:
@@ -119,21 +123,25 @@ class Tracker:
         self._tell()
 
     def _drain(self, removals: list[tuple[str, int]]) -> None:
-        begins, finished = _take(self._begins), _take(self._finished)
-        self._lanes.meet(begin[4] for begin in begins)
-        for task, start, thread, pid, address in begins:
+        news, finished = _take(self._begins), _take(self._finished)
+        self._lanes.meet(message[4] for message in news)
+        for task, start, thread, pid, address, *end in news:
             worker = self._lanes.get(address)
-            if worker is not None:
-                attempt = Attempt(
-                    worker.clock.to_run(start), self._lanes.code(worker, thread), pid, address
-                )
-                self._record(self._attempts.began(task, attempt, worker.label))
+            if worker is None or task in self._collected:
+                # Unknown: gone before it could be probed (its clock is unknown). Collected:
+                # Dask recomputing a result the run already has (its worker died before the
+                # release reached the scheduler) — nobody's work, not the run's.
+                continue
+            if end:
+                self._attempts.finished(task, worker.clock.to_run(end[0]))
+                continue
+            code = self._lanes.code(worker, thread)
+            attempt = Attempt(worker.clock.to_run(start), code, pid, address, worker.label)
+            self._record(self._attempts.began(task, attempt))
         if finished:
             self._collect(finished)
         for address, at in removals:
-            worker = self._lanes.get(address)
-            label = worker.label if worker is not None else address
-            self._record(self._attempts.worker_lost(address, at, label))
+            self._record(self._attempts.worker_lost(address, at))
 
     def _collect(self, finished: list[Any]) -> None:
         """Record the finished tasks: their end events, fetched in one go, or their failure."""
@@ -146,6 +154,7 @@ class Tracker:
             if worker is None:  # gone before it could be probed: its clock is unknown
                 continue
             self._attempts.ended(task)
+            self._collected.add(task)
             clock, code = worker.clock, self._lanes.code(worker, thread)
             recorder.record(
                 kind,
@@ -158,9 +167,13 @@ class Tracker:
                 _on_run_clock(beats, clock.offset_ns),
             )
         for future in finished:
-            task, _ = self._pending.pop(future.key)
-            if future.status != "finished":
-                self._failed(task, future)
+            if future.status in ("finished", "error", "cancelled"):
+                task, _ = self._pending.pop(future.key)
+                if future.status != "finished":
+                    self._failed(task, future)
+            else:  # its result was lost with its worker: Dask runs it again
+                self._expected += 1
+                future.add_done_callback(self._done)
 
     def _failed(self, task: int, future: Any) -> None:
         """A task Dask gave up on: after workers died under it, a failure of that task;
@@ -170,8 +183,15 @@ class Tracker:
         error = future.exception()
         if type(error).__name__ != "KilledWorker":
             raise ClusterError(f"Dask could not run task {task}: {describe_error(error)}")
-        nowhere = Attempt(now_ns(), MAIN_WORKER, os.getpid(), "")
-        self._record(self._attempts.failed(task, now_ns(), describe_error(error), nowhere))
+        last = error.last_worker
+        worker = self._lanes.departed(last.address, last.host, last.pid or 0)
+        code, now = self._lanes.code(worker, worker.pid), now_ns()
+        why = (
+            f"KilledWorker: {error.allowed_failures + 1} workers died running it, and Dask "
+            f"gave up (the last: {worker.label})"
+        )
+        at = Attempt(now, code, worker.pid, worker.address, worker.label)
+        self._record(self._attempts.failed(task, now, why, at))
 
     def _record(self, events: list[Event]) -> None:
         record = self._ctx.recorder.record

@@ -7,11 +7,12 @@ exactly as in a process pool, so whatever a pool worker can run (built-in worklo
 user's own code once the pool worker resolves it) runs here too. The recorder there puts two
 events per task into a queue; here the "queue" is :class:`_Sink`:
 
-- the begin event goes out at once, through the worker's structured event log
+- the begin, and then the end, go out at once through the worker's structured event log
   (``Worker.log_event``): a few integers on the worker's batched stream to the scheduler,
-  which forwards them to the run's client — so a task appears on the timeline while it runs;
-- the end event (with the task's heartbeats, which may be thousands of integers) is the
-  task's result, fetched by the client in batches: the data path Dask is built for, and
+  which forwards them to the run's client — so a task appears on the timeline while it runs,
+  and its end is known even if its worker dies before the client fetched its result;
+- the whole end event (with the task's heartbeats, which may be thousands of integers) is
+  the task's result, fetched by the client in batches: the data path Dask is built for, and
   nothing large kept in the scheduler's event log (it holds the last 1,000 events of a topic).
 
 Timestamps are the worker's ``perf_counter_ns``; the run puts them on its own axis
@@ -50,11 +51,13 @@ class _Sink:
 
     def put(self, event: tuple[Any, ...]) -> None:
         local = self._local
+        _, task_id, start, end, thread, pid, _, _ = event
         if event[0] == BEGIN:
-            _, task_id, start, _, thread, pid, _, _ = event
             local.worker.log_event(local.topic, [task_id, start, thread, pid, local.worker.address])
         else:
             local.end = event
+            news = [task_id, start, thread, pid, local.worker.address, end]
+            local.worker.log_event(local.topic, news)
 
     def result(self) -> TaskResult:
         local = self._local

@@ -114,6 +114,7 @@ STRATEGIES: dict[str, Strategy] = {
             run_dask,
             uses_workers=True,
             max_workers=MAX_PROCESS_WORKERS,
+            streams_itself=True,
             needs="distributed",
             install=INSTALL,
             prepare=prepare_dask,
