@@ -4,6 +4,7 @@ a quiet machine (the honest outcome on a busy one), and faults — each leaving 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import signal
 
@@ -55,7 +56,7 @@ def test_a_local_cluster_gives_a_lane_per_worker_and_beats_a_loop_on_a_quiet_mac
     for worker in workers:
         lane = sorted((s for s in dask.tasks if s.worker == worker.label), key=lambda s: s.start_ns)
         assert {s.pid for s in lane} == {worker.pid}
-        assert all(a.end_ns <= b.start_ns for a, b in zip(lane, lane[1:], strict=False))
+        assert all(a.end_ns <= b.start_ns for a, b in itertools.pairwise(lane))
     busy = max(other_load(seq), other_load(dask))
     speedup = seq.wall_ns / dask.wall_ns
     print(f"dask: speedup {speedup:.2f}×, other programs kept {busy:.1f} cores busy")
