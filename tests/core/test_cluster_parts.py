@@ -15,16 +15,27 @@ from workbench.core import protocol
 from workbench.core.cluster.address import scheduler_address
 from workbench.core.cluster.attempts import Attempt, Attempts
 from workbench.core.cluster.clocks import Probe, Reading, estimate
+from workbench.core.cluster_explain import between_tasks_ns, cluster_notes
 from workbench.core.cluster_record import ClusterRecord
 from workbench.core.config import build_config
 from workbench.core.engine import run_experiment
 from workbench.core.exports.json_io import from_json, to_json
 from workbench.core.params import ConfigError
 from workbench.core.protocol import BEGIN, END, FAILED, NOT_ENDED
-from workbench.core.results import Config, Machine, Results, Run
+from workbench.core.results import (
+    Cluster,
+    ClusterWorker,
+    Config,
+    Machine,
+    Results,
+    Run,
+    TaskSpan,
+    WorkerCpuSample,
+)
 from workbench.core.timeline import SpanAssembler
 
 BOOT = "boot-a"
+MS = 1_000_000
 
 
 def _probe(sent: int, received: int, clock: int, boot: str | None = BOOT, host: str = "a") -> Probe:
@@ -187,3 +198,33 @@ def test_a_child_without_distributed_says_so_and_how_to_install_it() -> None:
         "the run could not start: the dask strategy needs Dask's distributed: "
         'pip install "concurrency-workbench[dask]"'
     )
+
+
+def _span(
+    task: int, start_ms: int, end_ms: int, worker: str, attempt_of: int | None = None
+) -> TaskSpan:
+    return TaskSpan(task, start_ms * MS, end_ms * MS, worker, attempt_of is None, None,
+                    attempt_of=attempt_of)  # fmt: skip
+
+
+def test_the_reading_quotes_the_median_wait_between_a_worker_s_tasks() -> None:
+    spans = (
+        _span(0, 0, 10, "a:1"), _span(1, 12, 20, "a:1"), _span(2, 23, 30, "a:1"),
+        _span(3, 0, 15, "b:2"), _span(4, 17, 40, "b:2"),
+        _span(9, 20, 21, "b:2", attempt_of=4),  # a lost attempt is not a task of the lane
+    )  # fmt: skip
+    cluster = Cluster("tcp://192.0.2.2:8786", False, (
+        ClusterWorker("a:1", "tcp://192.0.2.3:1", "a", 1, 5 * MS, MS // 4, False),
+        ClusterWorker("b:2", "tcp://192.0.2.4:1", "b", 2, 0, 0, True),
+    ))  # fmt: skip
+    cpu = (WorkerCpuSample(MS, "a:1", 100.0), WorkerCpuSample(MS, "b:2", 50.0))
+    run = Run("dask", 0, True, None, 50 * MS, 0, 0, spans, cluster=cluster, worker_cpu=cpu)
+    assert between_tasks_ns(run) == 2 * MS  # gaps 2, 3 (lane a), 2 (lane b)
+    assert cluster_notes(run) == [
+        "on the cluster at tcp://192.0.2.2:8786, 2 workers",
+        "its workers kept about 1.5 cores busy, as its scheduler saw",
+        "Dask took about 2.00 ms between a worker's tasks (the scheduler's round trip)",
+        "the clock of its worker on another machine was aligned to within ±0.25 ms",
+        "1 attempt lost with dying workers and run again",
+    ]
+    assert cluster_notes(dataclasses.replace(run, cluster=None)) == []

@@ -34,6 +34,17 @@ def between_tasks_ns(run: Run) -> int | None:
     return round(statistics.median(gaps)) if gaps else None
 
 
+def workers_busy(run: Run) -> float | None:
+    """Cores the workers kept busy on average, from the scheduler's metrics (each worker's
+    samples averaged, then summed); None without any."""
+    per_worker: dict[str, list[float]] = {}
+    for sample in run.worker_cpu:
+        per_worker.setdefault(sample.worker, []).append(sample.percent)
+    if not per_worker:
+        return None
+    return sum(statistics.fmean(values) for values in per_worker.values()) / 100
+
+
 def cluster_notes(run: Run | None) -> list[str]:
     """Clauses for a Dask run's reading (none for other runs)."""
     if run is None or run.cluster is None:
@@ -41,6 +52,9 @@ def cluster_notes(run: Run | None) -> list[str]:
     cluster, notes = run.cluster, []
     if not cluster.local:
         notes.append(f"on the cluster at {cluster.scheduler}, {len(cluster.workers)} workers")
+        busy = workers_busy(run)
+        if busy is not None:  # the CPU time above is this machine's run process alone
+            notes.append(f"its workers kept about {busy:.1f} cores busy, as its scheduler saw")
     gap = between_tasks_ns(run)
     if gap is not None:
         notes.append(
@@ -50,10 +64,12 @@ def cluster_notes(run: Run | None) -> list[str]:
     elsewhere = [w for w in cluster.workers if not w.shared_clock]
     if elsewhere:
         worst = max(w.clock_uncertainty_ns for w in elsewhere)
-        notes.append(
-            f"the clocks of {len(elsewhere)} workers on other machines were aligned to within "
-            f"±{format_seconds(to_seconds(worst))}"
+        whose = (
+            "the clock of its worker on another machine was"
+            if len(elsewhere) == 1
+            else f"the clocks of its {len(elsewhere)} workers on other machines were"
         )
+        notes.append(f"{whose} aligned to within ±{format_seconds(to_seconds(worst))}")
     if run.lost_attempts:
         plural = "attempt" if run.lost_attempts == 1 else "attempts"
         notes.append(f"{run.lost_attempts} {plural} lost with dying workers and run again")
