@@ -60,10 +60,6 @@ class Lanes:
     def get(self, address: str) -> Worker | None:
         return self._workers.get(address)
 
-    @property
-    def workers(self) -> list[Worker]:
-        return list(self._workers.values())
-
     def meet(self, addresses: Iterable[str]) -> None:
         """Probe the workers at ``addresses`` not met yet (one that is gone is left out)."""
         new = [address for address in dict.fromkeys(addresses) if address not in self._workers]

@@ -23,6 +23,7 @@ worker's CPU.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import secrets
 import threading
@@ -32,7 +33,7 @@ from typing import Any
 from workbench.core.clock import now_ns
 from workbench.core.cluster.attempts import Attempt, Attempts, Event
 from workbench.core.cluster.connection import ClusterError, Connection
-from workbench.core.cluster.lanes import Lanes, Worker
+from workbench.core.cluster.lanes import Lanes
 from workbench.core.cluster.worker import TaskResult, dask_task
 from workbench.core.protocol import ClusterNews
 from workbench.core.recording import describe_error
@@ -51,7 +52,8 @@ class Tracker:
         self._connection = connection
         self._token = secrets.token_hex(6)
         self._topic = f"workbench-{self._token}"
-        self._begins: deque[list[Any]] = deque()
+        self._news: deque[list[Any]] = deque()
+        """Begins and ends from the workers' event log (an end has one field more)."""
         self._finished: deque[Any] = deque()
         self._removed: deque[tuple[str, int]] = deque()
         self._count = itertools.count(1)
@@ -69,7 +71,7 @@ class Tracker:
     def run(self) -> None:
         client, ctx = self._client, self._ctx
         self._lanes.meet(client.scheduler_info()["workers"])
-        self._subscribe(self._topic, lambda event: self._begins.append(event[1]))
+        self._subscribe(self._topic, lambda event: self._news.append(event[1]))
         keys = [f"{self._topic}-{task}" for task in range(ctx.tasks)]
         n = ctx.tasks
         futures = client.map(dask_task, [ctx.job] * n, range(n), [self._topic] * n, key=keys)
@@ -80,10 +82,11 @@ class Tracker:
         try:
             self._wait()
         finally:
-            if self._pending:  # stopped by an error: nothing of the run may keep going
-                client.cancel([future for _, future in self._pending.values()])
-            for topic in self._topics:
-                client.unsubscribe_topic(topic)
+            with contextlib.suppress(Exception):  # the client may be the very thing that broke
+                if self._pending:  # stopped by an error: nothing of the run may keep going
+                    client.cancel([future for _, future in self._pending.values()])
+                for topic in self._topics:
+                    client.unsubscribe_topic(topic)
 
     def _done(self, future: Any) -> None:
         self._finished.append(future)
@@ -113,7 +116,7 @@ class Tracker:
             self._wake.clear()  # before draining: a future queued after it wakes the next wait
             earlier, removals = removals, _take(self._removed)
             self._drain(earlier)
-            if now_ns() >= next_cpu or not self._pending:
+            if now_ns() >= next_cpu and self._pending:  # none after the last task: wall time
                 self._poll_cpu()
                 next_cpu = now_ns() + CPU_POLL_NS
             self._tell()
@@ -123,7 +126,7 @@ class Tracker:
         self._tell()
 
     def _drain(self, removals: list[tuple[str, int]]) -> None:
-        news, finished = _take(self._begins), _take(self._finished)
+        news, finished = _take(self._news), _take(self._finished)
         self._lanes.meet(message[4] for message in news)
         for task, start, thread, pid, address, *end in news:
             worker = self._lanes.get(address)
@@ -219,10 +222,6 @@ class Tracker:
         self._cpu, self._lost_told = [], len(self._attempts.lost)
         scheduler, local = self._connection.scheduler, self._connection.local
         self._ctx.recorder.post(ClusterNews(scheduler, local, lanes, cpu, lost))
-
-    @property
-    def workers(self) -> list[Worker]:
-        return self._lanes.workers
 
 
 def _on_run_clock(beats: list[int] | None, offset_ns: int) -> list[int] | None:
