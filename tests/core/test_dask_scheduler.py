@@ -14,6 +14,7 @@ import pytest
 from tests.core.dask_helpers import NEEDS_DASK, OnFirstBegin, assert_all_gone
 from tests.core.dask_processes import LoopbackCluster, loopback_cluster
 from tests.waiting import wait_until
+from workbench.core.cluster.lanes import REMOTE_CODES, Lanes
 from workbench.core.config import build_config
 from workbench.core.engine import run_experiment
 from workbench.core.results import Run
@@ -106,3 +107,20 @@ def test_stop_releases_the_run_s_tasks_on_the_cluster(cluster: LoopbackCluster) 
     assert ours  # the run's child, at least
     assert_all_gone(ours)
     assert all(p.is_running() for p in map(psutil.Process, cluster.worker_pids()))
+
+
+def test_the_midpoint_estimate_finds_a_shared_clock_s_offset_of_zero(
+    cluster: LoopbackCluster,
+) -> None:
+    # Ground truth: these workers read this machine's clock, so the true offset is 0. Told
+    # they are elsewhere, the probes must find 0 within the uncertainty they report.
+    lanes = Lanes(cluster.client, lambda address: None)
+    lanes._boot_id, lanes._host = "another-kernel", "another-machine"
+    addresses = list(cluster.client.scheduler_info()["workers"])
+    lanes.meet(addresses)
+    for address in addresses:
+        worker = lanes.get(address)
+        assert worker is not None and not worker.clock.shared
+        clock = worker.clock
+        assert abs(clock.offset_ns) <= clock.uncertainty_ns < 20 * MS, clock
+        assert lanes.code(worker, 1) >= REMOTE_CODES  # not a thread id of this machine
