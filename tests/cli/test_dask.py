@@ -33,7 +33,7 @@ def test_without_the_extra_dask_is_listed_as_unavailable_with_the_line_that_inst
 ) -> None:
     assert main(["list"]) == 0
     out = capsys.readouterr().out
-    assert f"unavailable here: dask needs distributed: {INSTALL}" in out
+    assert f"unavailable here: dask needs the distributed package: {INSTALL}" in out
 
 
 @pytest.mark.usefixtures("without_distributed")
@@ -43,7 +43,7 @@ def test_without_the_extra_a_dask_run_is_refused_before_any_work(
     assert main(["run", "-s", "sequential,dask", "-n", "1"]) == 2
     out, err = capsys.readouterr()
     assert out == ""
-    assert err == f"workbench: error: dask needs distributed: {INSTALL}\n"
+    assert err == f"workbench: error: dask needs the distributed package: {INSTALL}\n"
 
 
 @NEEDS_DASK

@@ -195,8 +195,8 @@ def test_a_child_without_distributed_says_so_and_how_to_install_it() -> None:
     (run,) = asyncio.run(run_experiment(config, interpreter=NO_SITE)).runs
     assert not run.ok
     assert run.error == (
-        "the run could not start: the dask strategy needs Dask's distributed: "
-        'pip install "concurrency-workbench[dask]"'
+        "the run could not start: dask needs the distributed package: pip install "
+        '"concurrency-workbench[dask]"'
     )
 
 

@@ -50,7 +50,7 @@ def import_distributed() -> Any:
     try:
         import distributed
     except ImportError:
-        raise ClusterError(f"the dask strategy needs Dask's distributed: {INSTALL}") from None
+        raise ClusterError(f"dask needs the distributed package: {INSTALL}") from None
     return distributed
 
 

@@ -71,12 +71,12 @@ class Strategy:
     def unavailable(self) -> str | None:
         """Why it cannot run here (the install line), or None when it can.
 
-        Asked of the engine's Python: a child started under another interpreter says so
-        itself, in the same words, if the module is missing there.
+        Asked of the engine's Python: a child started under another interpreter without it
+        fails to start, saying the same (see the strategy's :attr:`prepare`).
         """
         if self.needs is None or _importable(self.needs):
             return None
-        return f"{self.name} needs {self.needs}: {self.install}"
+        return f"{self.name} needs the {self.needs} package: {self.install}"
 
 
 def _importable(module: str) -> bool:
