@@ -111,16 +111,17 @@ def test_a_task_that_kills_every_worker_it_runs_on_fails_when_dask_gives_up(run:
     assert sorted(by_id) == [0, 1, 2]
     assert by_id[0].ok and by_id[2].ok
     # Dask allows 3 deaths (distributed.scheduler.allowed-failures); the 4th gives up. The
-    # killing task dies before its worker can say it began, so its failure is a marker on
-    # the lane of the last worker Dask names.
+    # killing task mostly dies before its worker can say it began: then its failure is a
+    # marker on the lane of the last worker Dask names.
     assert not by_id[1].ok
     assert by_id[1].error == (
         f"KilledWorker: 4 workers died running it, and Dask gave up (the last: {by_id[1].worker})"
     )
-    # Any attempt seen and lost meanwhile is one of the others', whose worker the task took
-    # down (running, or holding its result): each was run again, so none failed.
+    # Attempts seen and lost meanwhile: the killer's own (at most the 3 Dask ran again), and
+    # the others', whose worker it took down (running, or holding their result).
     lost = [span for span in r.tasks if span.attempt_of is not None]
-    assert all(span.attempt_of in (0, 2) and not span.ok for span in lost)
+    assert all(not span.ok and span.id >= 3 for span in lost)
+    assert sum(span.attempt_of == 1 for span in lost) <= 3
     assert r.failed_tasks == 1 and r.lost_attempts == len(lost)
     assert_pids_gone(worker_pids(r))
 
