@@ -21,6 +21,8 @@ LAZY_THIRD_PARTY = {
     "workbench.core.workloads.network": {"aiohttp"},
     "workbench.core.workloads.files": {"aiofiles"},
     "workbench.core.process_tree": {"psutil"},  # off Linux, and only if it can be imported
+    "workbench.core.cluster.connection": {"distributed"},  # the dask strategy's extra
+    "workbench.core.cluster.worker": {"distributed"},  # inside a Dask worker
 }
 """The only child-side modules allowed a third-party import, and only inside a function."""
 NO_SITE = Interpreter(sys.executable, ("-S",))
@@ -140,6 +142,8 @@ def test_the_child_side_imports_only_the_standard_library_and_itself() -> None:
         "workbench.core.pool_worker",
         "workbench.core.strategies.processes",
         "workbench.core.workloads.network",
+        "workbench.core.strategies.cluster",
+        "workbench.core.cluster.worker",
     ):
         assert expected in modules, f"{expected} not reached from the child: the test is blind"
     assert "workbench.core.engine" not in modules

@@ -32,6 +32,8 @@ def print_list(args: argparse.Namespace) -> int:
     print("\nStrategies:")
     for strategy in STRATEGIES.values():
         print(f"  {strategy.name:<17} {strategy.summary}")
+        if (missing := strategy.unavailable) is not None:
+            print(f"  {'':<17} unavailable here: {missing}")
     return EXIT_OK
 
 

@@ -46,6 +46,11 @@ def register(commands: Subcommands) -> None:
         help="a workload parameter, repeatable (see 'workbench list')",
     )
     run.add_argument("--repeat", "-r", default="1", help="runs per strategy (default: 1)")
+    run.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        help="the dask strategy on an existing Dask cluster (default: one started per run)",
+    )
     run.add_argument("--out", "-o", type=Path, help="write results JSON here")
     run.add_argument("--csv", type=Path, help="write task spans CSV here")
     run.add_argument("--trace", type=Path, help="write a Chrome trace (Perfetto) here")
@@ -132,6 +137,7 @@ def run_preset(args: argparse.Namespace) -> int:
 def run_experiment(args: argparse.Namespace) -> int:
     from workbench.cli.history import remember
     from workbench.console import comparison_table, progress, readings, terminal_width
+    from workbench.core.cluster.address import check_reachable
     from workbench.core.config import build_config
     from workbench.core.exports import save, to_chrome_trace, to_csv
     from workbench.core.params import ConfigError
@@ -146,7 +152,10 @@ def run_experiment(args: argparse.Namespace) -> int:
             args.workers,
             parse_params(args.param),
             args.repeat,
+            args.scheduler,
         )
+        if config.scheduler is not None:
+            check_reachable(config.scheduler)
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
     for path, flag in ((args.out, "--out"), (args.csv, "--csv"), (args.trace, "--trace")):

@@ -154,6 +154,8 @@ class Flusher:
 
     def flush(self) -> None:
         recorder = self._recorder
+        for note in recorder.take_notes():  # first: it names workers the events below use
+            self._post(note)
         kinds, ids, starts, ends, workers = recorder.take()
         thread_pids = recorder.take_thread_pids()  # after take: see Recorder.take_thread_pids
         lag = recorder.take_lag()
@@ -242,6 +244,7 @@ def run(request: protocol.RunRequest, channel: Channel) -> None:
                 scratch_dir=scratch if workload.needs_scratch_dir else None,
             )
             workload.prepare(job)
+            strategy.prepare()
         except Exception as exc:
             channel.send(protocol.Failed(describe_error(exc)))
             return
@@ -258,6 +261,7 @@ def run(request: protocol.RunRequest, channel: Channel) -> None:
             recorder,
             flusher.flush if on_loop else None,
             request.flush_interval_s,
+            request.scheduler,
         )
         times_before, t0 = os.times(), now_ns()
         channel.send(protocol.Started(t0, pid, main_thread))

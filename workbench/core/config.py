@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from workbench.core.cluster.address import scheduler_address
 from workbench.core.machine import this_machine
 from workbench.core.params import ConfigError, resolve_params
 from workbench.core.results import Config
@@ -36,6 +37,7 @@ def build_config(
     workers: object | None = None,
     params: Mapping[str, float | str] | None = None,
     repeat: object = 1,
+    scheduler: str | None = None,
 ) -> Config:
     """Validate every input before any work starts; raise :class:`ConfigError` on the first
     problem, phrased so the user knows what is allowed."""
@@ -47,6 +49,12 @@ def build_config(
     for name in names:
         if name not in STRATEGIES:
             raise ConfigError(f"unknown strategy {name!r}; allowed: {', '.join(STRATEGIES)}")
+        if (missing := STRATEGIES[name].unavailable) is not None:
+            raise ConfigError(missing)
+    if scheduler is not None and "dask" not in names:
+        raise ConfigError(
+            "a scheduler address is for the dask strategy: add dask to the strategies"
+        )
     n_tasks = _positive_int("tasks", tasks)
     n_workers = default_workers() if workers is None else _positive_int("workers", workers)
     n_repeat = _positive_int("repeat", repeat)
@@ -64,4 +72,5 @@ def build_config(
                 f"{name} allows at most {strategy.max_workers} workers, got {n_workers}"
             )
     resolved = resolve_params(WORKLOADS[workload].params, params or {})
-    return Config(workload, resolved, n_tasks, n_workers, n_repeat, names)
+    address = None if scheduler is None else scheduler_address(scheduler)
+    return Config(workload, resolved, n_tasks, n_workers, n_repeat, names, address)

@@ -15,6 +15,7 @@ from typing import Any
 
 from workbench.core import protocol
 from workbench.core.clock import now_ns
+from workbench.core.cluster_record import ClusterRecord
 from workbench.core.httpserver_client import local_http_server
 from workbench.core.launch import Interpreter
 from workbench.core.machine import this_machine
@@ -59,6 +60,7 @@ class _RunSession:
         self.failed_to_start: str | None = None
         self.protocol_error: str | None = None
         self.loop_lag: list[LagSample] = []
+        self.cluster = ClusterRecord()
 
     @property
     def over(self) -> bool:
@@ -82,6 +84,11 @@ class _RunSession:
                 self.protocol_error = "the run's process sent events before starting"
                 return False
             self._on_events(self.assembler, message)
+        elif isinstance(message, protocol.ClusterNews):
+            if self.assembler is None:
+                self.protocol_error = "the run's process sent cluster news before starting"
+                return False
+            self.cluster.take(message, self.assembler)
         elif isinstance(message, protocol.Started):
             self.t0 = message.t0_ns
             self.assembler = SpanAssembler(message)
@@ -127,9 +134,11 @@ class _RunSession:
             wall,
             cpu,
             startup,
-            spans,
+            self.cluster.mark(spans),
             _on_run_axis(samples, self.t0),
             tuple(self.loop_lag),
+            self.cluster.cluster,
+            self.cluster.worker_cpu,
         )
 
 
@@ -163,6 +172,7 @@ async def run_strategy(
         config.workers,
         url,
         inside=inside,
+        scheduler=config.scheduler,
     )
     session = _RunSession(strategy, repeat_index, observer)
     sampler = CpuSampler(deliver(_CPU), sample_interval_s)

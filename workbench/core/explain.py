@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from workbench.core.clock import to_seconds
+from workbench.core.cluster_explain import cluster_notes
 from workbench.core.results import Results, Run, TaskSpan
 from workbench.core.strategies import STRATEGIES, Family
 from workbench.core.summary import baseline_strategy, summarize
@@ -233,6 +234,7 @@ def _reading(m: Measured, results: Results, baseline: str | None) -> str:
         tail.append(f"other programs kept about {m.other_load:.1f} cores busy meanwhile")
     if m.failed_tasks:
         tail.append(f"{_plural(m.failed_tasks, 'task')} failed")
+    tail += cluster_notes(representative_run(results.runs_of(m.strategy)))
     return f"{head} — {why}; {'; '.join(tail)}."
 
 

@@ -3,10 +3,10 @@
 Parent → child (stdin): one :class:`RunRequest`; afterwards stdin stays open, and its closing
 means "stop now". Child → parent (a private copy of stdout; the child's own fd 1 is pointed at
 stderr, so a workload's prints cannot corrupt the stream): :class:`Started`, then any number of
-:class:`Events` batches, then :class:`Done` — or :class:`Failed` alone if the run could not
-start. Both sides build and read messages only through :func:`encode` and :func:`decode`, so
-the field names below are the wire's own (they are written once per batch, so readable names
-cost nothing per event).
+:class:`Events` batches (and, from the ``dask`` strategy, :class:`ClusterNews`), then
+:class:`Done` — or :class:`Failed` alone if the run could not start. Both sides build and
+read messages only through :func:`encode` and :func:`decode`, so the field names below are the
+wire's own (they are written once per batch, so readable names cost nothing per event).
 
 An event batch travels as columns of plain integers (``json`` encodes an int list at C speed),
 one entry per event:
@@ -63,6 +63,8 @@ class RunRequest:
     flush_interval_s: float = 0.05
     inside: bool = True
     """Record inside tasks (steps, heartbeats, loop lag); off only to measure what it costs."""
+    scheduler: str | None = None
+    """The ``dask`` strategy's scheduler address; None: a cluster started for the run."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +100,38 @@ class Events:
 
 
 @dataclass(frozen=True, slots=True)
+class ClusterLane:
+    """One thread of a Dask worker, as the task events name it (its worker code)."""
+
+    code: int
+    label: str
+    """``host:pid``, the lane's label on the timeline."""
+    address: str
+    host: str
+    pid: int
+    clock_offset_ns: int
+    """The worker's clock minus the run's."""
+    clock_uncertainty_ns: int
+    shared_clock: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterNews:
+    """What the ``dask`` strategy learned since its last news: new lanes (sent before the
+    events that name them), each worker's CPU as the scheduler reports it, lost attempts."""
+
+    TYPE: ClassVar[str] = "cluster"
+    scheduler: str
+    local: bool
+    """A ``LocalCluster`` started for the run (else an existing scheduler)."""
+    lanes: Sequence[ClusterLane] = ()
+    cpu: Sequence[tuple[str, int, float]] = ()
+    """(worker address, absolute time on the run's clock, % of one core busy)."""
+    lost_attempts: Mapping[int, int] = field(default_factory=dict)
+    """The span id of an attempt lost with its worker → the task it was an attempt of."""
+
+
+@dataclass(frozen=True, slots=True)
 class Done:
     """The strategy returned (``ok``) or raised (``error``); the run's totals."""
 
@@ -117,7 +151,7 @@ class Failed:
     error: str
 
 
-Message = RunRequest | Started | Events | Done | Failed
+Message = RunRequest | Started | Events | ClusterNews | Done | Failed
 
 
 _ENCODER = json.JSONEncoder(separators=(",", ":"))
@@ -173,6 +207,15 @@ def _to_wire(message: Message) -> dict[str, Any]:
             heartbeats=[[task, flat] for task, flat in message.heartbeats.items()],
             lag=message.lag,
             thread_pids=[[thread, pid] for thread, pid in message.thread_pids.items()],
+        )
+        return wire
+    if isinstance(message, ClusterNews):
+        wire.update(
+            scheduler=message.scheduler,
+            local=message.local,
+            lanes=[[getattr(lane, f.name) for f in fields(lane)] for lane in message.lanes],
+            cpu=[list(sample) for sample in message.cpu],
+            lost_attempts=[[span, task] for span, task in message.lost_attempts.items()],
         )
         return wire
     for name in (f.name for f in fields(message)):
@@ -247,6 +290,7 @@ def _read_request(wire: dict[str, Any]) -> RunRequest:
         url=_optional_text(wire.get("url")),
         flush_interval_s=_number(wire.get("flush_interval_s", 0.05)),
         inside=_flag(wire.get("inside", True)),
+        scheduler=_optional_text(wire.get("scheduler")),
     )
 
 
@@ -273,6 +317,41 @@ def _read_events(wire: dict[str, Any]) -> Events:
     )
 
 
+def _read_lane(values: Any) -> ClusterLane:
+    if not isinstance(values, list) or len(values) != 8:
+        raise TypeError("expected a lane of 8 fields")
+    code, label, address, host, pid, offset, uncertainty, shared = values
+    return ClusterLane(
+        _int(code),
+        _text(label),
+        _text(address),
+        _text(host),
+        _int(pid),
+        _int(offset),
+        _int(uncertainty),
+        _flag(shared),
+    )
+
+
+def _read_cpu(values: Any) -> tuple[str, int, float]:
+    if not isinstance(values, list) or len(values) != 3:
+        raise TypeError("expected a CPU sample of 3 fields")
+    return _text(values[0]), _int(values[1]), _number(values[2])
+
+
+def _read_cluster(wire: dict[str, Any]) -> ClusterNews:
+    lanes, cpu = wire["lanes"], wire["cpu"]
+    if not isinstance(lanes, list) or not isinstance(cpu, list):
+        raise TypeError("lanes and cpu must be lists")
+    return ClusterNews(
+        scheduler=_text(wire["scheduler"]),
+        local=_flag(wire["local"]),
+        lanes=[_read_lane(lane) for lane in lanes],
+        cpu=[_read_cpu(sample) for sample in cpu],
+        lost_attempts={_int(span): _int(task) for span, task in _pairs(wire["lost_attempts"])},
+    )
+
+
 def _read_done(wire: dict[str, Any]) -> Done:
     return Done(
         ok=_flag(wire["ok"]),
@@ -291,6 +370,7 @@ _READERS: dict[str, Callable[[dict[str, Any]], Message]] = {
     RunRequest.TYPE: _read_request,
     Started.TYPE: _read_started,
     Events.TYPE: _read_events,
+    ClusterNews.TYPE: _read_cluster,
     Done.TYPE: _read_done,
     Failed.TYPE: _read_failed,
 }

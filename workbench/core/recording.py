@@ -38,6 +38,7 @@ from workbench.core.protocol import (
     MAIN_WORKER,
     NOT_ENDED,
     STEP,
+    Message,
 )
 
 Columns = tuple[list[int], list[int], list[int], list[int], list[int]]
@@ -73,6 +74,15 @@ class Recorder:
         self._pids: dict[int, int] = {}
         self._new_pids: dict[int, int] = {}
         self._pids_lock = threading.Lock()  # the relay adds while the flusher takes
+        self._notes: list[Message] = []
+
+    def post(self, message: Message) -> None:
+        """A message other than events (a cluster's news), sent ahead of the next batch."""
+        self._notes.append(message)
+
+    def take_notes(self) -> list[Message]:
+        notes, self._notes = self._notes, []
+        return notes
 
     def record(
         self,

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-SCHEMA = "workbench.results/2"
-READABLE_SCHEMAS = ("workbench.results/1", SCHEMA)
+SCHEMA = "workbench.results/3"
+READABLE_SCHEMAS = ("workbench.results/1", "workbench.results/2", SCHEMA)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +34,10 @@ class TaskSpan:
     native_id: int | None = None
     """The native id of the thread that ran it (``threading.get_native_id()``); None if
     unknown, as for ``pid``."""
+    attempt_of: int | None = None
+    """Set on an attempt a Dask worker took with it when it died: the id of the task it was
+    an attempt of (Dask ran that task again). Such a span has an id of its own, beyond the
+    run's task ids, and is not one of the run's failed tasks."""
 
     @property
     def duration_ns(self) -> int:
@@ -60,6 +64,42 @@ class CpuSample:
     per_core: tuple[float, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class ClusterWorker:
+    """A Dask worker process that ran tasks of the run, and how its clock was placed."""
+
+    label: str
+    """``host:pid``, its lane's label (its tasks' ``worker``)."""
+    address: str
+    host: str
+    pid: int
+    clock_offset_ns: int
+    """Its clock minus the run's: subtracted from its timestamps (0 when shared)."""
+    clock_uncertainty_ns: int
+    """How far the offset may be off (half the quickest probe's round trip); 0 when shared."""
+    shared_clock: bool
+    """On the run's machine: it reads the run's own clock."""
+
+
+@dataclass(frozen=True, slots=True)
+class Cluster:
+    """The Dask cluster a ``dask`` run used."""
+
+    scheduler: str
+    local: bool
+    """A ``LocalCluster`` started for the run, else an existing scheduler's cluster."""
+    workers: tuple[ClusterWorker, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerCpuSample:
+    """A Dask worker process's CPU use (% of one core), as its scheduler reported it."""
+
+    t_ns: int
+    worker: str
+    percent: float
+
+
 @dataclass(frozen=True)
 class Run:
     """One strategy, one repeat: its spans, its CPU samples and its totals."""
@@ -75,10 +115,20 @@ class Run:
     cpu_samples: tuple[CpuSample, ...] = ()
     loop_lag: tuple[LagSample, ...] = ()
     """Event-loop lag samples (async strategies only)."""
+    cluster: Cluster | None = None
+    """The Dask cluster that ran the tasks (the ``dask`` strategy only)."""
+    worker_cpu: tuple[WorkerCpuSample, ...] = ()
+    """Each Dask worker's CPU over time, from the scheduler's metrics (``dask`` only)."""
 
     @property
     def failed_tasks(self) -> int:
-        return sum(not span.ok for span in self.tasks)
+        """Tasks that failed (an attempt lost with a worker and run again is not one)."""
+        return sum(not span.ok and span.attempt_of is None for span in self.tasks)
+
+    @property
+    def lost_attempts(self) -> int:
+        """Attempts that died with their Dask worker (their tasks ran again)."""
+        return sum(span.attempt_of is not None for span in self.tasks)
 
 
 @dataclass(frozen=True)
@@ -104,6 +154,8 @@ class Config:
     workers: int
     repeat: int
     strategies: tuple[str, ...]
+    scheduler: str | None = None
+    """The Dask scheduler the ``dask`` strategy used; None: a cluster started for each run."""
 
 
 @dataclass(frozen=True)

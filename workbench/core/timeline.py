@@ -90,19 +90,25 @@ class Workers:
 
     :data:`MAIN_WORKER` is the run's main thread ("main", where every coroutine runs); a
     thread of the run's process is "thread-N"; a thread of another process (a pool worker,
-    see :attr:`Events.thread_pids`) is "process-N".
+    see :attr:`Events.thread_pids`) is "process-N" — unless the run named it (a Dask worker's
+    thread is "host:pid", see :meth:`name`).
     """
 
     def __init__(self, started: Started) -> None:
         self._run_pid = started.pid
         self._known = {MAIN_WORKER: Worker("main", started.pid, started.native_id)}
         self._pids: dict[int, int] = {}
+        self._names: dict[int, str] = {}
         self._threads = 0
         self._processes = 0
 
     def learn(self, thread_pids: Mapping[int, int]) -> None:
         """Threads of other processes (pool workers), as a batch names them."""
         self._pids.update(thread_pids)
+
+    def name(self, labels: Mapping[int, str]) -> None:
+        """Labels the run chose for these worker codes (before any event uses them)."""
+        self._names.update(labels)
 
     @property
     def known(self) -> Mapping[int, Worker]:
@@ -113,7 +119,9 @@ class Workers:
         worker = self._known.get(code)
         if worker is None:
             pid = self._pids.get(code, self._run_pid)
-            if pid == self._run_pid:
+            if code in self._names:
+                label = self._names[code]
+            elif pid == self._run_pid:
                 self._threads += 1
                 label = f"thread-{self._threads}"
             else:
@@ -137,6 +145,10 @@ class SpanAssembler:
     def t0_ns(self) -> int:
         """The run's time origin (absolute), as the child reported it."""
         return self._t0
+
+    def name_workers(self, labels: Mapping[int, str]) -> None:
+        """Labels for worker codes, from the run (see :meth:`Workers.name`)."""
+        self._workers.name(labels)
 
     def feed(self, batch: Events) -> list[TaskEvent]:
         """Take one batch (absolute times); return its events for observers (relative).

@@ -1,4 +1,4 @@
-"""The results file (``workbench.results/2``; ``/1`` files still load): save, load, validate.
+"""The results file (``workbench.results/3``; ``/1`` and ``/2`` still load): save, load, validate.
 
 See docs/results-schema.md for the format (and ``schemas/results.schema.json`` in the package
 data for the same as a JSON Schema). Loading checks the file against the schema and reports a
@@ -19,6 +19,8 @@ from workbench.core.clock import to_ns, to_seconds
 from workbench.core.results import (
     READABLE_SCHEMAS,
     SCHEMA,
+    Cluster,
+    ClusterWorker,
     Config,
     CpuSample,
     LagSample,
@@ -26,6 +28,7 @@ from workbench.core.results import (
     Results,
     Run,
     TaskSpan,
+    WorkerCpuSample,
 )
 from workbench.core.schemas import RESULTS, location, problem
 from workbench.core.summary import summarize
@@ -51,6 +54,8 @@ def _span(span: TaskSpan) -> dict[str, Any]:
     }
     if span.cores:
         record["cores"] = list(span.cores)
+    if span.attempt_of is not None:
+        record["attempt_of"] = span.attempt_of
     return record
 
 
@@ -61,8 +66,27 @@ class _Spans:
         self.spans = spans
 
 
-def _run(run: Run, *, lazy: bool = False) -> dict[str, Any]:
+def _cluster(cluster: Cluster) -> dict[str, Any]:
     return {
+        "scheduler": cluster.scheduler,
+        "local": cluster.local,
+        "workers": [
+            {
+                "label": w.label,
+                "address": w.address,
+                "host": w.host,
+                "pid": w.pid,
+                "clock_offset_s": _seconds(w.clock_offset_ns),
+                "clock_uncertainty_s": _seconds(w.clock_uncertainty_ns),
+                "shared_clock": w.shared_clock,
+            }
+            for w in cluster.workers
+        ],
+    }
+
+
+def _run(run: Run, *, lazy: bool = False) -> dict[str, Any]:
+    record: dict[str, Any] = {
         "strategy": run.strategy,
         "repeat_index": run.repeat_index,
         "ok": run.ok,
@@ -76,6 +100,12 @@ def _run(run: Run, *, lazy: bool = False) -> dict[str, Any]:
         ],
         "loop_lag": [{"t_s": _seconds(s.t_ns), "lag_s": _seconds(s.lag_ns)} for s in run.loop_lag],
     }
+    if run.cluster is not None:
+        record["cluster"] = _cluster(run.cluster)
+        record["worker_cpu"] = [
+            {"t_s": _seconds(s.t_ns), "worker": s.worker, "cpu": s.percent} for s in run.worker_cpu
+        ]
+    return record
 
 
 def to_dict(results: Results, *, lazy: bool = False) -> dict[str, Any]:
@@ -92,6 +122,7 @@ def to_dict(results: Results, *, lazy: bool = False) -> dict[str, Any]:
             "workers": config.workers,
             "repeat": config.repeat,
             "strategies": list(config.strategies),
+            **({} if config.scheduler is None else {"scheduler": config.scheduler}),
         },
         "runs": [_run(run, lazy=lazy) for run in results.runs],
         "summary": [
@@ -174,6 +205,7 @@ def _task_from(t: dict[str, Any]) -> TaskSpan:
         t["error"],
         tuple((_ns(a), _ns(b)) for a, b in t.get("running", ())),
         tuple(int(c) for c in t.get("cores", ())),
+        attempt_of=None if t.get("attempt_of") is None else int(t["attempt_of"]),
     )
 
 
@@ -183,6 +215,28 @@ def _cpu_sample_from(s: dict[str, Any]) -> CpuSample:
 
 def _lag_sample_from(s: dict[str, Any]) -> LagSample:
     return LagSample(_ns(s["t_s"]), _ns(s["lag_s"]))
+
+
+def _cluster_from(c: dict[str, Any] | None) -> Cluster | None:
+    if c is None:
+        return None
+    workers = tuple(
+        ClusterWorker(
+            str(w["label"]),
+            str(w["address"]),
+            str(w["host"]),
+            int(w["pid"]),
+            _ns(w["clock_offset_s"]),
+            _ns(w["clock_uncertainty_s"]),
+            bool(w["shared_clock"]),
+        )
+        for w in c["workers"]
+    )
+    return Cluster(str(c["scheduler"]), bool(c["local"]), workers)
+
+
+def _worker_cpu_from(s: dict[str, Any]) -> WorkerCpuSample:
+    return WorkerCpuSample(_ns(s["t_s"]), str(s["worker"]), float(s["cpu"]))
 
 
 def _each(
@@ -220,6 +274,10 @@ def _run_from(r: dict[str, Any], at: list[Any]) -> Run:
         tasks=_each(r["tasks"], _task_from, "task", [*at, "tasks"]),
         cpu_samples=_each(r["cpu_samples"], _cpu_sample_from, "cpu_sample", [*at, "cpu_samples"]),
         loop_lag=_each(r.get("loop_lag", []), _lag_sample_from, "lag_sample", [*at, "loop_lag"]),
+        cluster=_cluster_from(r.get("cluster")),
+        worker_cpu=_each(
+            r.get("worker_cpu", []), _worker_cpu_from, "worker_cpu", [*at, "worker_cpu"]
+        ),
     )
 
 
@@ -233,12 +291,13 @@ def _from_dict(data: dict[str, Any]) -> Results:
         workers=int(c["workers"]),
         repeat=int(c["repeat"]),
         strategies=tuple(str(s) for s in c["strategies"]),
+        scheduler=None if c.get("scheduler") is None else str(c["scheduler"]),
     )
     runs = tuple(_run_from(r, ["runs", index]) for index, r in enumerate(data["runs"]))
     return Results(machine, config, runs, bool(data.get("interrupted", False)))
 
 
-_BULK = ("tasks", "cpu_samples", "loop_lag")
+_BULK = ("tasks", "cpu_samples", "loop_lag", "worker_cpu")
 SAMPLED = 3
 """Items of each run's long lists checked against the schema up front (see :func:`from_json`)."""
 

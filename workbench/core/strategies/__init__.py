@@ -18,6 +18,7 @@ from workbench.core.strategies.base import (
     RunContext,
     Strategy,
 )
+from workbench.core.strategies.cluster import INSTALL, prepare_dask, run_dask
 from workbench.core.strategies.processes import run_mp_pool, run_process_pool
 from workbench.core.strategies.threaded import run_sequential, run_thread_pool, run_threads
 
@@ -105,6 +106,18 @@ STRATEGIES: dict[str, Strategy] = {
             run_mp_pool,
             uses_workers=True,
             max_workers=MAX_PROCESS_WORKERS,
+        ),
+        Strategy(
+            "dask",
+            "Dask distributed: a LocalCluster of --workers processes, or --scheduler's.",
+            _P,
+            run_dask,
+            uses_workers=True,
+            max_workers=MAX_PROCESS_WORKERS,
+            streams_itself=True,
+            needs="distributed",
+            install=INSTALL,
+            prepare=prepare_dask,
         ),
     )
 }

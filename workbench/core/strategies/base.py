@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -32,6 +33,8 @@ class RunContext:
     """Sends what was recorded so far; given to a strategy that :attr:`Strategy.streams_itself`
     (to call every :attr:`stream_interval_s`) in place of a streaming thread (see the child)."""
     stream_interval_s: float = 0.05
+    scheduler: str | None = None
+    """The Dask scheduler to use (``tcp://host:port``); None: a cluster started for the run."""
 
 
 RunFunction = Callable[[RunContext], "int | None"]
@@ -57,3 +60,27 @@ class Strategy:
     :attr:`RunContext.stream` meanwhile, so the child needs no streaming thread."""
     max_tasks: int = MAX_TASKS
     max_workers: int = MAX_TASKS
+    needs: str | None = None
+    """A module outside the standard library it imports when it runs (an optional extra)."""
+    install: str | None = None
+    """The one line that installs what it :attr:`needs`."""
+    prepare: Callable[[], None] = lambda: None
+    """Run before the run's clock starts, like a script's imports at its top."""
+
+    @property
+    def unavailable(self) -> str | None:
+        """Why it cannot run here (the install line), or None when it can.
+
+        Asked of the engine's Python: a child started under another interpreter without it
+        fails to start, saying the same (see the strategy's :attr:`prepare`).
+        """
+        if self.needs is None or _importable(self.needs):
+            return None
+        return f"{self.name} needs the {self.needs} package: {self.install}"
+
+
+def _importable(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):  # a parent package that is not there, a broken entry
+        return False
