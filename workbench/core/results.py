@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-SCHEMA = "workbench.results/2"
-READABLE_SCHEMAS = ("workbench.results/1", SCHEMA)
+from workbench.core.usercode.model import UserCode
+
+SCHEMA = "workbench.results/3"
+READABLE_SCHEMAS = ("workbench.results/1", "workbench.results/2", SCHEMA)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +36,8 @@ class TaskSpan:
     native_id: int | None = None
     """The native id of the thread that ran it (``threading.get_native_id()``); None if
     unknown, as for ``pid``."""
+    traceback: str | None = None
+    """A failed task of the user's own code: the traceback through their frames only."""
 
     @property
     def duration_ns(self) -> int:
@@ -75,6 +79,15 @@ class Run:
     cpu_samples: tuple[CpuSample, ...] = ()
     loop_lag: tuple[LagSample, ...] = ()
     """Event-loop lag samples (async strategies only)."""
+    output: str = ""
+    """What the user's code printed (stdout and stderr, in order), up to the capture's cap;
+    empty for the built-in workloads."""
+    output_bytes: int = 0
+    """How many bytes it printed in all."""
+    output_truncated: bool = False
+    """``output`` holds only the first bytes: the rest was counted, not kept."""
+    traceback: str | None = None
+    """The user's code failed to load or its ``setup()`` raised: their frames."""
 
     @property
     def failed_tasks(self) -> int:
@@ -104,6 +117,8 @@ class Config:
     workers: int
     repeat: int
     strategies: tuple[str, ...]
+    code: UserCode | None = None
+    """The user's own code, when it is the workload (``workload`` is then ``code``)."""
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""The results file (``workbench.results/2``; ``/1`` files still load): save, load, validate.
+"""The results file (``workbench.results/3``; ``/1`` and ``/2`` files still load): save, load,
+validate.
 
 See docs/results-schema.md for the format (and ``schemas/results.schema.json`` in the package
 data for the same as a JSON Schema). Loading checks the file against the schema and reports a
@@ -29,6 +30,7 @@ from workbench.core.results import (
 )
 from workbench.core.schemas import RESULTS, location, problem
 from workbench.core.summary import summarize
+from workbench.core.usercode.model import CodeFunction, UserCode
 
 
 class ResultsFileError(ValueError):
@@ -51,11 +53,13 @@ def _span(span: TaskSpan) -> dict[str, Any]:
     }
     if span.cores:
         record["cores"] = list(span.cores)
+    if span.traceback is not None:
+        record["traceback"] = span.traceback
     return record
 
 
 def _run(run: Run) -> dict[str, Any]:
-    return {
+    record = {
         "strategy": run.strategy,
         "repeat_index": run.repeat_index,
         "ok": run.ok,
@@ -68,6 +72,27 @@ def _run(run: Run) -> dict[str, Any]:
             {"t_s": _seconds(s.t_ns), "per_core": list(s.per_core)} for s in run.cpu_samples
         ],
         "loop_lag": [{"t_s": _seconds(s.t_ns), "lag_s": _seconds(s.lag_ns)} for s in run.loop_lag],
+    }
+    if run.output_bytes:
+        record.update(
+            output=run.output, output_bytes=run.output_bytes, output_truncated=run.output_truncated
+        )
+    if run.traceback is not None:
+        record["traceback"] = run.traceback
+    return record
+
+
+def _code(code: UserCode) -> dict[str, Any]:
+    return {
+        "path": code.path,
+        "label": code.label,
+        "sha256": code.sha256,
+        "functions": [
+            {"name": f.name, "async": f.is_async, "index": f.takes_index} for f in code.functions
+        ],
+        "kwargs": dict(code.kwargs),
+        "setup": code.has_setup,
+        "source": code.source,
     }
 
 
@@ -84,6 +109,7 @@ def to_dict(results: Results) -> dict[str, Any]:
             "workers": config.workers,
             "repeat": config.repeat,
             "strategies": list(config.strategies),
+            **({"code": _code(config.code)} if config.code is not None else {}),
         },
         "runs": [_run(run) for run in results.runs],
         "summary": [
@@ -128,6 +154,7 @@ def _task_from(t: dict[str, Any]) -> TaskSpan:
         t["error"],
         tuple((_ns(a), _ns(b)) for a, b in t.get("running", ())),
         tuple(int(c) for c in t.get("cores", ())),
+        traceback=t.get("traceback"),
     )
 
 
@@ -174,6 +201,24 @@ def _run_from(r: dict[str, Any], at: list[Any]) -> Run:
         tasks=_each(r["tasks"], _task_from, "task", [*at, "tasks"]),
         cpu_samples=_each(r["cpu_samples"], _cpu_sample_from, "cpu_sample", [*at, "cpu_samples"]),
         loop_lag=_each(r.get("loop_lag", []), _lag_sample_from, "lag_sample", [*at, "loop_lag"]),
+        output=str(r.get("output", "")),
+        output_bytes=int(r.get("output_bytes", 0)),
+        output_truncated=bool(r.get("output_truncated", False)),
+        traceback=r.get("traceback"),
+    )
+
+
+def _code_from(c: dict[str, Any]) -> UserCode:
+    return UserCode(
+        path=str(c["path"]),
+        label=str(c["label"]),
+        source=str(c["source"]),
+        sha256=str(c["sha256"]),
+        functions=tuple(
+            CodeFunction(str(f["name"]), bool(f["async"]), bool(f["index"])) for f in c["functions"]
+        ),
+        kwargs=dict(c.get("kwargs", {})),
+        has_setup=bool(c.get("setup", False)),
     )
 
 
@@ -187,6 +232,7 @@ def _from_dict(data: dict[str, Any]) -> Results:
         workers=int(c["workers"]),
         repeat=int(c["repeat"]),
         strategies=tuple(str(s) for s in c["strategies"]),
+        code=_code_from(c["code"]) if c.get("code") is not None else None,
     )
     runs = tuple(_run_from(r, ["runs", index]) for index, r in enumerate(data["runs"]))
     return Results(machine, config, runs, bool(data.get("interrupted", False)))

@@ -37,6 +37,7 @@ STRATEGIES: dict[str, Strategy] = {
             _A,
             run_async_sequential,
             streams_itself=True,
+            awaits=True,
         ),
         Strategy(
             "async-gather",
@@ -44,6 +45,7 @@ STRATEGIES: dict[str, Strategy] = {
             _A,
             run_async_gather,
             streams_itself=True,
+            awaits=True,
         ),
         Strategy(
             "async-taskgroup",
@@ -51,6 +53,7 @@ STRATEGIES: dict[str, Strategy] = {
             _A,
             run_async_taskgroup,
             streams_itself=True,
+            awaits=True,
         ),
         Strategy(
             "async-bounded",
@@ -59,6 +62,7 @@ STRATEGIES: dict[str, Strategy] = {
             run_async_bounded,
             uses_workers=True,
             streams_itself=True,
+            awaits=True,
         ),
         Strategy(
             "async-blocking",
