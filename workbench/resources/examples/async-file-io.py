@@ -1,5 +1,6 @@
-# Gabriel Carvalho, "Introduction to asyncio.gather()" (2024): read_file_sync next to
-# read_file_async with aiofiles, the rewrite the article says made its task 50 times faster.
+# Gabriel Carvalho, "Introduction to asyncio.gather()" (2024): reading files, with aiofiles.
+# read_file_sync next to read_file_async: the rewrite the article says made its task 50 times
+# faster.
 # Added for the workbench (marked below): task and async_task, the pair the workbench runs,
 # each reading a file (this one, unless --param file_path=… names another).
 # Try: workbench run --code example:async-file-io -n 100 -s sequential,async-gather,thread-pool

@@ -1,6 +1,6 @@
-# Gabriel Carvalho, "Introduction to asyncio.gather()" (2024): sub_task() and async_task().
-# The article: three async_task() awaited one after another last 9 seconds, as long as three
-# sub_task() calls; gathered, they last 3.
+# Gabriel Carvalho, "Introduction to asyncio.gather()" (2024): 9 s in turn, 3 s gathered.
+# sub_task() and async_task(). The article: three async_task() awaited one after another last
+# 9 seconds, as long as three sub_task() calls; gathered, they last 3.
 # Added for the workbench (marked below): the sleep as a parameter with the article's 3 seconds
 # as its default, and task, the name the workbench runs for the plain form.
 # Try: workbench run --code example:await-in-turn -n 3 -s sequential,async-sequential,async-gather

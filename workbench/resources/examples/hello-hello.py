@@ -1,4 +1,4 @@
-# Ivan Borshchov, "Parallel execution of asyncio functions" (2017): say1 and say2, gathered.
+# Ivan Borshchov, "Parallel execution of asyncio functions" (2017): say1 and say2 gathered.
 # The article: "Hello 1!" and "Hello 2!" appear at the same time after 1 second, not after 2.
 # Added for the workbench (marked below): the sleeps as a parameter with the article's 1 second
 # as its default, and async_task: task 0 runs say1, task 1 say2 (and so on, in turn).

@@ -1,5 +1,6 @@
-# Gabriel Carvalho, "Introduction to asyncio.gather()" (2024): the password generator's shape —
-# a coroutine that builds a PIN and never awaits, gathered "quantity" times for a 100x speed-up.
+# Gabriel Carvalho, "Introduction to asyncio.gather()" (2024): the password generator.
+# Its shape: a coroutine that builds a PIN and never awaits, gathered "quantity" times for
+# the article's 100x speed-up.
 # The class is a stand-in with the same shape as the article's (its code is in another repo).
 # Added for the workbench (marked below): async_task awaits one async_pin(), and task builds
 # the same PIN as a plain function, so a loop can be set beside the gather.

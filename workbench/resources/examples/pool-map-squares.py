@@ -1,5 +1,5 @@
-# Abu Ashraf Masnun, "Asynchronous Python: various forms of concurrency": Pool.map of x*x, the
-# example from Python's documentation — each f(x) in another process.
+# Abu Ashraf Masnun, "Asynchronous Python: various forms of concurrency": Pool.map of x*x.
+# The example from Python's documentation: each f(x) in another process.
 # Added for the workbench (marked below): task, the name the workbench runs; the task's index
 # is x. Tiny tasks: a loop beats the processes, which must start and be sent each x.
 # Try: workbench run --code example:pool-map-squares -n 3 -s sequential,process-pool,mp-pool

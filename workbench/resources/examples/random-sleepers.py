@@ -1,5 +1,6 @@
-# Abu Ashraf Masnun, "Asynchronous Python: various forms of concurrency": five workers, each
-# sleeping a random 1-9 seconds, on threads — they finish in another order than they started.
+# Abu Ashraf Masnun, "Asynchronous Python: various forms of concurrency": random sleepers.
+# Five workers, each sleeping a random 1-9 seconds, on threads: they finish in another order
+# than they started.
 # Added for the workbench (marked below): `scale` multiplies the sleep (1 keeps the article's
 # seconds), and task, the name the workbench runs; the task's index is the worker's number.
 # Try: workbench run --code example:random-sleepers -n 5 -s sequential,threads -p scale=0.1

@@ -1,4 +1,4 @@
-# Jerry Liu, "Async and parallelism in Python" (2021): three count() coroutines, gathered.
+# Jerry Liu, "Async and parallelism in Python" (2021): three count() coroutines gathered.
 # The article: "executed in 1.01 seconds", not 3 — while one count() waits, the others run.
 # Added for the workbench (marked below): count()'s wait as a parameter with the article's
 # 1 second as its default, and async_task, the name the workbench runs.
