@@ -48,8 +48,9 @@ def register(commands: Subcommands) -> None:
     run.add_argument(
         "--strategies",
         "-s",
-        default="sequential,async-gather,threads",
-        help="comma-separated strategy names (default: sequential,async-gather,threads)",
+        default=None,
+        help="comma-separated strategy names (default: sequential,async-gather,threads; with "
+        "--code, those of them its functions can run)",
     )
     run.add_argument(
         "--workers", "-k", default=None, help="pool size / bound (default: logical CPU count)"
@@ -204,6 +205,25 @@ def _preset(reference: str) -> Preset:
     return read_preset(path, reference)
 
 
+DEFAULT_STRATEGIES = ("sequential", "async-gather", "threads")
+
+
+def _strategies(args: argparse.Namespace) -> list[str]:
+    """The strategies asked for. By default: sequential, async-gather and threads — for code
+    with only one form, the two that compare it best (a file with only a coroutine function is
+    not refused for plain-function strategies nobody asked for)."""
+    if args.strategies is not None:
+        return list(args.strategies.split(","))
+    if args.code is None:
+        return list(DEFAULT_STRATEGIES)
+    from workbench.core.usercode.spec import resolve_code
+
+    code = resolve_code(args.code, ())
+    if code.plain is None:
+        return ["async-sequential", "async-gather"]
+    return ["sequential", "threads"] if code.coroutine is None else list(DEFAULT_STRATEGIES)
+
+
 def run_experiment(args: argparse.Namespace) -> int:
     from workbench.cli.history import remember
     from workbench.console import comparison_table, progress, readings, terminal_width
@@ -216,7 +236,7 @@ def run_experiment(args: argparse.Namespace) -> int:
     try:
         config = build_config(
             args.workload or "sleep",
-            args.strategies.split(","),
+            _strategies(args),
             args.tasks,
             args.workers,
             parse_params(args.param),
