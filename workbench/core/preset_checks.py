@@ -92,9 +92,7 @@ def meaning_problems(data: Mapping[str, Any], base: Path | None = None) -> Itera
             yield ("experiments", index, *where), text
 
 
-def preset_problem(
-    data: Any, file_name: str | None = None, base: Path | None = None
-) -> str | None:
+def preset_problem(data: Any, file_name: str | None = None, base: Path | None = None) -> str | None:
     """The first thing wrong with a preset document, as ``place: what`` (None: nothing).
 
     ``file_name`` (``cpu-gil.json``) is checked against the preset's ``name``: the name is what

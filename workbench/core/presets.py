@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.core.config import build_config
+from workbench.core.datadir import data_dir
 from workbench.core.engine import run_experiment
 from workbench.core.observer import Observer
 from workbench.core.params import ConfigError
@@ -176,6 +177,29 @@ def read_presets(folder: Traversable | None = None) -> PresetCatalogue:
     return PresetCatalogue(presets, problems)
 
 
+def user_presets_folder() -> Path:
+    """A teacher's own presets, each with the code it runs beside it, in the user's data
+    folder (``presets/``): the window lists them after the shipped ones."""
+    return data_dir(create=False) / "presets"
+
+
+def read_all_presets() -> PresetCatalogue:
+    """The shipped presets, then the user's own (one named like a shipped preset is refused:
+    ``--preset NAME`` must mean one thing)."""
+    shipped = read_presets()
+    folder = user_presets_folder()
+    if not folder.is_dir():
+        return shipped
+    own = read_presets(folder)
+    presets, problems = dict(shipped.presets), {**shipped.problems, **own.problems}
+    for name, preset in own.presets.items():
+        if name in presets:
+            problems[name] = f"{folder.name}/{name}.json: a shipped preset is named {name!r} too"
+        else:
+            presets[name] = preset
+    return PresetCatalogue(presets, problems)
+
+
 def load_presets(folder: Traversable | None = None) -> dict[str, Preset]:
     """Every preset in ``folder``, by name; :class:`PresetError` if any one is damaged."""
     catalogue = read_presets(folder)
@@ -185,8 +209,9 @@ def load_presets(folder: Traversable | None = None) -> dict[str, Preset]:
 
 
 def preset_named(name: str, folder: Traversable | None = None) -> Preset:
-    """One preset; another preset's damaged file does not stand in its way."""
-    catalogue = read_presets(folder)
+    """One preset (by default shipped or the user's own); another preset's damaged file
+    does not stand in its way."""
+    catalogue = read_presets(folder) if folder is not None else read_all_presets()
     if name in catalogue.presets:
         return catalogue.presets[name]
     if name in catalogue.problems:

@@ -41,4 +41,5 @@ def config_line(config: Config) -> str:
         parts.append(f"{name} {text} {param.unit}" if param else f"{name} {text}")
     params = f" ({', '.join(parts)})" if parts else ""
     repeat = f" · repeat {config.repeat}" if config.repeat > 1 else ""
-    return f"{config.workload}{params} · {config.tasks:,} tasks · {config.workers} workers{repeat}"
+    what = config.code.title() if config.code is not None else f"{config.workload}{params}"
+    return f"{what} · {config.tasks:,} tasks · {config.workers} workers{repeat}"
