@@ -56,6 +56,8 @@ def task(i):
 async def async_task(i):
     await asyncio.sleep(0.2)
 """
+MIN_WIDTH = 400
+"""Wide enough for a snippet from an article (a projector still keeps ~600 px of charts)."""
 SKIPPED = ("setup", "main")
 """Never offered first: ``setup()`` runs before the tasks, ``main()`` is usually the driver."""
 
@@ -112,6 +114,7 @@ class CodePane(QWidget):
         self.problem.setVisible(False)
         self.state = QLabel()
         self.output = CodeOutput()
+        self.setMinimumWidth(MIN_WIDTH)
         self.run_button = QPushButton("Run  (F5)")
         self.file: Path | None = None
         """The file that runs (None: new code, not saved yet)."""
