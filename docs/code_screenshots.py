@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from screenshots import output_folder, screenshot_window  # noqa: E402
+from screenshots import output_folder, screenshot_window
 
 FILE_NAME = "your-code-three-counts.png"
 SIZE = (1600, 1000)
