@@ -217,3 +217,26 @@ def test_results_keep_the_code_and_read_back_the_same(tmp_path: Path) -> None:
     assert again.config.code == results.config.code
     assert again.runs[0].tasks[1].traceback == results.runs[0].tasks[1].traceback
     assert from_json(to_json(again)) == again
+
+
+def test_the_child_loads_user_code_on_a_python_without_site_packages(tmp_path: Path) -> None:
+    from tests.core.test_child_stdlib_only import NO_SITE
+
+    config = build_config(
+        "", ["sequential", "process-pool"], 3, 2, code=str(write(tmp_path, FAILING))
+    )
+    results = asyncio.run(run_experiment(config, interpreter=NO_SITE))
+    for run in results.runs:
+        assert run.ok, run.error
+        failed = [span for span in run.tasks if not span.ok]
+        assert [span.id for span in failed] == [1]
+        assert failed[0].traceback is not None
+
+
+def test_a_version_2_results_file_still_opens(tmp_path: Path) -> None:
+    data = to_dict(_run(write(tmp_path, PAIR), ["sequential"], 2))
+    del data["config"]["code"]
+    data["config"]["workload"], data["schema"] = "sleep", "workbench.results/2"
+    older = from_json(json.dumps(data))
+    assert older.config.code is None
+    assert [span.id for span in older.runs[0].tasks] == [0, 1]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import textwrap
 
 import qasync
@@ -12,6 +13,7 @@ from tests.gui.conftest import until
 from tests.gui.scenario import RUN_TIMEOUT_S, configure
 from workbench.core.datadir import data_dir
 from workbench.core.presets import user_presets_folder
+from workbench.core.workloads.usercode import MODULE_NAME
 from workbench.gui.main_window import MainWindow
 from workbench.gui.settings.config_panel import YOUR_CODE
 
@@ -80,6 +82,7 @@ def test_pasted_code_runs_and_its_tasks_are_drawn_with_what_it_printed(
     assert "── async-gather: task 2 failed ──" in shown
     assert "ValueError: task 2 was told to fail" in shown
     assert "work" in window.header.text()
+    assert MODULE_NAME not in sys.modules  # the window never imported the user's file
 
 
 def test_a_syntax_error_is_shown_at_its_line_and_nothing_runs(
