@@ -173,6 +173,8 @@ class ConfigPanel(QWidget):
             self.param_form.removeRow(0)
         self.param_fields = {}
         self.edit_code.setVisible(name == YOUR_CODE)
+        if previous == YOUR_CODE and name != YOUR_CODE:
+            self.code_dock.setVisible(False)  # the editor goes with the choice of code
         if name == YOUR_CODE:
             self._shown_workload = name
             self._code_edited()
