@@ -150,8 +150,9 @@ def progress(stream: TextIO = sys.stderr, *, quiet: bool = False) -> Iterator[Ob
 def title_line(results: Results) -> str:
     c, m = results.config, results.machine
     params = ", ".join(f"{k}={v:g}" for k, v in c.params.items())
+    what = c.code.title() if c.code is not None else f"{c.workload} ({params})"
     return (
-        f"{c.workload} ({params}), {c.tasks} tasks, {c.workers} workers, "
+        f"{what}, {c.tasks} tasks, {c.workers} workers, "
         f"repeat {c.repeat} — {m.logical_cpus} CPUs, Python {m.python}"
     )
 

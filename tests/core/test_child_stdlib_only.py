@@ -15,6 +15,7 @@ from workbench.core.config import build_config
 from workbench.core.engine import CHILD_MODULE, run_experiment
 from workbench.core.launch import Interpreter
 from workbench.core.results import Run
+from workbench.core.usercode.preflight import CHECK_MODULE as CODE_CHECK_MODULE
 
 PACKAGE_ROOT = Path(workbench.__file__).resolve().parent
 LAZY_THIRD_PARTY = {
@@ -119,7 +120,7 @@ def _imports(name: str, path: Path) -> list[tuple[str, bool]]:
 def _child_side() -> dict[str, list[tuple[str, bool]]]:
     """Every workbench module the child can import, with the imports each makes."""
     modules: dict[str, list[tuple[str, bool]]] = {}
-    pending = [CHILD_MODULE]
+    pending = [CHILD_MODULE, CODE_CHECK_MODULE]
     while pending:
         name = pending.pop()
         path = _module_file(name)
@@ -144,6 +145,8 @@ def test_the_child_side_imports_only_the_standard_library_and_itself() -> None:
         "workbench.core.workloads.network",
         "workbench.core.strategies.cluster",
         "workbench.core.cluster.worker",
+        "workbench.core.workloads.usercode",
+        "workbench.core.code_check",
     ):
         assert expected in modules, f"{expected} not reached from the child: the test is blind"
     assert "workbench.core.engine" not in modules

@@ -129,6 +129,10 @@ def to_markdown(figures: Mapping[str, Any]) -> str:
             for i in figures["inside"]
         ],
     )
+    if figures.get("usercode"):
+        from workbench.bench.usercode import to_markdown as user_code_markdown
+
+        lines += user_code_markdown(figures["usercode"])
     scale = figures["scale"]
     lines += [f"## Scale: {scale['tasks']:,}-task async-gather", ""]
     lines += _table(["figure", "value"], [[k, _fmt(v)] for k, v in scale.items() if k != "tasks"])

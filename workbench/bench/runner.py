@@ -47,6 +47,9 @@ def run_bench(*, quick: bool = False) -> dict[str, Any]:
     figures["inside"] = measure_inside_overhead(
         1 if quick else 5, _progress, NAMES[:1] if quick else NAMES
     )
+    from workbench.bench.usercode import measure_user_code
+
+    figures["usercode"] = measure_user_code(quick=quick, progress=_progress)
     _progress("scale")
     figures["scale"] = measure_scale(1_000 if quick else 100_000)
     _progress("start-up")
@@ -73,7 +76,8 @@ def main(out: Path | None, markdown: Path | None, *, quick: bool) -> int:
     if markdown is not None:
         markdown.write_text(text + "\n", encoding="utf-8")
     print(text)
-    missed = [f["name"] for f in figures["fidelity"] if not f["within_target"]]
+    fidelity = [*figures["fidelity"], *figures["usercode"]["fidelity"]]
+    missed = [f["name"] for f in fidelity if not f["within_target"]]
     if missed:
         _progress(f"fidelity outside target: {', '.join(missed)}")
     return 0

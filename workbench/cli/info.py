@@ -39,9 +39,9 @@ def print_list(args: argparse.Namespace) -> int:
 
 def print_presets(args: argparse.Namespace) -> int:
     """The presets that load; each damaged file as one line on stderr, and then exit 2."""
-    from workbench.core.presets import read_presets
+    from workbench.core.presets import read_all_presets
 
-    catalogue = read_presets()
+    catalogue = read_all_presets()  # the shipped ones, then the user's own
     for preset in catalogue.presets.values():
         print(f"{preset.name:<18} {preset.title}")
         print(f"{'':<18} claim: {preset.claim}")

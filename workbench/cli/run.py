@@ -21,18 +21,36 @@ from workbench.cli.common import (
 
 if TYPE_CHECKING:
     from workbench.core.observer import Observer
+    from workbench.core.presets import Preset
+    from workbench.core.results import Results
     from workbench.core.session import Measurement, Outcome
+    from workbench.core.usercode.model import UserCode
+    from workbench.core.usercode.preflight import CodeProblem
 
 
 def register(commands: Subcommands) -> None:
     run = commands.add_parser("run", help="run one workload under several strategies")
-    run.add_argument("--workload", "-w", default="sleep", help="workload name (default: sleep)")
+    run.add_argument("--workload", "-w", default=None, help="workload name (default: sleep)")
+    run.add_argument(
+        "--code",
+        "-c",
+        metavar="PATH.py[:NAME[,NAME]]",
+        help="your own code as the workload: a plain function and/or a coroutine function "
+        "from a file (default names: task, async_task), or example:NAME (see 'workbench "
+        "examples'); --param gives their keyword arguments",
+    )
+    run.add_argument(
+        "--show-output",
+        action="store_true",
+        help="with --code: print everything the code printed (by default one line per run)",
+    )
     run.add_argument("--tasks", "-n", default="10", help="number of tasks (default: 10)")
     run.add_argument(
         "--strategies",
         "-s",
-        default="sequential,async-gather,threads",
-        help="comma-separated strategy names (default: sequential,async-gather,threads)",
+        default=None,
+        help="comma-separated strategy names (default: sequential,async-gather,threads; with "
+        "--code, those of them its functions can run)",
     )
     run.add_argument(
         "--workers", "-k", default=None, help="pool size / bound (default: logical CPU count)"
@@ -60,7 +78,11 @@ def register(commands: Subcommands) -> None:
         action="store_true",
         help="don't keep this experiment in the history (see 'workbench history')",
     )
-    run.add_argument("--preset", help="run a preset (see 'workbench presets') and judge its claim")
+    run.add_argument(
+        "--preset",
+        help="run a preset (a name from 'workbench presets', or a preset's .json file) and "
+        "judge its claim",
+    )
     run.add_argument(
         "--time-scale",
         type=float,
@@ -71,11 +93,17 @@ def register(commands: Subcommands) -> None:
 
 
 def run_command(args: argparse.Namespace) -> int:
+    if args.code is not None and (args.preset or args.workload):
+        other = "--preset" if args.preset else "--workload"
+        raise UsageError(f"give --code or {other}, not both")
     try:
         return run_preset(args) if args.preset else run_experiment(args)
     except _Failed as exc:
         print(f"workbench: {exc}", file=sys.stderr)
         return EXIT_FAILED
+    except _Interrupted:
+        print("workbench: interrupted before any run", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def _measure(measurement: Measurement, observer: Observer) -> Outcome | None:
@@ -100,22 +128,57 @@ class _Failed(Exception):
     """The measurement could not run (the session already said why in one sentence)."""
 
 
+class _Interrupted(Exception):
+    """Ctrl-C or SIGTERM while the code was being checked: nothing ran."""
+
+
+def _check_code(code: UserCode) -> None:
+    """Load the file and run its ``setup()`` once in a child, before any run: a failure is
+    bad input (one line naming file:line, exit 2), not a failed run."""
+    from workbench.core.usercode.preflight import CheckStopped, check_code
+
+    async def main() -> CodeProblem | None:
+        stop = asyncio.Event()
+        install_stop_handlers(asyncio.get_running_loop(), stop.set)
+        return await check_code(code, stop=stop)
+
+    try:
+        problem = asyncio.run(main())
+    except CheckStopped:
+        raise _Interrupted from None
+    if problem is not None:
+        raise UsageError(problem.message)
+
+
+def _print_output(results: Results, args: argparse.Namespace, width: int | None) -> None:
+    from workbench.cli.code_output import brief_output, full_output
+
+    text = full_output(results) if args.show_output else brief_output(results, width)
+    if text:
+        print()
+        print(text)
+
+
 def run_preset(args: argparse.Namespace) -> int:
     from workbench.cli.history import remember
     from workbench.console import comparison_table, progress, terminal_width, verdict_report
     from workbench.core.exports import save
     from workbench.core.params import ConfigError
-    from workbench.core.presets import PresetError, PresetVerdict, check_time_scale, preset_named
+    from workbench.core.presets import PresetError, PresetVerdict, check_time_scale
     from workbench.core.session import RunPreset
 
     try:
-        preset = preset_named(args.preset)
+        preset = _preset(args.preset)
         if args.time_scale is not None:
             check_time_scale(args.time_scale)
+        scale = preset.time_scale if args.time_scale is None else args.time_scale
+        configs = [experiment.config(scale) for experiment in preset.experiments]
     except (PresetError, ConfigError) as exc:
         raise UsageError(str(exc)) from None
     check_writable(args.out, "--out")
-    scale = preset.time_scale if args.time_scale is None else args.time_scale
+    for config in configs:
+        if config.code is not None:
+            _check_code(config.code)
     with progress(sys.stderr, quiet=args.quiet) as observer:
         verdict = _measure(RunPreset(preset, scale), observer)
     if not isinstance(verdict, PresetVerdict):
@@ -124,6 +187,7 @@ def run_preset(args: argparse.Namespace) -> int:
     many, width = len(verdict.results) > 1, terminal_width(sys.stdout)
     for index, results in enumerate(verdict.results):
         print(comparison_table(results, width), end="\n\n")
+        _print_output(results, args, width)
         if args.out:
             target = args.out.with_stem(f"{args.out.stem}-{index + 1}") if many else args.out
             save(results, target)
@@ -132,6 +196,37 @@ def run_preset(args: argparse.Namespace) -> int:
         for results in verdict.results:
             remember(results, preset=preset.name, verdict=verdict.verdict.value, quiet=args.quiet)
     return EXIT_OK
+
+
+def _preset(reference: str) -> Preset:
+    """A preset by name, or from its own file (a teacher's, beside the code it runs)."""
+    from workbench.core.presets import PresetError, preset_named, read_preset
+
+    path = Path(reference)
+    if path.suffix.lower() != ".json":
+        return preset_named(reference)
+    if not path.is_file():
+        raise PresetError(f"{reference}: no such preset file")
+    return read_preset(path, reference)
+
+
+DEFAULT_STRATEGIES = ("sequential", "async-gather", "threads")
+
+
+def _strategies(args: argparse.Namespace) -> list[str]:
+    """The strategies asked for. By default: sequential, async-gather and threads — for code
+    with only one form, the two that compare it best (a file with only a coroutine function is
+    not refused for plain-function strategies nobody asked for)."""
+    if args.strategies is not None:
+        return list(args.strategies.split(","))
+    if args.code is None:
+        return list(DEFAULT_STRATEGIES)
+    from workbench.core.usercode.spec import resolve_code
+
+    code = resolve_code(args.code, ())
+    if code.plain is None:
+        return ["async-sequential", "async-gather"]
+    return ["sequential", "threads"] if code.coroutine is None else list(DEFAULT_STRATEGIES)
 
 
 def run_experiment(args: argparse.Namespace) -> int:
@@ -146,13 +241,14 @@ def run_experiment(args: argparse.Namespace) -> int:
 
     try:
         config = build_config(
-            args.workload,
-            args.strategies.split(","),
+            args.workload or "sleep",
+            _strategies(args),
             args.tasks,
             args.workers,
             parse_params(args.param),
             args.repeat,
             args.scheduler,
+            code=args.code,
         )
         if config.scheduler is not None:
             check_reachable(config.scheduler)
@@ -160,6 +256,8 @@ def run_experiment(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     for path, flag in ((args.out, "--out"), (args.csv, "--csv"), (args.trace, "--trace")):
         check_writable(path, flag)
+    if config.code is not None:
+        _check_code(config.code)
     with progress(sys.stderr, quiet=args.quiet) as observer:
         results = _measure(RunExperiment(config), observer)
     assert isinstance(results, Results)
@@ -174,6 +272,7 @@ def run_experiment(args: argparse.Namespace) -> int:
     if results.runs:
         print()
         print(readings(results, width))
+    _print_output(results, args, width)
     if not args.no_history:
         remember(results, quiet=args.quiet)
     if results.interrupted:

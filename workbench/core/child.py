@@ -183,6 +183,7 @@ class Flusher:
         thread_pids: dict[int, int],
     ) -> protocol.Events:
         errors, heartbeats = self._recorder.errors, self._recorder.heartbeats
+        tracebacks = self._recorder.tracebacks
         return protocol.Events(
             kinds,
             ids,
@@ -205,6 +206,13 @@ class Flusher:
             else {},
             lag=lag,
             thread_pids=thread_pids,
+            tracebacks={
+                i: trace
+                for k, i in zip(kinds, ids, strict=True)
+                if k in (FAILED, FAILED_STEP) and (trace := tracebacks.pop(i, None)) is not None
+            }
+            if tracebacks
+            else {},
         )
 
     def close(self) -> None:
@@ -228,7 +236,8 @@ def run(request: protocol.RunRequest, channel: Channel) -> None:
     from workbench.core.strategies import STRATEGIES, RunContext
     from workbench.core.workloads import Job, workload_named
 
-    recorder = Recorder(inside=request.inside)
+    user_file = request.code.path if request.code is not None else None
+    recorder = Recorder(inside=request.inside, user_file=user_file)
     pid, main_thread = os.getpid(), threading.main_thread().native_id
     assert main_thread is not None  # set when the interpreter starts
     with tempfile.TemporaryDirectory(prefix="workbench-") as scratch:
@@ -242,11 +251,14 @@ def run(request: protocol.RunRequest, channel: Channel) -> None:
                 params=dict(request.params),
                 url=request.url,
                 scratch_dir=scratch if workload.needs_scratch_dir else None,
+                code=request.code,
             )
             workload.prepare(job)
             strategy.prepare()
         except Exception as exc:
-            channel.send(protocol.Failed(describe_error(exc)))
+            # The user's code failing to load or in setup() carries its traceback and line.
+            trace, line = getattr(exc, "user_traceback", None), getattr(exc, "line", None)
+            channel.send(protocol.Failed(describe_error(exc), trace, line))
             return
         # A strategy whose main thread waits streams the events itself (see Flusher): a live
         # thread in this process is not free. Measured: one idle thread blocked in a read

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 
 from workbench.core.cluster.address import scheduler_address
 from workbench.core.machine import this_machine
 from workbench.core.params import ConfigError, resolve_params
 from workbench.core.results import Config
 from workbench.core.strategies import STRATEGIES
+from workbench.core.usercode.model import CODE_WORKLOAD, Scalar, UserCode
+from workbench.core.usercode.spec import resolve_code
 from workbench.core.workloads import WORKLOADS
 
 MAX_REPEAT = 100
@@ -35,13 +38,23 @@ def build_config(
     strategies: Iterable[str],
     tasks: object,
     workers: object | None = None,
-    params: Mapping[str, float | str] | None = None,
+    params: Mapping[str, Scalar] | None = None,
     repeat: object = 1,
     scheduler: str | None = None,
+    *,
+    code: str | UserCode | None = None,
+    code_base: Path | None = None,
 ) -> Config:
     """Validate every input before any work starts; raise :class:`ConfigError` on the first
-    problem, phrased so the user knows what is allowed."""
-    if workload not in WORKLOADS:
+    problem, phrased so the user knows what is allowed.
+
+    ``code`` makes the user's own functions the workload (``workload`` is then ignored, and
+    ``params`` are their keyword arguments): a reference such as ``demo.py:task`` (relative
+    to ``code_base``, else the current folder) or a snapshot taken earlier (see
+    :func:`~workbench.core.usercode.spec.resolve_code`)."""
+    if code is not None:
+        workload = CODE_WORKLOAD
+    elif workload not in WORKLOADS:
         raise ConfigError(f"unknown workload {workload!r}; allowed: {', '.join(WORKLOADS)}")
     names = tuple(dict.fromkeys(s.strip() for s in strategies if s.strip()))
     if not names:
@@ -71,6 +84,14 @@ def build_config(
             raise ConfigError(
                 f"{name} allows at most {strategy.max_workers} workers, got {n_workers}"
             )
-    resolved = resolve_params(WORKLOADS[workload].params, params or {})
     address = None if scheduler is None else scheduler_address(scheduler)
+    if code is not None:
+        user_code = resolve_code(code, names, params, base=code_base)
+        return Config(workload, {}, n_tasks, n_workers, n_repeat, names, address, code=user_code)
+    numbers = {}
+    for name, value in (params or {}).items():
+        if value is None or isinstance(value, bool):
+            raise ConfigError(f"{name} must be a number, got {value!r}")
+        numbers[name] = value
+    resolved = resolve_params(WORKLOADS[workload].params, numbers)
     return Config(workload, resolved, n_tasks, n_workers, n_repeat, names, address)

@@ -20,10 +20,12 @@ from workbench.core.httpserver_client import local_http_server
 from workbench.core.launch import Interpreter
 from workbench.core.machine import this_machine
 from workbench.core.observer import Observer
+from workbench.core.output_capture import OutputCapture
 from workbench.core.processes import HelperProcess, describe_exit
 from workbench.core.results import Config, CpuSample, LagSample, Results, Run
 from workbench.core.sampler import CpuSampler, RawSample
 from workbench.core.timeline import SpanAssembler
+from workbench.core.usercode.model import code_request
 from workbench.core.workloads import workload_named
 
 CHILD_MODULE = "workbench.core.child"
@@ -58,6 +60,7 @@ class _RunSession:
         self.t0: int | None = None
         self.done: protocol.Done | None = None
         self.failed_to_start: str | None = None
+        self.user_traceback: str | None = None
         self.protocol_error: str | None = None
         self.loop_lag: list[LagSample] = []
         self.cluster = ClusterRecord()
@@ -96,6 +99,7 @@ class _RunSession:
             self.done = message
         elif isinstance(message, protocol.Failed):
             self.failed_to_start = message.error
+            self.user_traceback = message.traceback
         else:
             self.protocol_error = f"the run's process sent a {message.TYPE!r} message"
             return False
@@ -111,7 +115,14 @@ class _RunSession:
             self.loop_lag.extend(samples)
             self.observer.loop_lagged(self.strategy, self.repeat_index, samples)
 
-    def result(self, exit_code: int, stderr_line: str | None, samples: list[RawSample]) -> Run:
+    def result(
+        self,
+        exit_code: int,
+        stderr_line: str | None,
+        samples: list[RawSample],
+        output: OutputCapture | None = None,
+    ) -> Run:
+        """The run as it ended; ``output``: what the user's code printed, kept with it."""
         if self.done is not None:
             done = self.done
             ok, error = done.ok, done.error
@@ -137,8 +148,12 @@ class _RunSession:
             self.cluster.mark(spans),
             _on_run_axis(samples, self.t0),
             tuple(self.loop_lag),
-            self.cluster.cluster,
-            self.cluster.worker_cpu,
+            cluster=self.cluster.cluster,
+            worker_cpu=self.cluster.worker_cpu,
+            output=output.text() if output is not None else "",
+            output_bytes=output.total_bytes if output is not None else 0,
+            output_truncated=output.truncated if output is not None else False,
+            traceback=self.user_traceback,
         )
 
 
@@ -173,6 +188,7 @@ async def run_strategy(
         url,
         inside=inside,
         scheduler=config.scheduler,
+        code=code_request(config.code) if config.code is not None else None,
     )
     session = _RunSession(strategy, repeat_index, observer)
     sampler = CpuSampler(deliver(_CPU), sample_interval_s)
@@ -195,7 +211,8 @@ async def run_strategy(
         sampler.stop()
         if child.popen.poll() is None or not session.over:
             await loop.run_in_executor(None, child.stop)
-    run = session.result(exit_code, child.last_error_line(), sampler.samples)
+    output = child.output if config.code is not None else None  # what the user's code printed
+    run = session.result(exit_code, child.last_error_line(), sampler.samples, output)
     observer.run_finished(run)
     return run
 

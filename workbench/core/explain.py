@@ -214,7 +214,9 @@ def _reading(m: Measured, results: Results, baseline: str | None) -> str:
         )
     else:
         speedup = "—" if m.speedup is None else f"{m.speedup:.2f}×"
-        head = f"{m.strategy}: {speedup} on {results.config.workload}"
+        config = results.config
+        what = config.workload if config.code is None else config.code.label
+        head = f"{m.strategy}: {speedup} on {what}"
     if m.peak_in_flight <= 1:
         why = _why_serial(m, family)
     elif m.strategy != baseline and (m.speedup is None or m.speedup < GAIN):

@@ -15,10 +15,20 @@ from workbench.core.workloads import Job, workload_named
 _recorder: WorkerRecorder | None = None
 
 
-def init_worker(queue: Any) -> None:
-    """Pool initializer: events from this worker travel back to the child through ``queue``."""
+def init_worker(queue: Any, job: Job | None = None) -> None:
+    """Pool initializer: events from this worker travel back to the child through ``queue``;
+    the workload gets ready in this process (the user's code loads here, by path).
+
+    It never raises: a pool whose initializer fails replaces the worker forever
+    (``multiprocessing.Pool``) or breaks (``ProcessPoolExecutor``); the workload keeps any
+    failure and each task reports it instead.
+    """
     global _recorder  # noqa: PLW0603 - one recorder per worker process, set at start
-    _recorder = WorkerRecorder(queue)
+    user_file = None
+    if job is not None:
+        workload_named(job.workload).prepare_worker(job)
+        user_file = job.code.path if job.code is not None else None
+    _recorder = WorkerRecorder(queue, user_file)
 
 
 def pool_task(job: Job, task_id: int) -> None:

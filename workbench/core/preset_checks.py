@@ -11,20 +11,24 @@ experiment runs, and a workload, strategies and parameters the engine accepts.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from workbench.core.config import build_config
 from workbench.core.params import ConfigError
 from workbench.core.schemas import PRESET, location, problem
+from workbench.core.usercode.model import Scalar
 
 Problem = tuple[Sequence[str | int], str]
 """Where in the file (a path into the document) and what is wrong there."""
 
 
-def _time_scaled(experiment: Mapping[str, Any], time_scale: float) -> dict[str, float]:
+def _time_scaled(experiment: Mapping[str, Any], time_scale: float) -> dict[str, Scalar]:
     scaled = set(experiment.get("time_params", ()))
     return {
-        name: round(value * time_scale, 9) if name in scaled else value
+        name: round(value * time_scale, 9)
+        if name in scaled and isinstance(value, int | float) and not isinstance(value, bool)
+        else value
         for name, value in experiment.get("params", {}).items()
     }
 
@@ -50,35 +54,45 @@ def _rule_problems(rule: Mapping[str, Any], strategies: Sequence[str]) -> Iterat
         yield f"compares {rule['strategy']!r} with itself"
 
 
-def _experiment_problems(experiment: Mapping[str, Any], time_scale: float) -> Iterator[Problem]:
+def _experiment_problems(
+    experiment: Mapping[str, Any], time_scale: float, base: Path | None
+) -> Iterator[Problem]:
     params = experiment.get("params", {})
     for name in experiment.get("time_params", ()):
         if name not in params:
             yield ("time_params",), f"{name!r} is not one of this experiment's params"
+        elif isinstance(params[name], str | bool):
+            yield ("time_params",), f"{name!r} is not a number, so it cannot be time-scaled"
+    if ("workload" in experiment) == ("code" in experiment):
+        yield (), "an experiment names a workload or code (a file beside the preset), one of them"
+        return
     try:
         build_config(
-            experiment["workload"],
+            experiment.get("workload", ""),
             experiment["strategies"],
             experiment["tasks"],
             experiment.get("workers"),
             _time_scaled(experiment, time_scale),
+            code=experiment.get("code"),
+            code_base=base,
         )
     except ConfigError as exc:
-        yield (), str(exc)
+        yield ("code",) if "code" in experiment else (), str(exc)
     for index, rule in enumerate(experiment["expect"]):
         for text in _rule_problems(rule, experiment["strategies"]):
             yield ("expect", index), text
 
 
-def meaning_problems(data: Mapping[str, Any]) -> Iterator[Problem]:
-    """Everything a well-formed preset says that the workbench could not run or judge."""
+def meaning_problems(data: Mapping[str, Any], base: Path | None = None) -> Iterator[Problem]:
+    """Everything a well-formed preset says that the workbench could not run or judge
+    (``base``: the preset's folder, where the code it names must be)."""
     time_scale = data.get("time_scale", 1.0)
     for index, experiment in enumerate(data["experiments"]):
-        for where, text in _experiment_problems(experiment, time_scale):
+        for where, text in _experiment_problems(experiment, time_scale, base):
             yield ("experiments", index, *where), text
 
 
-def preset_problem(data: Any, file_name: str | None = None) -> str | None:
+def preset_problem(data: Any, file_name: str | None = None, base: Path | None = None) -> str | None:
     """The first thing wrong with a preset document, as ``place: what`` (None: nothing).
 
     ``file_name`` (``cpu-gil.json``) is checked against the preset's ``name``: the name is what
@@ -90,5 +104,5 @@ def preset_problem(data: Any, file_name: str | None = None) -> str | None:
         return found
     if file_name is not None and f"{data['name']}.json" != file_name:
         return f"name: {data['name']!r} does not match the file's name ({file_name})"
-    first = next(meaning_problems(data), None)
+    first = next(meaning_problems(data, base), None)
     return None if first is None else f"{location(first[0])}: {first[1]}"

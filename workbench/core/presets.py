@@ -14,14 +14,17 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.resources.abc import Traversable
+from pathlib import Path
 from typing import Any
 
 from workbench.core.config import build_config
+from workbench.core.datadir import data_dir
 from workbench.core.engine import run_experiment
 from workbench.core.observer import Observer
 from workbench.core.params import ConfigError
 from workbench.core.preset_checks import preset_problem
 from workbench.core.results import Config, Results
+from workbench.core.usercode.model import CODE_WORKLOAD, Scalar
 from workbench.core.verdicts import Outcome, Rule, Verdict, overall
 from workbench.resources import resource
 
@@ -34,19 +37,34 @@ class PresetError(ValueError):
 class PresetExperiment:
     label: str
     workload: str
-    params: Mapping[str, float]
+    params: Mapping[str, Scalar]
     time_params: tuple[str, ...]
     tasks: int
     workers: int | None
     strategies: tuple[str, ...]
     expect: tuple[Rule, ...]
+    code: str | None = None
+    """The user's code instead of a workload: ``demo.py:task`` beside the preset's file, or
+    ``example:NAME``; ``params`` are then its keyword arguments."""
+    base: Path | None = None
+    """The preset's folder, which a relative ``code`` path is taken from."""
 
     def config(self, time_scale: float) -> Config:
         params = {
-            name: round(value * time_scale, 9) if name in self.time_params else value
+            name: round(value * time_scale, 9)
+            if name in self.time_params and isinstance(value, int | float)
+            else value
             for name, value in self.params.items()
         }
-        return build_config(self.workload, self.strategies, self.tasks, self.workers, params)
+        return build_config(
+            self.workload,
+            self.strategies,
+            self.tasks,
+            self.workers,
+            params,
+            code=self.code,
+            code_base=self.base,
+        )
 
 
 @dataclass(frozen=True)
@@ -80,22 +98,34 @@ def presets_folder() -> Traversable:
     return resource("presets")
 
 
-def _experiment(data: Mapping[str, Any]) -> PresetExperiment:
+def _value(value: Any) -> Scalar:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+
+
+def _experiment(data: Mapping[str, Any], base: Path | None) -> PresetExperiment:
+    code = data.get("code")
+    workload = CODE_WORKLOAD if code is not None else str(data["workload"])
     return PresetExperiment(
-        label=str(data.get("label", data["workload"])),
-        workload=str(data["workload"]),
-        params={str(k): float(v) for k, v in data.get("params", {}).items()},
+        label=str(data.get("label", code or workload)),
+        workload=workload,
+        params={str(k): _value(v) for k, v in data.get("params", {}).items()},
         time_params=tuple(data.get("time_params", ())),
         tasks=int(data["tasks"]),
         workers=None if data.get("workers") is None else int(data["workers"]),
         strategies=tuple(data["strategies"]),
         expect=tuple(Rule.from_dict(rule) for rule in data["expect"]),
+        code=None if code is None else str(code),
+        base=base,
     )
 
 
-def parse_preset(data: Any, label: str = "preset", file_name: str | None = None) -> Preset:
-    """A checked preset; :class:`PresetError` names ``label`` and the place otherwise."""
-    problem = preset_problem(data, file_name)
+def parse_preset(
+    data: Any, label: str = "preset", file_name: str | None = None, base: Path | None = None
+) -> Preset:
+    """A checked preset; :class:`PresetError` names ``label`` and the place otherwise.
+
+    ``base`` is the preset's folder: code it names is found there."""
+    problem = preset_problem(data, file_name, base)
     if problem is not None:
         raise PresetError(f"{label}: {problem}")
     return Preset(
@@ -105,7 +135,7 @@ def parse_preset(data: Any, label: str = "preset", file_name: str | None = None)
         claim=str(data["claim"]),
         explanation=str(data["explanation"]),
         time_scale=float(data.get("time_scale", 1.0)),
-        experiments=tuple(_experiment(e) for e in data["experiments"]),
+        experiments=tuple(_experiment(e, base) for e in data["experiments"]),
     )
 
 
@@ -116,7 +146,8 @@ def read_preset(path: Traversable, label: str) -> Preset:
         raise PresetError(f"{label}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise PresetError(f"{label}: cannot be read ({exc})") from None
-    return parse_preset(data, label, path.name)
+    base = path.parent if isinstance(path, Path) else None
+    return parse_preset(data, label, path.name, base)
 
 
 @dataclass(frozen=True)
@@ -146,6 +177,29 @@ def read_presets(folder: Traversable | None = None) -> PresetCatalogue:
     return PresetCatalogue(presets, problems)
 
 
+def user_presets_folder() -> Path:
+    """A teacher's own presets, each with the code it runs beside it, in the user's data
+    folder (``presets/``): the window lists them after the shipped ones."""
+    return data_dir(create=False) / "presets"
+
+
+def read_all_presets() -> PresetCatalogue:
+    """The shipped presets, then the user's own (one named like a shipped preset is refused:
+    ``--preset NAME`` must mean one thing)."""
+    shipped = read_presets()
+    folder = user_presets_folder()
+    if not folder.is_dir():
+        return shipped
+    own = read_presets(folder)
+    presets, problems = dict(shipped.presets), {**shipped.problems, **own.problems}
+    for name, preset in own.presets.items():
+        if name in presets:
+            problems[name] = f"{folder.name}/{name}.json: a shipped preset is named {name!r} too"
+        else:
+            presets[name] = preset
+    return PresetCatalogue(presets, problems)
+
+
 def load_presets(folder: Traversable | None = None) -> dict[str, Preset]:
     """Every preset in ``folder``, by name; :class:`PresetError` if any one is damaged."""
     catalogue = read_presets(folder)
@@ -155,8 +209,9 @@ def load_presets(folder: Traversable | None = None) -> dict[str, Preset]:
 
 
 def preset_named(name: str, folder: Traversable | None = None) -> Preset:
-    """One preset; another preset's damaged file does not stand in its way."""
-    catalogue = read_presets(folder)
+    """One preset (by default shipped or the user's own); another preset's damaged file
+    does not stand in its way."""
+    catalogue = read_presets(folder) if folder is not None else read_all_presets()
     if name in catalogue.presets:
         return catalogue.presets[name]
     if name in catalogue.problems:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import subprocess
 import sys
 import threading
-from collections import deque
 from collections.abc import Callable
 from typing import TypedDict
 
 from workbench.core.launch import Interpreter, child_environment, python_command
+from workbench.core.output_capture import OutputCapture
 from workbench.core.process_tree import kill_tree
+
+_CHUNK = 65536
 
 
 class SessionOptions(TypedDict, total=False):
@@ -30,8 +33,8 @@ def new_session_options() -> SessionOptions:
 
 class HelperProcess:
     """A ``workbench.core.*`` module running in a child, with stdout read line by line on a
-    thread and stderr's tail kept for error messages; ``interpreter`` starts it under another
-    Python than this one."""
+    thread and stderr kept up to a cap (:attr:`output`: what the run's code printed, and the
+    tail for error messages); ``interpreter`` starts it under another Python than this one."""
 
     def __init__(
         self,
@@ -47,7 +50,7 @@ class HelperProcess:
             env=child_environment(),
             **new_session_options(),
         )
-        self._stderr_tail: deque[str] = deque(maxlen=20)
+        self.output = OutputCapture()
         self._readers = [
             threading.Thread(target=self._read_stdout, args=(on_line,), daemon=True),
             threading.Thread(target=self._read_stderr, daemon=True),
@@ -63,8 +66,9 @@ class HelperProcess:
 
     def _read_stderr(self) -> None:
         assert self.popen.stderr is not None
-        for line in self.popen.stderr:
-            self._stderr_tail.append(line.decode(errors="replace").rstrip())
+        fd, feed = self.popen.stderr.fileno(), self.output.feed
+        while chunk := os.read(fd, _CHUNK):  # chunks, never lines: a flood may have no newline
+            feed(chunk)
 
     def send(self, data: bytes) -> None:
         assert self.popen.stdin is not None
@@ -73,10 +77,7 @@ class HelperProcess:
 
     def last_error_line(self) -> str | None:
         """The last meaningful line the child wrote to stderr, for a failure message."""
-        for line in reversed(self._stderr_tail):
-            if line.strip():
-                return line.strip()
-        return None
+        return self.output.last_line()
 
     def wait(self) -> int:
         code: int = self.popen.wait()

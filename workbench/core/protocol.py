@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any, ClassVar
 
 BEGIN, END, FAILED = 0, 1, 2
@@ -47,6 +47,32 @@ NOT_ENDED = 0
 
 class ProtocolError(ValueError):
     """A line that is not a workbench message: garbled, of an unknown type, or malformed."""
+
+
+Scalar = int | float | str | bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class CodeCall:
+    """One of the user's functions: looked up by ``name`` in the file, awaited if async."""
+
+    name: str
+    is_async: bool
+    takes_index: bool
+    """Called with the task's index as its first argument."""
+
+
+@dataclass(frozen=True, slots=True)
+class CodeRequest:
+    """The user's code as the workload: the run's process and pool workers load it by path."""
+
+    path: str
+    sha256: str
+    """Of the file's bytes when the experiment was set up: a file changed since is refused."""
+    functions: tuple[CodeCall, ...]
+    kwargs: Mapping[str, Scalar] = field(default_factory=dict)
+    setup: bool = False
+    """The file has a ``setup()``: each process runs it once before its first task."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +91,8 @@ class RunRequest:
     """Record inside tasks (steps, heartbeats, loop lag); off only to measure what it costs."""
     scheduler: str | None = None
     """The ``dask`` strategy's scheduler address; None: a cluster started for the run."""
+    code: CodeRequest | None = None
+    """The user's code, for the ``code`` workload."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +125,8 @@ class Events:
     """The event-loop lag probe's samples, flat (absolute time, lateness), in ns."""
     thread_pids: Mapping[int, int] = field(default_factory=dict)
     """Native thread id → pid, for worker threads outside the run's process (pool workers)."""
+    tracebacks: Mapping[int, str] = field(default_factory=dict)
+    """A failed task of the user's code: the traceback of its own frames."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +179,10 @@ class Failed:
 
     TYPE: ClassVar[str] = "failed"
     error: str
+    traceback: str | None = None
+    """The user's code raised while loading or in ``setup()``: its own frames."""
+    line: int | None = None
+    """The line of the user's file where it raised."""
 
 
 Message = RunRequest | Started | Events | ClusterNews | Done | Failed
@@ -208,6 +242,8 @@ def _to_wire(message: Message) -> dict[str, Any]:
             lag=message.lag,
             thread_pids=[[thread, pid] for thread, pid in message.thread_pids.items()],
         )
+        if message.tracebacks:
+            wire["tracebacks"] = [[task, text] for task, text in message.tracebacks.items()]
         return wire
     if isinstance(message, ClusterNews):
         wire.update(
@@ -220,7 +256,10 @@ def _to_wire(message: Message) -> dict[str, Any]:
         return wire
     for name in (f.name for f in fields(message)):
         value = getattr(message, name)
-        wire[name] = dict(value) if isinstance(value, Mapping) else value
+        if isinstance(value, CodeRequest):
+            wire[name] = asdict(value)
+        else:
+            wire[name] = dict(value) if isinstance(value, Mapping) else value
     return wire
 
 
@@ -277,6 +316,36 @@ def _pairs(value: Any) -> list[list[Any]]:
     return value
 
 
+def _optional_int(value: Any) -> int | None:
+    return None if value is None else _int(value)
+
+
+def _scalar(value: Any) -> Scalar:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    raise TypeError(f"expected a number, text, true/false or null, got {value!r}")
+
+
+def _read_code(wire: Any) -> CodeRequest | None:
+    if wire is None:
+        return None
+    if not isinstance(wire, dict) or not isinstance(wire["functions"], list):
+        raise TypeError("code must be an object with a list of functions")
+    kwargs = wire.get("kwargs", {})
+    if not isinstance(kwargs, dict):
+        raise TypeError("code kwargs must be an object")
+    return CodeRequest(
+        path=_text(wire["path"]),
+        sha256=_text(wire["sha256"]),
+        functions=tuple(
+            CodeCall(_text(f["name"]), _flag(f["is_async"]), _flag(f["takes_index"]))
+            for f in wire["functions"]
+        ),
+        kwargs={_text(name): _scalar(value) for name, value in kwargs.items()},
+        setup=_flag(wire.get("setup", False)),
+    )
+
+
 def _read_request(wire: dict[str, Any]) -> RunRequest:
     params = wire["params"]
     if not isinstance(params, dict):
@@ -291,6 +360,7 @@ def _read_request(wire: dict[str, Any]) -> RunRequest:
         flush_interval_s=_number(wire.get("flush_interval_s", 0.05)),
         inside=_flag(wire.get("inside", True)),
         scheduler=_optional_text(wire.get("scheduler")),
+        code=_read_code(wire.get("code")),
     )
 
 
@@ -314,6 +384,7 @@ def _read_events(wire: dict[str, Any]) -> Events:
         heartbeats={_int(task): _ints(flat) for task, flat in _pairs(wire["heartbeats"])},
         lag=_ints(wire["lag"]),
         thread_pids={_int(thread): _int(pid) for thread, pid in _pairs(wire["thread_pids"])},
+        tracebacks={_int(task): _text(text) for task, text in _pairs(wire.get("tracebacks", []))},
     )
 
 
@@ -363,7 +434,11 @@ def _read_done(wire: dict[str, Any]) -> Done:
 
 
 def _read_failed(wire: dict[str, Any]) -> Failed:
-    return Failed(_text(wire["error"]))
+    return Failed(
+        _text(wire["error"]),
+        _optional_text(wire.get("traceback")),
+        _optional_int(wire.get("line")),
+    )
 
 
 _READERS: dict[str, Callable[[dict[str, Any]], Message]] = {

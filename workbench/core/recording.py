@@ -56,15 +56,41 @@ def describe_error(exc: BaseException) -> str:
     return text.splitlines()[-1] if text else type(exc).__name__
 
 
+def user_traceback(exc: BaseException, user_file: str | None) -> str | None:
+    """The traceback of ``exc`` through the user's own file only (the workbench's frames, and
+    those of the libraries it called, left out), ending in the exception's line; None when
+    no frame of that file is in it, or when there is no user file.
+
+    An exception that already carries one (``user_traceback``: the code's loading or its
+    ``setup()`` failed earlier) gives that one.
+    """
+    carried = getattr(exc, "user_traceback", None)
+    if isinstance(carried, str) or user_file is None:
+        return carried if isinstance(carried, str) else None
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == user_file]
+    if not frames:
+        return None
+    return "".join(
+        [
+            "Traceback (most recent call last):\n",
+            *traceback.format_list(frames),
+            *traceback.format_exception_only(type(exc), exc),
+        ]
+    ).rstrip()
+
+
 class Recorder:
     """Records task events in the child's process; safe to call from any of its threads."""
 
-    def __init__(self, *, inside: bool = True) -> None:
+    def __init__(self, *, inside: bool = True, user_file: str | None = None) -> None:
         self.inside = inside
         """Record what happens inside tasks (steps, heartbeats); off only to measure its cost."""
         self._flat: list[int] = []
         self._extend = self._flat.extend
         self.errors: dict[int, str] = {}
+        self.user_file = user_file
+        """The user's code file, when it is the workload: a failed task keeps its frames."""
+        self.tracebacks: dict[int, str] = {}
         self.heartbeats: dict[int, list[int]] = {}
         """Each ended sync task's heartbeats, flat (time, core), until the flusher takes them."""
         self.lag: list[int] = []
@@ -94,6 +120,7 @@ class Recorder:
         pid: int,
         error: str | None,
         heartbeats: list[int] | None = None,
+        trace: str | None = None,
     ) -> None:
         """Add one event from a pool worker (the relay calls this): ``worker`` is a native
         thread id in process ``pid``."""
@@ -102,9 +129,19 @@ class Recorder:
                 self._pids[worker] = self._new_pids[worker] = pid
         if error is not None:
             self.errors[task_id] = error
+        if trace is not None:
+            self.tracebacks[task_id] = trace
         if heartbeats is not None:
             self.heartbeats[task_id] = heartbeats
         self._extend((kind, task_id, start_ns, end_ns, worker))
+
+    def fail(self, task_id: int, exc: BaseException) -> None:
+        """Keep why a task failed (before its event is added, so a reader never misses it)."""
+        if self.user_file is not None:
+            trace = user_traceback(exc, self.user_file)
+            if trace is not None:
+                self.tracebacks[task_id] = trace
+        self.errors[task_id] = describe_error(exc)
 
     def take_lag(self) -> list[int]:
         lag = self.lag
@@ -153,7 +190,7 @@ class Recorder:
         try:
             function(job, task_id)
         except (Exception, SystemExit) as exc:
-            self.errors[task_id] = describe_error(exc)
+            self.fail(task_id, exc)
             kind = FAILED
         end = now_ns()
         if beats is not None:
@@ -187,7 +224,7 @@ async def whole(recorder: Recorder, coroutine: Any, task_id: int) -> None:
     try:
         await coroutine
     except (Exception, SystemExit) as exc:
-        recorder.errors[task_id] = describe_error(exc)
+        recorder.fail(task_id, exc)
         extend((FAILED, task_id, begin, now_ns(), MAIN_WORKER))
     else:
         extend((END, task_id, begin, now_ns(), MAIN_WORKER))
@@ -214,7 +251,7 @@ def stepped(recorder: Recorder, coroutine: Any, task_id: int) -> Generator[Any, 
             extend((LAST_STEP, task_id, start, now(), main))
             return
         except (Exception, SystemExit) as exc:
-            recorder.errors[task_id] = describe_error(exc)
+            recorder.fail(task_id, exc)
             extend((FAILED_STEP, task_id, start, now(), main))
             return
         extend((STEP, task_id, start, now(), main))
@@ -235,19 +272,21 @@ class WorkerRecorder:
     heavy by nature; the child's relay thread feeds them into its own :class:`Recorder`.
     """
 
-    def __init__(self, queue: Any) -> None:
+    def __init__(self, queue: Any, user_file: str | None = None) -> None:
         self._put = queue.put
+        self._user_file = user_file
 
     def call(self, function: Callable[[Any, int], None], job: Any, task_id: int) -> None:
         put, pid, worker = self._put, os.getpid(), threading.get_native_id()
         beats = start_beats()
         begin = now_ns()
-        put((BEGIN, task_id, begin, NOT_ENDED, worker, pid, None, None))
-        kind, error = END, None
+        put((BEGIN, task_id, begin, NOT_ENDED, worker, pid, None, None, None))
+        kind, error, trace = END, None, None
         try:
             function(job, task_id)
         except (Exception, SystemExit) as exc:
             kind, error = FAILED, describe_error(exc)
+            trace = user_traceback(exc, self._user_file)
         end = now_ns()
         stop_beats()
-        put((kind, task_id, begin, end, worker, pid, error, beats or None))
+        put((kind, task_id, begin, end, worker, pid, error, beats or None, trace))

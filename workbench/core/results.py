@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from workbench.core.usercode.model import UserCode
+
 SCHEMA = "workbench.results/3"
 READABLE_SCHEMAS = ("workbench.results/1", "workbench.results/2", SCHEMA)
 
@@ -38,6 +40,8 @@ class TaskSpan:
     """Set on an attempt a Dask worker took with it when it died: the id of the task it was
     an attempt of (Dask ran that task again). Such a span has an id of its own, beyond the
     run's task ids, and is not one of the run's failed tasks."""
+    traceback: str | None = None
+    """A failed task of the user's own code: the traceback through their frames only."""
 
     @property
     def duration_ns(self) -> int:
@@ -119,6 +123,15 @@ class Run:
     """The Dask cluster that ran the tasks (the ``dask`` strategy only)."""
     worker_cpu: tuple[WorkerCpuSample, ...] = ()
     """Each Dask worker's CPU over time, from the scheduler's metrics (``dask`` only)."""
+    output: str = ""
+    """What the user's code printed (stdout and stderr, in order), up to the capture's cap;
+    empty for the built-in workloads."""
+    output_bytes: int = 0
+    """How many bytes it printed in all."""
+    output_truncated: bool = False
+    """``output`` holds only the first bytes: the rest was counted, not kept."""
+    traceback: str | None = None
+    """The user's code failed to load or its ``setup()`` raised: their frames."""
 
     @property
     def failed_tasks(self) -> int:
@@ -156,6 +169,8 @@ class Config:
     strategies: tuple[str, ...]
     scheduler: str | None = None
     """The Dask scheduler the ``dask`` strategy used; None: a cluster started for each run."""
+    code: UserCode | None = None
+    """The user's own code, when it is the workload (``workload`` is then ``code``)."""
 
 
 @dataclass(frozen=True)

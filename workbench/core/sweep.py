@@ -67,7 +67,13 @@ def sweep_configs(base: Config, axis: str, values: Sequence[int]) -> tuple[Confi
         tasks = value if axis == "tasks" else base.tasks
         workers = value if axis == "workers" else base.workers
         config = build_config(
-            base.workload, base.strategies, tasks, workers, dict(base.params), base.repeat
+            base.workload,
+            base.strategies,
+            tasks,
+            workers,
+            dict(base.params),
+            base.repeat,
+            code=base.code,
         )
         configs.append(config)
     return tuple(configs)

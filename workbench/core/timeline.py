@@ -175,7 +175,8 @@ class SpanAssembler:
             opened.pop(task, None)
             error = batch.errors.get(task, "failed") if kind == FAILED else None
             running, cores = _from_beats(batch.heartbeats.get(task), start, end, t0)
-            spans.append(_span(task, start, end, worker, error, running, cores))
+            trace = batch.tracebacks.get(task) if batch.tracebacks else None
+            spans.append(_span(task, start, end, worker, error, running, cores, trace))
             events.append(_end_event(task, end, worker, error, running))
         return events
 
@@ -201,7 +202,8 @@ class SpanAssembler:
         error = batch.errors.get(task, "failed") if kind == FAILED_STEP else None
         began, _ = self._open.pop(task)
         running = tuple(self._steps.pop(task))
-        self._spans.append(_span(task, began, end, worker, error, running))
+        trace = batch.tracebacks.get(task) if batch.tracebacks else None
+        self._spans.append(_span(task, began, end, worker, error, running, (), trace))
         events.append(_end_event(task, end, worker, error, running))
 
     def finish(self, end_ns: int, reason: str | None) -> tuple[TaskSpan, ...]:
@@ -238,6 +240,7 @@ def _span(
     error: str | None,
     running: tuple[tuple[int, int], ...],
     cores: tuple[int, ...] = (),
+    trace: str | None = None,
 ) -> TaskSpan:
     return TaskSpan(
         task,
@@ -250,4 +253,5 @@ def _span(
         cores,
         worker.pid,
         worker.native_id,
+        traceback=trace,
     )

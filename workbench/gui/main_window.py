@@ -88,7 +88,9 @@ class MainWindow(QMainWindow):
             replay=self.replay,
         )
         self.history = HistoryCommands(self, self.actions, self.theme, self.banner, self.status)
-        self.presenter = Presenter(views, listeners=[self.history.recorder, *listeners])
+        self.presenter = Presenter(
+            views, listeners=[self.history.recorder, *listeners, self.config_panel.code_output]
+        )
         self.history.attach(self.presenter)
         recent = RecentFiles(settings if settings is not None else QSettings())
         self.files = FileCommands(
@@ -161,6 +163,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.banner)
         layout.addWidget(main, 1)
         self.setCentralWidget(central)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.config_panel.code_dock)
 
     def _connect(self) -> None:
         a = self.actions
@@ -187,6 +190,7 @@ class MainWindow(QMainWindow):
         self.theme.changed.connect(self._balance_when_laid_out)
         self.config_panel.edited.connect(self._settings_edited)
         self.settings_panel.run_requested.connect(self.run_experiment)
+        self.config_panel.run_requested.connect(self.run_experiment)  # your code, checked
         self.settings_panel.stop_requested.connect(self.stop_experiment)
 
     def _balance(self) -> None:
@@ -241,9 +245,10 @@ class MainWindow(QMainWindow):
             if preset is not None:
                 scale = self.presets.read_time_scale()
                 return scale is not None and self.presenter.start(RunPreset(preset, scale))
-            config = self.config_panel.read_config()
+            config = self.config_panel.read_config(for_run=True)
             if config is None:
-                self.status.show_idle("Not run: fix the value marked in red")
+                pending = self.config_panel.pending
+                self.status.show_idle(pending or "Not run: fix the value marked in red")
                 return False
             return self.presenter.start(RunExperiment(config))
         except ConfigError as exc:

@@ -1,4 +1,5 @@
-"""The results file (``workbench.results/3``; ``/1`` and ``/2`` still load): save, load, validate.
+"""The results file (``workbench.results/3``; ``/1`` and ``/2`` files still load): save, load,
+validate.
 
 See docs/results-schema.md for the format (and ``schemas/results.schema.json`` in the package
 data for the same as a JSON Schema). Loading checks the file against the schema and reports a
@@ -32,6 +33,7 @@ from workbench.core.results import (
 )
 from workbench.core.schemas import RESULTS, location, problem
 from workbench.core.summary import summarize
+from workbench.core.usercode.model import CodeFunction, UserCode
 
 
 class ResultsFileError(ValueError):
@@ -56,6 +58,8 @@ def _span(span: TaskSpan) -> dict[str, Any]:
         record["cores"] = list(span.cores)
     if span.attempt_of is not None:
         record["attempt_of"] = span.attempt_of
+    if span.traceback is not None:
+        record["traceback"] = span.traceback
     return record
 
 
@@ -105,7 +109,27 @@ def _run(run: Run, *, lazy: bool = False) -> dict[str, Any]:
         record["worker_cpu"] = [
             {"t_s": _seconds(s.t_ns), "worker": s.worker, "cpu": s.percent} for s in run.worker_cpu
         ]
+    if run.output_bytes:
+        record.update(
+            output=run.output, output_bytes=run.output_bytes, output_truncated=run.output_truncated
+        )
+    if run.traceback is not None:
+        record["traceback"] = run.traceback
     return record
+
+
+def _code(code: UserCode) -> dict[str, Any]:
+    return {
+        "path": code.path,
+        "label": code.label,
+        "sha256": code.sha256,
+        "functions": [
+            {"name": f.name, "async": f.is_async, "index": f.takes_index} for f in code.functions
+        ],
+        "kwargs": dict(code.kwargs),
+        "setup": code.has_setup,
+        "source": code.source,
+    }
 
 
 def to_dict(results: Results, *, lazy: bool = False) -> dict[str, Any]:
@@ -123,6 +147,7 @@ def to_dict(results: Results, *, lazy: bool = False) -> dict[str, Any]:
             "repeat": config.repeat,
             "strategies": list(config.strategies),
             **({} if config.scheduler is None else {"scheduler": config.scheduler}),
+            **({"code": _code(config.code)} if config.code is not None else {}),
         },
         "runs": [_run(run, lazy=lazy) for run in results.runs],
         "summary": [
@@ -206,6 +231,7 @@ def _task_from(t: dict[str, Any]) -> TaskSpan:
         tuple((_ns(a), _ns(b)) for a, b in t.get("running", ())),
         tuple(int(c) for c in t.get("cores", ())),
         attempt_of=None if t.get("attempt_of") is None else int(t["attempt_of"]),
+        traceback=t.get("traceback"),
     )
 
 
@@ -278,6 +304,24 @@ def _run_from(r: dict[str, Any], at: list[Any]) -> Run:
         worker_cpu=_each(
             r.get("worker_cpu", []), _worker_cpu_from, "worker_cpu", [*at, "worker_cpu"]
         ),
+        output=str(r.get("output", "")),
+        output_bytes=int(r.get("output_bytes", 0)),
+        output_truncated=bool(r.get("output_truncated", False)),
+        traceback=r.get("traceback"),
+    )
+
+
+def _code_from(c: dict[str, Any]) -> UserCode:
+    return UserCode(
+        path=str(c["path"]),
+        label=str(c["label"]),
+        source=str(c["source"]),
+        sha256=str(c["sha256"]),
+        functions=tuple(
+            CodeFunction(str(f["name"]), bool(f["async"]), bool(f["index"])) for f in c["functions"]
+        ),
+        kwargs=dict(c.get("kwargs", {})),
+        has_setup=bool(c.get("setup", False)),
     )
 
 
@@ -292,6 +336,7 @@ def _from_dict(data: dict[str, Any]) -> Results:
         repeat=int(c["repeat"]),
         strategies=tuple(str(s) for s in c["strategies"]),
         scheduler=None if c.get("scheduler") is None else str(c["scheduler"]),
+        code=_code_from(c["code"]) if c.get("code") is not None else None,
     )
     runs = tuple(_run_from(r, ["runs", index]) for index, r in enumerate(data["runs"]))
     return Results(machine, config, runs, bool(data.get("interrupted", False)))

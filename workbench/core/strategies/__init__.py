@@ -38,6 +38,7 @@ STRATEGIES: dict[str, Strategy] = {
             _A,
             run_async_sequential,
             streams_itself=True,
+            awaits=True,
         ),
         Strategy(
             "async-gather",
@@ -45,6 +46,7 @@ STRATEGIES: dict[str, Strategy] = {
             _A,
             run_async_gather,
             streams_itself=True,
+            awaits=True,
         ),
         Strategy(
             "async-taskgroup",
@@ -52,6 +54,7 @@ STRATEGIES: dict[str, Strategy] = {
             _A,
             run_async_taskgroup,
             streams_itself=True,
+            awaits=True,
         ),
         Strategy(
             "async-bounded",
@@ -60,6 +63,7 @@ STRATEGIES: dict[str, Strategy] = {
             run_async_bounded,
             uses_workers=True,
             streams_itself=True,
+            awaits=True,
         ),
         Strategy(
             "async-blocking",

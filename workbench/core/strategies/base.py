@@ -60,6 +60,9 @@ class Strategy:
     :attr:`RunContext.stream` meanwhile, so the child needs no streaming thread."""
     max_tasks: int = MAX_TASKS
     max_workers: int = MAX_TASKS
+    awaits: bool = False
+    """It awaits the coroutine form of a task; the others call the plain form (a user's own
+    code must give the form each strategy needs)."""
     needs: str | None = None
     """A module outside the standard library it imports when it runs (an optional extra)."""
     install: str | None = None

@@ -53,12 +53,12 @@ class _Relay:
                     return
                 self._closing.wait(POLL_S)
                 continue
-            kind, task_id, start, end, worker, pid, error, heartbeats = queue.get()
+            kind, task_id, start, end, worker, pid, error, heartbeats, trace = queue.get()
             if kind == BEGIN:
                 self._in_flight[task_id] = pid
             else:
                 self._in_flight.pop(task_id, None)
-            self._recorder.record(kind, task_id, start, end, worker, pid, error, heartbeats)
+            self._recorder.record(kind, task_id, start, end, worker, pid, error, heartbeats, trace)
 
     def dead_worker(self) -> int | None:
         """The pid of a worker that died while running a task, if any.
@@ -90,7 +90,7 @@ def run_process_pool(ctx: RunContext) -> int:
             max_workers=ctx.workers,
             mp_context=context,
             initializer=init_worker,
-            initargs=(queue,),
+            initargs=(queue, ctx.job),
         ) as pool:
             for _ in pool.map(functools.partial(pool_task, ctx.job), range(ctx.tasks)):
                 pass
@@ -107,7 +107,7 @@ def run_mp_pool(ctx: RunContext) -> int:
     queue = context.SimpleQueue()
     relay = _Relay(queue, ctx.recorder)
     started = now_ns()
-    pool = context.Pool(ctx.workers, initializer=init_worker, initargs=(queue,))
+    pool = context.Pool(ctx.workers, initializer=init_worker, initargs=(queue, ctx.job))
     try:
         result = pool.map_async(functools.partial(pool_task, ctx.job), range(ctx.tasks))
         # multiprocessing.Pool silently replaces a dead worker and waits forever for its task.

@@ -13,11 +13,20 @@ from workbench.core.workloads.base import Job, Workload
 from workbench.core.workloads.compute import CPU, HASH, MIXED
 from workbench.core.workloads.files import FILE
 from workbench.core.workloads.network import HTTP
+from workbench.core.workloads.usercode import CODE, CODE_WORKLOAD
 from workbench.core.workloads.waits import SLEEP
 
 WORKLOADS: dict[str, Workload] = {w.name: w for w in (SLEEP, HTTP, FILE, CPU, HASH, MIXED)}
 
-__all__ = ["EXTRA_MODULES_ENV", "WORKLOADS", "Job", "Workload", "register", "workload_named"]
+__all__ = [
+    "CODE_WORKLOAD",
+    "EXTRA_MODULES_ENV",
+    "WORKLOADS",
+    "Job",
+    "Workload",
+    "register",
+    "workload_named",
+]
 
 EXTRA_MODULES_ENV = "WORKBENCH_WORKLOAD_MODULES"
 """Comma-separated modules to import for extra workloads; children and pool workers inherit it,
@@ -38,7 +47,13 @@ def _import_extra_modules() -> None:
 
 
 def workload_named(name: str) -> Workload:
-    """The workload called ``name``; KeyError names the allowed ones."""
+    """The workload called ``name``; KeyError names the allowed ones.
+
+    ``code`` (the user's own functions) is found too, though it is not listed among the
+    workloads one picks by name: it needs a file.
+    """
+    if name == CODE_WORKLOAD:
+        return CODE
     try:
         return WORKLOADS[name]
     except KeyError:

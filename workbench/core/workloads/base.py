@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from workbench.core.params import Param
+from workbench.core.protocol import CodeRequest
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,8 @@ class Job:
     params: Mapping[str, float]
     url: str | None = None
     scratch_dir: str | None = None
+    code: CodeRequest | None = None
+    """The user's code, for the ``code`` workload."""
 
 
 SyncTask = Callable[[Job, int], None]
@@ -54,3 +57,6 @@ class Workload:
     would make the workbench slower than the script it stands for."""
     releases_gil: bool = True
     """Whether the sync variant spends its time outside the GIL (waiting, IO, C code)."""
+    prepare_worker: Callable[[Job], None] = field(default=lambda job: None)
+    """Run in each pool worker as it starts, before its first task; it must not raise (see
+    :func:`workbench.core.pool_worker.init_worker`)."""

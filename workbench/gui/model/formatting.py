@@ -52,4 +52,5 @@ def config_line(config: Config) -> str:
     params = params_line(config.workload, config.params)
     params = f" ({params})" if params else ""
     repeat = f" · repeat {config.repeat}" if config.repeat > 1 else ""
-    return f"{config.workload}{params} · {config.tasks:,} tasks · {config.workers} workers{repeat}"
+    what = config.code.title() if config.code is not None else f"{config.workload}{params}"
+    return f"{what} · {config.tasks:,} tasks · {config.workers} workers{repeat}"

@@ -12,9 +12,11 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDockWidget,
     QFormLayout,
     QGroupBox,
     QLabel,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -24,10 +26,14 @@ from workbench.core.params import ConfigError, Param
 from workbench.core.results import Config
 from workbench.core.strategies import STRATEGIES, Family
 from workbench.core.strategies.base import MAX_TASKS
+from workbench.core.usercode.model import CodeError
 from workbench.core.workloads import WORKLOADS
+from workbench.gui.settings.code_pane import CodePane
 from workbench.gui.settings.number_field import NumberField
 from workbench.gui.theme import FAILED_COLOUR
 
+YOUR_CODE = "Your code…"
+"""The workload picker's last entry: the user's own functions (see :mod:`.code_pane`)."""
 DEFAULT_WORKLOAD = "cpu"
 DEFAULT_STRATEGIES = ("sequential", "threads", "process-pool")
 DEFAULT_TASKS = 8
@@ -51,9 +57,12 @@ class ConfigPanel(QWidget):
     """The experiment's inputs; :meth:`read_config` validates them on demand.
 
     ``edited`` fires on any change, so the window can say when what is on screen no longer
-    matches the settings."""
+    matches the settings. With "Your code…" picked, the code is edited in :attr:`code_dock`
+    (the window docks it); ``run_requested`` fires from its Run button, and again once a run
+    that waited for the code's check may go ahead (:attr:`pending` says it is waiting)."""
 
     edited = Signal()
+    run_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -63,8 +72,22 @@ class ConfigPanel(QWidget):
             self.workload_combo.setItemData(
                 self.workload_combo.count() - 1, workload.summary, Qt.ItemDataRole.ToolTipRole
             )
+        self.workload_combo.insertSeparator(self.workload_combo.count())
+        self.workload_combo.addItem(YOUR_CODE)
         self.workload_summary = QLabel()
         self.workload_summary.setWordWrap(True)
+        self.code_pane = CodePane()
+        self.code_output = self.code_pane.output
+        """What the code printed after a run: a session listener (the window registers it)."""
+        self.code_dock = QDockWidget("Your code")
+        self.code_dock.setObjectName("code-dock")
+        self.code_dock.setWidget(self.code_pane)
+        self.code_dock.setVisible(False)
+        self.edit_code = QPushButton("Edit code…")
+        self.edit_code.setVisible(False)
+        self.edit_code.clicked.connect(self.show_code)
+        self.pending: str | None = None
+        """Why the last Run did not start yet (the code is being checked), or None."""
         self.param_form = QFormLayout()
         self.param_fields: dict[str, NumberField] = {}
         self._remembered: dict[str, dict[str, str]] = {}
@@ -91,6 +114,9 @@ class ConfigPanel(QWidget):
         self.error.setVisible(False)
         self._build()
         self.workload_combo.currentTextChanged.connect(self._workload_changed)
+        self.code_pane.edited.connect(self._code_edited)
+        self.code_pane.run_requested.connect(self.run_requested)
+        self.code_pane.checked.connect(self.run_requested)
         self.workload_combo.setCurrentText(DEFAULT_WORKLOAD)
         self._workload_changed(DEFAULT_WORKLOAD)
         for name, value in DEFAULT_PARAMS.get(DEFAULT_WORKLOAD, {}).items():
@@ -103,6 +129,7 @@ class ConfigPanel(QWidget):
         workload_layout = QVBoxLayout(workload_box)
         workload_layout.addWidget(self.workload_combo)
         workload_layout.addWidget(self.workload_summary)
+        workload_layout.addWidget(self.edit_code)
         workload_layout.addLayout(self.param_form)
         run_box = QGroupBox("Tasks")
         run_form = QFormLayout(run_box)
@@ -145,6 +172,14 @@ class ConfigPanel(QWidget):
         while self.param_form.rowCount():
             self.param_form.removeRow(0)
         self.param_fields = {}
+        self.edit_code.setVisible(name == YOUR_CODE)
+        if previous == YOUR_CODE and name != YOUR_CODE:
+            self.code_dock.setVisible(False)  # the editor goes with the choice of code
+        if name == YOUR_CODE:
+            self._shown_workload = name
+            self._code_edited()
+            self.show_code()
+            return
         workload = WORKLOADS[name]
         self.workload_summary.setText(workload.summary)
         self.workload_combo.setToolTip(workload.summary)
@@ -163,25 +198,66 @@ class ConfigPanel(QWidget):
 
     # -- reading and showing a config ----------------------------------------------------
 
+    # -- your code ------------------------------------------------------------------------
+
+    @property
+    def code_mode(self) -> bool:
+        return self.workload_combo.currentText() == YOUR_CODE
+
+    def show_code(self) -> None:
+        """Bring the code editor up (docked in the window)."""
+        self.code_dock.setVisible(True)
+        self.code_dock.raise_()
+        self.code_pane.editor.setFocus()
+
+    def _code_edited(self) -> None:
+        if not self.code_mode:
+            return
+        pane = self.code_pane
+        where = (
+            f"example:{pane.example}"
+            if pane.example
+            else (pane.file.name if pane.file else "new code")
+        )
+        calls = ", ".join(pane.names()) or "no function chosen yet"
+        self.workload_summary.setText(f"{where}: {calls}")
+        self.pending = None
+        self._clear_form_error()
+
     def fields(self) -> list[NumberField]:
         return [*self.param_fields.values(), self.tasks, self.workers, self.repeat]
 
     def selected_strategies(self) -> list[str]:
         return [name for name, check in self.strategy_checks.items() if check.isChecked()]
 
-    def read_config(self) -> Config | None:
-        """The validated config, or None with every problem shown where it is."""
+    def read_config(self, *, for_run: bool = False) -> Config | None:
+        """The validated config, or None with every problem shown where it is.
+
+        ``for_run``: with your code, first load it and run its ``setup()`` in a child (once
+        per version of the file): None meanwhile (:attr:`pending`), then ``run_requested``.
+        """
+        self.pending = None
         bad = [field for field in self.fields() if not field.validate()]
         if bad:
             self.show_error(f"Not run: {bad[0].problem()}")
             bad[0].edit.setFocus()
             return None
         try:
-            config = self._config_from_fields()
+            config = self._config_from_fields(save=True)
+        except CodeError as exc:
+            self.code_pane.show_problem(f"Not run: {exc}", exc.line)
+            self.show_error(f"Not run: {exc}")
+            self.show_code()
+            return None
         except ConfigError as exc:
             self.show_error(f"Not run: {exc}")
             return None
         self._clear_form_error()
+        if for_run and config.code is not None and not self.code_pane.passed(config.code):
+            self.code_pane.clear_problem()
+            self.code_pane.start_check(config.code)
+            self.pending = "Checking your code: loading it and running its setup()…"
+            return None
         return config
 
     def current_config(self) -> Config | None:
@@ -193,7 +269,17 @@ class ConfigPanel(QWidget):
         except ConfigError:
             return None
 
-    def _config_from_fields(self) -> Config:
+    def _config_from_fields(self, *, save: bool = False) -> Config:
+        if self.code_mode:
+            return build_config(
+                "",
+                self.selected_strategies(),
+                int(self.tasks.value()),
+                int(self.workers.value()),
+                self.code_pane.keyword_arguments(),
+                int(self.repeat.value()),
+                code=self.code_pane.reference(save=save),
+            )
         return build_config(
             self.workload_combo.currentText(),
             self.selected_strategies(),
@@ -204,8 +290,12 @@ class ConfigPanel(QWidget):
         )
 
     def set_config(self, config: Config) -> None:
-        """Show a config (for instance one read from a results file)."""
-        if config.workload in WORKLOADS:
+        """Show a config (for instance one read from a results file, or a preset's)."""
+        if config.code is not None:
+            self.code_pane.load(config.code)
+            self.workload_combo.setCurrentText(YOUR_CODE)
+            self.show_code()  # a preset's code is seen before it runs
+        elif config.workload in WORKLOADS:
             self.workload_combo.setCurrentText(config.workload)
         for name, value in config.params.items():
             if name in self.param_fields:
@@ -230,5 +320,7 @@ class ConfigPanel(QWidget):
             self.workload_combo,
             *self.fields(),
             *self.strategy_checks.values(),
+            self.edit_code,
         ):
             widget.setEnabled(not running)
+        self.code_pane.set_running(running)

@@ -18,7 +18,7 @@ from workbench.core.presets import (
     Preset,
     PresetError,
     check_time_scale,
-    read_presets,
+    read_all_presets,
 )
 from workbench.gui.settings.number_field import NumberField
 
@@ -45,7 +45,7 @@ class PresetPanel(QGroupBox):
         super().__init__("Preset (Ctrl+P)", parent)
         self.problem: str | None = None
         if presets is None:  # a damaged data file must not stop the window, nor hide the rest
-            catalogue = read_presets()
+            catalogue = read_all_presets()  # the shipped ones, then the user's own
             presets = dict(catalogue.presets)
             self.problem = "\n".join(catalogue.problems.values()) or None
         self.presets = presets
