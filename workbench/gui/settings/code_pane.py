@@ -62,9 +62,13 @@ SKIPPED = ("setup", "main")
 """Never offered first: ``setup()`` runs before the tasks, ``main()`` is usually the driver."""
 
 
-def code_folder() -> Path:
-    """Where typed, pasted and changed example code is saved (the user's data folder)."""
-    return data_dir() / "code"
+def code_folder(*, create: bool = False) -> Path:
+    """Where typed, pasted and changed example code is saved (the user's data folder); made
+    only when something is saved there."""
+    folder = data_dir(create=create) / "code"
+    if create:
+        folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def keyword_arguments(text: str) -> dict[str, Scalar]:
@@ -271,7 +275,8 @@ class CodePane(QWidget):
             return self.file
         target = self.file if self.file is not None and self.example is None else None
         if target is None:
-            target = code_folder() / (f"{self.example}.py" if self.example else "scratch.py")
+            name = f"{self.example}.py" if self.example else "scratch.py"
+            target = code_folder(create=True) / name
             target.parent.mkdir(parents=True, exist_ok=True)
         text = self.editor.toPlainText()
         write_atomically(target, text)
