@@ -46,6 +46,14 @@ def register(commands: Subcommands) -> None:
         help="a workload parameter, repeatable (see 'workbench list')",
     )
     run.add_argument("--repeat", "-r", default="1", help="runs per strategy (default: 1)")
+    run.add_argument(
+        "--python",
+        metavar="SPEC[,SPEC…]",
+        help="run every strategy on each of these Pythons: a path, a name from "
+        "'workbench interpreters' (3.13t, 3.11), 'this' or 'free-threaded'; "
+        "SPEC:gil=0 or :gil=1 forces a free-threaded build's GIL off or on "
+        "(default: the Python the workbench runs on)",
+    )
     run.add_argument("--out", "-o", type=Path, help="write results JSON here")
     run.add_argument("--csv", type=Path, help="write task spans CSV here")
     run.add_argument("--trace", type=Path, help="write a Chrome trace (Perfetto) here")
@@ -138,6 +146,8 @@ def run_experiment(args: argparse.Namespace) -> int:
     from workbench.core.results import Results
     from workbench.core.session import RunExperiment
 
+    from workbench.core.interpreter_launch import chosen
+
     try:
         config = build_config(
             args.workload,
@@ -146,6 +156,7 @@ def run_experiment(args: argparse.Namespace) -> int:
             args.workers,
             parse_params(args.param),
             args.repeat,
+            chosen(args.python) if args.python is not None else (),
         )
     except ConfigError as exc:
         raise UsageError(str(exc)) from None

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
+from workbench.core.interpreter_launch import check_packages
 from workbench.core.machine import this_machine
 from workbench.core.params import ConfigError, resolve_params
-from workbench.core.results import Config
+from workbench.core.results import Config, RunInterpreter
 from workbench.core.strategies import STRATEGIES
 from workbench.core.workloads import WORKLOADS
 
@@ -36,9 +37,13 @@ def build_config(
     workers: object | None = None,
     params: Mapping[str, float | str] | None = None,
     repeat: object = 1,
+    interpreters: Sequence[RunInterpreter] = (),
 ) -> Config:
     """Validate every input before any work starts; raise :class:`ConfigError` on the first
-    problem, phrased so the user knows what is allowed."""
+    problem, phrased so the user knows what is allowed.
+
+    ``interpreters`` (already probed: see :mod:`workbench.core.interpreters`) are checked for
+    the packages the workload needs in the run's process, which starts each of them once."""
     if workload not in WORKLOADS:
         raise ConfigError(f"unknown workload {workload!r}; allowed: {', '.join(WORKLOADS)}")
     names = tuple(dict.fromkeys(s.strip() for s in strategies if s.strip()))
@@ -64,4 +69,7 @@ def build_config(
                 f"{name} allows at most {strategy.max_workers} workers, got {n_workers}"
             )
     resolved = resolve_params(WORKLOADS[workload].params, params or {})
-    return Config(workload, resolved, n_tasks, n_workers, n_repeat, names)
+    config = Config(workload, resolved, n_tasks, n_workers, n_repeat, names, tuple(interpreters))
+    if config.interpreters:
+        check_packages(config)
+    return config

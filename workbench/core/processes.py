@@ -7,7 +7,7 @@ import subprocess
 import sys
 import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TypedDict
 
 from workbench.core.launch import Interpreter, child_environment, python_command
@@ -31,20 +31,22 @@ def new_session_options() -> SessionOptions:
 class HelperProcess:
     """A ``workbench.core.*`` module running in a child, with stdout read line by line on a
     thread and stderr's tail kept for error messages; ``interpreter`` starts it under another
-    Python than this one."""
+    Python than this one, ``environment`` in another environment than
+    :func:`~workbench.core.launch.child_environment`."""
 
     def __init__(
         self,
         module: str,
         on_line: Callable[[bytes | None], None],
         interpreter: Interpreter | None = None,
+        environment: Mapping[str, str] | None = None,
     ) -> None:
         self.popen = subprocess.Popen(
             python_command(module, interpreter),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-            env=child_environment(),
+            env=child_environment() if environment is None else dict(environment),
             **new_session_options(),
         )
         self._stderr_tail: deque[str] = deque(maxlen=20)

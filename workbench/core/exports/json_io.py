@@ -1,4 +1,4 @@
-"""The results file (``workbench.results/2``; ``/1`` files still load): save, load, validate.
+"""The results file (``workbench.results/3``; ``/1`` and ``/2`` still load): save, load, validate.
 
 See docs/results-schema.md for the format (and ``schemas/results.schema.json`` in the package
 data for the same as a JSON Schema). Loading checks the file against the schema and reports a
@@ -25,6 +25,7 @@ from workbench.core.results import (
     Machine,
     Results,
     Run,
+    RunInterpreter,
     TaskSpan,
 )
 from workbench.core.schemas import RESULTS, location, problem
@@ -54,8 +55,12 @@ def _span(span: TaskSpan) -> dict[str, Any]:
     return record
 
 
+def _interpreter(interpreter: RunInterpreter) -> dict[str, Any]:
+    return asdict(interpreter)
+
+
 def _run(run: Run) -> dict[str, Any]:
-    return {
+    record: dict[str, Any] = {
         "strategy": run.strategy,
         "repeat_index": run.repeat_index,
         "ok": run.ok,
@@ -69,6 +74,9 @@ def _run(run: Run) -> dict[str, Any]:
         ],
         "loop_lag": [{"t_s": _seconds(s.t_ns), "lag_s": _seconds(s.lag_ns)} for s in run.loop_lag],
     }
+    if run.interpreter is not None:
+        record["interpreter"] = _interpreter(run.interpreter)
+    return record
 
 
 def to_dict(results: Results) -> dict[str, Any]:
@@ -84,11 +92,17 @@ def to_dict(results: Results) -> dict[str, Any]:
             "workers": config.workers,
             "repeat": config.repeat,
             "strategies": list(config.strategies),
+            **(
+                {"interpreters": [_interpreter(i) for i in config.interpreters]}
+                if config.interpreters
+                else {}
+            ),
         },
         "runs": [_run(run) for run in results.runs],
         "summary": [
             {
                 "strategy": s.strategy,
+                **({"interpreter": s.interpreter} if s.interpreter else {}),
                 "wall_s_median": _seconds(s.wall_ns_median),
                 "wall_s_min": _seconds(s.wall_ns_min),
                 "wall_s_max": _seconds(s.wall_ns_max),
@@ -162,6 +176,17 @@ def _detail(exc: Exception) -> str:
     return f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
 
 
+def _interpreter_from(i: dict[str, Any]) -> RunInterpreter:
+    return RunInterpreter(
+        path=str(i["path"]),
+        version=str(i["version"]),
+        implementation=str(i["implementation"]),
+        free_threaded=bool(i["free_threaded"]),
+        gil_enabled=bool(i["gil_enabled"]),
+        label=str(i["label"]),
+    )
+
+
 def _run_from(r: dict[str, Any], at: list[Any]) -> Run:
     return Run(
         strategy=str(r["strategy"]),
@@ -174,6 +199,7 @@ def _run_from(r: dict[str, Any], at: list[Any]) -> Run:
         tasks=_each(r["tasks"], _task_from, "task", [*at, "tasks"]),
         cpu_samples=_each(r["cpu_samples"], _cpu_sample_from, "cpu_sample", [*at, "cpu_samples"]),
         loop_lag=_each(r.get("loop_lag", []), _lag_sample_from, "lag_sample", [*at, "loop_lag"]),
+        interpreter=_interpreter_from(r["interpreter"]) if r.get("interpreter") else None,
     )
 
 
@@ -187,6 +213,7 @@ def _from_dict(data: dict[str, Any]) -> Results:
         workers=int(c["workers"]),
         repeat=int(c["repeat"]),
         strategies=tuple(str(s) for s in c["strategies"]),
+        interpreters=tuple(_interpreter_from(i) for i in c.get("interpreters", ())),
     )
     runs = tuple(_run_from(r, ["runs", index]) for index, r in enumerate(data["runs"]))
     return Results(machine, config, runs, bool(data.get("interrupted", False)))

@@ -54,3 +54,6 @@ class Workload:
     would make the workbench slower than the script it stands for."""
     releases_gil: bool = True
     """Whether the sync variant spends its time outside the GIL (waiting, IO, C code)."""
+    needs_modules: tuple[str, ...] = ()
+    """Third-party packages its tasks import in the run's process (aiohttp, aiofiles): an
+    interpreter without them is refused before an experiment starts."""
