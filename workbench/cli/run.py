@@ -111,6 +111,8 @@ def run_preset(args: argparse.Namespace) -> int:
     from workbench.core.presets import PresetError, PresetVerdict, check_time_scale, preset_named
     from workbench.core.session import RunPreset
 
+    if args.python is not None:
+        raise UsageError("--python applies to one experiment; a preset names its own Pythons")
     try:
         preset = preset_named(args.preset)
         if args.time_scale is not None:
@@ -142,11 +144,10 @@ def run_experiment(args: argparse.Namespace) -> int:
     from workbench.console import comparison_table, progress, readings, terminal_width
     from workbench.core.config import build_config
     from workbench.core.exports import save, to_chrome_trace, to_csv
+    from workbench.core.interpreter_launch import chosen
     from workbench.core.params import ConfigError
     from workbench.core.results import Results
     from workbench.core.session import RunExperiment
-
-    from workbench.core.interpreter_launch import chosen
 
     try:
         config = build_config(

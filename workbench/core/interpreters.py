@@ -246,7 +246,7 @@ class InterpreterChoice:
 
 # `python3.13t`, `3.13t`, `3.13.5`, `python3`, `pypy3.10`: an optional implementation prefix,
 # an optional version (major[.minor[.micro]]) and an optional `t` for a free-threaded build.
-_NAME = re.compile(r"(?P<impl>python|pypy)?(?P<release>\d+(?:\.\d+){0,2})?(?P<t>t)?", re.I)
+NAME_PATTERN = re.compile(r"(?P<impl>python|pypy)?(?P<release>\d+(?:\.\d+){0,2})?(?P<t>t)?", re.I)
 
 
 THIS = "this"
@@ -290,7 +290,7 @@ def _looks_like_path(spec: str) -> bool:
 
 
 def _named(spec: str, interpreters: Sequence[Interpreter]) -> Interpreter:
-    match = _NAME.fullmatch(spec)
+    match = NAME_PATTERN.fullmatch(spec)
     if match and (match["impl"] or match["release"]):
         implementation = "PyPy" if (match["impl"] or "").lower() == "pypy" else "CPython"
         wanted = tuple(int(part) for part in (match["release"] or "").split(".") if part)
@@ -308,7 +308,7 @@ def _named(spec: str, interpreters: Sequence[Interpreter]) -> Interpreter:
     )
 
 
-def _split_gil(spec: str) -> tuple[str, bool | None]:
+def split_gil(spec: str) -> tuple[str, bool | None]:
     """``3.13t:gil=1`` → ("3.13t", True); a Windows drive's colon is left alone."""
     spec = spec.strip()
     target, colon, suffix = spec.rpartition(":")
@@ -332,7 +332,7 @@ def parse_spec(spec: str, interpreters: Sequence[Interpreter] | None = None) -> 
     on first, then each version's newest release first. A name without ``t`` never picks a
     free-threaded build. ``interpreters`` defaults to what :func:`discover` finds.
     """
-    spec, gil = _split_gil(spec)
+    spec, gil = split_gil(spec)
     if not spec:
         raise InterpreterError("an empty interpreter name; give a path or a name such as 3.13t")
     if _looks_like_path(spec):
@@ -363,7 +363,7 @@ def parse_specs(
     specs = [spec.strip() for spec in text.split(",")]
     if not any(specs):
         raise InterpreterError("no interpreter given; give a path or a name such as 3.13t")
-    known = [_looks_like_path(_split_gil(s)[0]) or _split_gil(s)[0] == THIS for s in specs]
+    known = [_looks_like_path(split_gil(s)[0]) or split_gil(s)[0] == THIS for s in specs]
     if interpreters is None and not all(known):
         from workbench.core.interpreter_search import discover
 

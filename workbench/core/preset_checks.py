@@ -15,6 +15,7 @@ from typing import Any
 
 from workbench.core.config import build_config
 from workbench.core.params import ConfigError
+from workbench.core.preset_interpreters import spec_problem
 from workbench.core.schemas import PRESET, location, problem
 
 Problem = tuple[Sequence[str | int], str]
@@ -29,8 +30,13 @@ def _time_scaled(experiment: Mapping[str, Any], time_scale: float) -> dict[str, 
     }
 
 
-def _rule_problems(rule: Mapping[str, Any], strategies: Sequence[str]) -> Iterator[str]:
+def _rule_problems(
+    rule: Mapping[str, Any], strategies: Sequence[str], interpreters: Sequence[str] = ()
+) -> Iterator[str]:
     kind = rule["kind"]
+    if "python" in rule and rule["python"] not in interpreters:
+        named = ", ".join(interpreters) or "none: it runs on the workbench's own"
+        yield f"python {rule['python']!r} is not one of this experiment's interpreters ({named})"
     if kind == "speedup":
         if "over" not in rule:
             yield "a speedup rule needs 'over': the strategy it is compared with"
@@ -55,6 +61,10 @@ def _experiment_problems(experiment: Mapping[str, Any], time_scale: float) -> It
     for name in experiment.get("time_params", ()):
         if name not in params:
             yield ("time_params",), f"{name!r} is not one of this experiment's params"
+    interpreters = experiment.get("interpreters", ())
+    for index, spec in enumerate(interpreters):
+        if (text := spec_problem(spec)) is not None:
+            yield ("interpreters", index), text
     try:
         build_config(
             experiment["workload"],
@@ -66,7 +76,7 @@ def _experiment_problems(experiment: Mapping[str, Any], time_scale: float) -> It
     except ConfigError as exc:
         yield (), str(exc)
     for index, rule in enumerate(experiment["expect"]):
-        for text in _rule_problems(rule, experiment["strategies"]):
+        for text in _rule_problems(rule, experiment["strategies"], interpreters):
             yield ("expect", index), text
 
 
