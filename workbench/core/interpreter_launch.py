@@ -2,9 +2,10 @@
 
 The interpreter the workbench runs on starts the child as it always has (``python -m`` with
 this environment, or the frozen app's own entry point). Any other is started with ``-s -P``
-(no user site-packages, no current folder on its path) and a ``PYTHONPATH`` holding only the
-child's own sources (see :mod:`workbench.core.child_source`), so it runs the child on nothing
-but its standard library and its own packages. ``PYTHON_GIL`` is set on a free-threaded
+(no user site-packages, no current folder on its path) and a ``PYTHONPATH`` holding the
+child's own sources (see :mod:`workbench.core.child_source`) before what this process
+inherited — less any site-packages folder in it, built for another Python — so it runs the
+child on its standard library and its own packages. ``PYTHON_GIL`` is set on a free-threaded
 build as chosen and removed elsewhere (a standard build refuses ``PYTHON_GIL=0`` at start);
 ``-I`` and ``-E`` are never used, since they would ignore it.
 
@@ -23,6 +24,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from workbench.core.interpreters import (
     GIL_ENV,
@@ -80,6 +82,13 @@ class ChildLaunch:
     record: RunInterpreter
 
 
+def _packages(folder: str) -> bool:
+    """Whether ``folder`` holds a Python's installed packages: built for that Python, they
+    must not reach another through an inherited ``PYTHONPATH`` (a checkout or a folder of
+    the user's own modules may)."""
+    return Path(folder).name in ("site-packages", "dist-packages")
+
+
 def _environment(target: RunInterpreter, foreign: bool) -> dict[str, str]:
     env = child_environment()
     env.pop(GIL_ENV, None)
@@ -89,8 +98,8 @@ def _environment(target: RunInterpreter, foreign: bool) -> dict[str, str]:
         return env
     from workbench.core.child_source import child_source_path
 
-    inherited = env.get("PYTHONPATH")
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, (child_source_path(), inherited)))
+    inherited = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p and not _packages(p)]
+    env["PYTHONPATH"] = os.pathsep.join([child_source_path(), *inherited])
     for variable in ("PYTHONHOME", "PYTHONEXECUTABLE"):
         env.pop(variable, None)  # they describe the workbench's Python, not this one
     if getattr(sys, "frozen", False):
