@@ -3,6 +3,7 @@ non-editable install, whose folder holding ``workbench`` is site-packages itself
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
@@ -15,7 +16,16 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO_ROOT
-from workbench.core.child_source import CACHE_FOLDER, child_side_files, child_source_path
+from workbench.core.child_source import (
+    BUNDLED_FOLDER,
+    CACHE_FOLDER,
+    child_side_files,
+    child_source_path,
+)
+from workbench.core.config import build_config
+from workbench.core.engine import run_experiment
+from workbench.core.interpreter_launch import launch_for, record_of
+from workbench.core.interpreters import parse_specs
 
 
 @pytest.fixture
@@ -109,3 +119,30 @@ def test_a_non_editable_install_runs_a_foreign_python_on_the_childs_sources_alon
         [sys.executable, "-c", ask], check=True, cwd=tmp_path, env=env, capture_output=True
     )
     assert where.stdout.decode().startswith(str(site))  # it was the installed copy that ran
+
+
+def test_a_frozen_app_points_a_foreign_python_at_the_sources_it_carries(
+    fresh: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bundle = tmp_path / "_internal"  # laid out as packaging/workbench.spec ships it
+    for relative in child_side_files():
+        (bundle / BUNDLED_FOLDER / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(REPO_ROOT / relative, bundle / BUNDLED_FOLDER / relative)
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "_MEIPASS", str(bundle), raising=False)
+    monkeypatch.setenv("LD_LIBRARY_PATH", str(bundle))  # as the bundle's loader sets it
+    monkeypatch.setenv("LD_LIBRARY_PATH_ORIG", "/usr/local/lib")
+    assert child_source_path() == str(bundle / BUNDLED_FOLDER)
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    (target,) = (record_of(c) for c in parse_specs(str(venv / "bin" / "python"), ()))
+    env = launch_for(target).environment
+    assert env is not None and env["PYTHONPATH"].split(os.pathsep)[0] == child_source_path()
+    assert env["LD_LIBRARY_PATH"] == "/usr/local/lib" and "LD_LIBRARY_PATH_ORIG" not in env
+    config = build_config("cpu", ["threads"], 2, 2, {"size": 50_000}, 1, (target,))
+    (run,) = asyncio.run(run_experiment(config)).runs
+    assert run.ok and len(run.tasks) == 2, run.error  # what the bundle carries is enough
+    shutil.rmtree(bundle / BUNDLED_FOLDER)
+    child_source_path.cache_clear()
+    with pytest.raises(FileNotFoundError, match="this app carries no sources for another Python"):
+        child_source_path()
