@@ -137,7 +137,7 @@ def test_without_a_free_threaded_build_the_preset_says_how_to_get_one(
 ) -> None:
     if running_interpreter().free_threaded:
         pytest.skip("the workbench itself runs on a free-threaded build")
-    monkeypatch.setattr(preset_interpreters, "_listed", lambda: (running_python(),))
+    monkeypatch.setattr(preset_interpreters, "listed_interpreters", lambda: (running_python(),))
     preset_interpreters.resolve.cache_clear()
     try:
         assert main(["run", "--preset", "gil-off", "--no-history", "-q"]) == 0

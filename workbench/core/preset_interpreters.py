@@ -60,7 +60,9 @@ class Resolved:
 
 
 @functools.cache
-def _listed() -> tuple[Interpreter, ...]:
+def listed_interpreters() -> tuple[Interpreter, ...]:
+    """What :func:`~workbench.core.interpreter_search.discover` finds, looked for once per
+    process (starting every Python on the machine takes a tenth of a second or more)."""
     from workbench.core.interpreter_search import discover
 
     return discover().interpreters
@@ -68,7 +70,7 @@ def _listed() -> tuple[Interpreter, ...]:
 
 def forget_found() -> None:
     """Look for interpreters again next time (one was added or forgotten meanwhile)."""
-    _listed.cache_clear()
+    listed_interpreters.cache_clear()
     resolve.cache_clear()
 
 
@@ -86,7 +88,7 @@ def resolve(specs: tuple[str, ...]) -> Resolved:
     missing: dict[str, str] = {}
     for spec in specs:
         try:
-            choice = parse_spec(spec, _listed())
+            choice = parse_spec(spec, listed_interpreters())
         except InterpreterError as exc:
             missing[spec] = _missing(spec, exc)
             continue
