@@ -31,7 +31,8 @@ def param_value(value: float, integer: bool) -> str:
 
 
 def config_line(config: Config) -> str:
-    """The experiment in one line: workload, parameters with units, tasks, workers, repeat."""
+    """The experiment in one line: workload, parameters with units, tasks, workers, repeat, and
+    the Pythons it runs on when they were chosen."""
     workload = WORKLOADS.get(config.workload)
     declared = {p.name: p for p in workload.params} if workload else {}
     parts = []
@@ -41,4 +42,8 @@ def config_line(config: Config) -> str:
         parts.append(f"{name} {text} {param.unit}" if param else f"{name} {text}")
     params = f" ({', '.join(parts)})" if parts else ""
     repeat = f" · repeat {config.repeat}" if config.repeat > 1 else ""
-    return f"{config.workload}{params} · {config.tasks:,} tasks · {config.workers} workers{repeat}"
+    pythons = ", ".join(i.label for i in config.interpreters)
+    on = f" · Python {pythons}" if pythons else ""
+    return (
+        f"{config.workload}{params} · {config.tasks:,} tasks · {config.workers} workers{repeat}{on}"
+    )
