@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import psutil
@@ -19,6 +20,7 @@ import pytest
 
 from tests.core.fake_interpreters import answer, make_fake, posix_only
 from tests.core.fault_workloads import KILL, ONLY_ON_ENV
+from tests.core.results_factory import make_results
 from tests.waiting import wait_until
 from workbench.core.child_source import child_side_files, child_source_path
 from workbench.core.comparison import comparison_rows, table_cells
@@ -36,6 +38,7 @@ from workbench.core.interpreters import parse_specs
 from workbench.core.params import ConfigError
 from workbench.core.results import RunInterpreter
 from workbench.core.summary import summarize
+from workbench.core.sweep import sweep_configs
 from workbench.core.workloads import EXTRA_MODULES_ENV
 
 
@@ -176,3 +179,27 @@ def test_a_workload_whose_package_an_interpreter_lacks_is_refused_before_any_wor
         build_config(workload, ["sequential"], 2, 1, {}, 1, chosen(venv_python))
     assert _importable.cache_info().misses == asked  # asked once, remembered
     build_config(workload, ["async-gather"], 2, 1, {}, 1, chosen("this"))  # has it: fine
+
+
+def test_a_sweep_runs_on_one_python_at_a_time(venv_python: Path) -> None:
+    base = build_config("sleep", ["threads"], 2, 2, {}, 1, chosen("this", venv_python))
+    with pytest.raises(ConfigError, match="a sweep runs on one Python at a time"):
+        sweep_configs(base, "tasks", [1, 2])
+    (one,) = chosen(venv_python)
+    configs = sweep_configs(replace(base, interpreters=(one,)), "tasks", [1, 2])
+    assert [c.interpreters for c in configs] == [(one,), (one,)]
+
+
+def test_a_reading_says_when_the_gil_was_on_although_the_python_starts_without_it() -> None:
+    free = RunInterpreter("/opt/py/python3.13t", "3.13.5", "CPython", True, False, "3.13t")
+    results = make_results(("sequential", "threads"), (0.4, 0.4), workload="cpu")
+    had = replace(free, gil_enabled=True)  # as the run's process reported it
+    results = replace(
+        results,
+        config=replace(results.config, interpreters=(free,)),
+        runs=tuple(replace(run, interpreter=had) for run in results.runs),
+    )
+    threads = next(r.text for r in explain(results) if r.strategy == "threads")
+    assert "the GIL was on in this run: an extension module it imported turned it on" in threads
+    kept = replace(results, runs=tuple(replace(run, interpreter=free) for run in results.runs))
+    assert "extension module" not in next(r.text for r in explain(kept) if r.strategy == "threads")

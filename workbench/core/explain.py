@@ -239,6 +239,9 @@ def _reading(m: Measured, results: Results, baseline: str | None) -> str:
         tail.append(f"at most {workers} at once (the workers setting)")
     if family is Family.PROCESSES and m.startup_ns > 0 and "starting" not in why:
         tail.append(f"pool start-up {_seconds(m.startup_ns)}")
+    asked = next((i for i in results.config.interpreters if i.label == m.interpreter), None)
+    if asked is not None and m.gil_enabled and not asked.gil_enabled:
+        tail.append("the GIL was on in this run: an extension module it imported turned it on")
     if m.other_load >= BUSY_MACHINE:
         tail.append(f"other programs kept about {m.other_load:.1f} cores busy meanwhile")
     if m.failed_tasks:

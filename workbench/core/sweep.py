@@ -62,12 +62,20 @@ def sweep_configs(base: Config, axis: str, values: Sequence[int]) -> tuple[Confi
         raise ConfigError(f"sweep over {axis!r}? allowed: {', '.join(AXES)}")
     if not values or len(values) > MAX_POINTS:
         raise ConfigError(f"a sweep needs 1 to {MAX_POINTS} values, got {len(values)}")
+    if len(base.interpreters) > 1:  # its points and lines are per strategy
+        raise ConfigError("a sweep runs on one Python at a time; choose one")
     configs = []
     for value in values:
         tasks = value if axis == "tasks" else base.tasks
         workers = value if axis == "workers" else base.workers
         config = build_config(
-            base.workload, base.strategies, tasks, workers, dict(base.params), base.repeat
+            base.workload,
+            base.strategies,
+            tasks,
+            workers,
+            dict(base.params),
+            base.repeat,
+            base.interpreters,
         )
         configs.append(config)
     return tuple(configs)
