@@ -2,11 +2,18 @@
 forced on, and the gil-off preset with and without a free-threaded build.
 
 The speedups (≥ 1.5× off, ≤ 1.15× on) need two idle cores. This machine is shared, so the test
-measures what else ran during the runs (from the runs' own CPU samples, taken every 50 ms) and
-decides the speedups only when that was little. When it was more, it asserts what the load
-cannot change, and says so: with the GIL on the two threads never computed at the same moment
-and the run used about one core; with the GIL off they did compute at the same moments, on
-more than one core. Skipped, saying so, only where there is no free-threaded build.
+measures what else ran during each run (from the run's own CPU samples, taken every 50 ms) and
+asserts what that load allows, saying which:
+
+- quiet (other programs used at most a quarter of a core during every run): the speedups;
+- some room (in at least one GIL-off run, at most three quarters of a core): that in that run
+  the two threads computed at the same moments, on more than one core;
+- too busy (more in every GIL-off run): the GIL-off speedup is not judged — with both cores
+  taken by others, two threads cannot show it, GIL or not.
+
+Whatever the load, with the GIL on the two threads never computed at the same moment and the
+run used about one core, and each run records the GIL state its process reported. Skipped,
+saying so, only where there is no free-threaded build.
 """
 
 from __future__ import annotations
@@ -35,6 +42,8 @@ from workbench.core.verdicts import Verdict
 QUIET = 0.25
 """Cores kept busy by other programs, on average, during the worst run: at most this, and the
 speedups are decided."""
+ROOM = 0.75
+"""At most this in a GIL-off run, and its two threads had room to run side by side."""
 
 
 @pytest.fixture
@@ -67,7 +76,7 @@ def test_threads_compute_in_parallel_only_with_the_gil_off(
     built: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     off, on = (record_of(c) for c in parse_specs(f"{built},{built}:gil=1", ()))
-    config = build_config("cpu", ["sequential", "threads"], 2, 2, {"size": 4_000_000}, 3, (off, on))
+    config = build_config("cpu", ["sequential", "threads"], 2, 2, {"size": 4_000_000}, 5, (off, on))
     results = asyncio.run(run_experiment(config, sample_interval_s=0.05))
     assert all(run.ok for run in results.runs), [run.error for run in results.runs]
     threads = {
@@ -75,26 +84,32 @@ def test_threads_compute_in_parallel_only_with_the_gil_off(
         for label in (off.label, on.label)
     }
     speedup = {s.interpreter: s.speedup for s in summarize(results) if s.strategy == "threads"}
-    busy = max(other_load(run) for run in results.runs)
     # Whatever the load: with the GIL on, the two threads took turns, on about one core.
     for run in threads[on.label]:
         assert run.interpreter is not None and run.interpreter.gil_enabled  # as the child said
         assert overlap(run) < 0.05 and cores(run) <= 1.15, (overlap(run), cores(run))
-    best = max(threads[off.label], key=overlap)
     assert all(r.interpreter and not r.interpreter.gil_enabled for r in threads[off.label])
-    if busy <= QUIET:
-        decided = "quiet: speedups decided"
+    busiest = max(other_load(run) for run in results.runs)
+    roomiest = min(threads[off.label], key=other_load)
+    if busiest <= QUIET:
+        decided = "quiet: the speedups decided"
         assert speedup[off.label] and speedup[off.label] >= 1.5, speedup
         assert speedup[on.label] and speedup[on.label] <= 1.15, speedup
-    else:  # too busy to decide a speedup: the GIL-off threads still ran side by side
-        decided = "too busy to decide the speedups; asserted that the threads ran side by side"
-        assert overlap(best) > 0.2 and cores(best) > 1.2, (overlap(best), cores(best))
+    elif other_load(roomiest) <= ROOM:
+        decided = "busy: asserted that the GIL-off threads ran side by side when there was room"
+        assert overlap(roomiest) > 0.2 and cores(roomiest) > 1.2, (
+            overlap(roomiest),
+            cores(roomiest),
+        )
+    else:
+        decided = "too busy to judge the GIL-off speedup: other programs held the cores"
     with capsys.disabled():
         print(
-            f"\ngil off vs on ({decided}): other programs kept up to {busy:.2f} cores busy; "
-            f"threads speedup {speedup[off.label]:.2f}× with the GIL off, "
-            f"{speedup[on.label]:.2f}× with gil=1; best GIL-off run: both threads running "
-            f"{overlap(best):.0%} of the time, {cores(best):.2f} cores busy"
+            f"\ngil off vs on ({decided}): other programs kept {busiest:.2f} cores busy in the "
+            f"busiest run, {other_load(roomiest):.2f} in the quietest GIL-off one; threads "
+            f"speedup {speedup[off.label]:.2f}× with the GIL off, {speedup[on.label]:.2f}× with "
+            f"gil=1; that GIL-off run: both threads running {overlap(roomiest):.0%} of the "
+            f"time, {cores(roomiest):.2f} cores busy"
         )
     save(results, tmp_path / "r.json")  # the file records both interpreters, and the GIL each had
     kept = load(tmp_path / "r.json")
