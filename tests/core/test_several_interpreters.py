@@ -10,6 +10,9 @@ that answer the probe like a Python and then hang or crash when a run starts.
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
+import json
 import subprocess
 import sys
 from dataclasses import replace
@@ -27,7 +30,7 @@ from workbench.core.comparison import comparison_rows, table_cells
 from workbench.core.config import build_config
 from workbench.core.engine import run_experiment
 from workbench.core.explain import explain
-from workbench.core.exports import from_json, to_json
+from workbench.core.exports import from_json, to_chrome_trace, to_csv, to_json
 from workbench.core.interpreter_launch import (
     _importable,
     launch_for,
@@ -203,3 +206,31 @@ def test_a_reading_says_when_the_gil_was_on_although_the_python_starts_without_i
     assert "the GIL was on in this run: an extension module it imported turned it on" in threads
     kept = replace(results, runs=tuple(replace(run, interpreter=free) for run in results.runs))
     assert "extension module" not in next(r.text for r in explain(kept) if r.strategy == "threads")
+
+
+def test_the_exports_name_each_runs_python() -> None:
+    results = make_results(("sequential", "threads"), (0.4, 0.2))
+    first, second = (
+        RunInterpreter(f"/opt/py{n}/python", "3.1x", "CPython", False, True, label)
+        for n, label in ((1, "3.11"), (2, "3.13t gil=1"))
+    )
+    results = replace(
+        results,
+        config=replace(results.config, interpreters=(first, second)),
+        runs=(
+            *(replace(run, interpreter=first) for run in results.runs),
+            *(replace(run, interpreter=second) for run in results.runs),
+        ),
+    )
+    rows = list(csv.DictReader(io.StringIO(to_csv(results))))
+    assert {row["interpreter"] for row in rows} == {"3.11", "3.13t gil=1"}
+    names = [
+        e["args"]["name"]
+        for e in json.loads(to_chrome_trace(results))["traceEvents"]
+        if e.get("name") == "process_name"
+    ]
+    assert names == [
+        f"{strategy} on {label} #1"
+        for label in ("3.11", "3.13t gil=1")
+        for strategy in ("sequential", "threads")
+    ]
