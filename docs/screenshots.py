@@ -1,6 +1,7 @@
 """Regenerate the README's screenshots from real runs on this machine.
 
     python docs/screenshots.py            # offscreen Qt; also works under Xvfb or a desktop
+    python docs/screenshots.py --only gil # just the scenarios whose file name has "gil"
 
 Each scenario sets the config panel, runs the experiment through the window exactly as F5
 does, waits for the engine to finish, and grabs the whole window (a grab, not pyqtgraph's SVG
@@ -38,6 +39,8 @@ class Scenario:
     zoom_s: float | None = None
     settings_panel: bool = True
     """Also save a second image with the time axis zoomed to 0–zoom_s (``-zoomed`` suffix)."""
+    python: str | None = None
+    """``--python`` specs to run it on (default: the Python running this script)."""
 
 
 SCENARIOS = (
@@ -66,6 +69,16 @@ SCENARIOS = (
         zoom_s=0.06,
         settings_panel=False,
     ),
+    # The GIL off: the same threads on this Python and on a free-threaded build.
+    Scenario(
+        "gil-off-threads-cpu-311-vs-313t.png",
+        "cpu",
+        ("threads",),
+        2,
+        {"size": 3_000_000},
+        settings_panel=False,
+        python="this,free-threaded",
+    ),
     Scenario(
         "inside-sleep-async-blocking-vs-async-gather.png",
         "sleep",
@@ -82,6 +95,7 @@ def output_folder(description: str) -> Path:
     """The ``--out`` folder (default docs/images), created if need be."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--out", type=Path, default=IMAGES, help="folder for the PNGs")
+    parser.add_argument("--only", default="", help="only scenarios whose file name has this")
     out: Path = parser.parse_args().out
     out.mkdir(parents=True, exist_ok=True)
     return out
@@ -117,14 +131,30 @@ def screenshot_window(out: Path) -> Iterator[tuple[Any, Any, Any]]:
 
 def main() -> int:
     out = output_folder(__doc__.splitlines()[0])
+    only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else ""
 
     from workbench.core.config import build_config
+    from workbench.core.interpreter_launch import chosen
+    from workbench.core.interpreters import InterpreterError
+    from workbench.core.preset_interpreters import listed_interpreters
 
     with screenshot_window(out) as (app, loop, window):
         for scenario in SCENARIOS:
+            if only not in scenario.file_name:
+                continue
+            try:
+                pythons = chosen(scenario.python) if scenario.python else ()
+            except InterpreterError as exc:
+                print(f"skipped {scenario.file_name}: {exc}", file=sys.stderr)
+                continue
             config = build_config(
-                scenario.workload, scenario.strategies, scenario.tasks, params=scenario.params
+                scenario.workload,
+                scenario.strategies,
+                scenario.tasks,
+                params=scenario.params,
+                interpreters=pythons,
             )
+            window.config_panel.interpreters_box.show_found(listed_interpreters())
             window.config_panel.set_config(config)
             window.timeline.set_lanes(scenario.lanes)
             window.resize(*scenario.size)

@@ -76,16 +76,19 @@ class ProgressBar(Observer):
         self._done = 0
         self._label = ""
         self._last_draw = 0.0
+        self._several = False
 
     def experiment_started(self, config: Config) -> None:
-        self._total_runs = config.repeat * len(config.strategies)
+        self._total_runs = config.total_runs
         self._run_number = 0
         self._tasks = config.tasks
+        self._several = len(config.interpreters) > 1
 
-    def run_started(self, strategy: str, repeat_index: int) -> None:
+    def run_started(self, strategy: str, repeat_index: int, interpreter: str = "") -> None:
         self._run_number += 1
         self._done = 0
-        self._label = f"[{self._run_number}/{self._total_runs}] {strategy}"
+        on = f" on {interpreter}" if self._several and interpreter else ""
+        self._label = f"[{self._run_number}/{self._total_runs}] {strategy}{on}"
         if not self._live:
             return
         self.close()
@@ -151,9 +154,10 @@ def title_line(results: Results) -> str:
     c, m = results.config, results.machine
     params = ", ".join(f"{k}={v:g}" for k, v in c.params.items())
     what = c.code.title() if c.code is not None else f"{c.workload} ({params})"
+    python = ", ".join(i.label for i in c.interpreters) or m.python
     return (
         f"{what}, {c.tasks} tasks, {c.workers} workers, "
-        f"repeat {c.repeat} — {m.logical_cpus} CPUs, Python {m.python}"
+        f"repeat {c.repeat} — {m.logical_cpus} CPUs, Python {python}"
     )
 
 

@@ -1,8 +1,10 @@
-"""Fake Python interpreters for tests: small executable shell scripts standing in for one."""
+"""Fake Python interpreters for tests — small executable shell scripts standing in for one —
+and the real free-threaded build, where there is one."""
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -32,3 +34,17 @@ def answer(**facts: object) -> str:
     }
     said.update(facts)
     return f"echo 'workbench-probe:{json.dumps(said)}'"
+
+
+def free_threaded_build() -> Path | None:
+    """The free-threaded CPython named by ``WORKBENCH_FREE_THREADED_PYTHON``, or the one
+    ``.ci/free-threaded-python`` builds into the cache folder; None if there is neither."""
+    named = os.environ.get("WORKBENCH_FREE_THREADED_PYTHON")
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    built = Path(named) if named else cache / "concurrency-workbench/python3.13t/bin/python3.13t"
+    return built if built.is_file() else None
+
+
+NO_FREE_THREADED = (
+    "no free-threaded build: set WORKBENCH_FREE_THREADED_PYTHON or run .ci/free-threaded-python"
+)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sys
 import time
 from typing import Any
 
@@ -12,11 +13,18 @@ from workbench.core.params import Param
 from workbench.core.workloads import Job, Workload, register
 
 OK, RAISE, EXIT, KILL, HANG = 0, 1, 2, 3, 4
+ONLY_ON_ENV = "WORKBENCH_TEST_FAULT_ONLY_ON"
+"""An interpreter's ``sys.executable``: misbehave only in runs on it (tests with several)."""
 
 
 def _misbehave(job: Job, task_id: int) -> None:
     in_pool_worker = multiprocessing.parent_process() is not None
-    if task_id != int(job.params["task"]) or (job.params["pool_only"] and not in_pool_worker):
+    elsewhere = os.environ.get(ONLY_ON_ENV, sys.executable) != sys.executable
+    if (
+        task_id != int(job.params["task"])
+        or (job.params["pool_only"] and not in_pool_worker)
+        or elsewhere
+    ):
         time.sleep(job.params["duration"])
         return
     mode = int(job.params["mode"])

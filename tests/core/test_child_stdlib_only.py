@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import asyncio
 import subprocess
 import sys
@@ -11,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import workbench
+from workbench.core.child_source import ROOT_MODULES, child_side
 from workbench.core.config import build_config
 from workbench.core.engine import CHILD_MODULE, run_experiment
 from workbench.core.launch import Interpreter
@@ -85,51 +85,10 @@ def test_pool_workers_and_threads_are_named_by_pid_and_native_thread_id() -> Non
         assert all(span.native_id == span.pid for span in pool.tasks)
 
 
-def _module_file(name: str) -> Path | None:
-    relative = Path(*name.split(".")[1:])
-    for candidate in (PACKAGE_ROOT / relative / "__init__.py", PACKAGE_ROOT / f"{relative}.py"):
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-def _imports(name: str, path: Path) -> list[tuple[str, bool]]:
-    """(module imported, inside a function?) for every import statement in the file."""
-    tree = ast.parse(path.read_text(), str(path))
-    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-    found: list[tuple[str, bool]] = []
-
-    def visit(node: ast.AST, lazy: bool) -> None:
-        for child in ast.iter_child_nodes(node):
-            inner = lazy or isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef)
-            if isinstance(child, ast.Import):
-                found.extend((alias.name, inner) for alias in child.names)
-            elif isinstance(child, ast.ImportFrom):
-                base = child.module or ""
-                if child.level:
-                    parent = package.rsplit(".", child.level - 1)[0]
-                    base = f"{parent}.{base}" if base else parent
-                found.append((base, inner))
-                found.extend((f"{base}.{alias.name}", inner) for alias in child.names)
-            visit(child, inner)
-
-    visit(tree, False)
-    return found
-
-
 def _child_side() -> dict[str, list[tuple[str, bool]]]:
     """Every workbench module the child can import, with the imports each makes."""
-    modules: dict[str, list[tuple[str, bool]]] = {}
-    pending = [CHILD_MODULE, CODE_CHECK_MODULE]
-    while pending:
-        name = pending.pop()
-        path = _module_file(name)
-        if name in modules or path is None:
-            continue
-        modules[name] = imports = _imports(name, path)
-        parents = [name.rsplit(".", depth)[0] for depth in range(1, name.count(".") + 1)]
-        pending += parents + [m for m, _ in imports if m.split(".")[0] == "workbench"]
-    return modules
+    assert ROOT_MODULES == (CHILD_MODULE, CODE_CHECK_MODULE)  # where the engine starts them
+    return {name: list(module.imports) for name, module in child_side(PACKAGE_ROOT).items()}
 
 
 def test_the_child_side_imports_only_the_standard_library_and_itself() -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from tests.core.fake_interpreters import answer, make_fake, posix_only
+from tests.core.fake_interpreters import answer, free_threaded_build, make_fake, posix_only
 from tests.waiting import wait_until
 from workbench.core.interpreter_search import FREE_THREADED_ENV, discover
 from workbench.core.interpreters import (
@@ -246,18 +246,11 @@ def test_the_environment_forces_the_gil_only_when_asked(monkeypatch: pytest.Monk
 # --- the real free-threaded build ----------------------------------------------------------
 
 
-def _free_threaded_build() -> Path | None:
-    named = os.environ.get(FREE_THREADED_ENV)
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    built = Path(named) if named else cache / "concurrency-workbench/python3.13t/bin/python3.13t"
-    return built if built.is_file() else None
-
-
 @pytest.mark.slow
 def test_the_free_threaded_build_runs_with_the_gil_off_unless_forced_on(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    built = _free_threaded_build()
+    built = free_threaded_build()
     if built is None:
         pytest.skip(
             f"no free-threaded build: set {FREE_THREADED_ENV} or run .ci/free-threaded-python"

@@ -232,7 +232,7 @@ def test_a_damaged_preset_hides_none_of_the_others(tmp_path: Path) -> None:
 def test_every_shipped_preset_passes_every_check() -> None:
     catalogue = read_presets()
     assert catalogue.problems == {}
-    assert len(catalogue.presets) == 11
+    assert len(catalogue.presets) == 12
     for path in presets_folder().iterdir():
         if path.name.endswith(".json"):
             parse_preset(json.loads(path.read_text(encoding="utf-8")), path.name, path.name)

@@ -4,9 +4,12 @@ Windows/macOS way (spawn: the frozen app starting itself through ``freeze_suppor
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
+import sys
 import tarfile
+from pathlib import Path
 
 import pytest
 
@@ -126,3 +129,31 @@ def test_self_test_reports_a_broken_install_readably(bundle: Bundle) -> None:
     assert "FAIL  sleep experiment: ModuleNotFoundError" in done.stdout, done.stdout
     assert done.stdout.splitlines()[-1].startswith("Self-test FAILED"), done.stdout
     assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_the_app_runs_experiments_on_the_lab_machines_own_python(
+    bundle: Bundle, tmp_path: Path
+) -> None:
+    """A Python of the machine's own (here a bare venv: nothing installed) runs the child from
+    the sources the bundle carries, beside the app's own interpreter."""
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    carried = bundle.folder / "_internal" / "workbench-child" / "workbench" / "core" / "child.py"
+    assert carried.is_file()
+    out = tmp_path / "r.json"
+    command = [str(bundle.executable), "run", "-w", "cpu", "-p", "size=100000", "-n", "2"]
+    command += ["-s", "sequential,threads", "--python", f"this,{venv}/bin/python"]
+    done = subprocess.run(
+        [*command, "--out", str(out), "--no-history", "-q"],
+        env=lab_env(WORKBENCH_DATA_DIR=str(tmp_path / "data")),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    runs = json.loads(out.read_text(encoding="utf-8"))["runs"]
+    assert [run["ok"] for run in runs] == [True] * 4
+    assert runs[0]["interpreter"]["path"] == str(bundle.executable)
+    assert runs[-1]["interpreter"]["path"] == f"{venv}/bin/python"

@@ -13,10 +13,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from workbench.cli import bench, compare, examples, history, info, lab, run
+from workbench.cli import bench, compare, examples, history, info, interpreters, lab, run
 from workbench.cli.common import EXIT_OK, EXIT_USAGE, Parser, UsageError
 
-COMMANDS = (info, run, examples, history, compare, lab, bench)
+COMMANDS = (info, run, examples, interpreters, history, compare, lab, bench)
 """Modules with ``register(commands)``: each adds its subcommands and their handlers."""
 
 

@@ -69,6 +69,14 @@ def register(commands: Subcommands) -> None:
         metavar="tcp://HOST:PORT",
         help="the dask strategy on an existing Dask cluster (default: one started per run)",
     )
+    run.add_argument(
+        "--python",
+        metavar="SPEC[,SPEC…]",
+        help="run every strategy on each of these Pythons: a path, a name from "
+        "'workbench interpreters' (3.13t, 3.11), 'this' or 'free-threaded'; "
+        "SPEC:gil=0 or :gil=1 forces a free-threaded build's GIL off or on "
+        "(default: the Python the workbench runs on)",
+    )
     run.add_argument("--out", "-o", type=Path, help="write results JSON here")
     run.add_argument("--csv", type=Path, help="write task spans CSV here")
     run.add_argument("--trace", type=Path, help="write a Chrome trace (Perfetto) here")
@@ -167,6 +175,8 @@ def run_preset(args: argparse.Namespace) -> int:
     from workbench.core.presets import PresetError, PresetVerdict, check_time_scale
     from workbench.core.session import RunPreset
 
+    if args.python is not None:
+        raise UsageError("--python applies to one experiment; a preset names its own Pythons")
     try:
         preset = _preset(args.preset)
         if args.time_scale is not None:
@@ -235,6 +245,7 @@ def run_experiment(args: argparse.Namespace) -> int:
     from workbench.core.cluster.address import check_reachable
     from workbench.core.config import build_config
     from workbench.core.exports import save, to_chrome_trace, to_csv
+    from workbench.core.interpreter_launch import chosen
     from workbench.core.params import ConfigError
     from workbench.core.results import Results
     from workbench.core.session import RunExperiment
@@ -247,7 +258,8 @@ def run_experiment(args: argparse.Namespace) -> int:
             args.workers,
             parse_params(args.param),
             args.repeat,
-            args.scheduler,
+            scheduler=args.scheduler,
+            interpreters=chosen(args.python) if args.python is not None else (),
             code=args.code,
         )
         if config.scheduler is not None:

@@ -275,8 +275,10 @@ def run(request: protocol.RunRequest, channel: Channel) -> None:
             request.flush_interval_s,
             request.scheduler,
         )
+        gil_check = getattr(sys, "_is_gil_enabled", None)  # 3.13+
+        gil_enabled = True if gil_check is None else bool(gil_check())
         times_before, t0 = os.times(), now_ns()
-        channel.send(protocol.Started(t0, pid, main_thread))
+        channel.send(protocol.Started(t0, pid, main_thread, gil_enabled))
         ok, error, workers_started = True, None, None
         try:
             workers_started = strategy.run(context)

@@ -71,6 +71,14 @@ class ComparisonRow:
     error: str | None
     lag: LagStats | None = None
     """Event-loop lag over the strategy's good runs (None: no event loop, or no samples)."""
+    interpreter: str = ""
+    """The label of the interpreter it ran on, where the experiment ran on several ("" when
+    it ran on one: nothing to tell apart)."""
+
+    @property
+    def name(self) -> str:
+        """How the row is named: ``threads``, or ``threads · 3.13t (GIL off)``."""
+        return f"{self.strategy} · {self.interpreter}" if self.interpreter else self.strategy
 
 
 def _s(ns: int | None) -> float | None:
@@ -78,11 +86,13 @@ def _s(ns: int | None) -> float | None:
 
 
 def comparison_rows(results: Results) -> tuple[ComparisonRow, ...]:
-    """One row per strategy that has at least one run, in the order they were asked for."""
+    """One row per strategy that has at least one run, in the order they were asked for
+    (interpreter by interpreter, where it ran on several)."""
     rows = []
     cpus = results.machine.logical_cpus
+    several = results.several_interpreters
     for summary in summarize(results):
-        runs = results.runs_of(summary.strategy)
+        runs = results.runs_of(summary.strategy, summary.interpreter)
         if not runs:
             continue
         good = [run for run in runs if run.ok]
@@ -108,6 +118,7 @@ def comparison_rows(results: Results) -> tuple[ComparisonRow, ...]:
                 failed_tasks=summary.failed_tasks,
                 error=next((run.error for run in runs if run.error), None),
                 lag=lag_stats(good),
+                interpreter=summary.interpreter if several else "",
             )
         )
     return tuple(rows)
@@ -122,7 +133,7 @@ def table_cells(row: ComparisonRow) -> tuple[str, ...]:
         failed = f"{row.failed_runs} run(s) failed"
     uses_pool = row.family is Family.PROCESSES or row.startup_s
     return (
-        row.strategy,
+        row.name,
         wall,
         seconds(row.cpu_s),
         "—" if row.cpu_percent is None else f"{row.cpu_percent:.0f} %",

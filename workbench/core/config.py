@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from workbench.core.cluster.address import scheduler_address
+from workbench.core.interpreter_launch import check_packages
 from workbench.core.machine import this_machine
 from workbench.core.params import ConfigError, resolve_params
-from workbench.core.results import Config
+from workbench.core.results import Config, RunInterpreter
 from workbench.core.strategies import STRATEGIES
 from workbench.core.usercode.model import CODE_WORKLOAD, Scalar, UserCode
 from workbench.core.usercode.spec import resolve_code
@@ -40,8 +41,9 @@ def build_config(
     workers: object | None = None,
     params: Mapping[str, Scalar] | None = None,
     repeat: object = 1,
-    scheduler: str | None = None,
     *,
+    scheduler: str | None = None,
+    interpreters: Sequence[RunInterpreter] = (),
     code: str | UserCode | None = None,
     code_base: Path | None = None,
 ) -> Config:
@@ -51,7 +53,9 @@ def build_config(
     ``code`` makes the user's own functions the workload (``workload`` is then ignored, and
     ``params`` are their keyword arguments): a reference such as ``demo.py:task`` (relative
     to ``code_base``, else the current folder) or a snapshot taken earlier (see
-    :func:`~workbench.core.usercode.spec.resolve_code`)."""
+    :func:`~workbench.core.usercode.spec.resolve_code`). ``interpreters`` (already probed:
+    see :mod:`workbench.core.interpreters`) are checked for the packages the workload needs
+    in the run's process, which starts each of them once."""
     if code is not None:
         workload = CODE_WORKLOAD
     elif workload not in WORKLOADS:
@@ -84,14 +88,27 @@ def build_config(
             raise ConfigError(
                 f"{name} allows at most {strategy.max_workers} workers, got {n_workers}"
             )
-    address = None if scheduler is None else scheduler_address(scheduler)
+    user_code = None
     if code is not None:
-        user_code = resolve_code(code, names, params, base=code_base)
-        return Config(workload, {}, n_tasks, n_workers, n_repeat, names, address, code=user_code)
-    numbers = {}
-    for name, value in (params or {}).items():
-        if value is None or isinstance(value, bool):
-            raise ConfigError(f"{name} must be a number, got {value!r}")
-        numbers[name] = value
-    resolved = resolve_params(WORKLOADS[workload].params, numbers)
-    return Config(workload, resolved, n_tasks, n_workers, n_repeat, names, address)
+        user_code, resolved = resolve_code(code, names, params, base=code_base), {}
+    else:
+        numbers = {}
+        for name, value in (params or {}).items():
+            if value is None or isinstance(value, bool):
+                raise ConfigError(f"{name} must be a number, got {value!r}")
+            numbers[name] = value
+        resolved = resolve_params(WORKLOADS[workload].params, numbers)
+    config = Config(
+        workload,
+        resolved,
+        n_tasks,
+        n_workers,
+        n_repeat,
+        names,
+        scheduler=None if scheduler is None else scheduler_address(scheduler),
+        code=user_code,
+        interpreters=tuple(interpreters),
+    )
+    if config.interpreters:
+        check_packages(config)
+    return config

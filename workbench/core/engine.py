@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import replace
 from typing import Any
 
 from workbench.core import protocol
 from workbench.core.clock import now_ns
 from workbench.core.cluster_record import ClusterRecord
 from workbench.core.httpserver_client import local_http_server
+from workbench.core.interpreter_launch import ChildLaunch, launch_for
 from workbench.core.launch import Interpreter
 from workbench.core.machine import this_machine
 from workbench.core.observer import Observer
 from workbench.core.output_capture import OutputCapture
 from workbench.core.processes import HelperProcess, describe_exit
-from workbench.core.results import Config, CpuSample, LagSample, Results, Run
+from workbench.core.results import Config, CpuSample, LagSample, Results, Run, RunInterpreter
 from workbench.core.sampler import CpuSampler, RawSample
 from workbench.core.timeline import SpanAssembler
 from workbench.core.usercode.model import code_request
@@ -30,6 +32,9 @@ from workbench.core.workloads import workload_named
 
 CHILD_MODULE = "workbench.core.child"
 _LINE, _CPU = "line", "cpu"
+START_TIMEOUT_S = 60.0
+"""A run's process that has said nothing this long after it was started is given up on: an
+interpreter that hangs at start must cost one run, not the experiment."""
 
 
 class _Stopped(Exception):
@@ -54,8 +59,17 @@ async def _next_or_stop(inbox: asyncio.Queue[Any], stop: asyncio.Event | None) -
 class _RunSession:
     """The parent's side of one run: reads the child's stream, feeds observers, builds a Run."""
 
-    def __init__(self, strategy: str, repeat_index: int, observer: Observer) -> None:
+    def __init__(
+        self,
+        strategy: str,
+        repeat_index: int,
+        observer: Observer,
+        interpreter: RunInterpreter | None = None,
+    ) -> None:
         self.strategy, self.repeat_index, self.observer = strategy, repeat_index, observer
+        self.interpreter = interpreter
+        self.heard = False
+        """The child said something (anything) since it was started."""
         self.assembler: SpanAssembler | None = None
         self.t0: int | None = None
         self.done: protocol.Done | None = None
@@ -77,6 +91,7 @@ class _RunSession:
 
     def on_line(self, line: bytes) -> bool:
         """Handle one line from the child; False when the stream can no longer be trusted."""
+        self.heard = True
         try:
             message = protocol.decode(line)
         except protocol.ProtocolError as exc:
@@ -95,6 +110,8 @@ class _RunSession:
         elif isinstance(message, protocol.Started):
             self.t0 = message.t0_ns
             self.assembler = SpanAssembler(message)
+            if self.interpreter is not None and message.gil_enabled is not None:
+                self.interpreter = replace(self.interpreter, gil_enabled=message.gil_enabled)
         elif isinstance(message, protocol.Done):
             self.done = message
         elif isinstance(message, protocol.Failed):
@@ -154,6 +171,7 @@ class _RunSession:
             output_bytes=output.total_bytes if output is not None else 0,
             output_truncated=output.truncated if output is not None else False,
             traceback=self.user_traceback,
+            interpreter=self.interpreter,
         )
 
 
@@ -168,11 +186,17 @@ async def run_strategy(
     sample_interval_s: float = 0.2,
     inside: bool = True,
     interpreter: Interpreter | None = None,
+    environment: Mapping[str, str] | None = None,
+    record: RunInterpreter | None = None,
+    start_timeout_s: float = START_TIMEOUT_S,
 ) -> Run:
     """Run one strategy once in a fresh child; raise :class:`_Stopped` if ``stop`` is set.
 
     ``inside=False`` skips recording inside tasks; the benchmark uses it to price that.
-    ``interpreter`` starts the child under another Python than this one."""
+    ``interpreter`` starts the child under another Python than this one, in ``environment``
+    (default: this one's); ``record`` is the interpreter the run records (with the GIL state
+    its process reports). A child silent for ``start_timeout_s`` after its start is ended
+    and its run failed."""
     loop = asyncio.get_running_loop()
     inbox: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
 
@@ -190,18 +214,26 @@ async def run_strategy(
         scheduler=config.scheduler,
         code=code_request(config.code) if config.code is not None else None,
     )
-    session = _RunSession(strategy, repeat_index, observer)
+    session = _RunSession(strategy, repeat_index, observer, record)
     sampler = CpuSampler(deliver(_CPU), sample_interval_s)
     sampler.start()
-    child = HelperProcess(CHILD_MODULE, deliver(_LINE), interpreter)
-    observer.run_started(strategy, repeat_index)
+    child = HelperProcess(CHILD_MODULE, deliver(_LINE), interpreter, environment)
+    observer.run_started(strategy, repeat_index, interpreter=record.label if record else "")
+    deadline = loop.time() + start_timeout_s
     exit_code = 0
     try:
-        child.send(protocol.encode(request))
+        with contextlib.suppress(BrokenPipeError):  # it died at once: its exit says why
+            child.send(protocol.encode(request))
         while True:
             kind, item = await _next_or_stop(inbox, stop)
             if kind == _CPU:
                 session.on_cpu(item)
+                if not session.heard and loop.time() > deadline:
+                    session.protocol_error = (
+                        f"the run's process said nothing for {start_timeout_s:g} s after "
+                        "it was started, and was ended (a Python that hangs at start?)"
+                    )
+                    break
             elif item is None or not session.on_line(item):
                 break  # the child closed its stream (it is exiting) or garbled it
         if session.protocol_error is not None:  # nothing it says can be trusted: end it now
@@ -240,36 +272,46 @@ async def run_experiment(
     stop: asyncio.Event | None = None,
     sample_interval_s: float = 0.2,
     interpreter: Interpreter | None = None,
+    start_timeout_s: float = START_TIMEOUT_S,
 ) -> Results:
-    """Run every strategy ``config.repeat`` times, interleaved (s1 s2 … s1 s2 …) so that drift
-    in the machine's load spreads evenly over the strategies.
+    """Run every strategy ``config.repeat`` times on each of ``config.interpreters``,
+    interleaved (i1: s1 s2, i2: s1 s2, then again …) so that drift in the machine's load
+    spreads evenly over the strategies and the interpreters.
 
     Setting ``stop`` ends the current run's process tree at once and returns the runs that
     finished, with ``interrupted=True``. Cancelling the calling task does the same cleanup
-    and re-raises. ``interpreter`` runs every child under another Python than this one.
+    and re-raises. ``interpreter`` changes the command line of the children that run on this
+    Python (tests start it with ``-S``).
     """
     observer = observer or Observer()
     observer.experiment_started(config)
     runs: list[Run] = []
     interrupted = False
+    launches: list[ChildLaunch] = [
+        launch_for(target, interpreter) for target in (config.interpreters or (None,))
+    ]
     async with _server_for(config) as url:
         try:
             for repeat_index in range(config.repeat):
-                for strategy in config.strategies:
-                    if stop is not None and stop.is_set():
-                        raise _Stopped
-                    runs.append(
-                        await run_strategy(
-                            config,
-                            strategy,
-                            repeat_index,
-                            observer=observer,
-                            url=url,
-                            stop=stop,
-                            sample_interval_s=sample_interval_s,
-                            interpreter=interpreter,
+                for launch in launches:
+                    for strategy in config.strategies:
+                        if stop is not None and stop.is_set():
+                            raise _Stopped
+                        runs.append(
+                            await run_strategy(
+                                config,
+                                strategy,
+                                repeat_index,
+                                observer=observer,
+                                url=url,
+                                stop=stop,
+                                sample_interval_s=sample_interval_s,
+                                interpreter=launch.interpreter,
+                                environment=launch.environment,
+                                record=launch.record,
+                                start_timeout_s=start_timeout_s,
+                            )
                         )
-                    )
         except _Stopped:
             interrupted = True
     results = Results(this_machine(), config, tuple(runs), interrupted)

@@ -14,6 +14,7 @@ import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from workbench.core.across_interpreters import across_interpreters
 from workbench.core.clock import to_seconds
 from workbench.core.cluster_explain import cluster_notes
 from workbench.core.results import Results, Run, TaskSpan
@@ -46,12 +47,17 @@ class Measured:
     failed_tasks: int
     other_load: float = 0.0
     """Cores kept busy by everything else on the machine, on average, during the run."""
+    interpreter: str = ""
+    """The label of the interpreter it ran on ("" when unknown)."""
+    gil_enabled: bool | None = None
+    """Whether the GIL was on in the run (None: as on the machine the workbench ran on)."""
 
 
 @dataclass(frozen=True)
 class Reading:
     strategy: str
     text: str
+    interpreter: str = ""
 
 
 def peak_in_flight(spans: Iterable[TaskSpan]) -> int:
@@ -107,7 +113,7 @@ def measure(results: Results) -> tuple[Measured, ...]:
     """What every successful strategy's representative run measured."""
     measured = []
     for summary in summarize(results):
-        run = representative_run(results.runs_of(summary.strategy))
+        run = representative_run(results.runs_of(summary.strategy, summary.interpreter))
         if run is None:
             continue
         measured.append(
@@ -121,6 +127,8 @@ def measure(results: Results) -> tuple[Measured, ...]:
                 startup_ns=run.startup_ns,
                 other_load=other_load(run),
                 failed_tasks=run.failed_tasks,
+                interpreter=summary.interpreter,
+                gil_enabled=None if run.interpreter is None else run.interpreter.gil_enabled,
             )
         )
     return tuple(measured)
@@ -206,32 +214,37 @@ def _why_gain(m: Measured, family: Family, holds_gil: bool, gil_enabled: bool) -
 def _reading(m: Measured, results: Results, baseline: str | None) -> str:
     family = STRATEGIES[m.strategy].family if m.strategy in STRATEGIES else Family.SEQUENTIAL
     workload = WORKLOADS.get(results.config.workload)
-    holds_gil = results.machine.gil_enabled and workload is not None and not workload.releases_gil
+    gil_enabled = results.machine.gil_enabled if m.gil_enabled is None else m.gil_enabled
+    holds_gil = gil_enabled and workload is not None and not workload.releases_gil
     cpus = results.machine.logical_cpus
+    name = f"{m.strategy} on {m.interpreter}" if results.several_interpreters else m.strategy
     if m.strategy == baseline:
-        head = (
-            f"{m.strategy}: the baseline, {_seconds(m.wall_ns)} for {results.config.tasks:,} tasks"
-        )
+        head = f"{name}: the baseline, {_seconds(m.wall_ns)} for {results.config.tasks:,} tasks"
     else:
         speedup = "—" if m.speedup is None else f"{m.speedup:.2f}×"
         config = results.config
         what = config.workload if config.code is None else config.code.label
-        head = f"{m.strategy}: {speedup} on {what}"
+        head = f"{name}: {speedup} on {what}"
     if m.peak_in_flight <= 1:
         why = _why_serial(m, family)
     elif m.strategy != baseline and (m.speedup is None or m.speedup < GAIN):
         why = _why_no_gain(m, family, holds_gil, cpus)
     else:  # a gain, or a concurrent baseline: say what overlapped and on what
-        why = _why_gain(m, family, holds_gil, results.machine.gil_enabled)
+        why = _why_gain(m, family, holds_gil, gil_enabled)
     tail = [_cores(m.cores_busy)]
     if m.strategy != baseline and m.speedup is not None and m.speedup < 1 / GAIN:
-        tail.append(f"slower than {baseline}")
+        tail.append(
+            f"slower than {baseline}" + (f" on {m.interpreter}" if name != m.strategy else "")
+        )
     workers = results.config.workers
     capped = STRATEGIES.get(m.strategy) is not None and STRATEGIES[m.strategy].uses_workers
     if capped and results.config.tasks > workers and m.peak_in_flight >= workers:
         tail.append(f"at most {workers} at once (the workers setting)")
     if family is Family.PROCESSES and m.startup_ns > 0 and "starting" not in why:
         tail.append(f"pool start-up {_seconds(m.startup_ns)}")
+    asked = next((i for i in results.config.interpreters if i.label == m.interpreter), None)
+    if asked is not None and m.gil_enabled and not asked.gil_enabled:
+        tail.append("the GIL was on in this run: an extension module it imported turned it on")
     if m.other_load >= BUSY_MACHINE:
         tail.append(f"other programs kept about {m.other_load:.1f} cores busy meanwhile")
     if m.failed_tasks:
@@ -241,18 +254,21 @@ def _reading(m: Measured, results: Results, baseline: str | None) -> str:
 
 
 def explain(results: Results) -> tuple[Reading, ...]:
-    """One reading per strategy, in the order they were asked for; failed strategies say why."""
+    """One reading per strategy, in the order they were asked for (interpreter by
+    interpreter, then how each strategy compares across them); failed strategies say why."""
     baseline = baseline_strategy(results.config.strategies)
-    measured = {m.strategy: m for m in measure(results)}
+    measured = {(m.interpreter, m.strategy): m for m in measure(results)}
     readings = []
-    for strategy in results.config.strategies:
-        runs = results.runs_of(strategy)
+    for interpreter, strategy in results.run_keys():
+        runs = results.runs_of(strategy, interpreter)
         if not runs:
             continue
-        m = measured.get(strategy)
+        m = measured.get((interpreter, strategy))
         if m is None:
             error = next((run.error for run in runs if run.error), "no run finished")
-            readings.append(Reading(strategy, f"{strategy}: failed — {error}."))
+            name = f"{strategy} on {interpreter}" if results.several_interpreters else strategy
+            readings.append(Reading(strategy, f"{name}: failed — {error}.", interpreter))
         else:
-            readings.append(Reading(strategy, _reading(m, results, baseline)))
+            readings.append(Reading(strategy, _reading(m, results, baseline), interpreter))
+    readings += [Reading(strategy, text) for strategy, text in across_interpreters(results)]
     return tuple(readings)

@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import re
 import subprocess
+import sys
+import sysconfig
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -91,9 +94,10 @@ class Interpreter:
         return f"{prefix}{version}{'t' if self.free_threaded else ''}"
 
 
-def _canonical(executable: str, virtual_env: bool) -> str:
-    # A venv's python is a symlink to its base interpreter: resolving it would leave the venv
-    # and lose the packages installed there.
+def canonical_path(executable: str, virtual_env: bool) -> str:
+    """How an interpreter's path is recorded: absolute, symlinks resolved — except a virtual
+    environment's python, a symlink to its base: resolving it would leave the venv and lose
+    the packages installed there."""
     absolute = os.path.abspath(executable)
     return absolute if virtual_env else os.path.realpath(absolute)
 
@@ -178,7 +182,7 @@ def _parse_answer(shown: str, done: subprocess.CompletedProcess[str]) -> Interpr
     try:
         facts = json.loads(answer[len(_MARKER) :])
         interpreter = Interpreter(
-            _canonical(str(facts["executable"] or shown), bool(facts["virtual_env"])),
+            canonical_path(str(facts["executable"] or shown), bool(facts["virtual_env"])),
             str(facts["version"]),
             str(facts["implementation"]),
             bool(facts["free_threaded"]),
@@ -242,7 +246,43 @@ class InterpreterChoice:
 
 # `python3.13t`, `3.13t`, `3.13.5`, `python3`, `pypy3.10`: an optional implementation prefix,
 # an optional version (major[.minor[.micro]]) and an optional `t` for a free-threaded build.
-_NAME = re.compile(r"(?P<impl>python|pypy)?(?P<release>\d+(?:\.\d+){0,2})?(?P<t>t)?", re.I)
+NAME_PATTERN = re.compile(r"(?P<impl>python|pypy)?(?P<release>\d+(?:\.\d+){0,2})?(?P<t>t)?", re.I)
+
+
+THIS = "this"
+"""The spec for the interpreter the workbench itself runs on (the app's own, when frozen)."""
+FREE_THREADED = "free-threaded"
+"""The spec for the newest free-threaded build found (a preset cannot know its name)."""
+HOW_TO_GET_FREE_THREADED = (
+    "install one (python.org's installers offer a free-threaded 3.13 or newer; "
+    "`uv python install 3.13t`), or build one with .ci/free-threaded-python from a checkout, "
+    "then `workbench interpreters --add PATH`"
+)
+
+
+class NoFreeThreaded(InterpreterError):
+    """No free-threaded build was found: a property of this machine, said with how to get one."""
+
+
+def running_python() -> Interpreter:
+    """The Python the workbench runs on (the app itself when frozen), without starting it."""
+    frozen = getattr(sys, "frozen", False)
+    in_venv = sys.prefix != getattr(sys, "base_prefix", sys.prefix)
+    check = getattr(sys, "_is_gil_enabled", None)
+    return Interpreter(
+        sys.executable if frozen else canonical_path(sys.executable, in_venv),
+        platform.python_version(),
+        platform.python_implementation(),
+        bool(sysconfig.get_config_var("Py_GIL_DISABLED")),
+        True if check is None else bool(check()),
+    )
+
+
+def _newest_free_threaded(interpreters: Sequence[Interpreter]) -> Interpreter:
+    found = [i for i in interpreters if i.free_threaded]
+    if not found:
+        raise NoFreeThreaded(f"no free-threaded Python found here: {HOW_TO_GET_FREE_THREADED}")
+    return max(found, key=lambda i: i.release)
 
 
 def _looks_like_path(spec: str) -> bool:
@@ -250,7 +290,7 @@ def _looks_like_path(spec: str) -> bool:
 
 
 def _named(spec: str, interpreters: Sequence[Interpreter]) -> Interpreter:
-    match = _NAME.fullmatch(spec)
+    match = NAME_PATTERN.fullmatch(spec)
     if match and (match["impl"] or match["release"]):
         implementation = "PyPy" if (match["impl"] or "").lower() == "pypy" else "CPython"
         wanted = tuple(int(part) for part in (match["release"] or "").split(".") if part)
@@ -268,7 +308,7 @@ def _named(spec: str, interpreters: Sequence[Interpreter]) -> Interpreter:
     )
 
 
-def _split_gil(spec: str) -> tuple[str, bool | None]:
+def split_gil(spec: str) -> tuple[str, bool | None]:
     """``3.13t:gil=1`` → ("3.13t", True); a Windows drive's colon is left alone."""
     spec = spec.strip()
     target, colon, suffix = spec.rpartition(":")
@@ -284,23 +324,28 @@ def parse_spec(spec: str, interpreters: Sequence[Interpreter] | None = None) -> 
     """``SPEC[:gil=0|1]``, SPEC a path or a name from the list.
 
     A SPEC with a path separator (or starting with ``~`` or ``.``) is a path, probed as is.
-    Otherwise it is a name: ``3.13t``/``python3.13t`` (a free-threaded 3.13), ``3.13``/
+    ``this`` is the Python the workbench runs on, ``free-threaded`` the newest free-threaded
+    build found (:class:`NoFreeThreaded` if none, saying how to get one). Otherwise SPEC is
+    a name: ``3.13t``/``python3.13t`` (a free-threaded 3.13), ``3.13``/
     ``python3.13`` (a standard 3.13 build), ``3.13.5``, ``3`` or ``python3``, ``pypy3.10``:
     the first interpreter in the list that matches — the list puts the one the workbench runs
     on first, then each version's newest release first. A name without ``t`` never picks a
     free-threaded build. ``interpreters`` defaults to what :func:`discover` finds.
     """
-    spec, gil = _split_gil(spec)
+    spec, gil = split_gil(spec)
     if not spec:
         raise InterpreterError("an empty interpreter name; give a path or a name such as 3.13t")
     if _looks_like_path(spec):
         interpreter = probe(spec)
+    elif spec == THIS:
+        interpreter = running_python()
     else:
         if interpreters is None:
             from workbench.core.interpreter_search import discover
 
             interpreters = discover().interpreters
-        interpreter = _named(spec, interpreters)
+        newest = _newest_free_threaded if spec == FREE_THREADED else None
+        interpreter = newest(interpreters) if newest else _named(spec, interpreters)
     if gil is not None and not interpreter.free_threaded:
         raise InterpreterError(
             f"{spec}: gil={int(gil)} needs a free-threaded build such as python3.13t; "
@@ -318,7 +363,8 @@ def parse_specs(
     specs = [spec.strip() for spec in text.split(",")]
     if not any(specs):
         raise InterpreterError("no interpreter given; give a path or a name such as 3.13t")
-    if interpreters is None and not all(_looks_like_path(_split_gil(s)[0]) for s in specs):
+    known = [_looks_like_path(split_gil(s)[0]) or split_gil(s)[0] == THIS for s in specs]
+    if interpreters is None and not all(known):
         from workbench.core.interpreter_search import discover
 
         interpreters = discover().interpreters

@@ -16,8 +16,9 @@ class Observer:
     def experiment_started(self, config: Config) -> None:
         """Before the first run."""
 
-    def run_started(self, strategy: str, repeat_index: int) -> None:
-        """A child was started for this strategy and repeat."""
+    def run_started(self, strategy: str, repeat_index: int, interpreter: str = "") -> None:
+        """A child was started for this strategy and repeat, on the interpreter labelled
+        ``interpreter``. The hooks below, until :meth:`run_finished`, are about this run."""
 
     def task_events(self, strategy: str, repeat_index: int, events: Sequence[TaskEvent]) -> None:
         """A batch of begin/end events, as they stream in (times relative to the run's t0)."""

@@ -16,6 +16,7 @@ from typing import Any
 
 from workbench.core.config import build_config
 from workbench.core.params import ConfigError
+from workbench.core.preset_interpreters import spec_problem
 from workbench.core.schemas import PRESET, location, problem
 from workbench.core.usercode.model import Scalar
 
@@ -33,8 +34,13 @@ def _time_scaled(experiment: Mapping[str, Any], time_scale: float) -> dict[str, 
     }
 
 
-def _rule_problems(rule: Mapping[str, Any], strategies: Sequence[str]) -> Iterator[str]:
+def _rule_problems(
+    rule: Mapping[str, Any], strategies: Sequence[str], interpreters: Sequence[str] = ()
+) -> Iterator[str]:
     kind = rule["kind"]
+    if "python" in rule and rule["python"] not in interpreters:
+        named = ", ".join(interpreters) or "none: it runs on the workbench's own"
+        yield f"python {rule['python']!r} is not one of this experiment's interpreters ({named})"
     if kind == "speedup":
         if "over" not in rule:
             yield "a speedup rule needs 'over': the strategy it is compared with"
@@ -66,6 +72,10 @@ def _experiment_problems(
     if ("workload" in experiment) == ("code" in experiment):
         yield (), "an experiment names a workload or code (a file beside the preset), one of them"
         return
+    interpreters = experiment.get("interpreters", ())
+    for index, spec in enumerate(interpreters):
+        if (text := spec_problem(spec)) is not None:
+            yield ("interpreters", index), text
     try:
         build_config(
             experiment.get("workload", ""),
@@ -79,7 +89,7 @@ def _experiment_problems(
     except ConfigError as exc:
         yield ("code",) if "code" in experiment else (), str(exc)
     for index, rule in enumerate(experiment["expect"]):
-        for text in _rule_problems(rule, experiment["strategies"]):
+        for text in _rule_problems(rule, experiment["strategies"], interpreters):
             yield ("expect", index), text
 
 

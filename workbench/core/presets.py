@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,8 @@ from workbench.core.engine import run_experiment
 from workbench.core.observer import Observer
 from workbench.core.params import ConfigError
 from workbench.core.preset_checks import preset_problem
-from workbench.core.results import Config, Results
+from workbench.core.preset_interpreters import resolve
+from workbench.core.results import Config, Results, RunInterpreter
 from workbench.core.usercode.model import CODE_WORKLOAD, Scalar
 from workbench.core.verdicts import Outcome, Rule, Verdict, overall
 from workbench.resources import resource
@@ -48,6 +49,8 @@ class PresetExperiment:
     ``example:NAME``; ``params`` are then its keyword arguments."""
     base: Path | None = None
     """The preset's folder, which a relative ``code`` path is taken from."""
+    interpreters: tuple[str, ...] = ()
+    """The Pythons it runs on, by spec (``this``, ``free-threaded:gil=1``); empty: this one."""
 
     def config(self, time_scale: float) -> Config:
         params = {
@@ -56,12 +59,14 @@ class PresetExperiment:
             else value
             for name, value in self.params.items()
         }
+        found = resolve(self.interpreters).interpreters
         return build_config(
             self.workload,
             self.strategies,
             self.tasks,
             self.workers,
             params,
+            interpreters=found,
             code=self.code,
             code_base=self.base,
         )
@@ -116,6 +121,7 @@ def _experiment(data: Mapping[str, Any], base: Path | None) -> PresetExperiment:
         expect=tuple(Rule.from_dict(rule) for rule in data["expect"]),
         code=None if code is None else str(code),
         base=base,
+        interpreters=tuple(data.get("interpreters", ())),
     )
 
 
@@ -225,10 +231,37 @@ def check_time_scale(time_scale: float) -> float:
     return time_scale
 
 
+def _check(
+    rule: Rule, experiment: PresetExperiment, results: Results, scale: float, said: set[str]
+) -> Outcome:
+    """A rule checked on the runs of the interpreter it names (the first one if it names
+    none); one about an interpreter this machine lacks depends on the machine, and says what
+    to install the first time (``said`` keeps what was said)."""
+    if not experiment.interpreters:
+        return rule.check(results, scale)
+    resolved = resolve(experiment.interpreters)
+    spec = rule.python or experiment.interpreters[0]
+    if spec in resolved.missing:
+        reason = resolved.missing[spec]
+        text = f"{reason.split(':', 1)[0]} (see above)" if reason in said else reason
+        said.add(reason)
+        return Outcome(Verdict.DEPENDS, f"{rule.strategy} on {spec}: {text}")
+    target = resolved.found[spec]
+    outcome = rule.check(only_on(results, target), scale)
+    return replace(outcome, measured=f"on {target.label}: {outcome.measured}")
+
+
+def only_on(results: Results, target: RunInterpreter) -> Results:
+    """The experiment as if it had run on ``target`` alone."""
+    runs = tuple(run for run in results.runs if run.interpreter_label == target.label)
+    return replace(results, config=replace(results.config, interpreters=(target,)), runs=runs)
+
+
 def judge(preset: Preset, results: tuple[Results, ...], time_scale: float) -> PresetVerdict:
-    """Check every rule against its experiment's results (pure)."""
+    """Check every rule against its experiment's results."""
+    said: set[str] = set()
     outcomes = tuple(
-        tuple(rule.check(result, time_scale) for rule in experiment.expect)
+        tuple(_check(rule, experiment, result, time_scale, said) for rule in experiment.expect)
         for experiment, result in zip(preset.experiments, results, strict=True)
     )
     verdict = overall([o for group in outcomes for o in group])

@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TypedDict
 
 from workbench.core.launch import Interpreter, child_environment, python_command
@@ -34,20 +34,23 @@ def new_session_options() -> SessionOptions:
 class HelperProcess:
     """A ``workbench.core.*`` module running in a child, with stdout read line by line on a
     thread and stderr kept up to a cap (:attr:`output`: what the run's code printed, and the
-    tail for error messages); ``interpreter`` starts it under another Python than this one."""
+    tail for error messages); ``interpreter`` starts it under another Python than this one,
+    ``environment`` in another environment than
+    :func:`~workbench.core.launch.child_environment`."""
 
     def __init__(
         self,
         module: str,
         on_line: Callable[[bytes | None], None],
         interpreter: Interpreter | None = None,
+        environment: Mapping[str, str] | None = None,
     ) -> None:
         self.popen = subprocess.Popen(
             python_command(module, interpreter),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-            env=child_environment(),
+            env=child_environment() if environment is None else dict(environment),
             **new_session_options(),
         )
         self.output = OutputCapture()

@@ -105,6 +105,10 @@ class Started:
     """The run's process."""
     native_id: int
     """The native thread id of its main thread (worker :data:`MAIN_WORKER`)."""
+    gil_enabled: bool | None = None
+    """Whether the GIL is on in the run's process as the run starts (a free-threaded build
+    turns it back on when it imports an extension not marked safe without it); None: not
+    said (an older child)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -365,7 +369,13 @@ def _read_request(wire: dict[str, Any]) -> RunRequest:
 
 
 def _read_started(wire: dict[str, Any]) -> Started:
-    return Started(_int(wire["t0_ns"]), _int(wire["pid"]), _int(wire["native_id"]))
+    gil = wire.get("gil_enabled")
+    return Started(
+        _int(wire["t0_ns"]),
+        _int(wire["pid"]),
+        _int(wire["native_id"]),
+        None if gil is None else _flag(gil),
+    )
 
 
 def _read_events(wire: dict[str, Any]) -> Events:

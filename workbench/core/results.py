@@ -105,6 +105,23 @@ class WorkerCpuSample:
 
 
 @dataclass(frozen=True)
+class RunInterpreter:
+    """The Python a run's process ran on, and the GIL state it had.
+
+    In a config, what was asked for; in a run, what the run really had (its process reports
+    whether the GIL was on). ``label`` names it wherever runs on several interpreters are told
+    apart: ``3.11``, ``3.13t (GIL off)``, ``3.13t gil=1``.
+    """
+
+    path: str
+    version: str
+    implementation: str
+    free_threaded: bool
+    gil_enabled: bool
+    label: str
+
+
+@dataclass(frozen=True)
 class Run:
     """One strategy, one repeat: its spans, its CPU samples and its totals."""
 
@@ -132,6 +149,13 @@ class Run:
     """``output`` holds only the first bytes: the rest was counted, not kept."""
     traceback: str | None = None
     """The user's code failed to load or its ``setup()`` raised: their frames."""
+    interpreter: RunInterpreter | None = None
+    """The Python the run's process ran on (None in files from before it was recorded)."""
+
+    @property
+    def interpreter_label(self) -> str:
+        """Its interpreter's label, "" when unknown."""
+        return self.interpreter.label if self.interpreter is not None else ""
 
     @property
     def failed_tasks(self) -> int:
@@ -171,6 +195,12 @@ class Config:
     """The Dask scheduler the ``dask`` strategy used; None: a cluster started for each run."""
     code: UserCode | None = None
     """The user's own code, when it is the workload (``workload`` is then ``code``)."""
+    interpreters: tuple[RunInterpreter, ...] = ()
+    """The Pythons every strategy runs on, in order; empty: the one the workbench runs on."""
+
+    @property
+    def total_runs(self) -> int:
+        return self.repeat * len(self.strategies) * max(1, len(self.interpreters))
 
 
 @dataclass(frozen=True)
@@ -185,5 +215,33 @@ class Results:
     def ok(self) -> bool:
         return not self.interrupted and all(run.ok for run in self.runs)
 
-    def runs_of(self, strategy: str) -> tuple[Run, ...]:
-        return tuple(run for run in self.runs if run.strategy == strategy)
+    def runs_of(self, strategy: str, interpreter: str | None = None) -> tuple[Run, ...]:
+        """The runs of ``strategy``; on the interpreter labelled ``interpreter`` when given."""
+        return tuple(
+            run
+            for run in self.runs
+            if run.strategy == strategy
+            and (interpreter is None or run.interpreter_label == interpreter)
+        )
+
+    @property
+    def interpreter_labels(self) -> tuple[str, ...]:
+        """Every interpreter the experiment ran on, by label, in the configured order (those
+        only the runs name come after); ("",) for runs that do not say."""
+        labels = [choice.label for choice in self.config.interpreters]
+        labels += [run.interpreter_label for run in self.runs]
+        return tuple(dict.fromkeys(labels)) or ("",)
+
+    @property
+    def several_interpreters(self) -> bool:
+        """Whether runs on different interpreters must be told apart."""
+        return len(self.interpreter_labels) > 1
+
+    def run_keys(self) -> tuple[tuple[str, str], ...]:
+        """(interpreter label, strategy) for every pair the experiment runs, interpreter by
+        interpreter: the order of summaries, table rows and panels."""
+        return tuple(
+            (label, strategy)
+            for label in self.interpreter_labels
+            for strategy in self.config.strategies
+        )

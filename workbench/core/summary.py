@@ -1,4 +1,9 @@
-"""Pure summaries over results: wall-time statistics and speedups per strategy."""
+"""Pure summaries over results: wall-time statistics and speedups per strategy.
+
+Where an experiment ran on several interpreters, there is one summary per interpreter and
+strategy, and each speedup is over the baseline *on the same interpreter*: a free-threaded
+build's threads are compared with its own loop, not with another Python's.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +26,8 @@ class StrategySummary:
     """Baseline median wall time divided by this strategy's; None when either is unknown."""
     failed_runs: int
     failed_tasks: int
+    interpreter: str = ""
+    """The label of the interpreter it ran on ("" when the runs do not say)."""
 
 
 def baseline_strategy(strategies: tuple[str, ...]) -> str | None:
@@ -35,7 +42,7 @@ def _median(values: list[int]) -> int | None:
 
 
 def summarize_strategy(
-    strategy: str, runs: tuple[Run, ...], baseline_ns: int | None
+    strategy: str, runs: tuple[Run, ...], baseline_ns: int | None, interpreter: str = ""
 ) -> StrategySummary:
     good = [run for run in runs if run.ok]
     walls = [run.wall_ns for run in good]
@@ -52,18 +59,23 @@ def summarize_strategy(
         speedup=speedup,
         failed_runs=len(runs) - len(good),
         failed_tasks=sum(run.failed_tasks for run in runs),
+        interpreter=interpreter,
     )
 
 
 def summarize(results: Results) -> tuple[StrategySummary, ...]:
-    """One summary per configured strategy (in the order asked), speedups over the baseline."""
-    strategies = results.config.strategies
-    base = baseline_strategy(strategies)
-    base_walls = [r.wall_ns for r in results.runs if r.strategy == base and r.ok]
-    baseline_ns = _median(base_walls)
-    return tuple(
-        summarize_strategy(name, results.runs_of(name), baseline_ns) for name in strategies
-    )
+    """One summary per configured strategy (in the order asked) on each interpreter (in the
+    order asked), speedups over the baseline on the same interpreter."""
+    base = baseline_strategy(results.config.strategies)
+    summaries = []
+    for interpreter in results.interpreter_labels:
+        base_walls = [r.wall_ns for r in results.runs_of(base or "", interpreter) if r.ok]
+        baseline_ns = _median(base_walls)
+        summaries += [
+            summarize_strategy(name, results.runs_of(name, interpreter), baseline_ns, interpreter)
+            for name in results.config.strategies
+        ]
+    return tuple(summaries)
 
 
 def cpu_utilisation(run: Run, logical_cpus: int) -> float | None:

@@ -62,6 +62,8 @@ def sweep_configs(base: Config, axis: str, values: Sequence[int]) -> tuple[Confi
         raise ConfigError(f"sweep over {axis!r}? allowed: {', '.join(AXES)}")
     if not values or len(values) > MAX_POINTS:
         raise ConfigError(f"a sweep needs 1 to {MAX_POINTS} values, got {len(values)}")
+    if len(base.interpreters) > 1:  # its points and lines are per strategy
+        raise ConfigError("a sweep runs on one Python at a time; choose one")
     configs = []
     for value in values:
         tasks = value if axis == "tasks" else base.tasks
@@ -74,6 +76,8 @@ def sweep_configs(base: Config, axis: str, values: Sequence[int]) -> tuple[Confi
             dict(base.params),
             base.repeat,
             code=base.code,
+            scheduler=base.scheduler,
+            interpreters=base.interpreters,
         )
         configs.append(config)
     return tuple(configs)

@@ -58,6 +58,9 @@ class Rule:
     needs_cores: int = 1
     hardware: bool = False
     """A failure here reflects this machine (disk, cores), not a wrong claim in general."""
+    python: str | None = None
+    """The interpreter (one of its experiment's ``interpreters``) whose runs it is about;
+    None: the experiment's first (see :func:`workbench.core.presets.judge`)."""
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Rule:

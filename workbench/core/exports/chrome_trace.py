@@ -1,8 +1,9 @@
 """Chrome Trace Event JSON, for Perfetto (ui.perfetto.dev) and chrome://tracing.
 
-Each run is a "process" in the trace (named after its strategy and repeat), each worker a
-"thread" lane within it, each task a complete ("X") event, and every logical CPU a counter
-track. Runs are laid one after another on the time axis so they never overlap.
+Each run is a "process" in the trace (named after its strategy, its Python where the experiment
+ran on several, and its repeat), each worker a "thread" lane within it, each task a complete
+("X") event, and every logical CPU a counter track. Runs are laid one after another on the time
+axis so they never overlap.
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ def _us(ns: int) -> float:
 def to_chrome_trace(results: Results) -> str:
     events: list[dict[str, Any]] = []
     offset_us = 0.0
+    several = results.several_interpreters
     for pid, run in enumerate(results.runs, start=1):
-        name = f"{run.strategy} #{run.repeat_index + 1}"
+        on = f" on {run.interpreter_label}" if several else ""
+        name = f"{run.strategy}{on} #{run.repeat_index + 1}"
         events.append({"ph": "M", "name": "process_name", "pid": pid, "args": {"name": name}})
         events.append(
             {"ph": "M", "name": "process_sort_index", "pid": pid, "args": {"sort_index": pid}}

@@ -1,4 +1,5 @@
-"""Task spans as CSV: one row per task per run, for spreadsheets and pandas."""
+"""Task spans as CSV: one row per task per run, for spreadsheets and pandas (the last column
+names the Python the run ran on, by the label the comparison uses)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ COLUMNS = (
     "duration_s",
     "ok",
     "error",
+    "interpreter",
 )
 
 
@@ -38,6 +40,7 @@ def to_csv(results: Results) -> str:
                     f"{to_seconds(span.duration_ns):.9f}",
                     "true" if span.ok else "false",
                     span.error or "",
+                    run.interpreter_label,
                 )
             )
     return out.getvalue()

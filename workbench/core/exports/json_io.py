@@ -28,6 +28,7 @@ from workbench.core.results import (
     Machine,
     Results,
     Run,
+    RunInterpreter,
     TaskSpan,
     WorkerCpuSample,
 )
@@ -89,6 +90,10 @@ def _cluster(cluster: Cluster) -> dict[str, Any]:
     }
 
 
+def _interpreter(interpreter: RunInterpreter) -> dict[str, Any]:
+    return asdict(interpreter)
+
+
 def _run(run: Run, *, lazy: bool = False) -> dict[str, Any]:
     record: dict[str, Any] = {
         "strategy": run.strategy,
@@ -115,6 +120,8 @@ def _run(run: Run, *, lazy: bool = False) -> dict[str, Any]:
         )
     if run.traceback is not None:
         record["traceback"] = run.traceback
+    if run.interpreter is not None:
+        record["interpreter"] = _interpreter(run.interpreter)
     return record
 
 
@@ -148,11 +155,17 @@ def to_dict(results: Results, *, lazy: bool = False) -> dict[str, Any]:
             "strategies": list(config.strategies),
             **({} if config.scheduler is None else {"scheduler": config.scheduler}),
             **({"code": _code(config.code)} if config.code is not None else {}),
+            **(
+                {"interpreters": [_interpreter(i) for i in config.interpreters]}
+                if config.interpreters
+                else {}
+            ),
         },
         "runs": [_run(run, lazy=lazy) for run in results.runs],
         "summary": [
             {
                 "strategy": s.strategy,
+                **({"interpreter": s.interpreter} if s.interpreter else {}),
                 "wall_s_median": _seconds(s.wall_ns_median),
                 "wall_s_min": _seconds(s.wall_ns_min),
                 "wall_s_max": _seconds(s.wall_ns_max),
@@ -288,6 +301,17 @@ def _detail(exc: Exception) -> str:
     return f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
 
 
+def _interpreter_from(i: dict[str, Any]) -> RunInterpreter:
+    return RunInterpreter(
+        path=str(i["path"]),
+        version=str(i["version"]),
+        implementation=str(i["implementation"]),
+        free_threaded=bool(i["free_threaded"]),
+        gil_enabled=bool(i["gil_enabled"]),
+        label=str(i["label"]),
+    )
+
+
 def _run_from(r: dict[str, Any], at: list[Any]) -> Run:
     return Run(
         strategy=str(r["strategy"]),
@@ -308,6 +332,7 @@ def _run_from(r: dict[str, Any], at: list[Any]) -> Run:
         output_bytes=int(r.get("output_bytes", 0)),
         output_truncated=bool(r.get("output_truncated", False)),
         traceback=r.get("traceback"),
+        interpreter=_interpreter_from(r["interpreter"]) if r.get("interpreter") else None,
     )
 
 
@@ -337,6 +362,7 @@ def _from_dict(data: dict[str, Any]) -> Results:
         strategies=tuple(str(s) for s in c["strategies"]),
         scheduler=None if c.get("scheduler") is None else str(c["scheduler"]),
         code=_code_from(c["code"]) if c.get("code") is not None else None,
+        interpreters=tuple(_interpreter_from(i) for i in c.get("interpreters", ())),
     )
     runs = tuple(_run_from(r, ["runs", index]) for index, r in enumerate(data["runs"]))
     return Results(machine, config, runs, bool(data.get("interrupted", False)))

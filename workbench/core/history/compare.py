@@ -154,7 +154,7 @@ def _figures(results: Results) -> dict[str, Figures]:
     cpus = results.machine.logical_cpus
     figures = {}
     for s in summarize(results):
-        ok_runs = [r for r in results.runs_of(s.strategy) if r.ok]
+        ok_runs = [r for r in results.runs_of(s.strategy, s.interpreter) if r.ok]
         shares = [u for r in ok_runs if (u := cpu_utilisation(r, cpus)) is not None]
         figures[s.strategy] = Figures(
             runs=s.runs,

@@ -98,7 +98,11 @@ def entry_for(
         strategies=tuple(config.strategies),
         preset=preset,
         verdict=verdict,
-        interpreters=(interpreter_label(machine),),
+        interpreters=tuple(
+            f"{i.implementation} {i.version}" + ("" if i.gil_enabled else " (GIL off)")
+            for i in config.interpreters
+        )
+        or (interpreter_label(machine),),
         hostname=hostname,
         logical_cpus=machine.logical_cpus,
         physical_cpus=machine.physical_cpus,

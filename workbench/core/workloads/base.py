@@ -60,3 +60,6 @@ class Workload:
     prepare_worker: Callable[[Job], None] = field(default=lambda job: None)
     """Run in each pool worker as it starts, before its first task; it must not raise (see
     :func:`workbench.core.pool_worker.init_worker`)."""
+    needs_modules: tuple[str, ...] = ()
+    """Third-party packages its tasks import in the run's process (aiohttp, aiofiles): an
+    interpreter without them is refused before an experiment starts."""

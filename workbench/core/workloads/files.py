@@ -71,4 +71,5 @@ FILE = Workload(
     run_async=file_async,
     needs_scratch_dir=True,
     prepare=prepare_files,
+    needs_modules=("aiofiles",),
 )

@@ -77,4 +77,5 @@ HTTP = Workload(
     open_async=client_session,
     needs_server=True,
     prepare=import_clients,
+    needs_modules=("aiohttp",),
 )

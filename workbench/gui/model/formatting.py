@@ -48,9 +48,12 @@ def params_line(workload_name: str, params: Mapping[str, float]) -> str:
 
 
 def config_line(config: Config) -> str:
-    """The experiment in one line: workload, parameters with units, tasks, workers, repeat."""
+    """The experiment in one line: workload, parameters with units, tasks, workers, repeat, and
+    the Pythons it runs on when they were chosen."""
     params = params_line(config.workload, config.params)
     params = f" ({params})" if params else ""
     repeat = f" · repeat {config.repeat}" if config.repeat > 1 else ""
     what = config.code.title() if config.code is not None else f"{config.workload}{params}"
-    return f"{what} · {config.tasks:,} tasks · {config.workers} workers{repeat}"
+    pythons = ", ".join(i.label for i in config.interpreters)
+    on = f" · Python {pythons}" if pythons else ""
+    return f"{what} · {config.tasks:,} tasks · {config.workers} workers{repeat}{on}"

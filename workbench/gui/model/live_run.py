@@ -1,11 +1,6 @@
-"""The state of an experiment as the window draws it, live or reopened from a file (Qt-free).
-
-Why a model of its own: the engine reports events one batch at a time, while the charts redraw
-at most a few times a second from whole arrays. Keeping the per-task state in numpy arrays
-indexed by task id makes a batch cheap to apply and a redraw cheap to prepare, even at 100,000
-tasks. A finished or reopened run is loaded into the very same structure from its
-:class:`~workbench.core.results.Run`, so what you see after reopening a file is drawn by the
-same code, from the same numbers, as what you saw when it ran.
+"""The state of an experiment as the window draws it, live or reopened from a file (Qt-free):
+a :class:`~workbench.gui.model.run_track.RunTrack` per panel — per strategy, and per
+interpreter where the experiment runs on several — filled as the engine reports.
 """
 
 from __future__ import annotations
@@ -13,43 +8,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
-from workbench.core.clock import NS_PER_S
-from workbench.core.concurrency import StepCounter
 from workbench.core.machine import this_machine
 from workbench.core.results import Config, CpuSample, LagSample, Machine, Results, Run
-from workbench.core.timeline import BEGIN_EVENT, TaskEvent
-from workbench.gui.model.inside import LagStore, SliceStore
+from workbench.core.timeline import TaskEvent
+from workbench.gui.model.run_track import NOT_YET, Bars, RunTrack, cut_steps, worker_order
 
-NOT_YET = -1
-
-
-def worker_order(label: str) -> tuple[int, str, int]:
-    """Sort key for worker labels: "main" first, then "thread-2" before "thread-10".
-
-    The engine numbers workers in the order it first hears from them, which is also the order
-    a live track meets them, so this keeps a worker's colour when the finished run replaces
-    what streamed in, and gives a reopened file the same colours.
-    """
-    kind, _, number = label.rpartition("-")
-    if label == "main" or not number.isdigit():
-        return (0 if label == "main" else 1, label, 0)
-    return (1, kind, int(number))
-
-
-@dataclass(frozen=True)
-class Bars:
-    """The bars of one run at one instant, in seconds, ready to draw (only begun tasks)."""
-
-    task: np.ndarray
-    start_s: np.ndarray
-    end_s: np.ndarray
-    worker: np.ndarray
-    """Index into :attr:`RunTrack.workers` of the worker that ran each task."""
-    ok: np.ndarray
-    running: np.ndarray
-    """True for tasks that have begun but not ended (their bar ends at "now")."""
+__all__ = [
+    "NOT_YET",
+    "Bars",
+    "LiveExperiment",
+    "PanelKey",
+    "Progress",
+    "RunTrack",
+    "cut_steps",
+    "track_key",
+    "worker_order",
+]
 
 
 @dataclass(frozen=True)
@@ -63,240 +37,42 @@ class Progress:
     tasks: int
 
 
-def cut_steps(
-    edges: np.ndarray, counts: np.ndarray, until_ns: int | None
-) -> tuple[np.ndarray, np.ndarray]:
-    """A step series up to ``until_ns`` (the whole series when it is None)."""
-    if until_ns is None or edges.size == 0 or edges[-1] <= until_ns:
-        return edges, counts
-    kept = int(np.searchsorted(edges, until_ns, "right"))
-    if kept == 0:
-        return edges[:0], counts[:0]
-    return np.append(edges[:kept], until_ns), counts[:kept]
+@dataclass(frozen=True)
+class PanelKey:
+    """What one panel shows: a strategy, on one interpreter where the experiment ran on
+    several; ``key`` indexes :attr:`LiveExperiment.tracks` (the strategy's name alone when
+    there is one interpreter, so every single-Python view keys by strategy as it always did)."""
 
-
-class RunTrack:
-    """One strategy run's tasks and CPU samples, filled in as events arrive."""
-
-    def __init__(self, strategy: str, repeat_index: int, tasks: int) -> None:
-        self.strategy = strategy
-        self.repeat_index = repeat_index
-        self.start_ns = np.full(tasks, NOT_YET, np.int64)
-        self.end_ns = np.full(tasks, NOT_YET, np.int64)
-        self.worker = np.full(tasks, NOT_YET, np.int32)
-        self.ok = np.ones(tasks, bool)
-        self.errors: dict[int, str] = {}
-        self.workers: list[str] = []
-        self._worker_index: dict[str, int] = {}
-        self.cpu_t_ns: list[int] = []
-        self.cpu_busy: list[tuple[float, ...]] = []
-        self.slices = SliceStore()
-        """When each task actually ran (they arrive with end events; see the inside module)."""
-        self.alive = StepCounter()
-        """Tasks alive over time, kept up to date as events arrive (cheap to redraw live)."""
-        self.lag = LagStore()
-        self.begun = 0
-        self.ended = 0
-        self.run: Run | None = None
-        self.until_ns: int | None = None
-        """A replay's clock: when set, only what had happened by then is shown."""
-        self._latest_ns = 0
-        self._latest_seen_at: int | None = None
+    key: str
+    strategy: str
+    interpreter: str = ""
 
     @property
-    def tasks(self) -> int:
-        return len(self.start_ns)
+    def title(self) -> str:
+        return f"{self.strategy} on {self.interpreter}" if self.interpreter else self.strategy
 
-    @property
-    def finished(self) -> bool:
-        return self.run is not None
 
-    def _index_of(self, worker: str) -> int:
-        index = self._worker_index.get(worker)
-        if index is None:
-            index = self._worker_index[worker] = len(self.workers)
-            self.workers.append(worker)
-        return index
-
-    def _fit(self, task_id: int) -> None:
-        """Grow the arrays if a task id is beyond the configured count (never expected)."""
-        if task_id < self.tasks:
-            return
-        grow = max(task_id + 1, 2 * self.tasks) - self.tasks
-        self.start_ns = np.concatenate([self.start_ns, np.full(grow, NOT_YET, np.int64)])
-        self.end_ns = np.concatenate([self.end_ns, np.full(grow, NOT_YET, np.int64)])
-        self.worker = np.concatenate([self.worker, np.full(grow, NOT_YET, np.int32)])
-        self.ok = np.concatenate([self.ok, np.ones(grow, bool)])
-
-    def _saw(self, t_ns: int, clock_ns: int) -> None:
-        if t_ns >= self._latest_ns:
-            self._latest_ns, self._latest_seen_at = t_ns, clock_ns
-
-    def apply(self, events: Sequence[TaskEvent], clock_ns: int) -> None:
-        """Apply one batch of begin/end events; ``clock_ns`` is when the batch arrived."""
-        for event in events:
-            task = event.task_id
-            self._fit(task)
-            if event.kind == BEGIN_EVENT:
-                if self.start_ns[task] == NOT_YET:
-                    self.begun += 1
-                    self.alive.start(event.t_ns)
-                    self.start_ns[task] = event.t_ns
-                self.worker[task] = self._index_of(event.worker)
-            else:
-                if self.start_ns[task] == NOT_YET:  # an end without a begin: a zero-length bar
-                    self.start_ns[task] = event.t_ns
-                    self.worker[task] = self._index_of(event.worker)
-                    self.begun += 1
-                    self.alive.start(event.t_ns)
-                if self.end_ns[task] == NOT_YET:
-                    self.ended += 1
-                    self.alive.end(max(event.t_ns, int(self.start_ns[task])))
-                    self.slices.add(task, event.running)
-                self.end_ns[task] = event.t_ns
-                if event.error is not None:
-                    self.ok[task] = False
-                    self.errors[task] = event.error
-        if events:
-            self._saw(max(event.t_ns for event in events), clock_ns)
-
-    def add_sample(self, sample: CpuSample, clock_ns: int) -> None:
-        self.cpu_t_ns.append(sample.t_ns)
-        self.cpu_busy.append(sample.per_core)
-        self._saw(sample.t_ns, clock_ns)
-
-    def add_lag(self, samples: Sequence[LagSample], clock_ns: int) -> None:
-        self.lag.add(samples)
-        if samples:
-            self._saw(max(sample.t_ns for sample in samples), clock_ns)
-
-    def finish(self, run: Run) -> None:
-        """Replace what streamed in by the run's final record: it is the authority (tasks that
-        never ended are closed there, as failed).
-
-        Column by column (one pass over the spans each, then numpy): at 100,000 tasks this
-        runs on the window's loop as the run ends, and a per-span loop froze it ~0.3 s.
-        """
-        spans, n = run.tasks, len(run.tasks)
-        # Every span streamed in whole (its end included) and no core to add (the stream
-        # carries none): its slices and the alive counts are already here, built from the
-        # very same events, and need no second pass.
-        streamed = self.ended == n == self.begun and not any(span.cores for span in spans)
-        ids = np.fromiter((span.id for span in spans), np.int64, n)
-        starts = np.fromiter((span.start_ns for span in spans), np.int64, n)
-        ends = np.fromiter((span.end_ns for span in spans), np.int64, n)
-        tasks = max(self.tasks, int(ids.max(initial=-1)) + 1)
-        self.start_ns = np.full(tasks, NOT_YET, np.int64)
-        self.end_ns = np.full(tasks, NOT_YET, np.int64)
-        self.worker = np.full(tasks, NOT_YET, np.int32)
-        self.ok = np.ones(tasks, bool)
-        self.workers, self._worker_index = [], {}
-        for worker in sorted({span.worker for span in spans}, key=worker_order):
-            self._index_of(worker)
-        index = self._worker_index
-        self.start_ns[ids] = starts
-        self.end_ns[ids] = ends
-        self.worker[ids] = np.fromiter((index[span.worker] for span in spans), np.int32, n)
-        self.ok[ids] = np.fromiter((span.ok for span in spans), bool, n)
-        self.errors = {span.id: span.error for span in spans if span.error is not None}
-        self.begun = self.ended = n
-        self.cpu_t_ns = [sample.t_ns for sample in run.cpu_samples]
-        self.cpu_busy = [sample.per_core for sample in run.cpu_samples]
-        if not streamed:
-            self.alive = StepCounter.of(starts, ends)
-            self.slices = SliceStore.from_run(run)
-        self.lag = LagStore.from_run(run)
-        self.run = run
-
-    @classmethod
-    def from_run(cls, run: Run, tasks: int) -> RunTrack:
-        track = cls(run.strategy, run.repeat_index, tasks)
-        track.finish(run)
-        return track
-
-    def now_ns(self, clock_ns: int) -> int:
-        """Where "now" is on this run's time axis: the replay's clock when replaying, its wall
-        time once finished, otherwise the latest reported time moved on by however long ago it
-        was reported."""
-        if self.until_ns is not None:
-            return self.until_ns
-        if self.run is not None:
-            return self.run.wall_ns
-        if self._latest_seen_at is None:
-            return 0
-        return self._latest_ns + max(0, clock_ns - self._latest_seen_at)
-
-    def bars(self, clock_ns: int) -> Bars:
-        """Every begun task as a bar; running tasks end at "now" (during a replay, every task
-        that had begun by the replay's clock, cut at it)."""
-        begun = self.start_ns != NOT_YET
-        if self.until_ns is not None:
-            begun &= self.start_ns <= self.until_ns
-        shown = np.flatnonzero(begun)
-        start = self.start_ns[shown]
-        end = self.end_ns[shown]
-        running = end == NOT_YET
-        if self.until_ns is not None:
-            running |= end > self.until_ns
-        end = np.where(running, np.maximum(start, self.now_ns(clock_ns)), end)
-        begun = shown
-        return Bars(
-            task=begun,
-            start_s=start / NS_PER_S,
-            end_s=end / NS_PER_S,
-            worker=self.worker[begun],
-            ok=self.ok[begun] | running,
-            running=running,
-        )
-
-    def cpu(self) -> tuple[np.ndarray, np.ndarray]:
-        """Sample end times (s) and busy % as an (n_samples, n_cores) array."""
-        times = np.asarray(self.cpu_t_ns, dtype=np.float64) / NS_PER_S
-        if not self.cpu_busy:
-            return times, np.empty((0, 0))
-        busy = np.asarray(self.cpu_busy, dtype=np.float64)
-        if self.until_ns is None:
-            return times, busy
-        shown = times <= self.until_ns / NS_PER_S
-        return times[shown], busy[shown]
-
-    # -- inside the tasks, cut at the replay's clock -------------------------------------
-
-    def alive_series(self, clock_ns: int) -> tuple[np.ndarray, np.ndarray]:
-        """Tasks alive over time (edges in ns, counts)."""
-        now = self.now_ns(clock_ns)
-        return cut_steps(*self.alive.series(now), self.until_ns)
-
-    def running_series(self) -> tuple[np.ndarray, np.ndarray]:
-        """Tasks running over time (edges in ns, counts), known as tasks end."""
-        return cut_steps(*self.slices.running.series(), self.until_ns)
-
-    def slice_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """(task, start_ns, end_ns, core) of every running slice shown."""
-        task, start, end, core = self.slices.arrays()
-        if self.until_ns is None:
-            return task, start, end, core
-        shown = start < self.until_ns
-        return task[shown], start[shown], np.minimum(end[shown], self.until_ns), core[shown]
-
-    def lag_series(self) -> tuple[np.ndarray, np.ndarray]:
-        """Event-loop lag samples: times (s) and lag (ms)."""
-        t, lag = self.lag.series()
-        if self.until_ns is None:
-            return t, lag
-        shown = t <= self.until_ns / NS_PER_S
-        return t[shown], lag[shown]
+def track_key(strategy: str, interpreter: str = "") -> str:
+    """``threads``, or ``threads · 3.13t (GIL off)`` for a run on one of several Pythons."""
+    return f"{strategy} · {interpreter}" if interpreter else strategy
 
 
 class LiveExperiment:
-    """Every run of one experiment; the window shows the latest repeat of each strategy.
+    """Every run of one experiment; the window shows the latest repeat of each strategy (on
+    each interpreter, where it runs on several).
 
     ``version`` goes up on every change, so a throttled redraw can skip when nothing moved.
     """
 
-    def __init__(self, config: Config, machine: Machine | None = None) -> None:
+    def __init__(
+        self, config: Config, machine: Machine | None = None, labels: Sequence[str] = ()
+    ) -> None:
         self.config = config
         self.machine = machine or this_machine()
+        self.labels = tuple(labels) or tuple(i.label for i in config.interpreters)
+        """The interpreters' labels, where runs on several are told apart (else empty)."""
+        if len(self.labels) < 2:
+            self.labels = ()
         self.tracks: dict[str, RunTrack] = {}
         self.runs: list[Run] = []
         self.current: RunTrack | None = None
@@ -306,16 +82,33 @@ class LiveExperiment:
 
     @property
     def total_runs(self) -> int:
-        return self.config.repeat * len(self.config.strategies)
+        return self.config.total_runs
 
-    def run_started(self, strategy: str, repeat_index: int) -> None:
-        self.current = RunTrack(strategy, repeat_index, self.config.tasks)
-        self.tracks[strategy] = self.current
+    def key(self, strategy: str, interpreter: str) -> str:
+        return track_key(strategy, interpreter if self.labels else "")
+
+    def panels(self) -> list[PanelKey]:
+        """Every panel, interpreter by interpreter, each in the order the strategies were
+        asked for."""
+        return [
+            PanelKey(self.key(strategy, label), strategy, label)
+            for label in self.labels or ("",)
+            for strategy in self.config.strategies
+        ]
+
+    def run_started(self, strategy: str, repeat_index: int, interpreter: str = "") -> None:
+        self.current = RunTrack(strategy, repeat_index, self.config.tasks, interpreter)
+        self.tracks[self.key(strategy, interpreter)] = self.current
         self.run_number += 1
         self.version += 1
 
-    def _track(self, strategy: str, repeat_index: int) -> RunTrack | None:
-        track = self.tracks.get(strategy)
+    def _track(
+        self, strategy: str, repeat_index: int, interpreter: str | None = None
+    ) -> RunTrack | None:
+        """The shown track of that run (on the current run's interpreter unless given)."""
+        if interpreter is None:
+            interpreter = self.current.interpreter if self.current is not None else ""
+        track = self.tracks.get(self.key(strategy, interpreter))
         return track if track is not None and track.repeat_index == repeat_index else None
 
     def _streaming(self, strategy: str, repeat_index: int) -> RunTrack | None:
@@ -346,10 +139,11 @@ class LiveExperiment:
 
     def run_finished(self, run: Run) -> None:
         self.runs.append(run)
-        track = self._track(run.strategy, run.repeat_index)
+        label = run.interpreter_label
+        track = self._track(run.strategy, run.repeat_index, label)
         if track is None:
-            track = self.tracks[run.strategy] = RunTrack(
-                run.strategy, run.repeat_index, self.config.tasks
+            track = self.tracks[self.key(run.strategy, label)] = RunTrack(
+                run.strategy, run.repeat_index, self.config.tasks, label
             )
         track.finish(run)
         if track is self.current:
@@ -363,7 +157,7 @@ class LiveExperiment:
         return Progress(
             self.run_number,
             self.total_runs,
-            track.strategy,
+            PanelKey("", track.strategy, track.interpreter if self.labels else "").title,
             track.repeat_index,
             self.config.repeat,
             track.ended,
@@ -381,11 +175,12 @@ class LiveExperiment:
     @classmethod
     def from_results(cls, results: Results) -> LiveExperiment:
         """Rebuild the finished state from results (a saved file or a just-finished run)."""
-        experiment = cls(results.config, results.machine)
+        experiment = cls(results.config, results.machine, results.interpreter_labels)
         for run in results.runs:
-            shown = experiment.tracks.get(run.strategy)
+            key = experiment.key(run.strategy, run.interpreter_label)
+            shown = experiment.tracks.get(key)
             if shown is None or run.repeat_index >= shown.repeat_index:
-                experiment.tracks[run.strategy] = RunTrack.from_run(run, results.config.tasks)
+                experiment.tracks[key] = RunTrack.from_run(run, results.config.tasks)
         experiment.runs = list(results.runs)
         experiment.run_number = len(results.runs)
         experiment.interrupted = results.interrupted

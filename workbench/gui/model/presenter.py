@@ -52,6 +52,12 @@ def first_config(measurement: Measurement) -> Config:
     return sweep_configs(measurement.base, measurement.axis, measurement.values)[0]
 
 
+def _run_name(run: Run, results: Results) -> str:
+    """``threads``, or ``threads on 3.13t (GIL off)`` where runs on several Pythons are shown."""
+    several = results.several_interpreters and run.interpreter_label
+    return f"{run.strategy} on {run.interpreter_label}" if several else run.strategy
+
+
 class Presenter(SessionObserver):
     """Owns the window's session and what is on screen; drives the views."""
 
@@ -172,9 +178,9 @@ class Presenter(SessionObserver):
             return f"Sweep point {point} of {total} — {config_line(config)}"
         return config_line(config)
 
-    def run_started(self, strategy: str, repeat_index: int) -> None:
+    def run_started(self, strategy: str, repeat_index: int, interpreter: str = "") -> None:
         if self.experiment is not None:
-            self.experiment.run_started(strategy, repeat_index)
+            self.experiment.run_started(strategy, repeat_index, interpreter)
 
     def task_events(self, strategy: str, repeat_index: int, events: Sequence[TaskEvent]) -> None:
         if self.experiment is not None:
@@ -221,7 +227,7 @@ class Presenter(SessionObserver):
         failed = [run for run in results.runs if not run.ok]
         if failed:
             v.banner.show_message(
-                "; ".join(f"{run.strategy} failed: {run.error}" for run in failed)
+                "; ".join(f"{_run_name(run, results)} failed: {run.error}" for run in failed)
             )
         v.shell.set_running(self.session.busy)  # results on screen: saving is possible now
 

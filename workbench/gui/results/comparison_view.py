@@ -70,7 +70,7 @@ class ComparisonChart(pg.PlotWidget):
             return
         median = "median of " + str(repeats) + " runs" if repeats > 1 else "one run each"
         item.setTitle(f"Wall time per strategy ({median})", size=self.theme.title_size())
-        item.getAxis("left").setTicks([[(i, row.strategy) for i, row in enumerate(rows)]])
+        item.getAxis("left").setTicks([[(i, row.name) for i, row in enumerate(rows)]])
         walls = np.array([row.wall_s or 0.0 for row in rows])
         for family, colour in self.theme.palette.families.items():
             index = np.array([i for i, row in enumerate(rows) if row.family is family], int)

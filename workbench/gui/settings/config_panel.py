@@ -29,6 +29,7 @@ from workbench.core.strategies.base import MAX_TASKS
 from workbench.core.usercode.model import CodeError
 from workbench.core.workloads import WORKLOADS
 from workbench.gui.settings.code_pane import CodePane
+from workbench.gui.settings.interpreters_box import InterpretersBox
 from workbench.gui.settings.number_field import NumberField
 from workbench.gui.theme import FAILED_COLOUR
 
@@ -108,6 +109,7 @@ class ConfigPanel(QWidget):
             _count("repeat", "runs", 1, MAX_REPEAT, "Runs per strategy; the median is compared.")
         )
         self.strategy_checks: dict[str, QCheckBox] = {}
+        self.interpreters_box = InterpretersBox()
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setStyleSheet(f"color: {FAILED_COLOUR}; font-weight: bold;")
@@ -156,10 +158,12 @@ class ConfigPanel(QWidget):
         layout.addWidget(workload_box)
         layout.addWidget(run_box)
         layout.addWidget(strategies_box)
+        layout.addWidget(self.interpreters_box)
         layout.addWidget(self.error)
         layout.addStretch(1)
         for field in (self.tasks, self.workers, self.repeat):
             field.changed.connect(self._clear_form_error)
+        self.interpreters_box.edited.connect(self._clear_form_error)
 
     # -- the workload's own parameters ---------------------------------------------------
 
@@ -287,6 +291,7 @@ class ConfigPanel(QWidget):
             int(self.workers.value()),
             {name: field.value() for name, field in self.param_fields.items()},
             int(self.repeat.value()),
+            self.interpreters_box.chosen(),
         )
 
     def set_config(self, config: Config) -> None:
@@ -305,6 +310,7 @@ class ConfigPanel(QWidget):
         self.repeat.set_value(config.repeat)
         for name, check in self.strategy_checks.items():
             check.setChecked(name in config.strategies)
+        self.interpreters_box.set_chosen(config.interpreters)
 
     def show_error(self, message: str) -> None:
         self.error.setText(message)
@@ -324,3 +330,4 @@ class ConfigPanel(QWidget):
         ):
             widget.setEnabled(not running)
         self.code_pane.set_running(running)
+        self.interpreters_box.set_running(running)

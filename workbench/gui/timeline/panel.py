@@ -58,6 +58,10 @@ class Panel:
     cpu: CpuPlot
     inside: InsideRows
     """Concurrency (and loop lag for async) rows between the Gantt and CPU charts."""
+    key: str = ""
+    """Its track in the experiment (see ``LiveExperiment.panels``)."""
+    title: str = ""
+    """What it is called: the strategy, and its interpreter where there are several."""
 
     @classmethod
     def build(cls, shape: Shape, theme: Theme) -> Panel:

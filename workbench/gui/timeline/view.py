@@ -91,7 +91,7 @@ class TimelineView(QWidget):
     def show_experiment(self, experiment: LiveExperiment) -> None:
         """Start showing a new experiment (a run about to start, or results just opened)."""
         self.experiment = experiment
-        self.controls.set_strategies(list(experiment.config.strategies))
+        self.controls.set_strategies([panel.key for panel in experiment.panels()])
         self.controls.set_legend(experiment.machine.logical_cpus)
         self.following = True
         self._relayout()
@@ -103,9 +103,10 @@ class TimelineView(QWidget):
             combo.setCurrentIndex(number)
 
     def shown_strategies(self) -> list[str]:
+        """The keys of the panels shown: strategies (on an interpreter, where several ran)."""
         if self.experiment is None:
             return []
-        return self.controls.chosen(list(self.experiment.config.strategies))
+        return self.controls.chosen([panel.key for panel in self.experiment.panels()])
 
     def _relayout(self) -> None:
         """Lay out a panel per shown strategy; they redraw from the model.
@@ -122,15 +123,17 @@ class TimelineView(QWidget):
             self._spare = spare
             return
         cores = self.experiment.machine.logical_cpus
+        keys = {key.key: key for key in self.experiment.panels()}
         shown = self.shown_strategies()
-        for index, strategy in enumerate(shown):
-            shape = (has_loop(strategy), cores)
+        for index, name in enumerate(shown):
+            key = keys[name]
+            shape = (has_loop(key.strategy), cores)
             panel = next((p for p in spare if p.shape == shape), None)
             if panel is None:
                 panel = self._build_panel(shape)
             else:
                 spare.remove(panel)
-            panel.strategy = strategy
+            panel.strategy, panel.key, panel.title = key.strategy, key.key, key.title
             self._place(panel, index, last=index == len(shown) - 1)
             self.panels.append(panel)
         self._spare = spare
@@ -228,11 +231,11 @@ class TimelineView(QWidget):
             self._fit_ranges(clock)
         self._refreshing = False
         for panel in self.panels:
-            track = self.experiment.tracks.get(panel.strategy)
+            track = self.experiment.tracks.get(panel.key)
             panel.gantt.plot.setTitle(
                 panel_title(
                     track,
-                    panel.strategy,
+                    panel.title,
                     repeats,
                     self.theme,
                     stopped=self.experiment.interrupted,
@@ -271,7 +274,7 @@ class TimelineView(QWidget):
         assert self.experiment is not None
         began = time.perf_counter()
         for panel in self.panels:
-            draw(panel, self.experiment.tracks.get(panel.strategy) or self._not_run(panel))
+            draw(panel, self.experiment.tracks.get(panel.key) or self._not_run(panel))
         self.last_redraw_s += time.perf_counter() - began
 
     @staticmethod
@@ -295,7 +298,7 @@ class TimelineView(QWidget):
         if abs(low) > 1e-12 or abs(high - extent) > 1e-9 * extent:
             view.setXRange(0, extent, padding=0)
         for panel in self.panels:
-            track = self.experiment.tracks.get(panel.strategy)
+            track = self.experiment.tracks.get(panel.key)
             rows = panel.gantt.row_count(track) if track else self.experiment.config.tasks
             panel.gantt.plot.setYRange(-0.5, rows - 0.5, padding=0)
 
@@ -308,7 +311,7 @@ class TimelineView(QWidget):
     def _zoomed(self, panel: Panel) -> None:
         if self._refreshing:
             return
-        track = self.experiment.tracks.get(panel.strategy) if self.experiment else None
+        track = self.experiment.tracks.get(panel.key) if self.experiment else None
         if track is not None and panel.gantt.needs_redraw_for_zoom():
             panel.gantt.draw(track, time.perf_counter_ns())
 
@@ -376,10 +379,10 @@ class TimelineView(QWidget):
         for panel in self.panels:
             found = panel.gantt.task_at(scene_pos)
             if found is not None:
-                track = self.experiment.tracks.get(panel.strategy) if self.experiment else None
+                track = self.experiment.tracks.get(panel.key) if self.experiment else None
                 inside = task_inside(track, found.task, found.end_s - found.start_s)
                 more = f"\n{inside}" if inside else ""
-                return f"{panel.strategy}\n{found.describe()}{more}"
+                return f"{panel.title}\n{found.describe()}{more}"
         return None
 
     def _hover(self, scene_pos: QPointF) -> None:
