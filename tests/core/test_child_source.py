@@ -139,7 +139,7 @@ def test_a_frozen_app_points_a_foreign_python_at_the_sources_it_carries(
     env = launch_for(target).environment
     assert env is not None and env["PYTHONPATH"].split(os.pathsep)[0] == child_source_path()
     assert env["LD_LIBRARY_PATH"] == "/usr/local/lib" and "LD_LIBRARY_PATH_ORIG" not in env
-    config = build_config("cpu", ["threads"], 2, 2, {"size": 50_000}, 1, (target,))
+    config = build_config("cpu", ["threads"], 2, 2, {"size": 50_000}, 1, interpreters=(target,))
     (run,) = asyncio.run(run_experiment(config)).runs
     assert run.ok and len(run.tasks) == 2, run.error  # what the bundle carries is enough
     shutil.rmtree(bundle / BUNDLED_FOLDER)

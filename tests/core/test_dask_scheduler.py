@@ -30,7 +30,9 @@ def cluster() -> Iterator[LoopbackCluster]:
 
 
 def _run(address: str, tasks: int, duration: float) -> Run:
-    config = build_config("sleep", ["dask"], tasks, None, {"duration": duration}, 1, address)
+    config = build_config(
+        "sleep", ["dask"], tasks, None, {"duration": duration}, 1, scheduler=address
+    )
     (run,) = asyncio.run(run_experiment(config)).runs
     return run
 
@@ -90,7 +92,9 @@ def test_an_address_nothing_answers_at_fails_the_run_at_once_saying_so() -> None
 
 
 def test_stop_releases_the_run_s_tasks_on_the_cluster(cluster: LoopbackCluster) -> None:
-    config = build_config("sleep", ["dask"], 6, None, {"duration": 3.0}, 1, cluster.address)
+    config = build_config(
+        "sleep", ["dask"], 6, None, {"duration": 3.0}, 1, scheduler=cluster.address
+    )
 
     async def main() -> tuple[bool, OnFirstBegin]:
         stop = asyncio.Event()

@@ -76,7 +76,9 @@ def test_threads_compute_in_parallel_only_with_the_gil_off(
     built: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     off, on = (record_of(c) for c in parse_specs(f"{built},{built}:gil=1", ()))
-    config = build_config("cpu", ["sequential", "threads"], 2, 2, {"size": 4_000_000}, 5, (off, on))
+    config = build_config(
+        "cpu", ["sequential", "threads"], 2, 2, {"size": 4_000_000}, 5, interpreters=(off, on)
+    )
     results = asyncio.run(run_experiment(config, sample_interval_s=0.05))
     assert all(run.ok for run in results.runs), [run.error for run in results.runs]
     threads = {

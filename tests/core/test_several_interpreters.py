@@ -63,7 +63,7 @@ def test_every_strategy_runs_on_each_interpreter_interleaved_and_records_it(
     this, venv = chosen("this", venv_python)
     assert this == running_interpreter() or this.label != running_interpreter().label
     config = build_config(
-        "sleep", ["sequential", "threads"], 2, 2, {"duration": 0.05}, 2, (this, venv)
+        "sleep", ["sequential", "threads"], 2, 2, {"duration": 0.05}, 2, interpreters=(this, venv)
     )
     results = asyncio.run(run_experiment(config))
     order = [(r.repeat_index, r.interpreter_label, r.strategy) for r in results.runs]
@@ -108,7 +108,9 @@ def test_a_foreign_interpreter_sees_the_childs_sources_and_nothing_of_the_workbe
     monkeypatch.setenv(EXTRA_MODULES_ENV, "tests.core.path_workload")
     import tests.core.path_workload  # noqa: F401 - registers "look" here too
 
-    config = build_config("look", ["sequential"], 1, 1, {}, 1, chosen("this", venv_python))
+    config = build_config(
+        "look", ["sequential"], 1, 1, {}, 1, interpreters=chosen("this", venv_python)
+    )
     this_run, venv_run = asyncio.run(run_experiment(config)).runs
     assert venv_run.ok and venv_run.tasks[0].ok, venv_run.tasks[0].error
     assert not this_run.tasks[0].ok  # here they are importable: the check can fail
@@ -141,7 +143,7 @@ def test_an_interpreter_that_hangs_or_crashes_as_a_run_starts_fails_its_runs_onl
         tmp_path, "python3.12", f'if [ "$1" = -I ]; then {answer()}; exit; fi\n{when_run}'
     )
     config = build_config(
-        "sleep", ["sequential"], 2, 1, {"duration": 0.01}, 1, chosen(fake, "this")
+        "sleep", ["sequential"], 2, 1, {"duration": 0.01}, 1, interpreters=chosen(fake, "this")
     )
     results = asyncio.run(run_experiment(config, start_timeout_s=1.5))
     bad, good = results.runs
@@ -157,7 +159,9 @@ def test_a_crash_mid_run_fails_only_that_interpreters_run(
 ) -> None:
     monkeypatch.setenv(ONLY_ON_ENV, str(venv_python))
     params = {"mode": KILL, "task": 2, "duration": 0.2}  # task 0's end is streamed by then
-    config = build_config("fault", ["sequential"], 3, 1, params, 1, chosen("this", venv_python))
+    config = build_config(
+        "fault", ["sequential"], 3, 1, params, 1, interpreters=chosen("this", venv_python)
+    )
     this_run, venv_run = asyncio.run(run_experiment(config)).runs
     assert this_run.ok and len(this_run.tasks) == 3
     assert not venv_run.ok and venv_run.error is not None
@@ -172,20 +176,24 @@ def test_a_workload_whose_package_an_interpreter_lacks_is_refused_before_any_wor
     venv_python: Path, workload: str, package: str
 ) -> None:
     with pytest.raises(ConfigError) as refused:
-        build_config(workload, ["async-gather"], 2, 1, {}, 1, chosen("this", venv_python))
+        build_config(
+            workload, ["async-gather"], 2, 1, {}, 1, interpreters=chosen("this", venv_python)
+        )
     message = str(refused.value)
     assert "\n" not in message
     assert f"needs {package}, which CPython" in message
     assert message.endswith(f"install it there: {venv_python} -m pip install {package}")
     asked = _importable.cache_info().misses
     with pytest.raises(ConfigError):
-        build_config(workload, ["sequential"], 2, 1, {}, 1, chosen(venv_python))
+        build_config(workload, ["sequential"], 2, 1, {}, 1, interpreters=chosen(venv_python))
     assert _importable.cache_info().misses == asked  # asked once, remembered
-    build_config(workload, ["async-gather"], 2, 1, {}, 1, chosen("this"))  # has it: fine
+    build_config(
+        workload, ["async-gather"], 2, 1, {}, 1, interpreters=chosen("this")
+    )  # has it: fine
 
 
 def test_a_sweep_runs_on_one_python_at_a_time(venv_python: Path) -> None:
-    base = build_config("sleep", ["threads"], 2, 2, {}, 1, chosen("this", venv_python))
+    base = build_config("sleep", ["threads"], 2, 2, {}, 1, interpreters=chosen("this", venv_python))
     with pytest.raises(ConfigError, match="a sweep runs on one Python at a time"):
         sweep_configs(base, "tasks", [1, 2])
     (one,) = chosen(venv_python)

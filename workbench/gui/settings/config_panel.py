@@ -291,7 +291,7 @@ class ConfigPanel(QWidget):
             int(self.workers.value()),
             {name: field.value() for name, field in self.param_fields.items()},
             int(self.repeat.value()),
-            self.interpreters_box.chosen(),
+            interpreters=self.interpreters_box.chosen(),
         )
 
     def set_config(self, config: Config) -> None:
