@@ -84,7 +84,7 @@ def test_json_round_trip_is_exact() -> None:
 
 def test_json_carries_the_documented_fields_and_summary() -> None:
     data = json.loads(to_json(_results()))
-    assert data["schema"] == "workbench.results/2"
+    assert data["schema"] == "workbench.results/3"
     assert set(data["machine"]) >= {
         "logical_cpus",
         "physical_cpus",

@@ -21,6 +21,7 @@ from workbench.core.machine import this_machine
 from workbench.core.observer import Observer
 from workbench.core.processes import HelperProcess, describe_exit
 from workbench.core.results import Config, CpuSample, LagSample, Results, Run
+from workbench.core.run_threads import RunThreadWatch
 from workbench.core.sampler import CpuSampler, RawSample
 from workbench.core.timeline import SpanAssembler
 from workbench.core.workloads import workload_named
@@ -104,7 +105,13 @@ class _RunSession:
             self.loop_lag.extend(samples)
             self.observer.loop_lagged(self.strategy, self.repeat_index, samples)
 
-    def result(self, exit_code: int, stderr_line: str | None, samples: list[RawSample]) -> Run:
+    def result(
+        self,
+        exit_code: int,
+        stderr_line: str | None,
+        samples: list[RawSample],
+        threads: RunThreadWatch | None = None,
+    ) -> Run:
         if self.done is not None:
             done = self.done
             ok, error = done.ok, done.error
@@ -119,6 +126,7 @@ class _RunSession:
                 or f"the run's process {describe_exit(exit_code)}{detail}"
             )
         spans = self.assembler.finish(wall, None if ok else error) if self.assembler else ()
+        timelines, sampling = threads.result(self.t0, wall) if threads else ((), None)
         return Run(
             self.strategy,
             self.repeat_index,
@@ -130,6 +138,8 @@ class _RunSession:
             spans,
             _on_run_axis(samples, self.t0),
             tuple(self.loop_lag),
+            timelines,
+            sampling,
         )
 
 
@@ -144,11 +154,13 @@ async def run_strategy(
     sample_interval_s: float = 0.2,
     inside: bool = True,
     interpreter: Interpreter | None = None,
+    thread_states: bool = True,
 ) -> Run:
     """Run one strategy once in a fresh child; raise :class:`_Stopped` if ``stop`` is set.
 
-    ``inside=False`` skips recording inside tasks; the benchmark uses it to price that.
-    ``interpreter`` starts the child under another Python than this one."""
+    ``inside=False`` skips recording inside tasks, ``thread_states=False`` reading the
+    threads' states (see :mod:`workbench.core.run_threads`); the benchmark uses them to
+    price each. ``interpreter`` starts the child under another Python than this one."""
     loop = asyncio.get_running_loop()
     inbox: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
 
@@ -168,6 +180,8 @@ async def run_strategy(
     sampler = CpuSampler(deliver(_CPU), sample_interval_s)
     sampler.start()
     child = HelperProcess(CHILD_MODULE, deliver(_LINE), interpreter)
+    threads = RunThreadWatch(child.popen.pid, enabled=thread_states)
+    threads.start()  # before the request: reading already when the child takes t0
     observer.run_started(strategy, repeat_index)
     exit_code = 0
     try:
@@ -185,7 +199,8 @@ async def run_strategy(
         sampler.stop()
         if child.popen.poll() is None or not session.over:
             await loop.run_in_executor(None, child.stop)
-    run = session.result(exit_code, child.last_error_line(), sampler.samples)
+        await threads.stop()
+    run = session.result(exit_code, child.last_error_line(), sampler.samples, threads)
     observer.run_finished(run)
     return run
 

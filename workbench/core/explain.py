@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from workbench.core.clock import to_seconds
+from workbench.core.explain_states import with_thread_states
 from workbench.core.results import Results, Run, TaskSpan
 from workbench.core.strategies import STRATEGIES, Family
 from workbench.core.summary import baseline_strategy, summarize
@@ -250,5 +251,8 @@ def explain(results: Results) -> tuple[Reading, ...]:
             error = next((run.error for run in runs if run.error), "no run finished")
             readings.append(Reading(strategy, f"{strategy}: failed — {error}."))
         else:
-            readings.append(Reading(strategy, _reading(m, results, baseline)))
+            text = with_thread_states(
+                _reading(m, results, baseline), representative_run(runs), results
+            )
+            readings.append(Reading(strategy, text))
     return tuple(readings)

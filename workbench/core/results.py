@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-SCHEMA = "workbench.results/2"
-READABLE_SCHEMAS = ("workbench.results/1", SCHEMA)
+from workbench.core.threadstates.model import ThreadState, ThreadTimeline
+
+SCHEMA = "workbench.results/3"
+READABLE_SCHEMAS = ("workbench.results/1", "workbench.results/2", SCHEMA)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +32,7 @@ class TaskSpan:
     """The logical CPU each ``running`` interval began on (-1 unknown); empty if unknown."""
     pid: int | None = None
     """The process that ran the task (a pool worker's, or the run's own); None if unknown
-    (results files do not keep it yet)."""
+    (a results file keeps it through the ``worker`` of the run's ``threads``)."""
     native_id: int | None = None
     """The native id of the thread that ran it (``threading.get_native_id()``); None if
     unknown, as for ``pid``."""
@@ -61,6 +63,22 @@ class CpuSample:
 
 
 @dataclass(frozen=True)
+class ThreadSampling:
+    """How a run's thread states were read (see :mod:`workbench.core.threadstates`)."""
+
+    source: str
+    """``procfs`` (Linux: every state) or ``psutil`` (elsewhere: running or not)."""
+    known: tuple[ThreadState, ...]
+    """The states this OS can tell; the others never appear (absent, not zero)."""
+    cpu_ns: int = 0
+    """The sampler's own CPU time, in the engine's process."""
+    interval_ns: int = 0
+    """The mean interval between its readings."""
+    error: str | None = None
+    """Set when sampling broke off (the timelines then end where it did)."""
+
+
+@dataclass(frozen=True)
 class Run:
     """One strategy, one repeat: its spans, its CPU samples and its totals."""
 
@@ -75,6 +93,11 @@ class Run:
     cpu_samples: tuple[CpuSample, ...] = ()
     loop_lag: tuple[LagSample, ...] = ()
     """Event-loop lag samples (async strategies only)."""
+    threads: tuple[ThreadTimeline, ...] = ()
+    """Every OS thread of the run's process tree, its states over time on the run's axis
+    (merged intervals, µs resolution); empty when not sampled."""
+    thread_sampling: ThreadSampling | None = None
+    """How :attr:`threads` were read; None when they were not."""
 
     @property
     def failed_tasks(self) -> int:

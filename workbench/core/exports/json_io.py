@@ -1,4 +1,5 @@
-"""The results file (``workbench.results/2``; ``/1`` files still load): save, load, validate.
+"""The results file (``workbench.results/3``; ``/1`` and ``/2`` files still load): save, load,
+validate.
 
 See docs/results-schema.md for the format (and ``schemas/results.schema.json`` in the package
 data for the same as a JSON Schema). Loading checks the file against the schema and reports a
@@ -7,6 +8,7 @@ bad one in one sentence naming the place; it never evaluates anything it reads.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import tempfile
@@ -16,6 +18,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from workbench.core.clock import to_ns, to_seconds
+from workbench.core.exports.threads_io import (
+    ThreadKey,
+    add_task_states,
+    outline_threads,
+    run_record,
+    threads_from,
+)
 from workbench.core.results import (
     READABLE_SCHEMAS,
     SCHEMA,
@@ -55,6 +64,8 @@ def _span(span: TaskSpan) -> dict[str, Any]:
 
 
 def _run(run: Run) -> dict[str, Any]:
+    tasks = [_span(span) for span in run.tasks]
+    add_task_states(tasks, run)
     return {
         "strategy": run.strategy,
         "repeat_index": run.repeat_index,
@@ -63,11 +74,12 @@ def _run(run: Run) -> dict[str, Any]:
         "wall_s": _seconds(run.wall_ns),
         "cpu_s": _seconds(run.cpu_ns),
         "startup_s": _seconds(run.startup_ns),
-        "tasks": [_span(span) for span in run.tasks],
+        "tasks": tasks,
         "cpu_samples": [
             {"t_s": _seconds(s.t_ns), "per_core": list(s.per_core)} for s in run.cpu_samples
         ],
         "loop_lag": [{"t_s": _seconds(s.t_ns), "lag_s": _seconds(s.lag_ns)} for s in run.loop_lag],
+        **run_record(run),
     }
 
 
@@ -118,7 +130,8 @@ _BAD_ITEM = (KeyError, TypeError, ValueError, AttributeError)
 T = TypeVar("T")
 
 
-def _task_from(t: dict[str, Any]) -> TaskSpan:
+def _task_from(workers: dict[str, ThreadKey], t: dict[str, Any]) -> TaskSpan:
+    pid, native_id = workers.get(t["worker"], (None, None))
     return TaskSpan(
         int(t["id"]),
         _ns(t["start_s"]),
@@ -128,6 +141,8 @@ def _task_from(t: dict[str, Any]) -> TaskSpan:
         t["error"],
         tuple((_ns(a), _ns(b)) for a, b in t.get("running", ())),
         tuple(int(c) for c in t.get("cores", ())),
+        pid,
+        native_id,
     )
 
 
@@ -163,6 +178,8 @@ def _detail(exc: Exception) -> str:
 
 
 def _run_from(r: dict[str, Any], at: list[Any]) -> Run:
+    threads, sampling, workers = threads_from(r, at)
+    task_from = functools.partial(_task_from, workers)
     return Run(
         strategy=str(r["strategy"]),
         repeat_index=int(r["repeat_index"]),
@@ -171,9 +188,11 @@ def _run_from(r: dict[str, Any], at: list[Any]) -> Run:
         wall_ns=_ns(r["wall_s"]),
         cpu_ns=_ns(r["cpu_s"]),
         startup_ns=_ns(r["startup_s"]),
-        tasks=_each(r["tasks"], _task_from, "task", [*at, "tasks"]),
+        tasks=_each(r["tasks"], task_from, "task", [*at, "tasks"]),
         cpu_samples=_each(r["cpu_samples"], _cpu_sample_from, "cpu_sample", [*at, "cpu_samples"]),
         loop_lag=_each(r.get("loop_lag", []), _lag_sample_from, "lag_sample", [*at, "loop_lag"]),
+        threads=threads,
+        thread_sampling=sampling,
     )
 
 
@@ -192,7 +211,7 @@ def _from_dict(data: dict[str, Any]) -> Results:
     return Results(machine, config, runs, bool(data.get("interrupted", False)))
 
 
-_BULK = ("tasks", "cpu_samples", "loop_lag")
+_BULK = ("tasks", "cpu_samples", "loop_lag", "threads")
 SAMPLED = 3
 """Items of each run's long lists checked against the schema up front (see :func:`from_json`)."""
 
@@ -205,7 +224,10 @@ def _outline(data: dict[str, Any]) -> dict[str, Any]:
     return {
         **data,
         "runs": [
-            {k: v[:SAMPLED] if k in _BULK and isinstance(v, list) else v for k, v in r.items()}
+            outline_threads(
+                {k: v[:SAMPLED] if k in _BULK and isinstance(v, list) else v for k, v in r.items()},
+                SAMPLED,
+            )
             if isinstance(r, dict)
             else r
             for r in runs
