@@ -71,8 +71,8 @@ def about(share: float, whole: str) -> str:
     where they are honest, else the figure."""
     for low, high, words in (
         (0.42, 0.58, "about half"),
-        (0.3, 0.37, "about a third"),
-        (0.63, 0.7, "about two thirds"),
+        (0.3, 0.37, "about a third of"),
+        (0.63, 0.7, "about two thirds of"),
     ):
         if low <= share <= high:
             return f"{words} {whole}"
