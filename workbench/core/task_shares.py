@@ -33,7 +33,8 @@ CODE = {state: index for index, state in enumerate(ALL_STATES)}
 Ints = npt.NDArray[np.int64]
 
 
-def _timeline_arrays(timeline: ThreadTimeline) -> tuple[Ints, Ints, Ints]:
+def timeline_arrays(timeline: ThreadTimeline) -> tuple[Ints, Ints, Ints]:
+    """A timeline as arrays: starts, ends and state codes (see :data:`CODE`)."""
     intervals = timeline.intervals
     n = len(intervals)
     starts = np.fromiter((i[0] for i in intervals), np.int64, n)
@@ -45,7 +46,11 @@ def _timeline_arrays(timeline: ThreadTimeline) -> tuple[Ints, Ints, Ints]:
 def states_over(timeline: ThreadTimeline, start_ns: Ints, end_ns: Ints) -> Ints:
     """ns in each state (rows: :data:`ALL_STATES`) over each [start, end) of one thread's
     timeline: an array of shape (states, spans)."""
-    starts, ends, codes = _timeline_arrays(timeline)
+    return states_within(*timeline_arrays(timeline), start_ns, end_ns)
+
+
+def states_within(starts: Ints, ends: Ints, codes: Ints, start_ns: Ints, end_ns: Ints) -> Ints:
+    """:func:`states_over` for a timeline given as arrays (see :func:`timeline_arrays`)."""
     spans = start_ns.size
     out = np.zeros((len(ALL_STATES), spans), np.int64)
     if starts.size == 0 or spans == 0:
