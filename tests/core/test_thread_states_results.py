@@ -10,55 +10,17 @@ from dataclasses import replace
 import pytest
 
 from tests.core.results_factory import make_results
+from tests.core.thread_states_factory import MS, gil_threads, results_of, run_of
 from workbench.core.explain import explain
 from workbench.core.explain_states import about, sentence
 from workbench.core.exports import ResultsFileError, from_json, to_json
-from workbench.core.results import Results, Run, TaskSpan, ThreadSampling
+from workbench.core.results import TaskSpan, ThreadSampling
 from workbench.core.run_threads import compact, run_timelines
 from workbench.core.task_shares import task_state_shares, task_states
 from workbench.core.threadstates import ALL_STATES, ThreadState, ThreadTimeline
 
 RUNNING, RUNNABLE = ThreadState.RUNNING, ThreadState.RUNNABLE
 LOCK, IO, OTHER = ThreadState.LOCK, ThreadState.IO, ThreadState.OTHER
-MS = 1_000_000
-PROCFS = ThreadSampling("procfs", ALL_STATES, cpu_ns=12_000, interval_ns=1_000_000)
-
-
-def _alternating(first: ThreadState, second: ThreadState, until_ms: int) -> tuple:
-    """5 ms in ``first``, 5 ms in ``second``, … up to ``until_ms``: two threads on a GIL."""
-    return tuple(
-        (t * MS, (t + 5) * MS, first if (t // 5) % 2 == 0 else second)
-        for t in range(0, until_ms, 5)
-    )
-
-
-def _run(
-    strategy: str,
-    tasks: tuple[TaskSpan, ...],
-    threads: tuple[ThreadTimeline, ...],
-    sampling: ThreadSampling | None = PROCFS,
-    wall_ms: int = 100,
-) -> Run:
-    return Run(
-        strategy, 0, True, None, wall_ms * MS, wall_ms * MS, 0, tasks, (), (), threads, sampling
-    )
-
-
-def _results(run: Run, workload: str = "cpu", **machine: object) -> Results:
-    base = make_results([run.strategy], [0.1], workload=workload, tasks=len(run.tasks), **machine)
-    return replace(base, runs=(run,))
-
-
-def gil_threads() -> Run:
-    """Two threads on cpu, taking 5 ms turns on the GIL for 100 ms."""
-    a = ThreadTimeline(10, 11, "python3", _alternating(RUNNING, LOCK, 100))
-    b = ThreadTimeline(10, 12, "python3", _alternating(LOCK, RUNNING, 100))
-    main = ThreadTimeline(10, 10, "python3", ((0, 100 * MS, LOCK),))
-    tasks = (
-        TaskSpan(0, 0, 100 * MS, "thread-1", pid=10, native_id=11),
-        TaskSpan(1, 0, 100 * MS, "thread-2", pid=10, native_id=12),
-    )
-    return _run("threads", tasks, (main, a, b))
 
 
 def test_each_task_gets_its_threads_states_over_its_life() -> None:
@@ -73,7 +35,7 @@ def test_tasks_a_pool_worker_ran_one_after_another_split_by_their_spans() -> Non
         TaskSpan(0, 0, 20 * MS, "process-1", pid=20, native_id=20),
         TaskSpan(1, 20 * MS, 60 * MS, "process-1", pid=20, native_id=20),
     )
-    states = task_states(_run("process-pool", tasks, (worker,)))
+    states = task_states(run_of("process-pool", tasks, (worker,)))
     assert states.of(0) == {RUNNING: 20 * MS, RUNNABLE: 0, LOCK: 0, IO: 0, OTHER: 0}
     assert states.of(1) == {RUNNING: 10 * MS, RUNNABLE: 0, LOCK: 0, IO: 30 * MS, OTHER: 0}
 
@@ -83,7 +45,7 @@ def test_coroutines_share_the_loop_threads_states_over_each_ones_life() -> None:
     tasks = tuple(
         TaskSpan(i, i * MS, (50 + 10 * i) * MS, "main", pid=30, native_id=30) for i in range(3)
     )
-    shares = task_state_shares(_run("async-gather", tasks, (loop,)))
+    shares = task_state_shares(run_of("async-gather", tasks, (loop,)))
     for i in range(3):
         life = 50 + 9 * i
         assert shares[i][RUNNING] == pytest.approx((10 - i) / life)
@@ -105,7 +67,7 @@ def test_only_the_states_the_os_tells_are_given() -> None:
     cpu_times = ThreadSampling("psutil", (RUNNING, OTHER))
     thread = ThreadTimeline(10, 11, "", ((0, 5 * MS, RUNNING), (5 * MS, 20 * MS, OTHER)))
     task = TaskSpan(0, 0, 20 * MS, "thread-1", pid=10, native_id=11)
-    shares = task_state_shares(_run("threads", (task,), (thread,), cpu_times))
+    shares = task_state_shares(run_of("threads", (task,), (thread,), cpu_times))
     assert shares[0] == pytest.approx({RUNNING: 0.25, OTHER: 0.75})
 
 
@@ -134,7 +96,7 @@ def test_the_engine_keeps_timelines_to_the_microsecond_from_t0_to_the_end() -> N
 
 
 def test_a_results_file_keeps_threads_and_each_tasks_states() -> None:
-    results = _results(gil_threads())
+    results = results_of(gil_threads())
     data = json.loads(to_json(results))
     run = data["runs"][0]
     assert data["schema"] == "workbench.results/3"
@@ -173,7 +135,7 @@ def test_a_damaged_thread_is_refused_naming_the_place(thread: int) -> None:
     extra = tuple(
         ThreadTimeline(10, 100 + i, "x", ((0, MS, IO), (MS, 2 * MS, IO))) for i in range(3)
     )
-    data = json.loads(to_json(_results(replace(run, threads=(*run.threads, *extra)))))
+    data = json.loads(to_json(results_of(replace(run, threads=(*run.threads, *extra)))))
     data["runs"][0]["threads"][thread]["states"][1][2] = "sleeping"
     with pytest.raises(
         ResultsFileError,
@@ -183,7 +145,7 @@ def test_a_damaged_thread_is_refused_naming_the_place(thread: int) -> None:
 
 
 def test_readings_say_what_the_threads_waited_for() -> None:
-    results = _results(gil_threads())
+    results = results_of(gil_threads())
     (reading,) = explain(results)
     assert reading.text.endswith(
         "Thread states: each thread waited for the GIL about half its life."
@@ -199,7 +161,7 @@ def test_a_pool_with_more_workers_than_cores_waits_for_a_core() -> None:
         TaskSpan(i, 0, 100 * MS, f"process-{i + 1}", pid=21 + i, native_id=21 + i) for i in range(4)
     )
     said = sentence(
-        _run("process-pool", tasks, workers), _results(_run("process-pool", tasks, workers))
+        run_of("process-pool", tasks, workers), results_of(run_of("process-pool", tasks, workers))
     )
     assert said == "4 workers on 2 cores: 45 % of the time waiting for a core"
 
@@ -207,8 +169,8 @@ def test_a_pool_with_more_workers_than_cores_waits_for_a_core() -> None:
 def test_threads_waiting_on_the_network_are_fine() -> None:
     thread = ThreadTimeline(10, 11, "python3", ((0, 3 * MS, RUNNING), (3 * MS, 100 * MS, IO)))
     task = TaskSpan(0, 0, 100 * MS, "thread-1", pid=10, native_id=11)
-    run = _run("threads", (task,), (thread,))
-    assert sentence(run, _results(run, workload="http")) == (
+    run = run_of("threads", (task,), (thread,))
+    assert sentence(run, results_of(run, workload="http")) == (
         "97 % of the time waiting on IO — threads are fine here"
     )
 
@@ -220,8 +182,8 @@ def test_without_a_gil_the_lock_share_disappears_and_the_reading_says_so() -> No
         TaskSpan(0, 0, 100 * MS, "thread-1", pid=10, native_id=11),
         TaskSpan(1, 0, 100 * MS, "thread-2", pid=10, native_id=12),
     )
-    run = _run("threads", tasks, (a, b))
-    said = sentence(run, _results(run, gil_enabled=False))
+    run = run_of("threads", tasks, (a, b))
+    said = sentence(run, results_of(run, gil_enabled=False))
     assert (
         said
         == "no GIL on this Python: the threads waited for a lock only 2 % of the time and ran 98 %"
