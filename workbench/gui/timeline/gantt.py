@@ -200,12 +200,14 @@ class GanttPlot:
         width = np.maximum(bars.end_s - bars.start_s, pixel_w)
         height = max(BAR_HEIGHT, pixel_h)
         # alive bars thin and light, running slices (or thread states) over them
-        traced = track.slices.traced or self.states.shows(track)
+        states = self.states.shows(track)
+        traced = track.slices.traced or states
         alive = max(ALIVE_HEIGHT, pixel_h) if traced else height
         self.slices.style_alive(self._by_colour, traced)
-        colour = bars.worker % len(self.theme.palette.workers)
+        colour = np.where(states, -1, bars.worker % len(self.theme.palette.workers))
         for index, item in enumerate(self._by_colour):
             self._fill(item, colour == index, bars.start_s, width, rows, alive)
+        self._fill(self.states.unseen, colour == -1, bars.start_s, width, rows, alive)
         self._fill(self._failed, ~bars.ok, bars.start_s, width, rows, height)
         if slices:
             self.draw_slices(track)

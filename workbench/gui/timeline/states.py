@@ -3,9 +3,9 @@ doing — running, waiting for a core, waiting for the GIL or a lock, waiting on
 
 Shown with the timeline's *States* toggle, for runs whose threads were sampled (the engine
 reads them from the OS; they arrive with the finished run). The task's bar stays as a thin
-alive bar in its worker's colour, and the state pieces cover it at full height: where the
-sampler did not see the thread (a thread that lived between two readings) the thin bar
-shows through. Running slices (heartbeats, coroutine steps) are not drawn meanwhile: the
+grey alive bar, and the state pieces cover it at full height: where the sampler did not see
+the thread (before its first reading or after its last, which on a saturated machine are
+up to a few ms apart) the thin bar shows through, as "not seen" in the legend. Running slices (heartbeats, coroutine steps) are not drawn meanwhile: the
 states say the same from the OS, for any code. Same rule as the bars: one bar item per
 state colour, arrays per item, rows sharing a pixel row drawn as their union; each thread
 is drawn at the resolution of a pixel (see :class:`workbench.gui.model.state_bars.RunStateBars`).
@@ -26,11 +26,16 @@ from workbench.core.workloads import WORKLOADS
 from workbench.gui.model.bar_merge import merge_rows
 from workbench.gui.model.live_run import LiveExperiment, RunTrack
 from workbench.gui.model.state_bars import RunStateBars
-from workbench.gui.theme import Theme, swatch
+from workbench.gui.theme import Theme, lighter, swatch
 
 STATE_HEIGHT = 0.8
 STATE_Z = 6
 """Above the alive bars and the (hidden) slices, under the failed tasks' hatching."""
+UNSEEN_COLOUR, UNSEEN_LIGHTEN = "#7F7F7F", 0.45
+UNSEEN_SHARE = 0.02
+"""Time the sampler did not see the tasks' threads, worth a legend entry above this share."""
+ALWAYS = (ThreadState.RUNNING, ThreadState.RUNNABLE, ThreadState.LOCK)
+"""In the legend even at 0 %: a free-threaded Python's missing GIL is the lesson."""
 SHOWN_SHARE = 0.005
 """States under half a percent of a task's life are left out of its tooltip."""
 
@@ -92,8 +97,12 @@ def state_legend(bars: RunStateBars | None, theme: Theme, lock: str) -> str:
     shown = [
         swatch(palette.state(s), f"{state_label(s, lock, told=told)} {_percent(shares[s])}")
         for s in ALL_STATES
-        if s in shares
+        if s in shares and (s in ALWAYS or shares[s] >= SHOWN_SHARE)
     ]
+    unseen = 1 - sum(shares.values())
+    if unseen >= UNSEEN_SHARE:
+        grey = lighter(UNSEEN_COLOUR, UNSEEN_LIGHTEN).name()
+        shown.append(f'<span style="color:{grey}">▬</span>&nbsp;not seen {_percent(unseen)}')
     return "&nbsp;&nbsp;".join(shown)
 
 
@@ -132,6 +141,9 @@ class StateLayer:
         self.theme = theme
         self.enabled = False
         self._items = {state: self._add() for state in ALL_STATES}
+        self.unseen = self._add()
+        """The tasks' thin alive bars while states are shown: grey where no state shows."""
+        self.unseen.setZValue(0)
         self._bars: RunStateBars | None = None
         self.apply_palette()
 
@@ -145,6 +157,7 @@ class StateLayer:
     def apply_palette(self) -> None:
         for state, item in self._items.items():
             item.setOpts(brush=QColor(self.theme.palette.state(state)))
+        self.unseen.setOpts(brush=lighter(UNSEEN_COLOUR, UNSEEN_LIGHTEN))
 
     def bars_for(self, track: RunTrack) -> RunStateBars | None:
         """The track's run indexed for drawing (kept while the same run is shown); None
