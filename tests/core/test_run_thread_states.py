@@ -10,12 +10,19 @@ was there to be had.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sys
+from pathlib import Path
 
 import pytest
 
 from tests.core.conftest import Runner
+from workbench.core.config import build_config
+from workbench.core.engine import run_experiment, run_strategy
+from workbench.core.interpreter_search import FREE_THREADED_ENV
+from workbench.core.launch import Interpreter
+from workbench.core.observer import Observer
 from workbench.core.results import Run
 from workbench.core.task_shares import task_state_shares, task_states
 from workbench.core.threadstates import ThreadState, together_ns
@@ -118,15 +125,29 @@ def test_a_thread_waiting_for_another_threads_lock_shows_lock(
     assert shares[1][LOCK] >= 0.90, {s.value: v for s, v in shares[1].items()}
 
 
-def test_sampling_can_be_switched_off(run: Runner) -> None:
+def test_sampling_can_be_switched_off() -> None:
     """The benchmark prices the sampler by running without it: nothing is then recorded."""
-    import asyncio
-
-    from workbench.core.config import build_config
-    from workbench.core.engine import run_strategy
-    from workbench.core.observer import Observer
-
     config = build_config("sleep", ["threads"], 2, None, {"duration": 0.01})
     off = asyncio.run(run_strategy(config, "threads", 0, observer=Observer(), thread_states=False))
     assert off.ok and off.threads == () and off.thread_sampling is None
     assert len(task_states(off)) == 0
+
+
+def _free_threaded_build() -> str | None:
+    named = os.environ.get(FREE_THREADED_ENV)
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    built = Path(named) if named else cache / "concurrency-workbench/python3.13t/bin/python3.13t"
+    return str(built) if built.is_file() else None
+
+
+def test_without_a_gil_threads_on_cpu_hardly_wait_for_a_lock() -> None:
+    """The same run as above on a free-threaded Python: the lock's share all but vanishes
+    (load can only make the threads wait for a core instead)."""
+    built = _free_threaded_build()
+    if built is None:
+        pytest.skip(f"no free-threaded build: set {FREE_THREADED_ENV}")
+    config = build_config("cpu", ["threads"], 2, None, {"size": 4_000_000})
+    result = asyncio.run(run_experiment(config, interpreter=Interpreter(built)))
+    (one,) = result.runs
+    for task, shares in _shares(_sampled(one)).items():
+        assert shares[LOCK] < 0.05, (task, {s.value: v for s, v in shares.items()})
