@@ -5,10 +5,11 @@ Shown with the timeline's *States* toggle, for runs whose threads were sampled (
 reads them from the OS; they arrive with the finished run). The task's bar stays as a thin
 grey alive bar, and the state pieces cover it at full height: where the sampler did not see
 the thread (before its first reading or after its last, which on a saturated machine are
-up to a few ms apart) the thin bar shows through, as "not seen" in the legend. Running slices (heartbeats, coroutine steps) are not drawn meanwhile: the
-states say the same from the OS, for any code. Same rule as the bars: one bar item per
-state colour, arrays per item, rows sharing a pixel row drawn as their union; each thread
-is drawn at the resolution of a pixel (see :class:`workbench.gui.model.state_bars.RunStateBars`).
+up to a few ms apart) the thin bar shows through, as "not seen" in the legend. Running
+slices (heartbeats, coroutine steps) are not drawn meanwhile: the states say the same from
+the OS, for any code. Same rule as the bars: one bar item per state colour, arrays per
+item, rows sharing a pixel row drawn as their union; each thread is drawn at the
+resolution of a pixel (see :class:`workbench.gui.model.state_bars.RunStateBars`).
 """
 
 from __future__ import annotations
