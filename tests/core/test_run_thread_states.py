@@ -151,3 +151,24 @@ def test_without_a_gil_threads_on_cpu_hardly_wait_for_a_lock() -> None:
     (one,) = result.runs
     for task, shares in _shares(_sampled(one)).items():
         assert shares[LOCK] < 0.05, (task, {s.value: v for s, v in shares.items()})
+
+
+def test_where_there_is_no_proc_the_fallback_tells_running_from_not(
+    run: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """macOS, Windows: psutil's per-thread CPU times; the states it cannot tell are absent
+    (not zero), and nothing fails."""
+    monkeypatch.setattr("workbench.core.threadstates.sampler.procfs_available", lambda: False)
+    result = run("cpu", ["threads"], 2, size=2_000_000)
+    (one,) = result.runs
+    assert one.ok and one.thread_sampling is not None
+    assert one.thread_sampling.source == "psutil" and one.thread_sampling.error is None
+    assert one.thread_sampling.known == (RUNNING, ThreadState.OTHER)
+    shares = task_state_shares(one)
+    assert len(shares) == 2
+    for task in shares:
+        assert set(shares[task]) == {RUNNING, ThreadState.OTHER}
+    assert {state for t in one.threads for _, _, state in t.intervals} <= {
+        RUNNING,
+        ThreadState.OTHER,
+    }
