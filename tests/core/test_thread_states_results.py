@@ -164,6 +164,10 @@ def test_a_pool_with_more_workers_than_cores_waits_for_a_core() -> None:
         run_of("process-pool", tasks, workers), results_of(run_of("process-pool", tasks, workers))
     )
     assert said == "4 workers on 2 cores: 45 % of the time waiting for a core"
+    two = run_of("process-pool", tasks[:2], workers[:2])
+    assert sentence(two, results_of(two)) == (
+        "the workers were 45 % of the time waiting for a core: other programs had the cores"
+    )
 
 
 def test_threads_waiting_on_the_network_are_fine() -> None:

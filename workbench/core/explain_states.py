@@ -119,7 +119,7 @@ def _threads(m: StateShares, run: Run, cores: int, *, holds_gil: bool, gil: bool
     if io >= MOSTLY:
         return f"{_percent(io)} of the time waiting on IO — threads are fine here"
     if runnable >= NOTABLE:
-        return _waiting_for_a_core(_plural(m.threads, "thread"), cores, runnable)
+        return _waiting_for_a_core(m.threads, "thread", cores, runnable)
     if not gil and lock < HARDLY and m.of(RUNNING) >= MOSTLY:
         return (
             f"no GIL on this Python: the threads waited for a lock only "
@@ -130,15 +130,18 @@ def _threads(m: StateShares, run: Run, cores: int, *, holds_gil: bool, gil: bool
     return None
 
 
-def _waiting_for_a_core(who: str, cores: int, runnable: float) -> str:
-    return f"{who} on {_plural(cores, 'core')}: {_percent(runnable)} of the time waiting for a core"
+def _waiting_for_a_core(count: int, noun: str, cores: int, runnable: float) -> str:
+    """More of them than cores, or (as many or fewer) other programs had the cores."""
+    waited = f"{_percent(runnable)} of the time waiting for a core"
+    if count > cores:
+        return f"{_plural(count, noun)} on {_plural(cores, 'core')}: {waited}"
+    return f"the {noun}s were {waited}: other programs had the cores"
 
 
 def _processes(m: StateShares, cores: int) -> str | None:
     runnable, io = m.of(RUNNABLE), m.of(IO)
-    workers = _plural(m.processes, "worker")
     if runnable >= NOTABLE:
-        return _waiting_for_a_core(workers, cores, runnable)
+        return _waiting_for_a_core(m.processes, "worker", cores, runnable)
     if io >= MOSTLY:
         return f"the workers were {_percent(io)} of the time waiting on IO"
     if m.of(RUNNING) >= BUSY:
