@@ -11,18 +11,10 @@ Python thread every millisecond, on caches other work has cooled) plus ~2-5 µs 
 (one or two ``pread``s and a little Python). That CPU is taken from the measured run only
 when the run wants every core — a pool with a worker per core — so the sampler keeps two
 budgets, checked on its own cycles with ``time.thread_time_ns``: :data:`CPU_BUDGET` while
-a core is free, :data:`SATURATED_CPU_BUDGET` while the run — or the machine — keeps as
-many threads ready as there are cores (on average over the last ~16 ticks, or ~4 looks).
-It meets them by stretching the interval between ticks, from :data:`MIN_INTERVAL_S` up to
+the run leaves a core free, :data:`SATURATED_CPU_BUDGET` while it keeps as many threads
+ready as there are cores (on average over the last ~16 ticks). It meets them by
+stretching the interval between ticks, from :data:`MIN_INTERVAL_S` up to
 :data:`MAX_INTERVAL_S`.
-
-Other programs count too: on a machine whose cores are all wanted — by the run, or by
-anything else (Linux's count of runnable threads, ``/proc/loadavg``, read with each look
-for new threads: ~2.5 µs) — every cycle the sampler takes is one a thread of the run may
-lack. Measured on this shared 2-core machine, busy with other work: at its free budget the
-sampler made 10,000 gathered sleeps ~2 % slower (9 alternating pairs; the same run twice
-without it: 0.1 %). So the saturated budget applies whenever the machine's cores are all
-wanted, whoever wants them.
 
 Being a thread of the engine's process, it needs that process's GIL for its ~40 µs a tick:
 while the engine's own Python is busy (a window redrawing), a tick may wait up to the GIL's
@@ -120,32 +112,6 @@ def procfs_available() -> bool:
     return sys.platform == "linux" and Path("/proc/self/task").is_dir()
 
 
-class MachineLoad:
-    """How many threads the whole machine has ready to run (Linux), besides the reader."""
-
-    def __init__(self) -> None:
-        try:
-            self._fd: int | None = os.open("/proc/loadavg", os.O_RDONLY)
-        except OSError:
-            self._fd = None
-
-    def runnable(self) -> int | None:
-        """Threads running or waiting for a core now, the caller not counted; None where
-        the OS does not say."""
-        if self._fd is None:
-            return None
-        try:  # "0.52 0.61 0.70 3/112 4242": the 4th field is runnable/all
-            running = os.pread(self._fd, 128, 0).split()[3].split(b"/")[0]
-            return max(0, int(running) - 1)
-        except (OSError, ValueError, IndexError):
-            return None
-
-    def close(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
-
-
 def _make_source(root_pid: int, source: SourceName) -> Source:
     if source == "procfs" or (source == "auto" and procfs_available()):
         from workbench.core.threadstates.procfs import ProcfsSource
@@ -208,8 +174,7 @@ class ThreadStateSampler:
         source, sleep, clock, cpu_clock = self._source, time.sleep, now_ns, time.thread_time_ns
         cpu_began, began = cpu_clock(), clock()
         interval = self._min_interval_ns
-        cycle_cpu = ready = busy = 0.0
-        machine = MachineLoad()
+        cycle_cpu = ready = 0.0
         next_look = next_tick = began
         try:
             while not self._stopping:
@@ -218,9 +183,6 @@ class ThreadStateSampler:
                 if now >= next_look:
                     source.discover()
                     next_look = now + max(self._look_every_ns, LOOKS_PER_TICKS * interval)
-                    wanted_by_all = machine.runnable()
-                    if wanted_by_all is not None:  # averaged over the last ~4 looks
-                        busy += (wanted_by_all - busy) / 4
                 source.sample()
                 self._ticks += 1
                 self._threads_max = max(self._threads_max, source.threads)
@@ -231,15 +193,13 @@ class ThreadStateSampler:
                 cycle = cpu_clock() - cycle_began
                 cycle_cpu = cycle if cycle_cpu == 0 else cycle_cpu + (cycle - cycle_cpu) / 8
                 ready += (source.ready - ready) / 16  # threads woken for a moment don't count
-                # the averages only near a constant; the machine's count includes the run's
-                saturated = max(ready, busy) > self._cores - 0.5
+                saturated = ready > self._cores - 0.5  # the average only nears a constant
                 budget = self._saturated_budget if saturated else self._budget
                 wanted = round(cycle_cpu / budget)
                 interval = min(self._max_interval_ns, max(self._min_interval_ns, wanted))
         except Exception as exc:  # an instrument must never take the engine down with it
             self.error = f"thread-state sampling stopped: {type(exc).__name__}: {exc}"
         finally:
-            machine.close()
             self._cpu_ns = cpu_clock() - cpu_began
             self._wall_ns = clock() - began
 
