@@ -10,7 +10,7 @@ from workbench.core.results import TaskSpan
 from workbench.core.task_shares import CODE, timeline_arrays
 from workbench.core.threadstates import ThreadState, ThreadTimeline
 from workbench.gui.model.live_run import RunTrack
-from workbench.gui.model.state_bars import RunStateBars, coarsened
+from workbench.gui.model.state_bars import RunStateBars, coarsened, grid_step
 
 RUNNING, LOCK, IO = ThreadState.RUNNING, ThreadState.LOCK, ThreadState.IO
 
@@ -71,3 +71,16 @@ def test_a_replay_shows_only_what_had_happened() -> None:
     pieces = bars_of(2, gil_threads()).pieces(lanes=False, pixel_ns=1_000).until(12 * MS)
     assert pieces.end_ns.max() == 12 * MS
     assert len(pieces) == 6
+
+
+def test_the_drawing_grid_does_not_follow_a_pixels_last_digits() -> None:
+    assert [grid_step(p) for p in (0.5, 1, 3, 7, 19, 46_153.8, 46_160.2, 250_000)] == [
+        1,
+        1,
+        2,
+        5,
+        10,
+        20_000,
+        20_000,
+        200_000,
+    ]

@@ -116,6 +116,18 @@ def coarsened(line: Timeline, cell_ns: int) -> Timeline:
     return cell_start[heads], cell_end[tails], dominant[heads]
 
 
+def grid_step(pixel_ns: float) -> int:
+    """The largest 1-2-5 × 10ⁿ ns within a pixel: the grid a timeline is drawn on. A step
+    from a short list, not the pixel itself, so the picture does not shift with a pixel's
+    last digits (a window a few pixels wider, a file reopened) and a redraw reuses it."""
+    step = 1
+    for candidate in (10**k * m for k in range(13) for m in (1, 2, 5)):
+        if candidate > pixel_ns:
+            break
+        step = candidate
+    return step
+
+
 def _union(start: Ints, end: Ints) -> tuple[Ints, Ints]:
     """Overlapping or touching [start, end) stretches merged (a lane's tasks)."""
     order = np.argsort(start, kind="stable")
@@ -174,7 +186,7 @@ class RunStateBars:
         slivers narrower than a pixel do not paint over one another. Coarser still if the
         pieces would exceed ``budget``; exact when the pixel grid would cost more than the
         pieces (zoomed far in on a long run). Kept until the zoom or the layout changes."""
-        cell = max(1, round(pixel_ns))
+        cell = grid_step(pixel_ns)
         if self._cached is not None and self._cached[0] == (lanes, cell):
             return self._cached[1]
         exact = [(self._lines[i], *self._stretches(tasks, lanes)) for i, tasks in self._tasks]

@@ -37,6 +37,9 @@ UNSEEN_SHARE = 0.02
 """Time the sampler did not see the tasks' threads, worth a legend entry above this share."""
 ALWAYS = (ThreadState.RUNNING, ThreadState.RUNNABLE, ThreadState.LOCK)
 """In the legend even at 0 %: a free-threaded Python's missing GIL is the lesson."""
+COARSE_NS = 3_000_000
+"""A sampler interval worth saying in the legend: finer turns than this are blurred (the
+sampler reads less often when the run keeps every core busy, or has many threads)."""
 SHOWN_SHARE = 0.005
 """States under half a percent of a task's life are left out of its tooltip."""
 
@@ -104,6 +107,9 @@ def state_legend(bars: RunStateBars | None, theme: Theme, lock: str) -> str:
     if unseen >= UNSEEN_SHARE:
         grey = lighter(UNSEEN_COLOUR, UNSEEN_LIGHTEN).name()
         shown.append(f'<span style="color:{grey}">▬</span>&nbsp;not seen {_percent(unseen)}')
+    sampling = bars.run.thread_sampling
+    if sampling is not None and sampling.interval_ns >= COARSE_NS:  # the picture's resolution
+        shown.append(f"(read every {sampling.interval_ns / 1e6:.0f} ms)")
     return "&nbsp;&nbsp;".join(shown)
 
 
