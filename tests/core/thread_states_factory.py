@@ -29,8 +29,9 @@ def run_of(
     sampling: ThreadSampling | None = PROCFS,
     wall_ms: int = 100,
 ) -> Run:
+    wall = wall_ms * MS
     return Run(
-        strategy, 0, True, None, wall_ms * MS, wall_ms * MS, 0, tasks, (), (), threads, sampling
+        strategy, 0, True, None, wall, wall, 0, tasks, threads=threads, thread_sampling=sampling
     )
 
 

@@ -138,8 +138,8 @@ class _RunSession:
             spans,
             _on_run_axis(samples, self.t0),
             tuple(self.loop_lag),
-            timelines,
-            sampling,
+            threads=timelines,
+            thread_sampling=sampling,
         )
 
 

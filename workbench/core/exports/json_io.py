@@ -141,8 +141,8 @@ def _task_from(workers: dict[str, ThreadKey], t: dict[str, Any]) -> TaskSpan:
         t["error"],
         tuple((_ns(a), _ns(b)) for a, b in t.get("running", ())),
         tuple(int(c) for c in t.get("cores", ())),
-        pid,
-        native_id,
+        pid=pid,
+        native_id=native_id,
     )
 
 
