@@ -44,13 +44,17 @@ def _rounded(ns: int) -> int:
 
 
 def compact(timeline: ThreadTimeline, end_ns: int | None = None) -> ThreadTimeline:
-    """The timeline rounded to :data:`RESOLUTION_NS`, merged, and cut at ``end_ns``."""
+    """The timeline rounded to :data:`RESOLUTION_NS`, merged, and cut at ``end_ns`` (at the
+    whole µs before it, so nothing reaches past the run)."""
     merger = IntervalMerger()
+    limit = None if end_ns is None else end_ns // RESOLUTION_NS * RESOLUTION_NS
     for start, end, state in timeline.intervals:
-        if end_ns is not None and start >= end_ns:
-            break
-        cut = end if end_ns is None else min(end, end_ns)
-        merger.add(_rounded(start), _rounded(cut), state)
+        low, high = _rounded(start), _rounded(end)
+        if limit is not None:
+            if low >= limit:
+                break
+            high = min(high, limit)
+        merger.add(low, high, state)
     return ThreadTimeline(timeline.pid, timeline.native_id, timeline.name, tuple(merger.intervals))
 
 
