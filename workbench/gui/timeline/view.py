@@ -76,7 +76,7 @@ class TimelineView(QWidget):
         self.show_combo.currentIndexChanged.connect(self._relayout)
         self.lanes_check.toggled.connect(self.set_lanes)
         self.core_check.toggled.connect(self.colour_by_core)
-        self.controls.states_check.toggled.connect(self.colour_by_state)
+        self.controls.states_check.toggled.connect(self.colour_by_core)
         self.controls.fit_button.clicked.connect(self.fit)
         self.graphics.scene().sigMouseMoved.connect(self._hover)
         self._add_keys()
@@ -325,16 +325,12 @@ class TimelineView(QWidget):
             panel.gantt.set_lanes(lanes)
         self.fit()
 
-    def colour_by_state(self, on: bool) -> None:
-        """Each task coloured by its thread's state over time (see timeline.states)."""
+    def colour_by_core(self, _: bool = False) -> None:
+        """Running slices coloured by core (where the OS said) instead of by worker; tasks
+        coloured by their thread's state (see timeline.states): as the boxes say."""
         for panel in self.panels:
-            panel.gantt.states.enabled = on
-        self.refresh()
-
-    def colour_by_core(self, by_core: bool) -> None:
-        """Running slices coloured by core (where the OS said) instead of by worker."""
-        for panel in self.panels:
-            panel.gantt.slices.by_core = by_core
+            panel.gantt.slices.by_core = self.core_check.isChecked()
+            panel.gantt.states.enabled = self.controls.states_check.isChecked()
         self.refresh()
 
     def _stop_following(self, *_: object) -> None:
