@@ -1,7 +1,8 @@
 """Regenerate the README's screenshots from real runs on this machine.
 
     python docs/screenshots.py            # offscreen Qt; also works under Xvfb or a desktop
-    python docs/screenshots.py --only gil # just the scenarios whose file name has "gil"
+    python docs/screenshots.py --only gil      # just the pictures whose name has "gil"
+    python docs/screenshots.py --only states   # just the pictures whose name has "states"
 
 Each scenario sets the config panel, runs the experiment through the window exactly as F5
 does, waits for the engine to finish, and grabs the whole window (a grab, not pyqtgraph's SVG
@@ -37,10 +38,12 @@ class Scenario:
     lanes: bool = False
     size: tuple[int, int] = WINDOW_SIZE
     zoom_s: float | None = None
-    settings_panel: bool = True
     """Also save a second image with the time axis zoomed to 0–zoom_s (``-zoomed`` suffix)."""
     python: str | None = None
     """``--python`` specs to run it on (default: the Python running this script)."""
+    settings_panel: bool = True
+    states: bool = False
+    """Colour each task by its thread's state (the timeline's States toggle)."""
 
 
 SCENARIOS = (
@@ -88,17 +91,33 @@ SCENARIOS = (
         size=(1600, 1250),
         settings_panel=False,
     ),
+    # Thread states from the OS: the GIL's turns in dark orange, a core wanted in light.
+    Scenario(
+        "states-cpu-threads-vs-process-pool.png",
+        "cpu",
+        ("threads", "process-pool"),
+        3,
+        {"size": 2_000_000},
+        size=(1600, 1100),
+        zoom_s=0.06,
+        settings_panel=False,
+        states=True,
+    ),
 )
 
 
 def output_folder(description: str) -> Path:
     """The ``--out`` folder (default docs/images), created if need be."""
-    parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--out", type=Path, default=IMAGES, help="folder for the PNGs")
-    parser.add_argument("--only", default="", help="only scenarios whose file name has this")
-    out: Path = parser.parse_args().out
+    out: Path = _arguments(description).out
     out.mkdir(parents=True, exist_ok=True)
     return out
+
+
+def _arguments(description: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--out", type=Path, default=IMAGES, help="folder for the PNGs")
+    parser.add_argument("--only", default="", help="only the pictures whose name has this")
+    return parser.parse_args()
 
 
 @contextlib.contextmanager
@@ -131,17 +150,15 @@ def screenshot_window(out: Path) -> Iterator[tuple[Any, Any, Any]]:
 
 def main() -> int:
     out = output_folder(__doc__.splitlines()[0])
-    only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else ""
 
     from workbench.core.config import build_config
     from workbench.core.interpreter_launch import chosen
     from workbench.core.interpreters import InterpreterError
     from workbench.core.preset_interpreters import listed_interpreters
 
+    only = _arguments(__doc__.splitlines()[0]).only
     with screenshot_window(out) as (app, loop, window):
-        for scenario in SCENARIOS:
-            if only not in scenario.file_name:
-                continue
+        for scenario in (s for s in SCENARIOS if only in s.file_name):
             try:
                 pythons = chosen(scenario.python) if scenario.python else ()
             except InterpreterError as exc:
@@ -157,6 +174,7 @@ def main() -> int:
             window.config_panel.interpreters_box.show_found(listed_interpreters())
             window.config_panel.set_config(config)
             window.timeline.set_lanes(scenario.lanes)
+            window.timeline.controls.states_check.setChecked(scenario.states)
             window.resize(*scenario.size)
             window.actions.settings_panel.setChecked(scenario.settings_panel)
             if not window.run_experiment():

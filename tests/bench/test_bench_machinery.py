@@ -72,5 +72,9 @@ def test_quick_bench_writes_json_and_markdown_from_outside_a_checkout(tmp_path: 
     assert share["bare_asyncio_collector_us_per_task_median"] >= 0
     assert figures["scale"]["ok"] is True
     assert figures["startup"]["child_ms_median"] > 0
+    states = figures["thread_states"]
+    if "skipped" not in states:
+        assert states["engine"][0]["ratio_median"] > 0
+        assert states["engine"][0]["sampler_cpu_percent_of_a_core"] > 0
     assert "| sleep-3x1s-gather |" in markdown.read_text()
     assert "outside the collector" in markdown.read_text()

@@ -131,19 +131,33 @@ def run_bare(command: list[str]) -> float:
 
 
 async def run_engine(
-    case: Case, url: str | None, observer: Observer | None = None, *, inside: bool = True
+    case: Case,
+    url: str | None,
+    observer: Observer | None = None,
+    *,
+    inside: bool = True,
+    thread_states: bool = True,
 ) -> Run:
-    """One run of ``case`` through the engine, exactly as the CLI and window do it."""
+    """One run of ``case`` through the engine, exactly as the CLI and window do it (less
+    ``inside`` recording or ``thread_states`` sampling when they are being priced)."""
     config = build_config(
         case.workload, [case.strategy], case.tasks, case.workers, dict(case.params)
     )
     run = await run_strategy(
-        config, case.strategy, 0, observer=observer or Observer(), url=url, inside=inside
+        config,
+        case.strategy,
+        0,
+        observer=observer or Observer(),
+        url=url,
+        inside=inside,
+        thread_states=thread_states,
     )
     if not run.ok:
         raise BenchError(f"{case.name}: {run.error}")
     return run
 
 
-def run_engine_sync(case: Case, url: str | None = None, *, inside: bool = True) -> Run:
-    return asyncio.run(run_engine(case, url, inside=inside))
+def run_engine_sync(
+    case: Case, url: str | None = None, *, inside: bool = True, thread_states: bool = True
+) -> Run:
+    return asyncio.run(run_engine(case, url, inside=inside, thread_states=thread_states))

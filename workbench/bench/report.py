@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from workbench.bench.thread_states import to_markdown as thread_states_markdown
+
 
 def _fmt(value: Any, digits: int = 3) -> str:
     if value is None:
@@ -133,6 +135,8 @@ def to_markdown(figures: Mapping[str, Any]) -> str:
         from workbench.bench.usercode import to_markdown as user_code_markdown
 
         lines += user_code_markdown(figures["usercode"])
+    if "thread_states" in figures:
+        lines += thread_states_markdown(figures["thread_states"])
     scale = figures["scale"]
     lines += [f"## Scale: {scale['tasks']:,}-task async-gather", ""]
     lines += _table(["figure", "value"], [[k, _fmt(v)] for k, v in scale.items() if k != "tasks"])

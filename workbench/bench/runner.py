@@ -20,6 +20,8 @@ from workbench.bench.reference import CASES
 from workbench.bench.report import to_markdown
 from workbench.bench.scale import measure_scale
 from workbench.bench.startup import measure_child_startup
+from workbench.bench.thread_states import NAMES as STATE_CASES
+from workbench.bench.thread_states import measure_thread_states_cost
 from workbench.bench.tracer import measure_tracer, viztracer_available
 from workbench.core.machine import this_machine
 
@@ -50,6 +52,12 @@ def run_bench(*, quick: bool = False) -> dict[str, Any]:
     from workbench.bench.usercode import measure_user_code
 
     figures["usercode"] = measure_user_code(quick=quick, progress=_progress)
+    figures["thread_states"] = measure_thread_states_cost(
+        1 if quick else 5,
+        _progress,
+        STATE_CASES[:1] if quick else STATE_CASES,
+        seconds=0.5 if quick else 3.0,
+    )
     _progress("scale")
     figures["scale"] = measure_scale(1_000 if quick else 100_000)
     _progress("start-up")

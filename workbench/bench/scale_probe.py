@@ -47,6 +47,7 @@ def main() -> None:
                 "results_file_mb": round(size / 2**20, 2),
                 "save_s": round(save_s, 3),
                 "load_s": round(load_s, 3),
+                "thread_state_intervals": sum(len(t.intervals) for t in run.threads),
             }
         )
     )

@@ -25,6 +25,7 @@ from workbench.core.observer import Observer
 from workbench.core.output_capture import OutputCapture
 from workbench.core.processes import HelperProcess, describe_exit
 from workbench.core.results import Config, CpuSample, LagSample, Results, Run, RunInterpreter
+from workbench.core.run_threads import RunThreadWatch
 from workbench.core.sampler import CpuSampler, RawSample
 from workbench.core.timeline import SpanAssembler
 from workbench.core.usercode.model import code_request
@@ -138,8 +139,10 @@ class _RunSession:
         stderr_line: str | None,
         samples: list[RawSample],
         output: OutputCapture | None = None,
+        threads: RunThreadWatch | None = None,
     ) -> Run:
-        """The run as it ended; ``output``: what the user's code printed, kept with it."""
+        """The run as it ended; ``output``: what the user's code printed, kept with it;
+        ``threads``: the watch on its threads' states."""
         if self.done is not None:
             done = self.done
             ok, error = done.ok, done.error
@@ -154,6 +157,7 @@ class _RunSession:
                 or f"the run's process {describe_exit(exit_code)}{detail}"
             )
         spans = self.assembler.finish(wall, None if ok else error) if self.assembler else ()
+        timelines, sampling = threads.result(self.t0, wall) if threads else ((), None)
         return Run(
             self.strategy,
             self.repeat_index,
@@ -172,6 +176,8 @@ class _RunSession:
             output_truncated=output.truncated if output is not None else False,
             traceback=self.user_traceback,
             interpreter=self.interpreter,
+            threads=timelines,
+            thread_sampling=sampling,
         )
 
 
@@ -189,14 +195,16 @@ async def run_strategy(
     environment: Mapping[str, str] | None = None,
     record: RunInterpreter | None = None,
     start_timeout_s: float = START_TIMEOUT_S,
+    thread_states: bool = True,
 ) -> Run:
     """Run one strategy once in a fresh child; raise :class:`_Stopped` if ``stop`` is set.
 
-    ``inside=False`` skips recording inside tasks; the benchmark uses it to price that.
-    ``interpreter`` starts the child under another Python than this one, in ``environment``
-    (default: this one's); ``record`` is the interpreter the run records (with the GIL state
-    its process reports). A child silent for ``start_timeout_s`` after its start is ended
-    and its run failed."""
+    ``inside=False`` skips recording inside tasks, ``thread_states=False`` reading the
+    threads' states (see :mod:`workbench.core.run_threads`); the benchmark uses them to
+    price each. ``interpreter`` starts the child under another Python than this one, in
+    ``environment`` (default: this one's); ``record`` is the interpreter the run records
+    (with the GIL state its process reports). A child silent for ``start_timeout_s`` after
+    its start is ended and its run failed."""
     loop = asyncio.get_running_loop()
     inbox: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
 
@@ -218,6 +226,8 @@ async def run_strategy(
     sampler = CpuSampler(deliver(_CPU), sample_interval_s)
     sampler.start()
     child = HelperProcess(CHILD_MODULE, deliver(_LINE), interpreter, environment)
+    threads = RunThreadWatch(child.popen.pid, enabled=thread_states)
+    threads.start()  # before the request: reading already when the child takes t0
     observer.run_started(strategy, repeat_index, interpreter=record.label if record else "")
     deadline = loop.time() + start_timeout_s
     exit_code = 0
@@ -243,8 +253,9 @@ async def run_strategy(
         sampler.stop()
         if child.popen.poll() is None or not session.over:
             await loop.run_in_executor(None, child.stop)
+        await threads.stop()
     output = child.output if config.code is not None else None  # what the user's code printed
-    run = session.result(exit_code, child.last_error_line(), sampler.samples, output)
+    run = session.result(exit_code, child.last_error_line(), sampler.samples, output, threads)
     observer.run_finished(run)
     return run
 

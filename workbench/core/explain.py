@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from workbench.core.across_interpreters import across_interpreters
 from workbench.core.clock import to_seconds
 from workbench.core.cluster_explain import cluster_notes
+from workbench.core.explain_states import with_thread_states
 from workbench.core.results import Results, Run, TaskSpan
 from workbench.core.strategies import STRATEGIES, Family
 from workbench.core.summary import baseline_strategy, summarize
@@ -269,6 +270,9 @@ def explain(results: Results) -> tuple[Reading, ...]:
             name = f"{strategy} on {interpreter}" if results.several_interpreters else strategy
             readings.append(Reading(strategy, f"{name}: failed — {error}.", interpreter))
         else:
-            readings.append(Reading(strategy, _reading(m, results, baseline), interpreter))
+            text = with_thread_states(
+                _reading(m, results, baseline), representative_run(runs), results
+            )
+            readings.append(Reading(strategy, text, interpreter))
     readings += [Reading(strategy, text) for strategy, text in across_interpreters(results)]
     return tuple(readings)

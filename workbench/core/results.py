@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from workbench.core.threadstates.model import ThreadState, ThreadTimeline
 from workbench.core.usercode.model import UserCode
 
 SCHEMA = "workbench.results/3"
@@ -32,7 +33,7 @@ class TaskSpan:
     """The logical CPU each ``running`` interval began on (-1 unknown); empty if unknown."""
     pid: int | None = None
     """The process that ran the task (a pool worker's, or the run's own); None if unknown
-    (results files do not keep it yet)."""
+    (a results file keeps it through the ``worker`` of the run's ``threads``)."""
     native_id: int | None = None
     """The native id of the thread that ran it (``threading.get_native_id()``); None if
     unknown, as for ``pid``."""
@@ -122,6 +123,22 @@ class RunInterpreter:
 
 
 @dataclass(frozen=True)
+class ThreadSampling:
+    """How a run's thread states were read (see :mod:`workbench.core.threadstates`)."""
+
+    source: str
+    """``procfs`` (Linux: every state) or ``psutil`` (elsewhere: running or not)."""
+    known: tuple[ThreadState, ...]
+    """The states this OS can tell; the others never appear (absent, not zero)."""
+    cpu_ns: int = 0
+    """The sampler's own CPU time, in the engine's process."""
+    interval_ns: int = 0
+    """The mean interval between its readings."""
+    error: str | None = None
+    """Set when sampling broke off (the timelines then end where it did)."""
+
+
+@dataclass(frozen=True)
 class Run:
     """One strategy, one repeat: its spans, its CPU samples and its totals."""
 
@@ -151,6 +168,11 @@ class Run:
     """The user's code failed to load or its ``setup()`` raised: their frames."""
     interpreter: RunInterpreter | None = None
     """The Python the run's process ran on (None in files from before it was recorded)."""
+    threads: tuple[ThreadTimeline, ...] = ()
+    """Every OS thread of the run's process tree, its states over time on the run's axis
+    (merged intervals, µs resolution); empty when not sampled."""
+    thread_sampling: ThreadSampling | None = None
+    """How :attr:`threads` were read; None when they were not."""
 
     @property
     def interpreter_label(self) -> str:

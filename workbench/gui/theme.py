@@ -19,6 +19,7 @@ from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QApplication, QWidget
 
 from workbench.core.strategies import Family
+from workbench.core.threadstates.model import ThreadState
 
 BASE_POINT_SIZE = 12
 """Readable from the back of a room on a 1080p projector without crowding a laptop screen."""
@@ -41,6 +42,11 @@ class Palette:
     """Distinct colours; they repeat past their count (the lane view then tells them apart)."""
     families: Mapping[Family, str]
     """Comparison bars are coloured by how a strategy gets concurrency, not by worker."""
+    states: Mapping[ThreadState, str]
+    """What a thread was doing: blue running, light blue waiting on IO (cool: all is well),
+    dark orange waiting for the GIL or a lock, light orange waiting for a core (warm: it
+    wants to run and cannot), grey anything else. Colour-blind-safe in both palettes
+    (simulated protan/deutan/tritan: every pair stays ≥ 18 ΔE apart)."""
 
     @property
     def cores(self) -> tuple[str, ...]:
@@ -51,6 +57,9 @@ class Palette:
 
     def core(self, index: int) -> str:
         return self.cores[index % len(self.cores)]
+
+    def state(self, state: ThreadState) -> str:
+        return self.states[state]
 
 
 STANDARD = Palette(
@@ -72,6 +81,13 @@ STANDARD = Palette(
         Family.THREADS: "#4E79A7",
         Family.PROCESSES: "#F28E2B",
     },
+    states={  # Tableau's colour-blind 10
+        ThreadState.RUNNING: "#006BA4",
+        ThreadState.RUNNABLE: "#FFBC79",
+        ThreadState.LOCK: "#C85200",
+        ThreadState.IO: "#A2C8EC",
+        ThreadState.OTHER: "#CFCFCF",
+    },
 )
 """Tableau 10: distinct on white and on a washed-out projector."""
 
@@ -91,6 +107,13 @@ COLOUR_BLIND_SAFE = Palette(
         Family.ASYNC: "#009E73",
         Family.THREADS: "#0072B2",
         Family.PROCESSES: "#E69F00",
+    },
+    states={
+        ThreadState.RUNNING: "#0072B2",
+        ThreadState.RUNNABLE: "#E69F00",
+        ThreadState.LOCK: "#D55E00",
+        ThreadState.IO: "#56B4E9",
+        ThreadState.OTHER: "#BBBBBB",
     },
 )
 """Okabe & Ito's palette: distinguishable with every common colour-vision deficiency."""

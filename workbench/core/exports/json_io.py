@@ -8,6 +8,7 @@ bad one in one sentence naming the place; it never evaluates anything it reads.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import tempfile
@@ -17,6 +18,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from workbench.core.clock import to_ns, to_seconds
+from workbench.core.exports.threads_io import (
+    ThreadKey,
+    outline_threads,
+    run_record,
+    task_state_adder,
+    threads_from,
+)
 from workbench.core.results import (
     READABLE_SCHEMAS,
     SCHEMA,
@@ -67,8 +75,15 @@ def _span(span: TaskSpan) -> dict[str, Any]:
 class _Spans:
     """A run's tasks, turned into JSON a chunk at a time by :func:`_encode`."""
 
-    def __init__(self, spans: tuple[TaskSpan, ...]) -> None:
-        self.spans = spans
+    def __init__(self, run: Run) -> None:
+        self.spans = run.tasks
+        self.add_states = task_state_adder(run)
+
+    def records(self, spans: Sequence[TaskSpan]) -> list[dict[str, Any]]:
+        records = [_span(span) for span in spans]
+        for record in records:
+            self.add_states(record)
+        return records
 
 
 def _cluster(cluster: Cluster) -> dict[str, Any]:
@@ -103,11 +118,12 @@ def _run(run: Run, *, lazy: bool = False) -> dict[str, Any]:
         "wall_s": _seconds(run.wall_ns),
         "cpu_s": _seconds(run.cpu_ns),
         "startup_s": _seconds(run.startup_ns),
-        "tasks": _Spans(run.tasks) if lazy else [_span(span) for span in run.tasks],
+        "tasks": _Spans(run) if lazy else _Spans(run).records(run.tasks),
         "cpu_samples": [
             {"t_s": _seconds(s.t_ns), "per_core": list(s.per_core)} for s in run.cpu_samples
         ],
         "loop_lag": [{"t_s": _seconds(s.t_ns), "lag_s": _seconds(s.lag_ns)} for s in run.loop_lag],
+        **run_record(run),
     }
     if run.cluster is not None:
         record["cluster"] = _cluster(run.cluster)
@@ -198,7 +214,7 @@ def _encode(value: Any) -> str:
     each chunk encoded in one short call and dropped before the next.
     """
     if isinstance(value, _Spans):
-        return _chunked(value.spans, lambda spans: [_span(span) for span in spans])
+        return _chunked(value.spans, value.records)
     if isinstance(value, dict) and all(isinstance(key, str) for key in value):
         return "{" + ",".join(f"{_dumps(k)}:{_encode(v)}" for k, v in value.items()) + "}"
     if isinstance(value, list) and any(_holds_spans(item) for item in value):
@@ -233,7 +249,8 @@ _BAD_ITEM = (KeyError, TypeError, ValueError, AttributeError)
 T = TypeVar("T")
 
 
-def _task_from(t: dict[str, Any]) -> TaskSpan:
+def _task_from(workers: dict[str, ThreadKey], t: dict[str, Any]) -> TaskSpan:
+    pid, native_id = workers.get(t["worker"], (None, None))
     return TaskSpan(
         int(t["id"]),
         _ns(t["start_s"]),
@@ -245,6 +262,8 @@ def _task_from(t: dict[str, Any]) -> TaskSpan:
         tuple(int(c) for c in t.get("cores", ())),
         attempt_of=None if t.get("attempt_of") is None else int(t["attempt_of"]),
         traceback=t.get("traceback"),
+        pid=pid,
+        native_id=native_id,
     )
 
 
@@ -313,6 +332,8 @@ def _interpreter_from(i: dict[str, Any]) -> RunInterpreter:
 
 
 def _run_from(r: dict[str, Any], at: list[Any]) -> Run:
+    threads, sampling, workers = threads_from(r, at)
+    task_from = functools.partial(_task_from, workers)
     return Run(
         strategy=str(r["strategy"]),
         repeat_index=int(r["repeat_index"]),
@@ -321,7 +342,7 @@ def _run_from(r: dict[str, Any], at: list[Any]) -> Run:
         wall_ns=_ns(r["wall_s"]),
         cpu_ns=_ns(r["cpu_s"]),
         startup_ns=_ns(r["startup_s"]),
-        tasks=_each(r["tasks"], _task_from, "task", [*at, "tasks"]),
+        tasks=_each(r["tasks"], task_from, "task", [*at, "tasks"]),
         cpu_samples=_each(r["cpu_samples"], _cpu_sample_from, "cpu_sample", [*at, "cpu_samples"]),
         loop_lag=_each(r.get("loop_lag", []), _lag_sample_from, "lag_sample", [*at, "loop_lag"]),
         cluster=_cluster_from(r.get("cluster")),
@@ -333,6 +354,8 @@ def _run_from(r: dict[str, Any], at: list[Any]) -> Run:
         output_truncated=bool(r.get("output_truncated", False)),
         traceback=r.get("traceback"),
         interpreter=_interpreter_from(r["interpreter"]) if r.get("interpreter") else None,
+        threads=threads,
+        thread_sampling=sampling,
     )
 
 
@@ -368,7 +391,7 @@ def _from_dict(data: dict[str, Any]) -> Results:
     return Results(machine, config, runs, bool(data.get("interrupted", False)))
 
 
-_BULK = ("tasks", "cpu_samples", "loop_lag", "worker_cpu")
+_BULK = ("tasks", "cpu_samples", "loop_lag", "worker_cpu", "threads")
 SAMPLED = 3
 """Items of each run's long lists checked against the schema up front (see :func:`from_json`)."""
 
@@ -381,7 +404,10 @@ def _outline(data: dict[str, Any]) -> dict[str, Any]:
     return {
         **data,
         "runs": [
-            {k: v[:SAMPLED] if k in _BULK and isinstance(v, list) else v for k, v in r.items()}
+            outline_threads(
+                {k: v[:SAMPLED] if k in _BULK and isinstance(v, list) else v for k, v in r.items()},
+                SAMPLED,
+            )
             if isinstance(r, dict)
             else r
             for r in runs

@@ -1,5 +1,6 @@
 """The row above the timeline's panels: which strategies to show, lanes or rows, slices by
-core, Fit — and under it the legend for the rows and the CPU chart, on a line of its own."""
+core, thread states, Fit — and under it the legend for the rows and the CPU chart, on a line
+of its own."""
 
 from __future__ import annotations
 
@@ -41,6 +42,11 @@ class TimelineControls(QWidget):
         self.core_check.setToolTip(
             "Colour running slices by the CPU core they ran on (colours as in the CPU legend)"
         )
+        self.states_check = QCheckBox("States")
+        self.states_check.setToolTip(
+            "Colour each task by what its thread was doing, as the OS saw it: running, "
+            "waiting for a core, for the GIL or a lock, on IO (once a run has finished)"
+        )
         self.fit_button = QPushButton("Fit")
         self.fit_button.setToolTip("Show everything again and follow the run (Ctrl+0 / Home)")
         # The legend wraps, on a line of its own: in the controls' row it never wrapped, and a
@@ -53,6 +59,7 @@ class TimelineControls(QWidget):
         row.addWidget(self.show_combo)
         row.addWidget(self.lanes_check)
         row.addWidget(self.core_check)
+        row.addWidget(self.states_check)
         row.addWidget(self.fit_button)
         row.addStretch(1)
         layout = QVBoxLayout(self)

@@ -19,6 +19,7 @@ from workbench.gui.model.formatting import seconds
 from workbench.gui.model.live_run import Bars, RunTrack
 from workbench.gui.theme import COLOUR_SLOTS, FAILED_COLOUR, STANDARD, Theme
 from workbench.gui.timeline.slices import ALIVE_HEIGHT, SliceLayer
+from workbench.gui.timeline.states import StateLayer
 
 BAR_HEIGHT = 0.8
 MAX_LANE_TICKS = 24
@@ -125,6 +126,7 @@ class GanttPlot:
         self._failed = self._add(pen, brush)
         self._failed.setZValue(10)  # above the running slices
         self.slices = SliceLayer(plot, theme)
+        self.states = StateLayer(plot, theme)
         self.apply_palette()
         self._bars: Bars | None = None
         self._rows = np.empty(0, np.int64)
@@ -136,6 +138,7 @@ class GanttPlot:
         for index, item in enumerate(self._by_colour):
             item.setOpts(brush=QBrush(QColor(self.theme.palette.worker(index))))
         self.slices.apply_palette(self._by_colour)
+        self.states.apply_palette()
 
     def _add(self, pen: QPen, brush: QBrush) -> FastBars:
         item = FastBars(x0=[], width=[], y0=[], height=[], pen=pen, brush=brush)
@@ -196,20 +199,28 @@ class GanttPlot:
         self._drawn_pixel = pixel_w, pixel_h = self.pixel_size()
         width = np.maximum(bars.end_s - bars.start_s, pixel_w)
         height = max(BAR_HEIGHT, pixel_h)
-        traced = track.slices.traced  # alive bars thin and light, running slices over them
+        # alive bars thin and light, running slices (or thread states) over them
+        states = self.states.shows(track)
+        traced = track.slices.traced or states
         alive = max(ALIVE_HEIGHT, pixel_h) if traced else height
         self.slices.style_alive(self._by_colour, traced)
-        colour = bars.worker % len(self.theme.palette.workers)
+        colour = np.where(states, -1, bars.worker % len(self.theme.palette.workers))
         for index, item in enumerate(self._by_colour):
             self._fill(item, colour == index, bars.start_s, width, rows, alive)
+        self._fill(self.states.unseen, colour == -1, bars.start_s, width, rows, alive)
         self._fill(self._failed, ~bars.ok, bars.start_s, width, rows, height)
         if slices:
             self.draw_slices(track)
 
     def draw_slices(self, track: RunTrack) -> None:
-        """The running slices over the bars, at the zoom the bars were last drawn for."""
+        """The running slices over the bars, or the thread states in their place, at the
+        zoom the bars were last drawn for."""
         pixel_w, pixel_h = self._drawn_pixel
-        self.slices.draw(track, self.lanes, pixel_w, pixel_h)
+        if self.states.shows(track):
+            self.slices.hide()
+        else:
+            self.slices.draw(track, self.lanes, pixel_w, pixel_h)
+        self.states.draw(track, self.lanes, pixel_w, pixel_h)
         self._label_lanes(track)
 
     def _fill(

@@ -120,11 +120,18 @@ def worker_legend(track: RunTrack, theme: Theme) -> str:
 
 
 def panel_title(
-    track: RunTrack | None, strategy: str, repeats: int, theme: Theme, *, stopped: bool = False
+    track: RunTrack | None,
+    strategy: str,
+    repeats: int,
+    theme: Theme,
+    *,
+    stopped: bool = False,
+    legend: str | None = None,
 ) -> str:
     """Strategy, repeat, time so far or wall time, and the worker colour legend.
 
-    ``stopped``: the experiment was stopped, so a run that never finished is not "running"."""
+    ``stopped``: the experiment was stopped, so a run that never finished is not "running".
+    ``legend`` replaces the workers' and slices' legend (the thread states' one)."""
     if track is None:
         return f"<b>{strategy}</b> · {'not run (stopped)' if stopped else 'waiting'}"
     repeat = f" (repeat {track.repeat_index + 1}/{repeats})" if repeats > 1 else ""
@@ -135,6 +142,7 @@ def panel_title(
         state = f"{ns_as_seconds(track.run.wall_ns)} wall"
     else:
         state = f"<span style='color:{FAILED_COLOUR}'>failed: {track.run.error}</span>"
-    slices = f"&nbsp;&nbsp;·&nbsp;&nbsp;{slice_legend()}" if track.slices.traced else ""
-    legend = worker_legend(track, theme)
-    return f"<b>{strategy}</b>{repeat} · {state} &nbsp;&nbsp;{legend}{slices}"
+    if legend is None:
+        slices = f"&nbsp;&nbsp;·&nbsp;&nbsp;{slice_legend()}" if track.slices.traced else ""
+        legend = worker_legend(track, theme) + slices
+    return f"<b>{strategy}</b>{repeat} · {state} &nbsp;&nbsp;{legend}"

@@ -76,6 +76,7 @@ class TimelineView(QWidget):
         self.show_combo.currentIndexChanged.connect(self._relayout)
         self.lanes_check.toggled.connect(self.set_lanes)
         self.core_check.toggled.connect(self.colour_by_core)
+        self.controls.states_check.toggled.connect(self.colour_by_core)
         self.controls.fit_button.clicked.connect(self.fit)
         self.graphics.scene().sigMouseMoved.connect(self._hover)
         self._add_keys()
@@ -161,6 +162,7 @@ class TimelineView(QWidget):
         panel.place(self.graphics.ci, index, last=last)
         panel.gantt.set_lanes(self.lanes_check.isChecked())
         panel.gantt.slices.by_core = self.core_check.isChecked()
+        panel.gantt.states.enabled = self.controls.states_check.isChecked()
 
     def _restyle(self) -> None:
         """The theme changed: new colours and type for every panel (spare ones too)."""
@@ -239,6 +241,7 @@ class TimelineView(QWidget):
                     repeats,
                     self.theme,
                     stopped=self.experiment.interrupted,
+                    legend=panel.gantt.states.legend(track, self.experiment),
                 ),
                 size=self.theme.title_size(),
                 justify="left",
@@ -325,10 +328,12 @@ class TimelineView(QWidget):
             panel.gantt.set_lanes(lanes)
         self.fit()
 
-    def colour_by_core(self, by_core: bool) -> None:
-        """Running slices coloured by core (where the OS said) instead of by worker."""
+    def colour_by_core(self, _: bool = False) -> None:
+        """Running slices coloured by core (where the OS said) instead of by worker; tasks
+        coloured by their thread's state (see timeline.states): as the boxes say."""
         for panel in self.panels:
-            panel.gantt.slices.by_core = by_core
+            panel.gantt.slices.by_core = self.core_check.isChecked()
+            panel.gantt.states.enabled = self.controls.states_check.isChecked()
         self.refresh()
 
     def _stop_following(self, *_: object) -> None:
@@ -381,7 +386,8 @@ class TimelineView(QWidget):
             if found is not None:
                 track = self.experiment.tracks.get(panel.key) if self.experiment else None
                 inside = task_inside(track, found.task, found.end_s - found.start_s)
-                more = f"\n{inside}" if inside else ""
+                states = panel.gantt.states.tooltip(track, found.task, self.experiment)
+                more = "".join(f"\n{text}" for text in (inside, states) if text)
                 return f"{panel.title}\n{found.describe()}{more}"
         return None
 

@@ -1,0 +1,111 @@
+"""Thread states in the window: with *States* on, each task's bar is coloured by what its
+thread was doing (the lock colour for threads on CPU work: the GIL), with a legend and
+tooltips; a run reopened from a file draws the same."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import qasync
+from PySide6.QtCore import QPointF, QSettings
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QApplication
+
+from tests.gui.scenario import configure, run_to_completion
+from workbench.core.threadstates import ThreadState
+from workbench.core.threadstates.sampler import procfs_available
+from workbench.gui.main_window import MainWindow
+from workbench.gui.timeline.panel import Panel
+
+RUNNING, LOCK = ThreadState.RUNNING, ThreadState.LOCK
+
+
+def panel(window: MainWindow, strategy: str) -> Panel:
+    return next(p for p in window.timeline.panels if p.strategy == strategy)
+
+
+@pytest.mark.skipif(not procfs_available(), reason="needs Linux's /proc")
+@pytest.mark.skipif(not getattr(sys, "_is_gil_enabled", lambda: True)(), reason="needs the GIL")
+@pytest.mark.slow
+def test_threads_on_cpu_with_states_on_carry_the_lock_colour(
+    window: MainWindow, loop: qasync.QEventLoop, settings: QSettings, tmp_path: Path
+) -> None:
+    configure(window, "cpu", ["threads"], 2, size=3_000_000)
+    results = run_to_completion(window, loop)
+    gantt = panel(window, "threads").gantt
+    assert gantt.states.drawn_pieces() == 0, "states are off until asked for"
+
+    window.timeline.controls.states_check.setChecked(True)
+    threads = panel(window, "threads")
+    assert {RUNNING, LOCK} <= threads.gantt.states.colours_drawn()
+    lock_item = threads.gantt.states._items[LOCK]
+    assert QColor(lock_item.opts["brush"]) == QColor(window.theme.palette.state(LOCK))
+    assert threads.gantt.slices.drawn_slices() == 0, "the states replace the running slices"
+    title = threads.gantt.plot.titleLabel.text
+    assert "waiting for the GIL" in title and "running" in title
+
+    span = results.runs[0].tasks[0]
+    scene = threads.gantt.plot.vb.mapViewToScene(QPointF((span.start_ns + span.end_ns) / 2e9, 0))
+    text = window.timeline.hover_text(scene)
+    assert text is not None and "waited for the GIL" in text and "of its life" in text
+
+    path = tmp_path / "run.json"
+    assert window.files.save_to(str(path))
+    other = MainWindow(settings)
+    other.resize(window.size())
+    other.show()
+    try:
+        assert other.files.open_file(str(path))
+        other.timeline.controls.states_check.setChecked(True)
+        QApplication.processEvents()
+        window.timeline.refresh()
+        other.timeline.refresh()
+        theirs_panel = panel(other, "threads")
+        assert theirs_panel.gantt.states.colours_drawn() == threads.gantt.states.colours_drawn()
+        assert theirs_panel.gantt.plot.titleLabel.text == threads.gantt.plot.titleLabel.text
+        # the same pieces at any one zoom (the drawing's grid follows the pixel's size)
+        mine, theirs = (
+            w.timeline.panels[0].gantt.states.bars_for(w.timeline.experiment.tracks["threads"])
+            for w in (window, other)
+            if w.timeline.experiment is not None
+        )
+        assert mine is not None and theirs is not None
+        for pixel_ns in (10_000.0, 333_333.0):
+            a, b = (x.pieces(lanes=False, pixel_ns=pixel_ns) for x in (mine, theirs))
+            assert all(
+                np.array_equal(getattr(a, f), getattr(b, f))
+                for f in ("start_ns", "end_ns", "row", "code")
+            )
+    finally:
+        other.close()
+        loop.run_until_complete(other.serve_until_closed())
+        other.deleteLater()
+
+    window.timeline.controls.states_check.setChecked(False)
+    assert threads.gantt.states.drawn_pieces() == 0
+    assert threads.gantt.slices.drawn_slices() > 0
+
+
+def test_lanes_colour_each_threads_lane_and_free_threading_says_no_gil(
+    window: MainWindow,
+) -> None:
+    """Built in code: one lane per thread, and a legend that names the missing GIL."""
+    from dataclasses import replace
+
+    from tests.core.thread_states_factory import gil_threads, results_of
+    from workbench.gui.model.live_run import LiveExperiment
+
+    results = results_of(gil_threads(), gil_enabled=False)
+    results = replace(results, config=replace(results.config, strategies=("threads",)))
+    window.timeline.show_experiment(LiveExperiment.from_results(results))
+    window.timeline.controls.states_check.setChecked(True)
+    window.timeline.set_lanes(True)
+    gantt = panel(window, "threads").gantt
+    y0 = np.concatenate(
+        [item.opts["y0"] for item in gantt.states._items.values() if item.isVisible()]
+    )
+    assert {round(float(y) + 0.4) for y in y0} == {0, 1}, "a lane per thread that ran tasks"
+    assert "waiting for a lock (no GIL)" in gantt.plot.titleLabel.text
