@@ -42,7 +42,10 @@ def test_the_child_side_is_the_child_and_what_it_imports_and_nothing_else() -> N
     assert {
         "workbench/__init__.py",
         "workbench/core/child.py",
-        "workbench/core/protocol.py",
+        "workbench/core/protocol/__init__.py",
+        "workbench/core/protocol/codec.py",
+        "workbench/core/protocol/fields.py",
+        "workbench/core/protocol/messages.py",
     } <= files
     assert "workbench/core/strategies/processes.py" in files  # reached through the registry
     assert not files & {
