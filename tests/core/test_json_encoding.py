@@ -9,11 +9,13 @@ from dataclasses import replace
 import pytest
 
 from tests.core.results_factory import make_results
-from workbench.core.exports import json_io
+from workbench.core.exports import json_io, results_writer
 from workbench.core.results import LagSample
 
 
-@pytest.mark.parametrize("tasks", [1, json_io.ENCODE_CHUNK, json_io.ENCODE_CHUNK + 1, 2_345])
+@pytest.mark.parametrize(
+    "tasks", [1, results_writer.ENCODE_CHUNK, results_writer.ENCODE_CHUNK + 1, 2_345]
+)
 def test_chunked_encoding_is_the_one_call_encoding(tasks: int) -> None:
     results = make_results(("sequential", "async-gather", "threads"), (0.3, 0.1, 0.2),
                            tasks=tasks, repeat=7)  # fmt: skip

@@ -13,10 +13,19 @@ from pathlib import Path
 
 
 def write_atomically(path: str | os.PathLike[str], data: str | bytes) -> None:
-    """Replace ``path`` with ``data`` (text is written as UTF-8), all or nothing."""
+    """Replace ``path`` with ``data`` (text is written as UTF-8), all or nothing.
+
+    A target that exists but is no regular file (``/dev/null``, a pipe) is written through
+    instead: renaming over it would replace the device itself — as root, ``--out /dev/null``
+    once turned a machine's /dev/null into a plain file.
+    """
     target = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    if target.exists() and not target.is_file():
+        with target.open("wb") as handle:
+            handle.write(payload)
+        return
+    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)

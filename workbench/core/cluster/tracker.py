@@ -150,9 +150,9 @@ class Tracker:
         """Record the finished tasks: their end events, fetched in one go, or their failure."""
         done = [future for future in finished if future.status == "finished"]
         results: list[TaskResult] = self._client.gather(done) if done else []
-        self._lanes.meet(result[8] for result in results)
+        self._lanes.meet(result[9] for result in results)
         recorder = self._ctx.recorder
-        for kind, task, start, end, thread, pid, error, beats, address in results:
+        for kind, task, start, end, thread, pid, error, beats, trace, address in results:
             worker = self._lanes.get(address)
             if worker is None:  # gone before it could be probed: its clock is unknown
                 continue
@@ -168,6 +168,7 @@ class Tracker:
                 pid,
                 error,
                 _on_run_clock(beats, clock.offset_ns),
+                trace,
             )
         for future in finished:
             if future.status in ("finished", "error", "cancelled"):

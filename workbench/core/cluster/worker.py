@@ -36,8 +36,9 @@ from workbench.core.cluster.clocks import Reading, read_boot_id
 from workbench.core.protocol import BEGIN
 from workbench.core.workloads import Job
 
-TaskResult = tuple[int, int, int, int, int, int, str | None, list[int] | None, str]
-"""(kind, task id, start, end, native thread id, pid, error, heartbeats, worker address)."""
+TaskResult = tuple[int, int, int, int, int, int, str | None, list[int] | None, str | None, str]
+"""(kind, task id, start, end, native thread id, pid, error, heartbeats, the user's traceback,
+worker address)."""
 
 
 class _Sink:
@@ -51,7 +52,7 @@ class _Sink:
 
     def put(self, event: tuple[Any, ...]) -> None:
         local = self._local
-        _, task_id, start, end, thread, pid, _, _ = event
+        _, task_id, start, end, thread, pid, _, _, _ = event
         if event[0] == BEGIN:
             local.worker.log_event(local.topic, [task_id, start, thread, pid, local.worker.address])
         else:
@@ -61,8 +62,19 @@ class _Sink:
 
     def result(self) -> TaskResult:
         local = self._local
-        kind, task_id, start, end, thread, pid, error, heartbeats = local.end
-        return kind, task_id, start, end, thread, pid, error, heartbeats, local.worker.address
+        kind, task_id, start, end, thread, pid, error, heartbeats, trace = local.end
+        return (
+            kind,
+            task_id,
+            start,
+            end,
+            thread,
+            pid,
+            error,
+            heartbeats,
+            trace,
+            local.worker.address,
+        )
 
 
 _SINK = _Sink()
@@ -75,8 +87,8 @@ def dask_task(job: Job, task_id: int, topic: str) -> TaskResult:
     global _installed  # noqa: PLW0603 - once per worker process, as a pool's initializer
     from distributed import get_worker
 
-    if not _installed:
-        pool_worker.init_worker(_SINK)
+    if not _installed:  # as a pool's initializer: the user's code, if any, loads here
+        pool_worker.init_worker(_SINK, job)
         _installed = True
     _SINK.start(topic, get_worker())
     pool_worker.pool_task(_on_this_machine(job), task_id)
