@@ -23,6 +23,7 @@ from workbench.bench.startup import measure_child_startup
 from workbench.bench.thread_states import NAMES as STATE_CASES
 from workbench.bench.thread_states import measure_thread_states_cost
 from workbench.bench.tracer import measure_tracer, viztracer_available
+from workbench.core.atomic import write_atomically
 from workbench.core.machine import this_machine
 
 
@@ -79,10 +80,10 @@ def run_bench(*, quick: bool = False) -> dict[str, Any]:
 def main(out: Path | None, markdown: Path | None, *, quick: bool) -> int:
     figures = run_bench(quick=quick)
     if out is not None:
-        out.write_text(json.dumps(figures, indent=2), encoding="utf-8")
+        write_atomically(out, json.dumps(figures, indent=2))
     text = to_markdown(figures)
     if markdown is not None:
-        markdown.write_text(text + "\n", encoding="utf-8")
+        write_atomically(markdown, text + "\n")
     print(text)
     fidelity = [*figures["fidelity"], *figures["usercode"]["fidelity"]]
     missed = [f["name"] for f in fidelity if not f["within_target"]]

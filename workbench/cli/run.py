@@ -242,6 +242,7 @@ def _strategies(args: argparse.Namespace) -> list[str]:
 def run_experiment(args: argparse.Namespace) -> int:
     from workbench.cli.history import remember
     from workbench.console import comparison_table, progress, readings, terminal_width
+    from workbench.core.atomic import write_atomically
     from workbench.core.cluster.address import check_reachable
     from workbench.core.config import build_config
     from workbench.core.exports import save, to_chrome_trace, to_csv
@@ -276,9 +277,9 @@ def run_experiment(args: argparse.Namespace) -> int:
     if args.out:
         save(results, args.out)
     if args.csv:
-        args.csv.write_text(to_csv(results), encoding="utf-8")
+        write_atomically(args.csv, to_csv(results))
     if args.trace:
-        args.trace.write_text(to_chrome_trace(results), encoding="utf-8")
+        write_atomically(args.trace, to_chrome_trace(results))
     width = terminal_width(sys.stdout)
     print(comparison_table(results, width))
     if results.runs:

@@ -18,12 +18,12 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from workbench.core.atomic import write_atomically
 from workbench.core.datadir import data_dir
 from workbench.core.interpreters import (
     MIN_VERSION,
@@ -216,18 +216,9 @@ def remembered_paths() -> list[str]:
 
 
 def _write_remembered(paths: list[str]) -> None:
-    # Written beside the file and moved over it: a failed write never loses the old list.
-    file = data_dir() / REMEMBERED_FILE
+    """All or nothing: a failed write never loses the old list."""
     text = json.dumps({"paths": paths}, indent=2) + "\n"
-    handle, temporary = tempfile.mkstemp(prefix=".interpreters-", dir=file.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temporary, file)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    write_atomically(data_dir() / REMEMBERED_FILE, text)
 
 
 def remember(path: str | os.PathLike[str]) -> Interpreter:

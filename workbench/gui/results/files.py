@@ -15,6 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QWidget
 
+from workbench.core.atomic import write_atomically
 from workbench.core.exports import load, save, to_chrome_trace, to_csv
 from workbench.core.results import Results
 
@@ -57,7 +58,7 @@ def open_results(path: str | os.PathLike[str]) -> Results:
 
 
 def export_data(kind: str, results: Results, path: str | os.PathLike[str]) -> None:
-    Path(path).write_text(DATA_EXPORTS[kind].render(results), encoding="utf-8")
+    write_atomically(path, DATA_EXPORTS[kind].render(results))
 
 
 def export_png(widget: QWidget, path: str | os.PathLike[str]) -> None:
