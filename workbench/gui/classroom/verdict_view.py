@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from workbench.core.presets import Preset, PresetVerdict
@@ -23,8 +24,10 @@ VERDICT_COLOURS = {
 """Colour-blind-safe hues; the badge also says the verdict in words and with a mark."""
 VERDICT_MARKS = {Verdict.HOLDS: "✔", Verdict.FAILS: "✘", Verdict.DEPENDS: "?"}
 PENDING_COLOUR = "#555555"
-BADGE_MAX_WIDTH = 300
+BADGE_WIDTH = 260
+"""Wide enough for "✔ HOLDS" on one line at presentation size; longer verdicts wrap."""
 BADGE_SCALE = 1.6
+BADGE_PADDING = 14
 """The badge's type relative to the window's font: readable from the back of the room."""
 
 
@@ -66,7 +69,9 @@ class VerdictView(QFrame):
         self._claimed = False
         self.badge = QLabel()
         self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.badge.setMaximumWidth(BADGE_MAX_WIDTH)
+        # A long verdict wraps onto a second line rather than being cut at the badge's edge.
+        self.badge.setWordWrap(True)
+        self.badge.setFixedWidth(BADGE_WIDTH)
         self.title = QLabel()
         self.title.setWordWrap(True)
         self.claim = QLabel()
@@ -105,10 +110,18 @@ class VerdictView(QFrame):
 
     def _set_badge(self, text: str, colour: str) -> None:
         size = self.font().pointSizeF() * BADGE_SCALE
+        font = QFont(self.font())
+        font.setBold(True)
+        room = BADGE_WIDTH - 2 * BADGE_PADDING - 8
+        while size > self.font().pointSizeF():  # the longest word must fit on its line
+            font.setPointSizeF(size)
+            if max(QFontMetrics(font).horizontalAdvance(w) for w in text.split()) <= room:
+                break
+            size *= 0.9
         self.badge.setText(text)
         self.badge.setStyleSheet(
             f"background: {colour}; color: white; font-weight: bold; font-size: {size:g}pt;"
-            " padding: 14px; border-radius: 6px;"
+            f" padding: {BADGE_PADDING}px; border-radius: 6px;"
         )
 
     def wanted_height(self, width: int) -> int:
