@@ -24,7 +24,39 @@ def test_the_form_follows_each_workloads_declared_parameters() -> None:
             assert field.unit.text() == param.unit
             assert field.problem() is None  # every default is valid
     for name, check in panel.strategy_checks.items():
-        assert STRATEGIES[name].summary.split("--workers")[0] in check.toolTip()
+        if STRATEGIES[name].unavailable is None:
+            assert STRATEGIES[name].summary.split("--workers")[0] in check.toolTip()
+    panel.deleteLater()
+
+
+@pytest.mark.usefixtures("loop")
+def test_a_strategy_whose_extra_is_missing_is_offered_disabled_with_the_install_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from workbench.core.strategies import base
+
+    monkeypatch.setattr(base, "_importable", lambda module: False)
+    panel = ConfigPanel()
+    dask = panel.strategy_checks["dask"]
+    assert not dask.isEnabled() and 'pip install "concurrency-workbench[dask]"' in dask.toolTip()
+    panel.set_running(True)
+    panel.set_running(False)
+    assert not dask.isEnabled()  # a run's end does not bring it back
+    panel.deleteLater()
+
+
+@pytest.mark.usefixtures("loop")
+def test_the_scheduler_field_reaches_the_config_and_is_checked() -> None:
+    panel = ConfigPanel()
+    panel.workload_combo.setCurrentText("sleep")
+    for name, check in panel.strategy_checks.items():
+        check.setChecked(name == "sequential")
+    panel.scheduler.setText("tcp://127.0.0.1:8786")
+    assert panel.read_config() is None  # a scheduler without the dask strategy
+    assert "dask" in panel.error.text()
+    panel.strategy_checks["dask"].setChecked(True)
+    config = panel.read_config()
+    assert config is not None and config.scheduler == "tcp://127.0.0.1:8786"
     panel.deleteLater()
 
 

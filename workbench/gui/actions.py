@@ -35,6 +35,7 @@ class WindowActions:
     replay: QAction
     presentation: QAction
     timeline_only: QAction
+    thread_states: QAction
     comparison_first: QAction
     show_strategy: tuple[QAction, ...]
     """Alt+0 shows every strategy stacked; Alt+N the N-th alone, full size."""
@@ -104,6 +105,9 @@ def build_actions(window: QMainWindow) -> WindowActions:
         replay=_action(w, "Replay in Slow &Motion", "Play the run back slowly", "Ctrl+Shift+R"),
         presentation=_action(w, "&Presentation Mode", "Full screen, large type", "F11"),
         timeline_only=_action(w, "&Timeline Full Size", "Only the timeline, all the room", "F9"),
+        thread_states=_action(
+            w, "Thread &States", "Colour each task by what its thread waited for", "Ctrl+T"
+        ),
         comparison_first=_action(
             w, "&Comparison in View", "Give the comparison and readings the room", "F8"
         ),
@@ -125,7 +129,12 @@ def build_actions(window: QMainWindow) -> WindowActions:
         class_import=_action(w, "&Import a Folder…", "Results files without a network"),
     )
     checkables = (actions.lanes, actions.settings_panel, actions.presentation)
-    for checkable in (*checkables, actions.timeline_only, actions.comparison_first):
+    for checkable in (
+        *checkables,
+        actions.timeline_only,
+        actions.comparison_first,
+        actions.thread_states,
+    ):
         checkable.setCheckable(True)
     actions.settings_panel.setChecked(True)
     actions.stop.setEnabled(False)
@@ -166,6 +175,7 @@ def _build_menus(window: QMainWindow, actions: WindowActions) -> None:
         actions.zoom_out,
     ):
         view_menu.addAction(action)
+    view_menu.addAction(actions.thread_states)
     view_menu.addAction(actions.timeline_only)
     view_menu.addAction(actions.comparison_first)
     strategies = view_menu.addMenu("&Show Strategy")

@@ -179,6 +179,8 @@ class MainWindow(QMainWindow):
         a.lanes.toggled.connect(self.timeline.set_lanes)
         a.settings_panel.toggled.connect(self.settings_area.setVisible)  # more room to present
         self.timeline.lanes_check.toggled.connect(a.lanes.setChecked)
+        a.thread_states.toggled.connect(self.timeline.controls.states_check.setChecked)
+        self.timeline.controls.states_check.toggled.connect(a.thread_states.setChecked)
         a.fit.triggered.connect(self.timeline.fit)
         a.zoom_in.triggered.connect(lambda: self.timeline.zoom(0.8))
         a.zoom_out.triggered.connect(lambda: self.timeline.zoom(1.25))

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QLabel,
+    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -108,6 +109,12 @@ class ConfigPanel(QWidget):
         self.repeat = NumberField(
             _count("repeat", "runs", 1, MAX_REPEAT, "Runs per strategy; the median is compared.")
         )
+        self.scheduler = QLineEdit()
+        self.scheduler.setPlaceholderText("dask: a cluster per run")
+        self.scheduler.setToolTip(
+            "For the dask strategy only: an existing Dask scheduler (tcp://HOST:8786, e.g. "
+            "the teacher's machine); empty starts a local cluster of Workers processes per run"
+        )
         self.strategy_checks: dict[str, QCheckBox] = {}
         self.interpreters_box = InterpretersBox()
         self.error = QLabel()
@@ -138,6 +145,8 @@ class ConfigPanel(QWidget):
         run_form.addRow("Tasks", self.tasks)
         run_form.addRow("Workers", self.workers)
         run_form.addRow("Repeat", self.repeat)
+        run_form.addRow("Scheduler", self.scheduler)
+        self.scheduler.textChanged.connect(self._clear_form_error)
         strategies_box = QGroupBox("Strategies")
         strategies_layout = QVBoxLayout(strategies_box)
         strategies_layout.setSpacing(2)
@@ -151,6 +160,9 @@ class ConfigPanel(QWidget):
                 check = QCheckBox(name)
                 tip = strategy.summary.replace("--workers", "Workers")
                 check.setToolTip(tip + (" (uses Workers)" if strategy.uses_workers else ""))
+                if (missing := strategy.unavailable) is not None:  # an extra not installed
+                    check.setEnabled(False)
+                    check.setToolTip(missing)
                 check.toggled.connect(self._clear_form_error)
                 strategies_layout.addWidget(check)
                 self.strategy_checks[name] = check
@@ -274,6 +286,10 @@ class ConfigPanel(QWidget):
             return None
 
     def _config_from_fields(self, *, save: bool = False) -> Config:
+        common = {
+            "scheduler": self.scheduler.text().strip() or None,
+            "interpreters": self.interpreters_box.chosen(),
+        }
         if self.code_mode:
             return build_config(
                 "",
@@ -283,6 +299,7 @@ class ConfigPanel(QWidget):
                 self.code_pane.keyword_arguments(),
                 int(self.repeat.value()),
                 code=self.code_pane.reference(save=save),
+                **common,
             )
         return build_config(
             self.workload_combo.currentText(),
@@ -291,7 +308,7 @@ class ConfigPanel(QWidget):
             int(self.workers.value()),
             {name: field.value() for name, field in self.param_fields.items()},
             int(self.repeat.value()),
-            interpreters=self.interpreters_box.chosen(),
+            **common,
         )
 
     def set_config(self, config: Config) -> None:
@@ -308,6 +325,7 @@ class ConfigPanel(QWidget):
         self.tasks.set_value(config.tasks)
         self.workers.set_value(config.workers)
         self.repeat.set_value(config.repeat)
+        self.scheduler.setText(config.scheduler or "")
         for name, check in self.strategy_checks.items():
             check.setChecked(name in config.strategies)
         self.interpreters_box.set_chosen(config.interpreters)
@@ -327,7 +345,11 @@ class ConfigPanel(QWidget):
             *self.fields(),
             *self.strategy_checks.values(),
             self.edit_code,
+            self.scheduler,
         ):
             widget.setEnabled(not running)
+        for name, check in self.strategy_checks.items():  # an extra not installed stays off
+            if STRATEGIES[name].unavailable is not None:
+                check.setEnabled(False)
         self.code_pane.set_running(running)
         self.interpreters_box.set_running(running)
