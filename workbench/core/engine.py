@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -23,6 +24,7 @@ from workbench.core.processes import HelperProcess, describe_exit
 from workbench.core.results import Config, CpuSample, LagSample, Results, Run
 from workbench.core.sampler import CpuSampler, RawSample
 from workbench.core.timeline import SpanAssembler
+from workbench.core.treewatch import TreeWatcher
 from workbench.core.workloads import workload_named
 
 CHILD_MODULE = "workbench.core.child"
@@ -165,9 +167,11 @@ async def run_strategy(
         inside=inside,
     )
     session = _RunSession(strategy, repeat_index, observer)
-    sampler = CpuSampler(deliver(_CPU), sample_interval_s)
-    sampler.start()
     child = HelperProcess(CHILD_MODULE, deliver(_LINE), interpreter)
+    watcher = TreeWatcher()
+    watcher.follow(child.popen.pid)
+    sampler = CpuSampler(deliver(_CPU), sample_interval_s, also=watcher.tick)
+    sampler.start()
     observer.run_started(strategy, repeat_index)
     exit_code = 0
     try:
@@ -183,11 +187,24 @@ async def run_strategy(
         exit_code = await loop.run_in_executor(None, child.wait)
     finally:
         sampler.stop()
+        watcher.close()
         if child.popen.poll() is None or not session.over:
             await loop.run_in_executor(None, child.stop)
-    run = session.result(exit_code, child.last_error_line(), sampler.samples)
+    run = _with_tree_figures(
+        session.result(exit_code, child.last_error_line(), sampler.samples), watcher, session.t0
+    )
     observer.run_finished(run)
     return run
+
+
+def _with_tree_figures(run: Run, watcher: TreeWatcher, t0: int | None) -> Run:
+    """The run with what its process tree's watcher saw: interference and peak memory."""
+    if t0 is None:
+        return run
+    interference = watcher.interference(
+        run.cpu_samples, t0, run.wall_ns, this_machine().logical_cpus
+    )
+    return dataclasses.replace(run, interference=interference, peak_memory=watcher.memory_peak())
 
 
 def _on_run_axis(raw: list[RawSample], t0: int | None) -> tuple[CpuSample, ...]:

@@ -1,4 +1,4 @@
-"""The results file (``workbench.results/2``; ``/1`` files still load): save, load, validate.
+"""The results file (``workbench.results/3``; ``/1`` and ``/2`` still load): save, load, validate.
 
 See docs/results-schema.md for the format (and ``schemas/results.schema.json`` in the package
 data for the same as a JSON Schema). Loading checks the file against the schema and reports a
@@ -21,8 +21,10 @@ from workbench.core.results import (
     SCHEMA,
     Config,
     CpuSample,
+    Interference,
     LagSample,
     Machine,
+    MemoryPeak,
     Results,
     Run,
     TaskSpan,
@@ -68,7 +70,18 @@ def _run(run: Run) -> dict[str, Any]:
             {"t_s": _seconds(s.t_ns), "per_core": list(s.per_core)} for s in run.cpu_samples
         ],
         "loop_lag": [{"t_s": _seconds(s.t_ns), "lag_s": _seconds(s.lag_ns)} for s in run.loop_lag],
+        **_tree_figures(run),
     }
+
+
+def _tree_figures(run: Run) -> dict[str, Any]:
+    """The optional ``interference`` and ``peak_memory`` of a run (absent when unknown)."""
+    figures: dict[str, Any] = {}
+    if run.interference is not None:
+        figures["interference"] = asdict(run.interference)
+    if run.peak_memory is not None:
+        figures["peak_memory"] = asdict(run.peak_memory)
+    return figures
 
 
 def to_dict(results: Results) -> dict[str, Any]:
@@ -174,7 +187,27 @@ def _run_from(r: dict[str, Any], at: list[Any]) -> Run:
         tasks=_each(r["tasks"], _task_from, "task", [*at, "tasks"]),
         cpu_samples=_each(r["cpu_samples"], _cpu_sample_from, "cpu_sample", [*at, "cpu_samples"]),
         loop_lag=_each(r.get("loop_lag", []), _lag_sample_from, "lag_sample", [*at, "loop_lag"]),
+        interference=_interference_from(r.get("interference")),
+        peak_memory=_memory_from(r.get("peak_memory")),
     )
+
+
+def _optional_float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _interference_from(data: dict[str, Any] | None) -> Interference | None:
+    if data is None:
+        return None
+    return Interference(
+        other_cores=_optional_float(data.get("other_cores")),
+        runqueue_share=_optional_float(data.get("runqueue_share")),
+        samples=int(data.get("samples", 0)),
+    )
+
+
+def _memory_from(data: dict[str, Any] | None) -> MemoryPeak | None:
+    return None if data is None else MemoryPeak(int(data["bytes"]), str(data["measure"]))
 
 
 def _from_dict(data: dict[str, Any]) -> Results:
@@ -229,7 +262,7 @@ def from_json(text: str) -> Results:
     if not isinstance(data, dict) or "schema" not in data:
         raise ResultsFileError("not a workbench results file (no schema field)")
     if data["schema"] not in READABLE_SCHEMAS:
-        readable = " and ".join(READABLE_SCHEMAS)
+        readable = ", ".join(READABLE_SCHEMAS)
         raise ResultsFileError(
             f"unsupported results schema {data['schema']!r}; this version reads {readable}"
         )
