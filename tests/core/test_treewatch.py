@@ -37,6 +37,7 @@ def readings(*steps: tuple[float, float, float]) -> list[TreeReading]:
         ([(0.69, 0.69, 0.31)] * 3, 2, 0.31),  # one CPU-bound thread given 69 % of a core
         ([(1.0, 1.0, 1.0)] * 3, 2, 0.5),  # two pool workers, each given half a core
         ([(2.0, 2.0, 2.0)] * 3, 2, 0.0),  # four threads ready on two idle cores: their own doing
+        ([(0.4, 0.4, 3.6)] * 3, 2, 0.8),  # four hashing threads given 0.4 core of two
         ([(0.01, 0.01, 0.005)] * 3, 2, 0.005),  # a run that mostly sleeps loses next to nothing
         ([(1.0, 1.0, 0.0)] * 3, 1, 0.0),  # undisturbed
     ],

@@ -63,6 +63,11 @@ class _RunSession:
         self.loop_lag: list[LagSample] = []
 
     @property
+    def milestones(self) -> int:
+        """How many of the run's start and end the child has announced (0-2)."""
+        return int(self.t0 is not None) + int(self.done is not None)
+
+    @property
     def over(self) -> bool:
         """The child said its last word (done, or could not start)."""
         return self.done is not None or self.failed_to_start is not None
@@ -174,6 +179,7 @@ async def run_strategy(
     sampler.start()
     observer.run_started(strategy, repeat_index)
     exit_code = 0
+    samples_taken = 0
     try:
         child.send(protocol.encode(request))
         while True:
@@ -182,6 +188,11 @@ async def run_strategy(
                 session.on_cpu(item)
             elif item is None or not session.on_line(item):
                 break  # the child closed its stream (it is exiting) or garbled it
+            elif session.milestones > samples_taken:
+                # At the run's start and its end, while its tree can still be read: its
+                # interference is then measured over the run itself, not its process's start.
+                samples_taken += 1
+                sampler.take_now()
         if session.protocol_error is not None:  # nothing it says can be trusted: end it now
             await loop.run_in_executor(None, child.stop)
         exit_code = await loop.run_in_executor(None, child.wait)

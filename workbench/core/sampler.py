@@ -41,6 +41,7 @@ class CpuSampler:
         the run's tree watcher reads its counters in the same tick, so its intervals are the
         machine's."""
         self.samples: list[RawSample] = []
+        self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="cpu-sampler", daemon=True)
 
@@ -56,11 +57,18 @@ class CpuSampler:
         self._take()
 
     def _take(self) -> None:
-        sample = (now_ns(), tuple(float(p) for p in psutil.cpu_percent(percpu=True)))
-        if self._also is not None:
-            self._also(sample[0])
-        self.samples.append(sample)
+        with self._lock:
+            sample = (now_ns(), tuple(float(p) for p in psutil.cpu_percent(percpu=True)))
+            if self._also is not None:
+                self._also(sample[0])
+            self.samples.append(sample)
         self._on_sample(sample)
+
+    def take_now(self) -> None:
+        """One sample now, from any thread: the engine takes one as the run says it is done,
+        while its process tree can still be read, so that even a run shorter than the
+        interval has one whole interval to tell its interference from."""
+        self._take()
 
     def stop(self) -> None:
         self._stop.set()

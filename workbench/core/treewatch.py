@@ -266,38 +266,39 @@ def other_cores(
 
 
 def runqueue_share(readings: list[TreeReading], wall_ns: int, cores: int) -> float | None:
-    """The share of the run's time lost waiting for a core that other programs held.
+    """The share of the run's wall time lost waiting for cores that other programs held.
 
-    Per sampling interval of length ``dt``: the tree's threads were *ready* for
-    ``ready = Σ (Δrun + Δwait)`` thread-ns and waited ``wait = Σ Δwait`` of it on the run
-    queue. Ready beyond ``cores × dt`` could never have run at once, so that much of the wait
-    is the run's own doing (four pool workers on two cores), not interference; what is left
-    is divided by ``max(dt, ready)``: the time the run *wanted* to run, counted in threads —
-    at least the interval itself, so that a run that mostly sleeps is not said to lose a
-    large share of a few microseconds of wanting.
+    Per sampling interval of length ``dt``, the tree's threads were *ready* (on a core or
+    waiting on the run queue) for ``ready = Σ (Δrun + Δwait)`` thread-ns and ran ``Δrun``.
+    At most ``p = min(ready / dt, cores)`` of them could have run at once: that is the pace the
+    run could have kept undisturbed, and ``Δrun / dt`` the pace it kept. The interval's lost
+    wall time is ``dt × (1 − achieved / p)`` — times ``p`` when ``p < 1``, a run that wanted
+    less than one core, where it comes to its run-queue wait.
 
-    - One CPU-bound thread that got 69 % of a core: wait = 0.31 dt, ready = dt → 0.31, which
-      is what its wall time lost.
-    - Two pool workers on two cores, each given half a core by other programs: ready = 2 dt,
-      wait = dt, no excess → 0.5: the run took twice as long as it would have alone.
-    - Four threads ready on two idle cores: wait = 2 dt, excess = 2 dt → 0.
+    - One CPU-bound thread given 69 % of a core: p = 1, achieved 0.69 → 0.31.
+    - Two pool workers on two cores, each given half a core by other programs: p = 2,
+      achieved 1 → 0.5: the run took twice as long as it would have alone.
+    - Four hashing threads given 0.4 core in all on two cores: p = 2 → 0.8.
+    - Four threads ready on two idle cores: p = 2, achieved 2 → 0: waiting for each other is
+      the run's own doing.
+    - A run that mostly sleeps loses its wake-ups' waits: a few thousandths.
     - Threads waiting for the GIL sleep on a lock: not ready, not counted — the GIL is the
       run's own affair.
 
-    Summed over the intervals inside ``[0, wall]``; None when there is none.
+    Time-weighted over the intervals inside ``[0, wall]``; None when there is none.
     """
-    lost = wanted = 0.0
+    lost = total = 0.0
     for before, after in itertools.pairwise(readings):
         dt = after.t_ns - before.t_ns
         weight = _inside(before.t_ns, after.t_ns, wall_ns)
         if dt <= 0 or weight <= 0:
             continue
-        wait = max(0, after.wait_ns - before.wait_ns)
-        ready = max(0, after.run_ns - before.run_ns) + wait
-        own = max(0, ready - cores * dt)
-        share = weight / dt
-        lost += max(0, wait - own) * share
-        wanted += max(dt, ready) * share
-    if wanted <= 0:
+        ran = max(0, after.run_ns - before.run_ns)
+        ready = ran + max(0, after.wait_ns - before.wait_ns)
+        pace = min(ready / dt, float(cores))
+        if pace > 0:
+            lost += weight * min(1.0, pace) * max(0.0, 1 - ran / dt / pace)
+        total += weight
+    if total <= 0:
         return None
-    return round(min(1.0, lost / wanted), 3)
+    return round(min(1.0, lost / total), 3)
