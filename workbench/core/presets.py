@@ -4,7 +4,13 @@ A preset lives in ``workbench/resources/presets/NAME.json`` (data, not code; its
 ``schemas/preset.schema.json`` beside it) and is checked when it is loaded, so a damaged one is
 reported in one line naming the file and the place (see :mod:`workbench.core.preset_checks`).
 Durations listed in an experiment's ``time_params`` are multiplied by the preset's
-``time_scale``, so a claim about hours can be checked in seconds with the same ratios.
+``time_scale``, so a claim about hours can be checked in seconds with the same ratios. Each
+experiment runs its strategies ``repeat`` times, interleaved, so that one disturbed run does
+not decide a verdict (see :mod:`workbench.core.verdicts`).
+
+A preset is a *demonstration* when it reproduces an article's arithmetic (sleeps that sleep,
+the chess exhibition: any machine gives the same answer) and a *test* when the machine could
+prove the article wrong (CPU work, the GIL, file IO).
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import asyncio
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from importlib.resources.abc import Traversable
 from typing import Any
 
@@ -23,7 +30,12 @@ from workbench.core.params import ConfigError
 from workbench.core.preset_checks import preset_problem
 from workbench.core.results import Config, Results
 from workbench.core.verdicts import Outcome, Rule, Verdict, overall
+from workbench.core.why import why_paragraph
 from workbench.resources import resource
+
+DEFAULT_REPEAT = 3
+"""Runs per strategy unless an experiment says otherwise: with three, interleaved, one run
+disturbed by another program does not move the median."""
 
 
 class PresetError(ValueError):
@@ -40,13 +52,29 @@ class PresetExperiment:
     workers: int | None
     strategies: tuple[str, ...]
     expect: tuple[Rule, ...]
+    repeat: int = DEFAULT_REPEAT
 
-    def config(self, time_scale: float) -> Config:
+    def config(self, time_scale: float, repeat: int | None = None) -> Config:
+        """The experiment's config; ``repeat`` overrides its own (a rerun asking for more)."""
         params = {
             name: round(value * time_scale, 9) if name in self.time_params else value
             for name, value in self.params.items()
         }
-        return build_config(self.workload, self.strategies, self.tasks, self.workers, params)
+        return build_config(
+            self.workload,
+            self.strategies,
+            self.tasks,
+            self.workers,
+            params,
+            self.repeat if repeat is None else repeat,
+        )
+
+
+class Purpose(StrEnum):
+    DEMONSTRATION = "demonstration"
+    """Reproduces an article's arithmetic: every machine should give the same answer."""
+    TEST = "test"
+    """Puts an article's claim to a test this machine may fail it on."""
 
 
 @dataclass(frozen=True)
@@ -55,9 +83,13 @@ class Preset:
     title: str
     source: str
     claim: str
-    explanation: str
+    why_holds: str
+    """Why the claim holds: shown under ✔."""
+    why_fails: str
+    """Why it does not: shown under ✘, before what was measured instead."""
     time_scale: float
     experiments: tuple[PresetExperiment, ...]
+    purpose: Purpose = Purpose.TEST
 
 
 @dataclass(frozen=True)
@@ -70,9 +102,30 @@ class PresetVerdict:
     outcomes: tuple[tuple[Outcome, ...], ...]
     verdict: Verdict
 
+    why: str = ""
+    """The paragraph that explains *this* verdict (see :func:`workbench.core.why.why_paragraph`)."""
+
     @property
     def measured(self) -> list[str]:
         return [o.measured for outcomes in self.outcomes for o in outcomes]
+
+    @property
+    def lines(self) -> list[str]:
+        """One line per rule, marked ✔ ✘ ~ ? with its reason; prefixed by the experiment's
+        label when the preset has several."""
+        several = len(self.preset.experiments) > 1
+        lines = []
+        for experiment, outcomes in zip(self.preset.experiments, self.outcomes, strict=True):
+            prefix = f"{experiment.label}: " if several else ""
+            for o in outcomes:
+                reason = f" — {o.reason}" if o.reason else ""
+                lines.append(f"{o.verdict.mark} {prefix}{o.measured}{reason}")
+        return lines
+
+    @property
+    def rerun_advised(self) -> bool:
+        """A rerun could decide it: some rule was too noisy (the window offers a button)."""
+        return self.verdict is Verdict.INCONCLUSIVE
 
 
 def presets_folder() -> Traversable:
@@ -90,6 +143,7 @@ def _experiment(data: Mapping[str, Any]) -> PresetExperiment:
         workers=None if data.get("workers") is None else int(data["workers"]),
         strategies=tuple(data["strategies"]),
         expect=tuple(Rule.from_dict(rule) for rule in data["expect"]),
+        repeat=int(data.get("repeat", DEFAULT_REPEAT)),
     )
 
 
@@ -103,9 +157,11 @@ def parse_preset(data: Any, label: str = "preset", file_name: str | None = None)
         title=str(data["title"]),
         source=str(data["source"]),
         claim=str(data["claim"]),
-        explanation=str(data["explanation"]),
+        why_holds=str(data["why_holds"]),
+        why_fails=str(data["why_fails"]),
         time_scale=float(data.get("time_scale", 1.0)),
         experiments=tuple(_experiment(e) for e in data["experiments"]),
+        purpose=Purpose(data.get("purpose", Purpose.TEST)),
     )
 
 
@@ -177,9 +233,8 @@ def judge(preset: Preset, results: tuple[Results, ...], time_scale: float) -> Pr
         for experiment, result in zip(preset.experiments, results, strict=True)
     )
     verdict = overall([o for group in outcomes for o in group])
-    if any(r.interrupted or not r.ok for r in results):
-        verdict = Verdict.FAILS if verdict is Verdict.HOLDS else verdict
-    return PresetVerdict(preset, time_scale, results, outcomes, verdict)
+    why = why_paragraph(preset, results, outcomes, verdict)
+    return PresetVerdict(preset, time_scale, results, outcomes, verdict, why)
 
 
 async def run_preset(
@@ -188,12 +243,16 @@ async def run_preset(
     *,
     time_scale: float | None = None,
     stop: asyncio.Event | None = None,
+    repeat: int | None = None,
 ) -> PresetVerdict | None:
-    """Run every experiment of ``preset`` through the engine; None if stopped midway."""
+    """Run every experiment of ``preset`` through the engine; None if stopped midway.
+
+    ``repeat`` overrides each experiment's own repeat count (a rerun asking for more)."""
     scale = check_time_scale(preset.time_scale if time_scale is None else time_scale)
     results = []
     for experiment in preset.experiments:
-        result = await run_experiment(experiment.config(scale), observer, stop=stop)
+        config = experiment.config(scale, repeat)
+        result = await run_experiment(config, observer, stop=stop)
         if result.interrupted:
             return None
         results.append(result)
