@@ -41,7 +41,7 @@ def print_presets(args: argparse.Namespace) -> int:
 
     catalogue = read_presets()
     for preset in catalogue.presets.values():
-        print(f"{preset.name:<18} {preset.title}")
+        print(f"{preset.name:<18} {preset.title} ({preset.purpose.value})")
         print(f"{'':<18} claim: {preset.claim}")
     for problem in catalogue.problems.values():
         print(f"workbench: error: {problem}", file=sys.stderr)

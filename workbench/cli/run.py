@@ -21,6 +21,7 @@ from workbench.cli.common import (
 
 if TYPE_CHECKING:
     from workbench.core.observer import Observer
+    from workbench.core.presets import PresetVerdict
     from workbench.core.session import Measurement, Outcome
 
 
@@ -45,7 +46,12 @@ def register(commands: Subcommands) -> None:
         metavar="KEY=VALUE",
         help="a workload parameter, repeatable (see 'workbench list')",
     )
-    run.add_argument("--repeat", "-r", default="1", help="runs per strategy (default: 1)")
+    run.add_argument(
+        "--repeat",
+        "-r",
+        default=None,
+        help="runs per strategy, interleaved (default: 1; with --preset, the preset's own)",
+    )
     run.add_argument("--out", "-o", type=Path, help="write results JSON here")
     run.add_argument("--csv", type=Path, help="write task spans CSV here")
     run.add_argument("--trace", type=Path, help="write a Chrome trace (Perfetto) here")
@@ -97,7 +103,14 @@ class _Failed(Exception):
 
 def run_preset(args: argparse.Namespace) -> int:
     from workbench.cli.history import remember
-    from workbench.console import comparison_table, progress, terminal_width, verdict_report
+    from workbench.console import (
+        comparison_table,
+        progress,
+        recommendation,
+        terminal_width,
+        verdict_report,
+    )
+    from workbench.core.config import MAX_REPEAT
     from workbench.core.exports import save
     from workbench.core.params import ConfigError
     from workbench.core.presets import PresetError, PresetVerdict, check_time_scale, preset_named
@@ -107,31 +120,64 @@ def run_preset(args: argparse.Namespace) -> int:
         preset = preset_named(args.preset)
         if args.time_scale is not None:
             check_time_scale(args.time_scale)
+        repeat = None if args.repeat is None else _repeat(args.repeat, MAX_REPEAT)
     except (PresetError, ConfigError) as exc:
         raise UsageError(str(exc)) from None
     check_writable(args.out, "--out")
     scale = preset.time_scale if args.time_scale is None else args.time_scale
     with progress(sys.stderr, quiet=args.quiet) as observer:
-        verdict = _measure(RunPreset(preset, scale), observer)
+        verdict = _measure(RunPreset(preset, scale, repeat), observer)
     if not isinstance(verdict, PresetVerdict):
         print("workbench: interrupted; the preset's verdict needs every run", file=sys.stderr)
         return EXIT_INTERRUPTED
     many, width = len(verdict.results) > 1, terminal_width(sys.stdout)
     for index, results in enumerate(verdict.results):
-        print(comparison_table(results, width), end="\n\n")
+        print(comparison_table(results, width))
+        advice = recommendation(results)
+        print(f"{advice}\n" if advice else "")
         if args.out:
             target = args.out.with_stem(f"{args.out.stem}-{index + 1}") if many else args.out
             save(results, target)
-    print(verdict_report(verdict, width))
+    print(verdict_report(verdict, width, rerun_command(args, verdict)))
     if not args.no_history:
         for results in verdict.results:
             remember(results, preset=preset.name, verdict=verdict.verdict.value, quiet=args.quiet)
     return EXIT_OK
 
 
+def _repeat(text: str, most: int) -> int:
+    from workbench.core.params import ConfigError
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise ConfigError(f"repeat must be a whole number, got {text!r}") from None
+    if not 1 <= value <= most:
+        raise ConfigError(f"repeat must be between 1 and {most}, got {value}")
+    return value
+
+
+def rerun_command(args: argparse.Namespace, verdict: PresetVerdict) -> str:
+    """How to run the preset again with more repeats: what an inconclusive verdict offers."""
+    repeats = max(result.config.repeat for result in verdict.results)
+    scale = "" if args.time_scale is None else f" --time-scale {args.time_scale:g}"
+    more = min(MAX_RERUN_REPEAT, max(repeats + 2, 5))
+    return f"workbench run --preset {verdict.preset.name}{scale} --repeat {more}"
+
+
+MAX_RERUN_REPEAT = 9
+"""A rerun asks for more repeats than the preset's own, but never an hour of them."""
+
+
 def run_experiment(args: argparse.Namespace) -> int:
     from workbench.cli.history import remember
-    from workbench.console import comparison_table, progress, readings, terminal_width
+    from workbench.console import (
+        comparison_table,
+        progress,
+        readings,
+        recommendation,
+        terminal_width,
+    )
     from workbench.core.config import build_config
     from workbench.core.exports import save, to_chrome_trace, to_csv
     from workbench.core.params import ConfigError
@@ -145,7 +191,7 @@ def run_experiment(args: argparse.Namespace) -> int:
             args.tasks,
             args.workers,
             parse_params(args.param),
-            args.repeat,
+            args.repeat or 1,
         )
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
@@ -165,6 +211,9 @@ def run_experiment(args: argparse.Namespace) -> int:
     if results.runs:
         print()
         print(readings(results, width))
+        advice = recommendation(results)
+        if advice:
+            print(f"\n{advice}")
     if not args.no_history:
         remember(results, quiet=args.quiet)
     if results.interrupted:
