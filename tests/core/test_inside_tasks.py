@@ -9,6 +9,7 @@ import pytest
 
 from tests.core.conftest import Runner
 from tests.core.honest import disturbance
+from workbench.core import noise
 from workbench.core.results import Run, TaskSpan
 
 NS = 1e9
@@ -30,9 +31,11 @@ def test_threads_on_cpu_take_turns_under_the_gil(run: Runner) -> None:
     assert len(b.running) > 5
     # ... the slices barely overlap (one thread runs Python at a time) ...
     assert _overlap_ns(a, b) < 0.1 * (a.running_ns + b.running_ns)
-    # ... and together they add up to about the sequential CPU time.
+    # ... and together they add up to about the sequential CPU time — give or take what other
+    # programs took from either run (a preemption shorter than a heartbeat gap reads as running).
     sequential_running = sum(t.running_ns for t in seq.tasks)
-    assert a.running_ns + b.running_ns == pytest.approx(sequential_running, rel=0.25)
+    lost = max(noise.run_loss(run, results).share for run in (seq, threads))
+    assert a.running_ns + b.running_ns == pytest.approx(sequential_running, rel=0.25 + lost)
 
 
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs at least two cores")

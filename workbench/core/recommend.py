@@ -61,9 +61,9 @@ def _simplicity(strategy: str) -> int:
 
 
 def _times(speedup: float) -> str:
-    if speedup >= 10:
+    if speedup >= 9.95:
         return f"{speedup:.0f}×"
-    return f"{speedup:.1f}×" if speedup >= 1 else f"{speedup:.2f}×"
+    return f"{speedup:.1f}×" if speedup >= 0.995 else f"{speedup:.2f}×"
 
 
 def _memory(chosen: Choice, rival: Choice | None) -> str:
