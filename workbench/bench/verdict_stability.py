@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import signal
 import statistics
 import sys
 import time
@@ -115,6 +116,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--hogs", type=int, default=os.cpu_count() or 1, help="one per core")
     parser.add_argument("--save", type=Path, help="keep every results file in this folder")
     args = parser.parse_args(argv)
+    # SIGTERM unwinds like Ctrl-C, so the hogs are killed on the way out (they lead sessions
+    # of their own: nothing else would end them).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if args.save is not None:
         args.save.mkdir(parents=True, exist_ok=True)
     names = [name.strip() for name in args.presets.split(",") if name.strip()]

@@ -235,7 +235,7 @@ class Rule:
         mine = self._timing(results, self.strategy)
         spreads = sorted(_end_spread(run.tasks) for run in self._runs(results))
         spread = spreads[len(spreads) // 2]
-        lost = mine.wall_s * min(noise.MAX_LOSS, noise.LOSS_SLACK * mine.lost_share)
+        lost = mine.wall_s * min(noise.MAX_LOSS, noise.LOSS_RANGE[1] * mine.lost_share)
         if spread <= self.within_s:
             state = _State.HOLDS
         elif spread - lost - TIMER_SLACK_S > self.within_s:
