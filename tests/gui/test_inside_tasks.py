@@ -189,5 +189,5 @@ def test_a_version_1_file_opens_with_plain_bars_and_no_lag(
         assert p.inside is not None and p.inside.concurrency.peaks[1] == 0  # running unknown
     gather = panel(window, "async-gather").inside
     assert gather is not None and gather.lag is not None and gather.lag.samples == 0
-    p99 = COLUMNS.index("Lag p99")
-    assert [row[p99] for row in window.comparison.table.cell_texts()] == ["", ""]
+    lag = COLUMNS.index("Loop lag")
+    assert [row[lag] for row in window.comparison.table.cell_texts()] == ["", ""]

@@ -32,7 +32,14 @@ from workbench.core.strategies import STRATEGIES, Family
 
 QUIET_NOISE = 0.04
 """A strategy's wall time varies this much (relative, either way) between repeats on a quiet
-machine: measured ±2-4 % here. Two strategies compared: up to twice this apart."""
+machine, for a run that computes throughout: measured ±2-4 % here. Two strategies compared: up
+to twice this apart."""
+WAIT_NOISE = 0.01
+"""The same for a run that only waits: sleeps end within about a millisecond of their time
+(three gathered 1 s sleeps took 1.002-1.004 s; of 0.1 s, 0.101 s)."""
+TIMER_SLACK_S = 0.002
+"""Allowance in seconds, either way, on any wall time: a run's start and end each wait for the
+OS to wake its loop or thread (under a millisecond quiet, a couple under load)."""
 SHARED_HARDWARE = 0.10
 """Extra relative noise per core other programs kept busy (up to one core's worth), for a run
 that computes all the time (less for one that waits: a sleep is not slowed by a neighbour's
@@ -89,25 +96,42 @@ def _stalled_share(run: Run, workload: str) -> float | None:
     return max(0.0, 1 - sum(span.running_ns for span in timed) / alive)
 
 
+def _most_at_once(spans: tuple[TaskSpan, ...]) -> int:
+    """The most tasks alive at one instant (an end at t comes before a begin at t)."""
+    edges = sorted(
+        (t, step) for span in spans for t, step in ((span.start_ns, 1), (span.end_ns, -1))
+    )
+    alive = most = 0
+    for _, step in edges:
+        alive += step
+        most = max(most, alive)
+    return most
+
+
 def _event_loop_bound(run: Run) -> float | None:
     """At most the share of an event loop's run that waiting for a core can have cost it.
 
-    A loop loses time to other programs only when it has work: at each coroutine step, and
-    each step waits for a core about as long as the loop's own lag probe waited (its lag
-    includes the wait for a core, and any blocking by the run itself). So steps × the lag's
-    99th percentile bounds the loss. It matters for runs that mostly wait: gathered sleeps
-    wake every 10 ms for the lag probe, and those wake-ups' waits, which the run-queue share
-    counts, delay no task. None where it does not apply (not a loop, no lag, steps unknown).
+    A loop loses time to other programs only when it has work: inside its coroutines' steps
+    (a step slowed down lasts longer, so the steps' time bounds that), and at each wake-up
+    along a chain of awaits (each waits for a core about as long as the loop's own lag probe
+    typically did: its median lag). Gathered sleeps spend almost no time in steps and have two
+    wake-ups a chain, so what the run-queue share counts for them — mostly the lag probe's own
+    wake-ups, every 10 ms — delays no task; a loop that computes is bounded by nothing less
+    than its steps. None where it does not apply (not a loop, no lag, steps unknown).
     """
     family = STRATEGIES[run.strategy].family if run.strategy in STRATEGIES else None
-    if family is not Family.ASYNC or not run.loop_lag or run.wall_ns <= 0:
+    if family is not Family.ASYNC or not run.loop_lag or run.wall_ns <= 0 or not run.tasks:
         return None
     if any(not span.running for span in run.tasks):
         return None
-    lags = sorted(sample.lag_ns for sample in run.loop_lag)
-    p99 = lags[min(len(lags) - 1, int(0.99 * len(lags)))]
-    steps = sum(len(span.running) for span in run.tasks)
-    return min(1.0, steps * p99 / run.wall_ns)
+    steps = sorted(interval for span in run.tasks for interval in span.running)
+    busy = end = 0
+    for start, stop in steps:  # the union of the steps: the time the loop was running them
+        busy += max(0, stop - max(start, end))
+        end = max(end, stop)
+    chain = len(steps) / max(1, _most_at_once(run.tasks))
+    lag = statistics.median(sample.lag_ns for sample in run.loop_lag)
+    return min(1.0, (busy + chain * lag) / run.wall_ns)
 
 
 def run_loss(run: Run, results: Results) -> RunLoss:
@@ -214,13 +238,17 @@ def timing(results: Results, strategy: str) -> Timing | None:
     others = [loss.other_cores for loss in losses if loss.other_cores is not None]
     other = _median(others) if others else None
     busy = _median([_computing(run, loss.share) for run, loss in zip(runs, losses, strict=True)])
-    noise = QUIET_NOISE + SHARED_HARDWARE * min(1.0, other or 0.0) * busy
+    noise = (
+        QUIET_NOISE * busy
+        + WAIT_NOISE * (1 - busy)
+        + SHARED_HARDWARE * min(1.0, other or 0.0) * busy
+    )
     lows, highs = [], []
     for run, loss in zip(runs, losses, strict=True):
         wall = to_seconds(run.wall_ns)
         least, most = (min(MAX_LOSS, factor * loss.share) for factor in LOSS_RANGE)
-        lows.append(wall * (1 - most) * (1 - noise))
-        highs.append(wall * (1 - least) * (1 + noise))
+        lows.append(max(0.0, wall * (1 - most) * (1 - noise) - TIMER_SLACK_S))
+        highs.append(wall * (1 - least) * (1 + noise) + TIMER_SLACK_S)
     low, high = max(lows), min(highs)
     if low > high:  # the runs disagree beyond what their figures allow: a loss was missed
         low, high = _median(lows), _median(highs)

@@ -38,8 +38,6 @@ entirely idle (0.02-0.2 core of background work measured here), and a 2-worker p
 quarter core busy elsewhere still gains ~1.7× where the rules ask ≥ 1.5×."""
 TOO_NOISY = "too noisy to decide: "
 """How an inconclusive rule's reason begins; the figures follow, parts joined by "; "."""
-TIMER_SLACK_S = 0.002
-"""Allowance on when tasks end: the OS's timers and the event loop's wake-up, quiet machine."""
 
 
 class Verdict(StrEnum):
@@ -238,7 +236,7 @@ class Rule:
         lost = mine.wall_s * min(noise.MAX_LOSS, noise.LOSS_RANGE[1] * mine.lost_share)
         if spread <= self.within_s:
             state = _State.HOLDS
-        elif spread - lost - TIMER_SLACK_S > self.within_s:
+        elif spread - lost - noise.TIMER_SLACK_S > self.within_s:
             state = _State.FAILS
         else:
             state = _State.OPEN
