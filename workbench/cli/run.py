@@ -159,14 +159,9 @@ def _repeat(text: str, most: int) -> int:
 
 def rerun_command(args: argparse.Namespace, verdict: PresetVerdict) -> str:
     """How to run the preset again with more repeats: what an inconclusive verdict offers."""
-    repeats = max(result.config.repeat for result in verdict.results)
     scale = "" if args.time_scale is None else f" --time-scale {args.time_scale:g}"
-    more = min(MAX_RERUN_REPEAT, max(repeats + 2, 5))
-    return f"workbench run --preset {verdict.preset.name}{scale} --repeat {more}"
-
-
-MAX_RERUN_REPEAT = 9
-"""A rerun asks for more repeats than the preset's own, but never an hour of them."""
+    repeat = verdict.rerun_repeat
+    return f"workbench run --preset {verdict.preset.name}{scale} --repeat {repeat}"
 
 
 def run_experiment(args: argparse.Namespace) -> int:

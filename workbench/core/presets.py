@@ -38,6 +38,10 @@ DEFAULT_REPEAT = 3
 disturbed by another program does not move the median."""
 
 
+MAX_RERUN_REPEAT = 9
+"""A rerun asks for more repeats than the preset's own, but never minutes more of them."""
+
+
 class PresetError(ValueError):
     """A preset that does not exist, cannot be read or says something wrong, in one line."""
 
@@ -126,6 +130,13 @@ class PresetVerdict:
     def rerun_advised(self) -> bool:
         """A rerun could decide it: some rule was too noisy (the window offers a button)."""
         return self.verdict is Verdict.INCONCLUSIVE
+
+    @property
+    def rerun_repeat(self) -> int:
+        """Repeats to ask a rerun for: more than this run's (each repeat narrows the range the
+        undisturbed figures lie in), at least 5, at most :data:`MAX_RERUN_REPEAT`."""
+        repeats = max((result.config.repeat for result in self.results), default=DEFAULT_REPEAT)
+        return min(MAX_RERUN_REPEAT, max(repeats + 2, 5))
 
 
 def presets_folder() -> Traversable:
