@@ -207,6 +207,20 @@ def test_cpu_time_settles_what_a_disturbed_wall_time_cannot() -> None:
     )
 
 
+def test_a_pool_the_load_kept_to_one_task_at_a_time_is_not_settled_by_cpu_time() -> None:
+    """Under a CPU hog per core a process pool's two workers may never overlap: its seriality
+    is the load's doing — undisturbed it would compute in parallel — so its CPU time says
+    nothing about its undisturbed wall time (the stability bench caught a ~ verdict here)."""
+    data = results(
+        R("sequential", 2.0, cpu_s=1.0, lost=0.53, other=1.5),
+        R("process-pool", 2.1, cpu_s=1.02, lost=0.7, other=1.5),  # slices taking turns
+        workload="cpu",
+    )
+    outcome = check(SPEEDUP_MIN, data)
+    assert outcome.verdict is Verdict.INCONCLUSIVE, outcome
+    assert "CPU time" not in outcome.reason
+
+
 def test_a_failed_run_makes_its_rule_inconclusive_saying_why() -> None:
     data = results(R("sequential", 1.0), R("threads", 1.0))
     broken = tuple(

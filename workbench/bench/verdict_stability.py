@@ -3,7 +3,8 @@ times while a CPU hog per core keeps it busy; the verdicts counted, with the int
 runs measured.
 
 ``python -m workbench.bench.verdict_stability`` (about 15 minutes on 2 cores with the defaults;
-``--runs``, ``--presets``, ``--save DIR`` to keep every results file for a later look). Runs
+``--runs``, ``--presets``, ``--save DIR`` to keep every results file; ``--judge DIR`` judges
+files saved so again, with the code as it is now, running nothing — for tuning). Runs
 are interleaved (preset A, B, C, A, B, C, …) so that a drift in the machine's load falls on
 every preset alike. A verdict that flips between *holds* and *doesn't hold* with the load is
 the failure this measures; *inconclusive* under the hogs, naming them, is the honest answer.
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import re
 import signal
 import statistics
 import sys
@@ -25,8 +27,9 @@ from pathlib import Path
 
 from workbench.bench.hogs import cpu_hogs
 from workbench.core import noise
-from workbench.core.exports import save
-from workbench.core.presets import PresetVerdict, preset_named, run_preset
+from workbench.core.exports import load, save
+from workbench.core.presets import PresetVerdict, judge, preset_named, run_preset
+from workbench.core.results import Results
 from workbench.core.verdicts import Verdict
 
 PRESETS = ("cpu-gil", "hash-releases-gil", "chess-exhibition", "three-counts", "async-file-io")
@@ -103,6 +106,28 @@ def measure(
     return tallies
 
 
+_SAVED = re.compile(r"(?P<preset>.+)-(?P<condition>as|hogs)-(?P<index>\d+)-(?P<part>\d+)\.json")
+
+
+def judge_saved(folder: Path) -> dict[tuple[str, str], Tally]:
+    """The verdicts of runs kept with ``--save``, judged now; seconds are the runs' walls."""
+    parts: dict[tuple[str, str, int], dict[int, Results]] = {}
+    for path in sorted(folder.glob("*.json")):
+        found = _SAVED.fullmatch(path.name)
+        if found is not None:
+            key = (found["preset"], found["condition"], int(found["index"]))
+            parts.setdefault(key, {})[int(found["part"])] = load(path)
+    tallies: dict[tuple[str, str], Tally] = {}
+    for (name, condition, _), results in sorted(parts.items()):
+        preset = preset_named(name)
+        ordered = tuple(results[number] for number in sorted(results))
+        verdict = judge(preset, ordered, preset.time_scale)
+        walls = sum(run.wall_ns for result in ordered for run in result.runs) / 1e9
+        label = "as is" if condition == "as" else "hogs"
+        tallies.setdefault((name, label), Tally()).add(verdict, walls)
+    return tallies
+
+
 def report(tallies: dict[tuple[str, str], Tally]) -> str:
     lines = [HEADER]
     lines += [_row(name, condition, tally) for (name, condition), tally in tallies.items()]
@@ -115,7 +140,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--presets", default=",".join(PRESETS), help="comma-separated names")
     parser.add_argument("--hogs", type=int, default=os.cpu_count() or 1, help="one per core")
     parser.add_argument("--save", type=Path, help="keep every results file in this folder")
+    parser.add_argument("--judge", type=Path, help="judge the files --save kept; run nothing")
     args = parser.parse_args(argv)
+    if args.judge is not None:
+        print(report(judge_saved(args.judge)))
+        return 0
     # SIGTERM unwinds like Ctrl-C, so the hogs are killed on the way out (they lead sessions
     # of their own: nothing else would end them).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))

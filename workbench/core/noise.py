@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from workbench.core.clock import to_seconds
 from workbench.core.results import Results, Run, TaskSpan
 from workbench.core.strategies import STRATEGIES, Family
+from workbench.core.workloads import WORKLOADS
 
 QUIET_NOISE = 0.04
 """A strategy's wall time varies this much (relative, either way) between repeats on a quiet
@@ -193,6 +194,23 @@ def ran_serially(run: Run) -> bool:
     return overlap is not None and overlap <= SERIAL_OVERLAP
 
 
+def serial_by_nature(results: Results, runs: list[Run]) -> bool:
+    """The strategy cannot compute two tasks at once here: all on one thread (a loop, an event
+    loop), or threads on work that holds the GIL, whose running slices confirm it. Not a
+    process pool that happened to run one task at a time: that was the load's doing, and
+    undisturbed it would have computed in parallel."""
+    if not runs:
+        return False
+    family = STRATEGIES[runs[0].strategy].family if runs[0].strategy in STRATEGIES else None
+    if family is Family.PROCESSES:
+        return False
+    if all(len({span.worker for span in run.tasks}) <= 1 for run in runs):
+        return True
+    workload = WORKLOADS.get(results.config.workload)
+    holds_gil = results.machine.gil_enabled and workload is not None and not workload.releases_gil
+    return holds_gil and all(ran_serially(run) for run in runs)
+
+
 @dataclass(frozen=True)
 class Timing:
     """One strategy's wall time, and the range its undisturbed wall time lies in."""
@@ -205,7 +223,8 @@ class Timing:
     lost_share: float
     other_cores: float | None
     serial: bool
-    """Every run computed one task at a time (see :func:`ran_serially`)."""
+    """It computes one task at a time by its nature, whatever the load (see
+    :func:`serial_by_nature`)."""
     noise: float
     """The relative timing noise allowed either way (quiet noise plus shared hardware)."""
 
@@ -260,7 +279,7 @@ def timing(results: Results, strategy: str) -> Timing | None:
         cpu_s=_median([to_seconds(run.cpu_ns) for run in runs]),
         lost_share=_median([loss.share for loss in losses]),
         other_cores=other,
-        serial=all(ran_serially(run) for run in runs),
+        serial=serial_by_nature(results, runs),
         noise=noise,
     )
 
@@ -271,8 +290,8 @@ def ratio_range(over: Timing, strategy: Timing) -> tuple[float, float]:
 
 
 def cpu_settles(results: Results, over: Timing, strategy: Timing) -> bool:
-    """CPU time can stand in for wall time: both computed one task at a time throughout, so
-    undisturbed each would have taken about its CPU time — whatever the machine's load."""
+    """CPU time can stand in for wall time: both compute one task at a time by their nature,
+    so undisturbed each would have taken about its CPU time — whatever the machine's load."""
     return (
         results.config.workload in BUSY_WORKLOADS
         and over.serial
