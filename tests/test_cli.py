@@ -247,3 +247,22 @@ def test_presets_with_none_installed_fails_instead_of_printing_nothing(
     monkeypatch.setattr(presets, "presets_folder", lambda: tmp_path)
     assert main(["presets"]) == 1
     assert "no presets found" in capsys.readouterr().err
+
+
+def test_a_preset_run_marks_each_rule_names_its_purpose_and_recommends() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "workbench", "run", "--preset", "three-counts",
+         "--time-scale", "0.05", "--repeat", "1", "--no-history", "-q"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "Three counts, gathered (time scale ×0.05) — a demonstration" in out
+    marked = [line for line in out.splitlines() if line.startswith(("  ✔ ", "  ? "))]
+    assert len(marked) == 2, out  # one line per rule, marked
+    assert "→ for this workload here: async-gather, " in out
+
+
+def test_a_preset_refuses_a_bad_repeat_before_running(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "--preset", "three-counts", "--repeat", "0"]) == 2
+    assert "repeat must be between 1 and 100, got 0" in capsys.readouterr().err

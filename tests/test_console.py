@@ -8,7 +8,7 @@ import io
 import pytest
 
 from tests.table_text import table_cells, tables
-from workbench.console import ProgressBar, comparison_table, progress
+from workbench.console import ProgressBar, comparison_table, progress, verdict_report
 from workbench.core.comparison import COLUMNS, comparison_rows
 from workbench.core.comparison import table_cells as window_cells
 from workbench.core.results import Config, LagSample, Machine, Results, Run, TaskSpan
@@ -128,3 +128,35 @@ def test_on_a_terminal_the_bar_redraws_and_gives_the_cursor_back() -> None:
 def test_quiet_progress_prints_nothing() -> None:
     with progress(io.StringIO(), quiet=True) as observer:
         assert not isinstance(observer, ProgressBar)
+
+
+def test_the_verdict_report_marks_each_rule_explains_this_verdict_and_offers_a_rerun() -> None:
+    from workbench.core.presets import judge, preset_named
+    from workbench.core.results import Interference
+    from workbench.core.verdicts import Verdict
+
+    preset = preset_named("cpu-gil")
+    walls = {"sequential": 1.5, "async-gather": 1.02, "threads": 1.0, "process-pool": 1.1}
+    runs = tuple(
+        Run(
+            name, r, True, None, round(wall * 1e9), round(1e9 * min(wall, 1.0)), 0,
+            tuple(TaskSpan(i, i * MS, (i + 1) * MS, "main") for i in range(4)),
+            interference=Interference(1.5, 0.33, 5),
+        )
+        for r in range(3)
+        for name, wall in walls.items()
+    )  # fmt: skip
+    config = Config("sleep", {}, 4, 2, 3, tuple(walls))
+    verdict = judge(preset, (Results(MACHINE, config, runs),), 1.0)
+    assert verdict.verdict is Verdict.INCONCLUSIVE
+    text = verdict_report(verdict, rerun="workbench run --preset cpu-gil --repeat 5")
+    lines = text.splitlines()
+    assert lines[0] == "CPU work and the GIL — a test: this machine may prove the article wrong"
+    measured = [line for line in lines if line.startswith("  ? ")]
+    assert len(measured) == 3  # each rule marked, with why it could not be decided
+    assert "Verdict:  ? INCONCLUSIVE" in lines
+    assert "other programs kept 1.5 of 2 cores busy" in " ".join(lines)
+    assert lines[-1] == "Rerun:    workbench run --preset cpu-gil --repeat 5"
+    why = text.split("Verdict:")[1]
+    assert "This run cannot decide the claim" in why  # not the claim explained as true
+    assert preset.why_holds[:40] not in why.replace("\n", " ")

@@ -263,18 +263,39 @@ def readings(results: Results, width: int | None = None) -> str:
     )
 
 
-def verdict_report(verdict: PresetVerdict, width: int | None = None) -> str:
-    """Claim / Measured / Verdict, as plain text."""
+PURPOSES = {
+    "demonstration": "a demonstration: it reproduces the article's arithmetic",
+    "test": "a test: this machine may prove the article wrong",
+}
+
+
+def verdict_report(verdict: PresetVerdict, width: int | None = None, rerun: str = "") -> str:
+    """Claim / Measured / Verdict, as plain text: each rule's line marked ✔ ✘ ~ ?, then the
+    paragraph that explains this verdict and, when a rerun could decide it, how to rerun."""
     preset = verdict.preset
     scale = "" if verdict.time_scale == 1 else f" (time scale ×{verdict.time_scale:g})"
+    wrap = min(width or READING_WIDTH, READING_WIDTH)
     lines = [
-        f"{preset.title}{scale}",
+        f"{preset.title}{scale} — {PURPOSES[preset.purpose.value]}",
         f"Claim:    {preset.claim}",
         f"          — {preset.source}",
         "Measured:",
-        *(f"  - {line}" for line in verdict.measured),
-        f"Verdict:  {verdict.verdict.value.upper()}",
+        *(
+            textwrap.fill(line, width=wrap, initial_indent="  ", subsequent_indent="      ")
+            for line in verdict.lines
+        ),
+        f"Verdict:  {verdict.verdict.mark} {verdict.verdict.value.upper()}",
         "",
-        textwrap.fill(preset.explanation, width=min(width or READING_WIDTH, READING_WIDTH) - 4),
+        textwrap.fill(verdict.why, width=wrap - 4),
     ]
+    if verdict.rerun_advised and rerun:
+        lines += ["", f"Rerun:    {rerun}"]
     return "\n".join(lines)
+
+
+def recommendation(results: Results) -> str:
+    """The engineer's one line for an experiment ("" when there is nothing to choose)."""
+    from workbench.core.recommend import recommend
+
+    advice = recommend(results)
+    return "" if advice is None else f"→ {advice.text}"

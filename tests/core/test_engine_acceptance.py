@@ -9,7 +9,9 @@ import statistics
 import pytest
 
 from tests.core.conftest import Runner
+from tests.core.honest import assert_holds_or_honestly_disturbed, disturbance
 from workbench.core.results import Run
+from workbench.core.verdicts import Rule, Verdict
 
 NS = 1e9
 TWO_CORES = pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs at least two cores")
@@ -87,22 +89,32 @@ def _busy_cores(r: Run) -> float:
 
 
 def test_cpu_work_threads_give_nothing_processes_scale(run: Runner) -> None:
-    results = run("cpu", ["sequential", "threads", "process-pool"], 4, workers=2)
-    seq, threads = _wall(results, "sequential"), _wall(results, "threads")
-    assert seq / threads <= 1.15, "threads must not speed up GIL-bound work"
-    (threads_run,) = results.runs_of("threads")
-    assert _busy_cores(threads_run) < 1.2  # about one core busy
-    assert all(len(s.per_core) == os.cpu_count() for s in threads_run.cpu_samples)
+    """On a quiet machine threads gain nothing and a pool of two scales; on a busy one the
+    figures are judged against what the runs measured of the load: inconclusive, naming it,
+    is the honest outcome there — never a pass or a failure by luck."""
+    results = run("cpu", ["sequential", "threads", "process-pool"], 4, workers=2, repeat=2)
+    for r in results.runs:
+        assert r.ok, r.error
+    threads_runs = results.runs_of("threads")
+    assert all(_busy_cores(r) < 1.2 for r in threads_runs)  # the GIL: about one core, any load
+    assert all(len(s.per_core) == os.cpu_count() for s in threads_runs[0].cpu_samples)
+    assert_holds_or_honestly_disturbed(
+        Rule("speedup", "threads", over="sequential", max=1.15), results
+    )
     if (os.cpu_count() or 1) >= 2:
-        (pool_run,) = results.runs_of("process-pool")
-        assert seq / _wall(results, "process-pool") >= 1.3
-        assert _busy_cores(pool_run) > 1.3  # both cores busy
+        pool = assert_holds_or_honestly_disturbed(
+            Rule("speedup", "process-pool", over="sequential", min=1.3, needs_cores=2), results
+        )
+        if pool.verdict is Verdict.HOLDS and not disturbance(results, ("process-pool",)):
+            assert max(_busy_cores(r) for r in results.runs_of("process-pool")) > 1.3
 
 
 @TWO_CORES
 def test_hashing_releases_the_gil_so_a_thread_pool_scales(run: Runner) -> None:
-    results = run("hash", ["sequential", "thread-pool"], 4, workers=2, size=128)
-    assert _wall(results, "sequential") / _wall(results, "thread-pool") >= 1.4
+    results = run("hash", ["sequential", "thread-pool"], 4, workers=2, size=128, repeat=2)
+    assert_holds_or_honestly_disturbed(
+        Rule("speedup", "thread-pool", over="sequential", min=1.4, needs_cores=2), results
+    )
 
 
 def test_ten_thousand_gathered_sleeps_take_about_one_sleep(run: Runner) -> None:

@@ -22,8 +22,10 @@ from workbench.core.exports import (
 from workbench.core.results import (
     Config,
     CpuSample,
+    Interference,
     LagSample,
     Machine,
+    MemoryPeak,
     Results,
     Run,
     TaskSpan,
@@ -72,6 +74,8 @@ def _results() -> Results:
             ),
             (CpuSample(200_000_000, (1.0, 2.0)),),
             (LagSample(100_000_000, 2_000_000),),
+            Interference(other_cores=0.25, runqueue_share=0.125, samples=2),
+            MemoryPeak(26_651_648, "pss"),
         ),
     )
     return Results(MACHINE, config, runs)
@@ -108,6 +112,9 @@ def test_json_carries_the_documented_fields_and_summary() -> None:
     }
     assert run["cpu_samples"][0] == {"t_s": 0.2, "per_core": [1.0, 2.0]}
     assert run["loop_lag"] == [{"t_s": 0.1, "lag_s": 0.002}]
+    assert run["interference"] == {"other_cores": 0.25, "runqueue_share": 0.125, "samples": 2}
+    assert run["peak_memory"] == {"bytes": 26_651_648, "measure": "pss"}
+    assert "interference" not in data["runs"][0]  # not measured: absent, not null
     assert [s["speedup"] for s in data["summary"]] == [1.0, 2.0]
 
 
@@ -162,6 +169,24 @@ def test_chrome_trace_has_a_lane_per_worker_complete_events_and_cpu_counters() -
     # The second run starts after the first one ended: runs never overlap in the trace.
     first_run_end = max(e["ts"] + e["dur"] for e in tasks if e["pid"] == 1)
     assert min(e["ts"] for e in tasks if e["pid"] == 2) > first_run_end
+
+
+def test_version_2_files_still_open_without_interference_or_memory() -> None:
+    data = json.loads(to_json(_results()))
+    data["schema"] = "workbench.results/2"
+    for run in data["runs"]:
+        run.pop("interference", None)
+        run.pop("peak_memory", None)
+    results = from_json(json.dumps(data))
+    assert results.runs[1].interference is None
+    assert results.runs[1].peak_memory is None
+
+
+def test_a_damaged_interference_is_named_in_one_line() -> None:
+    data = json.loads(to_json(_results()))
+    data["runs"][1]["interference"]["runqueue_share"] = 3
+    with pytest.raises(ResultsFileError, match=r"runs\[1\]\.interference\.runqueue_share"):
+        from_json(json.dumps(data))
 
 
 def test_version_1_files_still_open() -> None:

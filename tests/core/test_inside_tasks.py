@@ -8,6 +8,8 @@ import os
 import pytest
 
 from tests.core.conftest import Runner
+from tests.core.honest import disturbance
+from workbench.core import noise
 from workbench.core.results import Run, TaskSpan
 
 NS = 1e9
@@ -29,16 +31,24 @@ def test_threads_on_cpu_take_turns_under_the_gil(run: Runner) -> None:
     assert len(b.running) > 5
     # ... the slices barely overlap (one thread runs Python at a time) ...
     assert _overlap_ns(a, b) < 0.1 * (a.running_ns + b.running_ns)
-    # ... and together they add up to about the sequential CPU time.
+    # ... and together they add up to about the sequential CPU time — give or take what other
+    # programs took from either run (a preemption shorter than a heartbeat gap reads as running).
     sequential_running = sum(t.running_ns for t in seq.tasks)
-    assert a.running_ns + b.running_ns == pytest.approx(sequential_running, rel=0.25)
+    lost = max(noise.run_loss(run, results).share for run in (seq, threads))
+    assert a.running_ns + b.running_ns == pytest.approx(sequential_running, rel=0.25 + lost)
 
 
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs at least two cores")
 def test_a_process_pool_runs_both_tasks_at_once(run: Runner) -> None:
-    (pool,) = run("cpu", ["process-pool"], 2, workers=2, size=3_000_000).runs
+    """Both tasks are in flight at once whatever the load; they *compute* at once only when two
+    cores are free — so that is asserted when the run measured no one else in the way."""
+    results = run("cpu", ["process-pool"], 2, workers=2, size=3_000_000)
+    (pool,) = results.runs
     a, b = pool.tasks
-    assert _overlap_ns(a, b) > 0.5 * min(a.running_ns, b.running_ns)
+    alive = min(a.end_ns, b.end_ns) - max(a.start_ns, b.start_ns)
+    assert alive > 0.5 * min(a.duration_ns, b.duration_ns)
+    if not disturbance(results, ("process-pool",)):
+        assert _overlap_ns(a, b) > 0.5 * min(a.running_ns, b.running_ns)
 
 
 def test_heartbeats_say_which_core_on_linux(run: Runner) -> None:

@@ -29,7 +29,9 @@ GOOD: dict[str, Any] = {
     "title": "A good preset",
     "source": "a test",
     "claim": "gathered sleeps overlap",
-    "explanation": "the loop runs the others while one waits",
+    "purpose": "demonstration",
+    "why_holds": "the loop runs the others while one waits",
+    "why_fails": "something held the loop",
     "time_scale": 0.1,
     "experiments": [
         {
@@ -154,6 +156,17 @@ BAD: list[tuple[str, Change, str]] = [
         "experiments[0].expect[1].min: expected a number, got '2'",
     ),
     ("missing claim", lambda d: d.pop("claim"), "missing field 'claim'"),
+    ("missing why_fails", lambda d: d.pop("why_fails"), "missing field 'why_fails'"),
+    (
+        "unknown purpose",
+        lambda d: d.update(purpose="lecture"),
+        "purpose: unknown purpose 'lecture' (allowed: demonstration, test)",
+    ),
+    (
+        "no repeat",
+        lambda d: experiment(d).update(repeat=0),
+        "experiments[0].repeat: must be at least 1, got 0",
+    ),
     ("time scale of 0", lambda d: d.update(time_scale=0), "time_scale: must be above 0, got 0"),
     (
         "no strategies",

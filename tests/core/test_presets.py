@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from workbench.core import noise
 from workbench.core.presets import (
     PresetError,
+    Purpose,
     load_presets,
     parse_preset,
     preset_named,
@@ -32,7 +34,8 @@ REQUIRED = (
     "decision-rule",
 )
 
-# name → (time scale for the test, the verdict every machine gives, or None: hardware decides)
+# name → (time scale for the test, the verdict a quiet machine gives, or None: only the rules
+# that need one core are certain to hold; the others depend on the cores)
 EXPECTED: dict[str, tuple[float | None, Verdict | None]] = {
     "three-counts": (0.1, Verdict.HOLDS),
     "await-in-turn": (0.02, Verdict.HOLDS),
@@ -46,6 +49,8 @@ EXPECTED: dict[str, tuple[float | None, Verdict | None]] = {
     "async-file-io": (None, Verdict.FAILS),
     "decision-rule": (0.25, None),
 }
+DEMONSTRATIONS = {"three-counts", "await-in-turn", "hello-hello", "chess-exhibition",
+                  "random-sleepers"}  # fmt: skip
 
 
 def test_every_required_preset_is_there_with_its_claim() -> None:
@@ -54,27 +59,50 @@ def test_every_required_preset_is_there_with_its_claim() -> None:
     for preset in presets.values():
         assert preset.claim
         assert preset.source
+        assert preset.why_holds and preset.why_fails and preset.why_holds != preset.why_fails
         assert all(e.expect for e in preset.experiments)
+    demonstrations = {n for n, p in presets.items() if p.purpose is Purpose.DEMONSTRATION}
+    assert demonstrations == DEMONSTRATIONS
+
+
+def quiet(timings: list[noise.Timing], cores: int) -> bool:
+    """Nothing notable disturbed these strategies' runs (by their own measured interference)."""
+    return not noise.disturbance(timings, cores)
 
 
 @pytest.mark.parametrize("name", REQUIRED)
-def test_preset_runs_headless_and_gives_a_verdict(
+def test_preset_runs_headless_and_gives_an_honest_verdict(
     name: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """One repeat each (the defaults are for a class, this is for the suite). Each rule must
+    give the verdict a quiet machine gives; where its runs measured other programs in the way,
+    *inconclusive* naming them is the honest answer too, and a rule needing more cores than
+    were free may depend on the machine, saying so — but never the opposite verdict."""
     scale, expected = EXPECTED[name]
-    verdict = asyncio.run(run_preset(preset_named(name), time_scale=scale))
+    verdict = asyncio.run(run_preset(preset_named(name), time_scale=scale, repeat=1))
     assert verdict is not None
     assert len(verdict.measured) == sum(len(e.expect) for e in verdict.preset.experiments)
     with capsys.disabled():
-        print(f"\n{name}: {verdict.verdict.value} — " + "; ".join(verdict.measured))
-    if expected is not None:
-        assert verdict.verdict is expected, verdict.measured
-    else:
-        # Only the rules that need more cores may go either way; the others must hold.
-        for experiment, outcomes in zip(verdict.preset.experiments, verdict.outcomes, strict=True):
-            for rule, outcome in zip(experiment.expect, outcomes, strict=True):
-                if rule.needs_cores == 1 and not rule.hardware:
-                    assert outcome.verdict is Verdict.HOLDS, outcome.measured
+        print(f"\n{name}: {verdict.verdict.value}\n  " + "\n  ".join(verdict.lines))
+    pairs = zip(verdict.preset.experiments, verdict.results, verdict.outcomes, strict=True)
+    for experiment, results, outcomes in pairs:
+        cores = results.machine.logical_cpus
+        for rule, outcome in zip(experiment.expect, outcomes, strict=True):
+            timings = [t for s in rule.strategies if (t := noise.timing(results, s)) is not None]
+            wanted = expected or Verdict.HOLDS
+            allowed = {wanted}
+            if rule.needs_cores > 1 and expected is None:
+                allowed |= {Verdict.DEPENDS, Verdict.INCONCLUSIVE}
+            elif not quiet(timings, cores):
+                allowed.add(Verdict.INCONCLUSIVE)
+            if outcome.verdict is Verdict.INCONCLUSIVE:
+                assert "lost" in outcome.reason or "other programs" in outcome.reason, outcome
+            assert outcome.verdict in allowed, (outcome, [t.lost_share for t in timings])
+    if expected is not None and all(
+        quiet([t for s in r.config.strategies if (t := noise.timing(r, s))], cores)
+        for r in verdict.results
+    ):
+        assert verdict.verdict is expected, verdict.lines
 
 
 def test_a_damaged_or_unknown_preset_is_refused_plainly(tmp_path: Path) -> None:
@@ -90,7 +118,8 @@ def test_a_damaged_or_unknown_preset_is_refused_plainly(tmp_path: Path) -> None:
                 "title": "t",
                 "source": "s",
                 "claim": "c",
-                "explanation": "e",
+                "why_holds": "h",
+                "why_fails": "f",
                 "experiments": [
                     {
                         "workload": "warp",

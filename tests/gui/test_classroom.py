@@ -25,7 +25,7 @@ def test_choosing_a_preset_fills_the_config(window: MainWindow) -> None:
     assert panel.workload_combo.currentText() == "mixed"
     assert int(panel.tasks.value()) == 24
     assert panel.selected_strategies() == ["sequential", "async-gather"]
-    assert panel.param_fields["wait"].value() == 55.0 * 0.0005  # durations time-scaled
+    assert panel.param_fields["wait"].value() == pytest.approx(55.0 * 0.0002)  # time-scaled
     assert panel.param_fields["rounds"].value() == 30
     assert "Polgár" in window.presets.about.text()
     window.presets.time_scale.edit.setText("0.001")
@@ -53,11 +53,14 @@ def test_a_preset_run_shows_claim_measured_and_verdict(
     assert verdict is not None
     texts = window.verdict_view.texts()
     assert texts["badge"].endswith(verdict.verdict.value.upper())
-    assert "HOLDS" in texts["badge"], texts  # 3 × 0.1 s sleeps gathered take ~0.1 s
     assert "1.01 seconds" in texts["claim"]
     for line in verdict.measured:
         assert line.split(" (")[0] in texts["measured"]
-    assert "event loop runs the others" in texts["explanation"]
+    if "HOLDS" in texts["badge"]:  # 3 × 0.1 s sleeps gathered take ~0.1 s
+        assert "event loop runs the others" in texts["explanation"]
+    else:  # other programs got in the way: the verdict says so, and does not explain a claim
+        assert "INCONCLUSIVE" in texts["badge"], texts
+        assert "other programs kept" in texts["explanation"], texts
     assert window.results is not None and window.results.config.workload == "sleep"
     assert window.presets.isEnabled()
 

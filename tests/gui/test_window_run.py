@@ -16,6 +16,7 @@ from tests.gui.conftest import until
 from tests.gui.scenario import configure, run_to_completion
 from tests.table_text import table_cells, tables
 from workbench.console import comparison_table
+from workbench.core.comparison import COLUMNS
 from workbench.core.config import build_config
 from workbench.core.machine import this_machine
 from workbench.core.results import CpuSample, Results, Run
@@ -51,7 +52,7 @@ def test_a_run_draws_one_bar_per_task_and_compares_every_strategy(
     readings = window.explanations.texts()
     assert [text.split(":")[0] for text in readings] == STRATEGIES
     # The reading quotes the measured speedup shown in the table, not canned text.
-    gather_speedup = table[1][5]
+    gather_speedup = table[1][COLUMNS.index("Speedup")]
     assert re.fullmatch(r"\d+\.\d\d×", gather_speedup)
     assert gather_speedup in readings[1]
     assert "Done" in window.status.state.text()

@@ -43,7 +43,7 @@ def print_presets(args: argparse.Namespace) -> int:
 
     catalogue = read_all_presets()  # the shipped ones, then the user's own
     for preset in catalogue.presets.values():
-        print(f"{preset.name:<18} {preset.title}")
+        print(f"{preset.name:<18} {preset.title} ({preset.purpose.value})")
         print(f"{'':<18} claim: {preset.claim}")
     for problem in catalogue.problems.values():
         print(f"workbench: error: {problem}", file=sys.stderr)

@@ -21,7 +21,7 @@ from workbench.cli.common import (
 
 if TYPE_CHECKING:
     from workbench.core.observer import Observer
-    from workbench.core.presets import Preset
+    from workbench.core.presets import Preset, PresetVerdict
     from workbench.core.results import Results
     from workbench.core.session import Measurement, Outcome
     from workbench.core.usercode.model import UserCode
@@ -63,7 +63,12 @@ def register(commands: Subcommands) -> None:
         metavar="KEY=VALUE",
         help="a workload parameter, repeatable (see 'workbench list')",
     )
-    run.add_argument("--repeat", "-r", default="1", help="runs per strategy (default: 1)")
+    run.add_argument(
+        "--repeat",
+        "-r",
+        default=None,
+        help="runs per strategy, interleaved (default: 1; with --preset, the preset's own)",
+    )
     run.add_argument(
         "--scheduler",
         metavar="tcp://HOST:PORT",
@@ -169,7 +174,14 @@ def _print_output(results: Results, args: argparse.Namespace, width: int | None)
 
 def run_preset(args: argparse.Namespace) -> int:
     from workbench.cli.history import remember
-    from workbench.console import comparison_table, progress, terminal_width, verdict_report
+    from workbench.console import (
+        comparison_table,
+        progress,
+        recommendation,
+        terminal_width,
+        verdict_report,
+    )
+    from workbench.core.config import MAX_REPEAT
     from workbench.core.exports import save
     from workbench.core.params import ConfigError
     from workbench.core.presets import PresetError, PresetVerdict, check_time_scale
@@ -183,6 +195,7 @@ def run_preset(args: argparse.Namespace) -> int:
             check_time_scale(args.time_scale)
         scale = preset.time_scale if args.time_scale is None else args.time_scale
         configs = [experiment.config(scale) for experiment in preset.experiments]
+        repeat = None if args.repeat is None else _repeat(args.repeat, MAX_REPEAT)
     except (PresetError, ConfigError) as exc:
         raise UsageError(str(exc)) from None
     check_writable(args.out, "--out")
@@ -190,18 +203,20 @@ def run_preset(args: argparse.Namespace) -> int:
         if config.code is not None:
             _check_code(config.code)
     with progress(sys.stderr, quiet=args.quiet) as observer:
-        verdict = _measure(RunPreset(preset, scale), observer)
+        verdict = _measure(RunPreset(preset, scale, repeat), observer)
     if not isinstance(verdict, PresetVerdict):
         print("workbench: interrupted; the preset's verdict needs every run", file=sys.stderr)
         return EXIT_INTERRUPTED
     many, width = len(verdict.results) > 1, terminal_width(sys.stdout)
     for index, results in enumerate(verdict.results):
-        print(comparison_table(results, width), end="\n\n")
+        print(comparison_table(results, width))
+        advice = recommendation(results)
+        print(f"{advice}\n" if advice else "")
         _print_output(results, args, width)
         if args.out:
             target = args.out.with_stem(f"{args.out.stem}-{index + 1}") if many else args.out
             save(results, target)
-    print(verdict_report(verdict, width))
+    print(verdict_report(verdict, width, rerun_command(args, verdict)))
     if not args.no_history:
         for results in verdict.results:
             remember(results, preset=preset.name, verdict=verdict.verdict.value, quiet=args.quiet)
@@ -239,9 +254,34 @@ def _strategies(args: argparse.Namespace) -> list[str]:
     return ["sequential", "threads"] if code.coroutine is None else list(DEFAULT_STRATEGIES)
 
 
+def _repeat(text: str, most: int) -> int:
+    from workbench.core.params import ConfigError
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise ConfigError(f"repeat must be a whole number, got {text!r}") from None
+    if not 1 <= value <= most:
+        raise ConfigError(f"repeat must be between 1 and {most}, got {value}")
+    return value
+
+
+def rerun_command(args: argparse.Namespace, verdict: PresetVerdict) -> str:
+    """How to run the preset again with more repeats: what an inconclusive verdict offers."""
+    scale = "" if args.time_scale is None else f" --time-scale {args.time_scale:g}"
+    repeat = verdict.rerun_repeat
+    return f"workbench run --preset {verdict.preset.name}{scale} --repeat {repeat}"
+
+
 def run_experiment(args: argparse.Namespace) -> int:
     from workbench.cli.history import remember
-    from workbench.console import comparison_table, progress, readings, terminal_width
+    from workbench.console import (
+        comparison_table,
+        progress,
+        readings,
+        recommendation,
+        terminal_width,
+    )
     from workbench.core.atomic import write_atomically
     from workbench.core.cluster.address import check_reachable
     from workbench.core.config import build_config
@@ -258,7 +298,7 @@ def run_experiment(args: argparse.Namespace) -> int:
             args.tasks,
             args.workers,
             parse_params(args.param),
-            args.repeat,
+            args.repeat or 1,
             scheduler=args.scheduler,
             interpreters=chosen(args.python) if args.python is not None else (),
             code=args.code,
@@ -285,6 +325,9 @@ def run_experiment(args: argparse.Namespace) -> int:
     if results.runs:
         print()
         print(readings(results, width))
+        advice = recommendation(results)
+        if advice:
+            print(f"\n{advice}")
     _print_output(results, args, width)
     if not args.no_history:
         remember(results, quiet=args.quiet)

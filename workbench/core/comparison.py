@@ -6,18 +6,26 @@ use differently). Pure and Qt-free.
 
 Efficiency is the speedup per worker the run actually used (distinct threads or processes that
 ran tasks), a measured count rather than the configured pool size: a thread pool of 8 that ran
-3 tasks used 3 workers, and an event loop is one worker however many tasks it juggles.
+3 tasks used 3 workers. It is given for thread and process strategies only: an event loop is
+one worker however many tasks it juggles, so its "efficiency" would be its speedup (17.5 for
+gathered sleeps) and mean nothing about workers.
+
+Ten columns, several figures per cell where they belong together (CPU time and use; workers
+and their efficiency; lag p50/p99/max), so the table fits a 1080p window without scrolling
+sideways.
 """
 
 from __future__ import annotations
 
+import math
 import statistics
 from dataclasses import dataclass
 
+from workbench.core import noise
 from workbench.core.clock import format_seconds as seconds
 from workbench.core.clock import to_seconds
 from workbench.core.concurrency import LagStats, lag_stats
-from workbench.core.explain import representative_run, workers_used
+from workbench.core.explain import format_bytes, representative_run, workers_used
 from workbench.core.results import Results
 from workbench.core.strategies import STRATEGIES, Family
 from workbench.core.summary import cpu_utilisation, efficiency, summarize
@@ -25,31 +33,36 @@ from workbench.core.summary import cpu_utilisation, efficiency, summarize
 COLUMNS = (
     "Strategy",
     "Wall",
-    "CPU time",
-    "CPU use",
-    "Start-up",
     "Speedup",
+    "CPU",
+    "Memory",
     "Workers",
-    "Efficiency",
-    "Lag p50",
-    "Lag p99",
-    "Lag max",
+    "Start-up",
+    "Loop lag",
+    "Lost",
     "Failed",
 )
 COLUMN_TIPS = (
     "How the tasks were run",
     "Elapsed time of the run (median, with min–max when repeated)",
-    "CPU time used by the run's process and its workers",
-    "CPU time ÷ (wall time × logical cores): 100 % means every core busy throughout",
-    "Pool start-up: from starting the workers until the first task began",
     "Baseline wall time ÷ this wall time (higher is faster)",
-    "Threads or processes that actually ran tasks (the event loop counts as one)",
-    "Speedup ÷ workers used (1.00 = every worker fully useful)",
-    "Event-loop lag, median: how late a 10 ms callback ran (async strategies only)",
-    "Event-loop lag, 99th percentile: a blocking call shows here",
-    "Event-loop lag, longest: the longest the loop was held",
+    "CPU time used by the run's process and its workers, and that time ÷ (wall time × "
+    "logical cores): 100 % means every core busy throughout",
+    "Peak memory of the run's whole process tree, pool workers included (PSS on Linux: shared "
+    "pages divided among the processes sharing them; RSS elsewhere), sampled every 0.1-0.25 s",
+    "Threads or processes that actually ran tasks (the event loop counts as one); after the "
+    "dot, their efficiency: speedup ÷ workers, 1.00 when each worker was as useful as the "
+    "whole baseline. Efficiency for thread and process strategies only — an event loop's "
+    "gain comes from overlapping waits on one thread, not from workers, so there the figure "
+    "would only repeat the speedup",
+    "Pool start-up: from starting the workers until the first task began",
+    "Event-loop lag, median / 99th percentile / longest: how late a 10 ms callback ran "
+    "(async strategies only); a blocking call shows in the last two",
+    "Share of the run's time other programs took from it (its threads ready but without a "
+    "core, measured from outside): above 5 % its figures are disturbed, and a verdict says so",
     "Tasks that raised, or runs that failed",
 )
+_PER_WORKER = (Family.THREADS, Family.PROCESSES)
 
 
 @dataclass(frozen=True)
@@ -74,6 +87,11 @@ class ComparisonRow:
     interpreter: str = ""
     """The label of the interpreter it ran on, where the experiment ran on several ("" when
     it ran on one: nothing to tell apart)."""
+
+    peak_memory_bytes: int | None = None
+    """The representative run's process tree at its peak; None when not measured."""
+    lost_share: float | None = None
+    """Median share of the good runs' time other programs took; None when not measured."""
 
     @property
     def name(self) -> str:
@@ -100,10 +118,12 @@ def comparison_rows(results: Results) -> tuple[ComparisonRow, ...]:
         shown = representative_run(runs)
         used = workers_used(shown) if shown else 0
         strategy = STRATEGIES.get(summary.strategy)
+        family = strategy.family if strategy else Family.SEQUENTIAL
+        measured = [run for run in good if run.interference is not None]
         rows.append(
             ComparisonRow(
                 strategy=summary.strategy,
-                family=strategy.family if strategy else Family.SEQUENTIAL,
+                family=family,
                 runs=len(runs),
                 wall_s=_s(summary.wall_ns_median),
                 wall_min_s=_s(summary.wall_ns_min),
@@ -112,13 +132,21 @@ def comparison_rows(results: Results) -> tuple[ComparisonRow, ...]:
                 cpu_percent=statistics.median(usage) if usage else None,
                 startup_s=_s(summary.startup_ns_median),
                 speedup=summary.speedup,
-                efficiency=efficiency(summary.speedup, used),
+                efficiency=efficiency(summary.speedup, used) if family in _PER_WORKER else None,
                 workers_used=used,
                 failed_runs=summary.failed_runs,
                 failed_tasks=summary.failed_tasks,
                 error=next((run.error for run in runs if run.error), None),
                 lag=lag_stats(good),
                 interpreter=summary.interpreter if several else "",
+                peak_memory_bytes=(
+                    shown.peak_memory.bytes if shown is not None and shown.peak_memory else None
+                ),
+                lost_share=(
+                    statistics.median(noise.run_loss(run, results).share for run in measured)
+                    if measured
+                    else None
+                ),
             )
         )
     return tuple(rows)
@@ -127,23 +155,33 @@ def comparison_rows(results: Results) -> tuple[ComparisonRow, ...]:
 def table_cells(row: ComparisonRow) -> tuple[str, ...]:
     wall = seconds(row.wall_s)
     if row.runs > 1 and row.wall_min_s is not None and row.wall_max_s is not None:
-        wall += f" ({row.wall_min_s:.3f}–{row.wall_max_s:.3f})"
+        wall += f" ({_figures(row.wall_min_s, row.wall_max_s)})"
     failed = str(row.failed_tasks)
     if row.failed_runs:
         failed = f"{row.failed_runs} run(s) failed"
     uses_pool = row.family is Family.PROCESSES or row.startup_s
+    cpu = "—" if row.cpu_s is None else f"{row.cpu_s:.2f} s"  # counted in 10 ms ticks
+    if row.cpu_percent is not None:
+        cpu += f" · {row.cpu_percent:.0f} %"
     return (
         row.name,
         wall,
-        seconds(row.cpu_s),
-        "—" if row.cpu_percent is None else f"{row.cpu_percent:.0f} %",
-        seconds(row.startup_s) if uses_pool else "—",
         "—" if row.speedup is None else f"{row.speedup:.2f}×",
-        str(row.workers_used),
-        "—" if row.efficiency is None else f"{row.efficiency:.2f}",
-        *lag_cells(row.lag),
+        cpu,
+        "—" if row.peak_memory_bytes is None else format_bytes(row.peak_memory_bytes),
+        str(row.workers_used) + ("" if row.efficiency is None else f" · {row.efficiency:.2f}"),
+        seconds(row.startup_s) if uses_pool else "—",
+        lag_cell(row.lag),
+        "—" if row.lost_share is None else f"{round(100 * row.lost_share)} %",
         failed,
     )
+
+
+def _figures(low: float, high: float) -> str:
+    """A min–max range to two significant figures (1.0–1.2, 0.52–0.62, 0.061–0.064): repeats
+    vary by a few percent, so a third figure would only be noise, and widen the column."""
+    decimals = max(0, 1 - math.floor(math.log10(high))) if high > 0 else 3
+    return f"{low:.{decimals}f}–{high:.{decimals}f}"
 
 
 def lag_ms(ns: int) -> str:
@@ -151,11 +189,17 @@ def lag_ms(ns: int) -> str:
     return f"{ms:.2f} ms" if ms < 10 else f"{ms:.0f} ms"
 
 
-def lag_cells(lag: LagStats | None) -> tuple[str, str, str]:
-    """p50, p99, max of the event-loop lag; blank where there is no event loop."""
+def _ms(ns: int) -> str:
+    ms = ns / 1e6
+    return f"{ms:.2f}" if ms < 1 else f"{ms:.1f}" if ms < 10 else f"{ms:.0f}"
+
+
+def lag_cell(lag: LagStats | None) -> str:
+    """p50 / p99 / max of the event-loop lag in one cell ("0.12/1.4/3.9 ms"); blank where
+    there is no event loop."""
     if lag is None:
-        return ("", "", "")
-    return (lag_ms(lag.p50_ns), lag_ms(lag.p99_ns), lag_ms(lag.max_ns))
+        return ""
+    return f"{_ms(lag.p50_ns)}/{_ms(lag.p99_ns)}/{_ms(lag.max_ns)} ms"
 
 
 def bar_label(row: ComparisonRow, detail: int = 2) -> str:

@@ -28,6 +28,7 @@ from workbench.core.results import Config, CpuSample, LagSample, Results, Run, R
 from workbench.core.run_threads import RunThreadWatch
 from workbench.core.sampler import CpuSampler, RawSample
 from workbench.core.timeline import SpanAssembler
+from workbench.core.treewatch import TreeWatcher
 from workbench.core.usercode.model import code_request
 from workbench.core.workloads import workload_named
 
@@ -79,6 +80,11 @@ class _RunSession:
         self.protocol_error: str | None = None
         self.loop_lag: list[LagSample] = []
         self.cluster = ClusterRecord()
+
+    @property
+    def milestones(self) -> int:
+        """How many of the run's start and end the child has announced (0-2)."""
+        return int(self.t0 is not None) + int(self.done is not None)
 
     @property
     def over(self) -> bool:
@@ -223,14 +229,17 @@ async def run_strategy(
         code=code_request(config.code) if config.code is not None else None,
     )
     session = _RunSession(strategy, repeat_index, observer, record)
-    sampler = CpuSampler(deliver(_CPU), sample_interval_s)
-    sampler.start()
     child = HelperProcess(CHILD_MODULE, deliver(_LINE), interpreter, environment)
     threads = RunThreadWatch(child.popen.pid, enabled=thread_states)
     threads.start()  # before the request: reading already when the child takes t0
+    watcher = TreeWatcher()
+    watcher.follow(child.popen.pid)
+    sampler = CpuSampler(deliver(_CPU), sample_interval_s, also=watcher.tick)
+    sampler.start()
     observer.run_started(strategy, repeat_index, interpreter=record.label if record else "")
     deadline = loop.time() + start_timeout_s
     exit_code = 0
+    samples_taken = 0
     try:
         with contextlib.suppress(BrokenPipeError):  # it died at once: its exit says why
             child.send(protocol.encode(request))
@@ -246,18 +255,38 @@ async def run_strategy(
                     break
             elif item is None or not session.on_line(item):
                 break  # the child closed its stream (it is exiting) or garbled it
+            elif session.milestones > samples_taken:
+                # At the run's start and its end, while its tree can still be read: its
+                # interference is then measured over the run itself, not its process's start.
+                samples_taken += 1
+                sampler.take_now()
         if session.protocol_error is not None:  # nothing it says can be trusted: end it now
             await loop.run_in_executor(None, child.stop)
         exit_code = await loop.run_in_executor(None, child.wait)
     finally:
         sampler.stop()
+        watcher.close()
         if child.popen.poll() is None or not session.over:
             await loop.run_in_executor(None, child.stop)
         await threads.stop()
     output = child.output if config.code is not None else None  # what the user's code printed
-    run = session.result(exit_code, child.last_error_line(), sampler.samples, output, threads)
+    run = _with_tree_figures(
+        session.result(exit_code, child.last_error_line(), sampler.samples, output, threads),
+        watcher,
+        session.t0,
+    )
     observer.run_finished(run)
     return run
+
+
+def _with_tree_figures(run: Run, watcher: TreeWatcher, t0: int | None) -> Run:
+    """The run with what its process tree's watcher saw: interference and peak memory."""
+    if t0 is None:
+        return run
+    interference = watcher.interference(
+        run.cpu_samples, t0, run.wall_ns, this_machine().logical_cpus
+    )
+    return replace(run, interference=interference, peak_memory=watcher.memory_peak())
 
 
 def _on_run_axis(raw: list[RawSample], t0: int | None) -> tuple[CpuSample, ...]:

@@ -6,6 +6,12 @@ a workload that releases the GIL, a pool that took longer to start than to work)
 reading here is chosen by, and quotes, what was measured: the speedup over the baseline, how
 many tasks were in flight at once, how many workers actually ran tasks, and how many cores
 the run kept busy. Pure and Qt-free so the window and the CLI can share it.
+
+A reading never contradicts its own figure: the mechanism it names is chosen by the speedup
+*and* the evidence. Tasks that ran one at a time cannot explain a gain, so a strategy that ran
+serially and still came out faster says where the difference came from (the baseline lost time
+to other programs, or each task simply took less time); "in parallel" is said only where the
+run kept more than one core busy or its tasks' running slices overlapped.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from workbench.core import noise
 from workbench.core.across_interpreters import across_interpreters
 from workbench.core.clock import to_seconds
 from workbench.core.cluster_explain import cluster_notes
@@ -31,6 +38,9 @@ BUSY_MACHINE = 0.5
 """Other programs using at least this many cores on average is worth a warning."""
 SLOW_START = 0.25
 """Worker start-up above this share of the wall time is worth calling out."""
+PARALLEL = 1.2
+"""Cores busy on average from which a run is said to have computed in parallel (without
+running slices that show it): more than one core, by more than the accounting's noise."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +62,11 @@ class Measured:
     """The label of the interpreter it ran on ("" when unknown)."""
     gil_enabled: bool | None = None
     """Whether the GIL was on in the run (None: as on the machine the workbench ran on)."""
+    lost_share: float = 0.0
+    """Share of the run's time other programs took (see :func:`workbench.core.noise.run_loss`)."""
+    overlap: float | None = None
+    """Share of the tasks' running time two or more ran at once; None when not known."""
+    peak_memory_bytes: int | None = None
 
 
 @dataclass(frozen=True)
@@ -89,11 +104,14 @@ def workers_used(run: Run) -> int:
 def other_load(run: Run) -> float:
     """Average cores busy machine-wide, minus the run's own: how much else was running.
 
-    A figure is only as honest as the machine was quiet; this lets a reading say so. Only
-    samples wholly inside the run count (the first one also covers the run's process
-    starting up, which is not in the run's CPU time), and a run too short for two such samples
-    makes no claim.
+    A figure is only as honest as the machine was quiet; this lets a reading say so. The
+    run's own measured interference when it has one (the machine minus its process tree,
+    tick by tick); otherwise, for older files, only samples wholly inside the run count (the
+    first one also covers the run's process starting up, which is not in the run's CPU time),
+    and a run too short for two such samples makes no claim.
     """
+    if run.interference is not None:
+        return run.interference.other_cores or 0.0
     inside = [s for s in run.cpu_samples[1:] if s.t_ns <= run.wall_ns]
     if len(inside) < 2 or run.wall_ns <= 0:
         return 0.0
@@ -130,6 +148,9 @@ def measure(results: Results) -> tuple[Measured, ...]:
                 failed_tasks=run.failed_tasks,
                 interpreter=summary.interpreter,
                 gil_enabled=None if run.interpreter is None else run.interpreter.gil_enabled,
+                lost_share=noise.run_loss(run, results).share,
+                overlap=noise.peak_running(run.tasks),
+                peak_memory_bytes=run.peak_memory.bytes if run.peak_memory else None,
             )
         )
     return tuple(measured)
@@ -185,55 +206,102 @@ def _why_no_gain(m: Measured, family: Family, holds_gil: bool, cpus: int) -> str
             f"{_seconds(m.wall_ns)}"
         )
     if m.cores_busy >= min(cpus, m.peak_in_flight) - 0.5:
-        return f"{m.peak_in_flight:,} tasks overlapped, but the machine has only {cpus} cores"
-    return f"{m.peak_in_flight:,} tasks overlapped, yet they did not finish sooner"
+        return (
+            f"{m.peak_in_flight:,} tasks overlapped, but the machine has only "
+            f"{_plural(cpus, 'core')}"
+        )
+    return f"{m.peak_in_flight:,} tasks overlapped, yet did not finish much sooner"
 
 
-def _why_gain(m: Measured, family: Family, holds_gil: bool, gil_enabled: bool) -> str:
-    """What let overlapping tasks finish sooner."""
+def _in_parallel(m: Measured) -> bool:
+    """The run's own evidence that its tasks computed at the same time."""
+    if m.overlap is not None:
+        return m.overlap > noise.SERIAL_OVERLAP
+    return m.cores_busy >= PARALLEL
+
+
+def _why_gain(
+    m: Measured, family: Family, holds_gil: bool, gil_enabled: bool, waits: bool
+) -> tuple[str, bool]:
+    """What let overlapping tasks finish sooner; and whether that can explain a gain (False:
+    the tasks took turns computing, so a gain must come from elsewhere)."""
+    workers = _workers(m, family)
+    tasks = f"{m.peak_in_flight:,} tasks"
     if m.cores_busy < MOSTLY_WAITING:
-        return f"the tasks mostly waited, and {m.peak_in_flight:,} waits overlapped on " + (
-            _workers(m, family)
+        return (
+            f"the tasks mostly waited, and {m.peak_in_flight:,} waits overlapped on {workers}",
+            True,
+        )
+    if waits:  # overlapping waits explain a gain, whatever computes meanwhile
+        if family is Family.ASYNC:
+            return f"{tasks} took turns on one thread: while one waited, another ran", True
+        return f"{tasks} waited at the same time on {workers}", True
+    # Work that only computes: only computing at the same time can explain a gain.
+    if family is Family.THREADS and holds_gil:
+        return (
+            f"{tasks} overlapped in time, but the GIL let only one thread run Python at a time",
+            False,
         )
     if family is Family.ASYNC:
-        return f"{m.peak_in_flight:,} tasks took turns on one thread: while one waited, another ran"
-    if family is Family.THREADS and holds_gil:
-        # Busy, not mostly waiting: the threads overlapped in time but took turns computing.
-        return (
-            f"{m.peak_in_flight:,} tasks overlapped in time, but the GIL let only one thread "
-            "run Python at a time"
-        )
+        if _in_parallel(m):
+            return "the loop handed the tasks to threads, which computed in parallel", True
+        return f"{tasks} took turns on one thread, which can only compute one at a time", False
     if family is Family.THREADS and not gil_enabled:
-        return f"this Python runs without a GIL, so {_workers(m, family)} computed in parallel"
-    if family is Family.THREADS:
-        return f"the work releases the GIL, so {_workers(m, family)} computed in parallel"
-    if family is Family.PROCESSES:
-        return f"{_workers(m, family)}, each with its own interpreter and GIL, worked in parallel"
-    return f"{_workers(m, family)} worked in parallel"
+        cause = f"this Python runs without a GIL, so {workers}"
+    elif family is Family.THREADS:
+        cause = f"the work releases the GIL, so {workers}"
+    elif family is Family.PROCESSES:
+        cause = f"{workers}, each with its own interpreter and GIL,"
+    else:
+        cause = workers
+    if _in_parallel(m):
+        return f"{cause} computed in parallel", True
+    return f"{cause} could compute in parallel, yet kept only {_cores(m.cores_busy)}", False
 
 
-def _reading(m: Measured, results: Results, baseline: str | None) -> str:
+def _not_from_overlap(m: Measured, base: Measured | None) -> str:
+    """Where a gain came from when running tasks at once cannot explain it."""
+    speedup = f"{m.speedup:.2f}×" if m.speedup is not None else "gain"
+    if base is not None and base.lost_share >= noise.NOTABLE_LOSS:
+        cause = (
+            f"{base.strategy} lost {round(100 * base.lost_share)} % of its time to other programs"
+        )
+    elif base is not None:
+        cause = f"each task simply took less time than under {base.strategy}"
+    else:
+        cause = "each task simply took less time"
+    return f", so its {speedup} does not come from running tasks at once: {cause}"
+
+
+def _reading(m: Measured, results: Results, base: Measured | None) -> str:
     family = STRATEGIES[m.strategy].family if m.strategy in STRATEGIES else Family.SEQUENTIAL
     workload = WORKLOADS.get(results.config.workload)
     gil_enabled = results.machine.gil_enabled if m.gil_enabled is None else m.gil_enabled
     holds_gil = gil_enabled and workload is not None and not workload.releases_gil
     cpus = results.machine.logical_cpus
     name = f"{m.strategy} on {m.interpreter}" if results.several_interpreters else m.strategy
-    if m.strategy == baseline:
+    is_baseline = base is not None and m.strategy == base.strategy
+    baseline = base.strategy if base is not None else None
+    if is_baseline:
         head = f"{name}: the baseline, {_seconds(m.wall_ns)} for {results.config.tasks:,} tasks"
     else:
         speedup = "—" if m.speedup is None else f"{m.speedup:.2f}×"
         config = results.config
         what = config.workload if config.code is None else config.code.label
         head = f"{name}: {speedup} on {what}"
+    gain = not is_baseline and m.speedup is not None and m.speedup >= GAIN
     if m.peak_in_flight <= 1:
         why = _why_serial(m, family)
-    elif m.strategy != baseline and (m.speedup is None or m.speedup < GAIN):
-        why = _why_no_gain(m, family, holds_gil, cpus)
+        explains = False
+    elif not is_baseline and (m.speedup is None or m.speedup < GAIN):
+        why, explains = _why_no_gain(m, family, holds_gil, cpus), True
     else:  # a gain, or a concurrent baseline: say what overlapped and on what
-        why = _why_gain(m, family, holds_gil, gil_enabled)
-    tail = [_cores(m.cores_busy)]
-    if m.strategy != baseline and m.speedup is not None and m.speedup < 1 / GAIN:
+        waits = results.config.workload not in noise.BUSY_WORKLOADS
+        why, explains = _why_gain(m, family, holds_gil, gil_enabled, waits)
+    if gain and not explains:
+        why += _not_from_overlap(m, base)
+    tail = [] if "busy" in why else [_cores(m.cores_busy)]
+    if not is_baseline and m.speedup is not None and m.speedup < 1 / GAIN:
         tail.append(
             f"slower than {baseline}" + (f" on {m.interpreter}" if name != m.strategy else "")
         )
@@ -246,12 +314,23 @@ def _reading(m: Measured, results: Results, baseline: str | None) -> str:
     asked = next((i for i in results.config.interpreters if i.label == m.interpreter), None)
     if asked is not None and m.gil_enabled and not asked.gil_enabled:
         tail.append("the GIL was on in this run: an extension module it imported turned it on")
+    if m.peak_memory_bytes is not None:
+        tail.append(f"peak memory {format_bytes(m.peak_memory_bytes)}")
     if m.other_load >= BUSY_MACHINE:
         tail.append(f"other programs kept about {m.other_load:.1f} cores busy meanwhile")
     if m.failed_tasks:
         tail.append(f"{_plural(m.failed_tasks, 'task')} failed")
     tail += cluster_notes(representative_run(results.runs_of(m.strategy)))
-    return f"{head} — {why}; {'; '.join(tail)}."
+    return f"{head} — {why}; {'; '.join(tail)}." if tail else f"{head} — {why}."
+
+
+def format_bytes(count: int) -> str:
+    """Memory as a person reads it: 840 KB, 42 MB, 1.3 GB (decimal units, as OS monitors)."""
+    if count >= 10**9:
+        return f"{count / 10**9:.1f} GB"
+    if count >= 10**6:
+        return f"{count / 10**6:.0f} MB"
+    return f"{count / 10**3:.0f} KB"
 
 
 def explain(results: Results) -> tuple[Reading, ...]:
@@ -270,8 +349,9 @@ def explain(results: Results) -> tuple[Reading, ...]:
             name = f"{strategy} on {interpreter}" if results.several_interpreters else strategy
             readings.append(Reading(strategy, f"{name}: failed — {error}.", interpreter))
         else:
+            base = measured.get((interpreter, baseline)) if baseline is not None else None
             text = with_thread_states(
-                _reading(m, results, baseline), representative_run(runs), results
+                _reading(m, results, base), representative_run(runs), results
             )
             readings.append(Reading(strategy, text, interpreter))
     readings += [Reading(strategy, text) for strategy, text in across_interpreters(results)]

@@ -4,7 +4,13 @@ A preset lives in ``workbench/resources/presets/NAME.json`` (data, not code; its
 ``schemas/preset.schema.json`` beside it) and is checked when it is loaded, so a damaged one is
 reported in one line naming the file and the place (see :mod:`workbench.core.preset_checks`).
 Durations listed in an experiment's ``time_params`` are multiplied by the preset's
-``time_scale``, so a claim about hours can be checked in seconds with the same ratios.
+``time_scale``, so a claim about hours can be checked in seconds with the same ratios. Each
+experiment runs its strategies ``repeat`` times, interleaved, so that one disturbed run does
+not decide a verdict (see :mod:`workbench.core.verdicts`).
+
+A preset is a *demonstration* when it reproduces an article's arithmetic (sleeps that sleep,
+the chess exhibition: any machine gives the same answer) and a *test* when the machine could
+prove the article wrong (CPU work, the GIL, file IO).
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import asyncio
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from enum import StrEnum
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
@@ -27,7 +34,16 @@ from workbench.core.preset_interpreters import resolve
 from workbench.core.results import Config, Results, RunInterpreter
 from workbench.core.usercode.model import CODE_WORKLOAD, Scalar
 from workbench.core.verdicts import Outcome, Rule, Verdict, overall
+from workbench.core.why import why_paragraph
 from workbench.resources import resource
+
+DEFAULT_REPEAT = 3
+"""Runs per strategy unless an experiment says otherwise: with three, interleaved, one run
+disturbed by another program does not move the median."""
+
+
+MAX_RERUN_REPEAT = 9
+"""A rerun asks for more repeats than the preset's own, but never minutes more of them."""
 
 
 class PresetError(ValueError):
@@ -51,8 +67,10 @@ class PresetExperiment:
     """The preset's folder, which a relative ``code`` path is taken from."""
     interpreters: tuple[str, ...] = ()
     """The Pythons it runs on, by spec (``this``, ``free-threaded:gil=1``); empty: this one."""
+    repeat: int = DEFAULT_REPEAT
 
-    def config(self, time_scale: float) -> Config:
+    def config(self, time_scale: float, repeat: int | None = None) -> Config:
+        """The experiment's config; ``repeat`` overrides its own (a rerun asking for more)."""
         params = {
             name: round(value * time_scale, 9)
             if name in self.time_params and isinstance(value, int | float)
@@ -66,10 +84,18 @@ class PresetExperiment:
             self.tasks,
             self.workers,
             params,
+            self.repeat if repeat is None else repeat,
             interpreters=found,
             code=self.code,
             code_base=self.base,
         )
+
+
+class Purpose(StrEnum):
+    DEMONSTRATION = "demonstration"
+    """Reproduces an article's arithmetic: every machine should give the same answer."""
+    TEST = "test"
+    """Puts an article's claim to a test this machine may fail it on."""
 
 
 @dataclass(frozen=True)
@@ -78,9 +104,13 @@ class Preset:
     title: str
     source: str
     claim: str
-    explanation: str
+    why_holds: str
+    """Why the claim holds: shown under ✔."""
+    why_fails: str
+    """Why it does not: shown under ✘, before what was measured instead."""
     time_scale: float
     experiments: tuple[PresetExperiment, ...]
+    purpose: Purpose = Purpose.TEST
 
 
 @dataclass(frozen=True)
@@ -93,9 +123,37 @@ class PresetVerdict:
     outcomes: tuple[tuple[Outcome, ...], ...]
     verdict: Verdict
 
+    why: str = ""
+    """The paragraph that explains *this* verdict (see :func:`workbench.core.why.why_paragraph`)."""
+
     @property
     def measured(self) -> list[str]:
         return [o.measured for outcomes in self.outcomes for o in outcomes]
+
+    @property
+    def lines(self) -> list[str]:
+        """One line per rule, marked ✔ ✘ ~ ? with its reason; prefixed by the experiment's
+        label when the preset has several."""
+        several = len(self.preset.experiments) > 1
+        lines = []
+        for experiment, outcomes in zip(self.preset.experiments, self.outcomes, strict=True):
+            prefix = f"{experiment.label}: " if several else ""
+            for o in outcomes:
+                reason = f" — {o.reason}" if o.reason else ""
+                lines.append(f"{o.verdict.mark} {prefix}{o.measured}{reason}")
+        return lines
+
+    @property
+    def rerun_advised(self) -> bool:
+        """A rerun could decide it: some rule was too noisy (the window offers a button)."""
+        return self.verdict is Verdict.INCONCLUSIVE
+
+    @property
+    def rerun_repeat(self) -> int:
+        """Repeats to ask a rerun for: more than this run's (each repeat narrows the range the
+        undisturbed figures lie in), at least 5, at most :data:`MAX_RERUN_REPEAT`."""
+        repeats = max((result.config.repeat for result in self.results), default=DEFAULT_REPEAT)
+        return min(MAX_RERUN_REPEAT, max(repeats + 2, 5))
 
 
 def presets_folder() -> Traversable:
@@ -122,6 +180,7 @@ def _experiment(data: Mapping[str, Any], base: Path | None) -> PresetExperiment:
         code=None if code is None else str(code),
         base=base,
         interpreters=tuple(data.get("interpreters", ())),
+        repeat=int(data.get("repeat", DEFAULT_REPEAT)),
     )
 
 
@@ -139,9 +198,11 @@ def parse_preset(
         title=str(data["title"]),
         source=str(data["source"]),
         claim=str(data["claim"]),
-        explanation=str(data["explanation"]),
+        why_holds=str(data["why_holds"]),
+        why_fails=str(data["why_fails"]),
         time_scale=float(data.get("time_scale", 1.0)),
         experiments=tuple(_experiment(e, base) for e in data["experiments"]),
+        purpose=Purpose(data.get("purpose", Purpose.TEST)),
     )
 
 
@@ -265,9 +326,8 @@ def judge(preset: Preset, results: tuple[Results, ...], time_scale: float) -> Pr
         for experiment, result in zip(preset.experiments, results, strict=True)
     )
     verdict = overall([o for group in outcomes for o in group])
-    if any(r.interrupted or not r.ok for r in results):
-        verdict = Verdict.FAILS if verdict is Verdict.HOLDS else verdict
-    return PresetVerdict(preset, time_scale, results, outcomes, verdict)
+    why = why_paragraph(preset, results, outcomes, verdict)
+    return PresetVerdict(preset, time_scale, results, outcomes, verdict, why)
 
 
 async def run_preset(
@@ -276,12 +336,16 @@ async def run_preset(
     *,
     time_scale: float | None = None,
     stop: asyncio.Event | None = None,
+    repeat: int | None = None,
 ) -> PresetVerdict | None:
-    """Run every experiment of ``preset`` through the engine; None if stopped midway."""
+    """Run every experiment of ``preset`` through the engine; None if stopped midway.
+
+    ``repeat`` overrides each experiment's own repeat count (a rerun asking for more)."""
     scale = check_time_scale(preset.time_scale if time_scale is None else time_scale)
     results = []
     for experiment in preset.experiments:
-        result = await run_experiment(experiment.config(scale), observer, stop=stop)
+        config = experiment.config(scale, repeat)
+        result = await run_experiment(config, observer, stop=stop)
         if result.interrupted:
             return None
         results.append(result)

@@ -139,6 +139,38 @@ class ThreadSampling:
 
 
 @dataclass(frozen=True)
+class Interference:
+    """How much other programs got in the run's way, seen from outside the run's process tree.
+
+    Measured in the engine's process while the run goes (see :mod:`workbench.core.treewatch`);
+    :mod:`workbench.core.noise` turns it into the share of the run's time that was lost.
+    """
+
+    other_cores: float | None
+    """Cores kept busy, on average over the run, by everything but the run's own process tree
+    (the machine's CPU minus the tree's, tick by tick): other programs, and the workbench's own
+    window or CLI. None when the run was too short for one whole sampling interval."""
+    runqueue_share: float | None = None
+    """Linux: the share of the run's time its threads were ready to run but waited on the run
+    queue for a core, not counting the waits the run caused itself by having more threads
+    ready than the machine has cores. None where the OS does not say (not Linux), or the tree
+    had too many threads to follow cheaply."""
+    samples: int = 0
+    """Sampling intervals the figures are drawn from."""
+
+
+@dataclass(frozen=True)
+class MemoryPeak:
+    """The most memory the run's whole process tree (pool workers included) held at once."""
+
+    bytes: int
+    measure: str
+    """``pss`` (Linux: shared pages divided among the processes sharing them, so forked pool
+    workers are not counted twice) or ``rss`` (elsewhere: resident pages, shared ones counted
+    in every process that maps them, so a pool's figure is an upper bound)."""
+
+
+@dataclass(frozen=True)
 class Run:
     """One strategy, one repeat: its spans, its CPU samples and its totals."""
 
@@ -173,6 +205,11 @@ class Run:
     (merged intervals, µs resolution); empty when not sampled."""
     thread_sampling: ThreadSampling | None = None
     """How :attr:`threads` were read; None when they were not."""
+    interference: Interference | None = None
+    """What other programs took from the run; None when not measured (older files)."""
+    peak_memory: MemoryPeak | None = None
+    """Sampled with the CPU (every 0.1-0.25 s): a spike shorter than that can be missed;
+    None when the run ended before the first sample, or in older files."""
 
     @property
     def interpreter_label(self) -> str:

@@ -28,15 +28,27 @@ class CpuSampler:
     handed to ``on_sample`` as it is taken, for live displays.
     """
 
-    def __init__(self, on_sample: Callable[[RawSample], None], interval_s: float = 0.2):
+    def __init__(
+        self,
+        on_sample: Callable[[RawSample], None],
+        interval_s: float = 0.2,
+        also: Callable[[int], None] | None = None,
+    ):
         self.interval_s = min(MAX_INTERVAL_S, max(MIN_INTERVAL_S, interval_s))
         self._on_sample = on_sample
+        self._also = also
+        """Called with each sample's time, on the sampler's thread, right after the sample:
+        the run's tree watcher reads its counters in the same tick, so its intervals are the
+        machine's."""
         self.samples: list[RawSample] = []
+        self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="cpu-sampler", daemon=True)
 
     def start(self) -> None:
         psutil.cpu_percent(percpu=True)  # primes the counters: the next call measures from now
+        if self._also is not None:
+            self._also(now_ns())
         self._thread.start()
 
     def _loop(self) -> None:
@@ -45,9 +57,18 @@ class CpuSampler:
         self._take()
 
     def _take(self) -> None:
-        sample = (now_ns(), tuple(float(p) for p in psutil.cpu_percent(percpu=True)))
-        self.samples.append(sample)
+        with self._lock:
+            sample = (now_ns(), tuple(float(p) for p in psutil.cpu_percent(percpu=True)))
+            if self._also is not None:
+                self._also(sample[0])
+            self.samples.append(sample)
         self._on_sample(sample)
+
+    def take_now(self) -> None:
+        """One sample now, from any thread: the engine takes one as the run says it is done,
+        while its process tree can still be read, so that even a run shorter than the
+        interval has one whole interval to tell its interference from."""
+        self._take()
 
     def stop(self) -> None:
         self._stop.set()

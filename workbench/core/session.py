@@ -39,6 +39,8 @@ class RunPreset:
 
     preset: Preset
     time_scale: float
+    repeat: int | None = None
+    """Runs per strategy instead of each experiment's own (a rerun asking for more)."""
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,7 @@ def check(measurement: Measurement) -> None:
     if isinstance(measurement, RunPreset):
         check_time_scale(measurement.time_scale)
         for experiment in measurement.preset.experiments:
-            experiment.config(measurement.time_scale)
+            experiment.config(measurement.time_scale, measurement.repeat)
     elif isinstance(measurement, RunSweep):
         sweep_configs(measurement.base, measurement.axis, measurement.values)
 
@@ -174,7 +176,11 @@ class Session:
             return await run_experiment(measurement.config, observer, stop=stop)
         if isinstance(measurement, RunPreset):
             return await run_preset(
-                measurement.preset, observer, time_scale=measurement.time_scale, stop=stop
+                measurement.preset,
+                observer,
+                time_scale=measurement.time_scale,
+                stop=stop,
+                repeat=measurement.repeat,
             )
         return await run_sweep(
             measurement.base, measurement.axis, measurement.values, observer, stop=stop

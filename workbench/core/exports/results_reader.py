@@ -21,8 +21,10 @@ from workbench.core.results import (
     ClusterWorker,
     Config,
     CpuSample,
+    Interference,
     LagSample,
     Machine,
+    MemoryPeak,
     Results,
     Run,
     RunInterpreter,
@@ -144,6 +146,8 @@ def _run_from(r: dict[str, Any], at: list[Any]) -> Run:
         tasks=_each(r["tasks"], task_from, "task", [*at, "tasks"]),
         cpu_samples=_each(r["cpu_samples"], _cpu_sample_from, "cpu_sample", [*at, "cpu_samples"]),
         loop_lag=_each(r.get("loop_lag", []), _lag_sample_from, "lag_sample", [*at, "loop_lag"]),
+        interference=_interference_from(r.get("interference")),
+        peak_memory=_memory_from(r.get("peak_memory")),
         cluster=_cluster_from(r.get("cluster")),
         worker_cpu=_each(
             r.get("worker_cpu", []), _worker_cpu_from, "worker_cpu", [*at, "worker_cpu"]
@@ -156,6 +160,24 @@ def _run_from(r: dict[str, Any], at: list[Any]) -> Run:
         threads=threads,
         thread_sampling=sampling,
     )
+
+
+def _optional_float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _interference_from(data: dict[str, Any] | None) -> Interference | None:
+    if data is None:
+        return None
+    return Interference(
+        other_cores=_optional_float(data.get("other_cores")),
+        runqueue_share=_optional_float(data.get("runqueue_share")),
+        samples=int(data.get("samples", 0)),
+    )
+
+
+def _memory_from(data: dict[str, Any] | None) -> MemoryPeak | None:
+    return None if data is None else MemoryPeak(int(data["bytes"]), str(data["measure"]))
 
 
 def _code_from(c: dict[str, Any]) -> UserCode:
@@ -230,7 +252,7 @@ def from_json(text: str) -> Results:
     if not isinstance(data, dict) or "schema" not in data:
         raise ResultsFileError("not a workbench results file (no schema field)")
     if data["schema"] not in READABLE_SCHEMAS:
-        readable = " and ".join(READABLE_SCHEMAS)
+        readable = ", ".join(READABLE_SCHEMAS)
         raise ResultsFileError(
             f"unsupported results schema {data['schema']!r}; this version reads {readable}"
         )

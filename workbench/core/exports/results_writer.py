@@ -100,6 +100,7 @@ def _run(run: Run, *, lazy: bool = False) -> dict[str, Any]:
         ],
         "loop_lag": [{"t_s": _seconds(s.t_ns), "lag_s": _seconds(s.lag_ns)} for s in run.loop_lag],
         **run_record(run),
+        **_tree_figures(run),
     }
     if run.cluster is not None:
         record["cluster"] = _cluster(run.cluster)
@@ -115,6 +116,16 @@ def _run(run: Run, *, lazy: bool = False) -> dict[str, Any]:
     if run.interpreter is not None:
         record["interpreter"] = _interpreter(run.interpreter)
     return record
+
+
+def _tree_figures(run: Run) -> dict[str, Any]:
+    """The optional ``interference`` and ``peak_memory`` of a run (absent when unknown)."""
+    figures: dict[str, Any] = {}
+    if run.interference is not None:
+        figures["interference"] = asdict(run.interference)
+    if run.peak_memory is not None:
+        figures["peak_memory"] = asdict(run.peak_memory)
+    return figures
 
 
 def _code(code: UserCode) -> dict[str, Any]:

@@ -20,9 +20,10 @@ VERDICT_COLOURS = {
     Verdict.HOLDS: "#006B4F",  # Okabe–Ito bluish green, darkened for white text
     Verdict.FAILS: "#A33F00",  # Okabe–Ito vermillion, darkened
     Verdict.DEPENDS: "#005A8C",  # Okabe–Ito blue, darkened
+    Verdict.INCONCLUSIVE: "#555555",  # grey: nothing decided
 }
 """Colour-blind-safe hues; the badge also says the verdict in words and with a mark."""
-VERDICT_MARKS = {Verdict.HOLDS: "✔", Verdict.FAILS: "✘", Verdict.DEPENDS: "?"}
+VERDICT_MARKS = {verdict: verdict.mark for verdict in Verdict}
 PENDING_COLOUR = "#555555"
 BADGE_WIDTH = 260
 """Wide enough for "✔ HOLDS" on one line at presentation size; longer verdicts wrap."""
@@ -160,7 +161,7 @@ class VerdictView(QFrame):
             for line, o in zip(measured_lines(verdict), outcomes, strict=True)
         )
         self.measured.setText(f"<b>Measured on this machine:</b><ul style='margin:0'>{lines}</ul>")
-        self.explanation.setText(f"<b>Why:</b> {html.escape(verdict.preset.explanation)}")
+        self.explanation.setText(f"<b>Why:</b> {html.escape(verdict.why)}")
         self.explanation.setVisible(True)
         self._set_badge(badge_text(verdict.verdict), VERDICT_COLOURS[verdict.verdict])
 

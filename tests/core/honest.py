@@ -1,0 +1,26 @@
+"""Asserting what a shared machine can honestly promise: a rule holds when its runs were quiet;
+when they measured other programs in the way, it may instead be inconclusive (or, short of free
+cores, depend on the machine) — saying so with the figures — but never the opposite."""
+
+from __future__ import annotations
+
+from workbench.core import noise
+from workbench.core.results import Results
+from workbench.core.verdicts import Outcome, Rule, Verdict
+
+
+def disturbance(results: Results, strategies: tuple[str, ...]) -> str:
+    """What disturbed these strategies' runs, by their own measurements ("" when nothing)."""
+    timings = [t for name in strategies if (t := noise.timing(results, name)) is not None]
+    return noise.disturbance(timings, results.machine.logical_cpus)
+
+
+def assert_holds_or_honestly_disturbed(rule: Rule, results: Results) -> Outcome:
+    outcome = rule.check(results, 1.0)
+    if outcome.verdict is Verdict.HOLDS:
+        return outcome
+    disturbed = disturbance(results, rule.strategies)
+    assert disturbed, f"the runs were quiet, and yet: {outcome}"
+    assert outcome.verdict in (Verdict.INCONCLUSIVE, Verdict.DEPENDS), outcome
+    assert "other programs" in outcome.reason or "lost" in outcome.reason, outcome
+    return outcome

@@ -1,0 +1,111 @@
+"""One line for the engineer: which strategy to use for this workload, on this machine, and what
+it costs — "for this workload here: process-pool, 1.9× — threads 1.0×, async-gather 1.0×; its
+peak memory 1.4× threads'". Pure: results in, a sentence out; the CLI prints it, the window
+shows it.
+
+The fastest strategy is not always the one to pick: two strategies within the timing noise of
+each other are a tie, and of tied strategies the one holding less memory at its peak wins (then
+the simpler: a loop before coroutines before threads before processes) — for many slow
+connections that is what separates asyncio from threads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from workbench.core import noise
+from workbench.core.explain import format_bytes, representative_run
+from workbench.core.results import Results
+from workbench.core.strategies import STRATEGIES, Family
+from workbench.core.summary import baseline_strategy, summarize
+
+TIE = 2 * noise.QUIET_NOISE
+"""Speedups this close (relative) are a tie: each strategy's time varies ±4 % between quiet
+repeats, so two of them can differ by twice that without either being faster."""
+MEMORY_WORTH_SAYING = 1.2
+"""A peak-memory ratio from which the line mentions memory (smaller is sampling noise)."""
+SHOWN = 3
+"""Other strategies named at most, fastest first."""
+_SIMPLER = (Family.SEQUENTIAL, Family.ASYNC, Family.THREADS, Family.PROCESSES)
+
+
+@dataclass(frozen=True)
+class Choice:
+    strategy: str
+    speedup: float
+    peak_memory_bytes: int | None
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    strategy: str
+    """The strategy to use for this workload here."""
+    text: str
+    """The line, beginning "for this workload here: …"."""
+
+
+def _choices(results: Results) -> list[Choice]:
+    choices = []
+    for summary in summarize(results):
+        if summary.speedup is None or summary.failed_runs or summary.failed_tasks:
+            continue
+        run = representative_run(results.runs_of(summary.strategy))
+        memory = run.peak_memory.bytes if run is not None and run.peak_memory else None
+        choices.append(Choice(summary.strategy, summary.speedup, memory))
+    return choices
+
+
+def _simplicity(strategy: str) -> int:
+    family = STRATEGIES[strategy].family if strategy in STRATEGIES else Family.PROCESSES
+    return _SIMPLER.index(family) if family in _SIMPLER else len(_SIMPLER)
+
+
+def _times(speedup: float) -> str:
+    if speedup >= 9.95:
+        return f"{speedup:.0f}×"
+    return f"{speedup:.1f}×" if speedup >= 0.995 else f"{speedup:.2f}×"
+
+
+def _memory(chosen: Choice, rival: Choice | None) -> str:
+    if rival is None or chosen.peak_memory_bytes is None or rival.peak_memory_bytes is None:
+        return ""
+    ratio = chosen.peak_memory_bytes / max(1, rival.peak_memory_bytes)
+    if ratio >= MEMORY_WORTH_SAYING:
+        return f"; its peak memory {ratio:.1f}× {rival.strategy}'s"
+    if ratio <= 1 / MEMORY_WORTH_SAYING:
+        less = f"{1 / ratio:.1f}× less than {rival.strategy}'s"
+        return f"; its peak memory {format_bytes(chosen.peak_memory_bytes)}, {less}"
+    return ""
+
+
+def recommend(results: Results) -> Recommendation | None:
+    """The strategy to use here and why, in one line; None when no strategy finished cleanly
+    (or only one ran: nothing to choose between)."""
+    choices = _choices(results)
+    if len(choices) < 2:
+        return None
+    best = max(c.speedup for c in choices)
+    tied = [c for c in choices if c.speedup >= best * (1 - TIE)]
+    chosen = min(
+        tied,
+        key=lambda c: (
+            c.peak_memory_bytes if c.peak_memory_bytes is not None else float("inf"),
+            _simplicity(c.strategy),
+            -c.speedup,
+        ),
+    )
+    others = sorted((c for c in choices if c is not chosen), key=lambda c: -c.speedup)
+    named = ", ".join(f"{c.strategy} {_times(c.speedup)}" for c in others[:SHOWN])
+    faster = next((c for c in others if c.speedup > chosen.speedup), None)
+    if faster is not None:
+        named = named.replace(
+            f"{faster.strategy} {_times(faster.speedup)}",
+            f"{faster.strategy} {_times(faster.speedup)} (a tie)",
+            1,
+        )
+    rival = faster or (others[0] if others else None)
+    if chosen.strategy == baseline_strategy(results.config.strategies):
+        text = f"for this workload here: {chosen.strategy} — nothing beat it: {named}"
+    else:
+        text = f"for this workload here: {chosen.strategy}, {_times(chosen.speedup)} — {named}"
+    return Recommendation(chosen.strategy, text + _memory(chosen, rival))
