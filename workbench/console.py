@@ -299,3 +299,15 @@ def recommendation(results: Results) -> str:
 
     advice = recommend(results)
     return "" if advice is None else f"→ {advice.text}"
+
+
+def experiment_report(results: Results, width: int | None = None) -> str:
+    """What `workbench run` prints for one experiment — its table, readings and the
+    recommendation — and what `workbench history show` prints again, the same way."""
+    parts = [comparison_table(results, width)]
+    if results.runs:
+        parts.append(readings(results, width))
+        advice = recommendation(results)
+        if advice:
+            parts.append(advice)
+    return "\n\n".join(parts)

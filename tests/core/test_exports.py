@@ -74,8 +74,8 @@ def _results() -> Results:
             ),
             (CpuSample(200_000_000, (1.0, 2.0)),),
             (LagSample(100_000_000, 2_000_000),),
-            Interference(other_cores=0.25, runqueue_share=0.125, samples=2),
-            MemoryPeak(26_651_648, "pss"),
+            interference=Interference(other_cores=0.25, runqueue_share=0.125, samples=2),
+            peak_memory=MemoryPeak(26_651_648, "pss"),
         ),
     )
     return Results(MACHINE, config, runs)

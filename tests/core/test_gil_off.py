@@ -19,6 +19,7 @@ saying so, only where there is no free-threaded build.
 from __future__ import annotations
 
 import asyncio
+import re
 import os
 from pathlib import Path
 
@@ -161,8 +162,11 @@ def test_without_a_free_threaded_build_the_preset_says_how_to_get_one(
     finally:
         preset_interpreters.resolve.cache_clear()
     out = capsys.readouterr().out
-    assert "Verdict:  DEPENDS ON THIS MACHINE" in out or "DOESN'T HOLD HERE" in out
-    lines = [line for line in out.splitlines() if "free-threaded" in line and "  - " in line]
-    assert lines[0].startswith("  - threads on free-threaded: needs a free-threaded Python, and")
-    assert ".ci/free-threaded-python" in lines[0] and "uv python install 3.13t" in lines[0]
-    assert lines[1].endswith("none was found here (see above)")
+    verdict = next(line for line in out.splitlines() if line.startswith("Verdict:"))
+    assert "DEPENDS ON THIS MACHINE" in verdict or "DOESN'T HOLD HERE" in verdict, verdict
+    measured = out.split("Measured:")[1].split("Verdict:")[0]
+    rules = [" ".join(rule.split()) for rule in re.split(r"\n  (?=[✔✘~?] )", measured)]
+    missing = [rule for rule in rules if rule.startswith("~ threads on free-threaded")]
+    assert missing[0].startswith("~ threads on free-threaded: needs a free-threaded Python, and")
+    assert ".ci/free-threaded-python" in missing[0] and "uv python install 3.13t" in missing[0]
+    assert missing[1].endswith("none was found here (see above)")

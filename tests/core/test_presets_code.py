@@ -32,7 +32,8 @@ def _preset(code: str, **extra: Any) -> dict[str, Any]:
         "title": "My demo",
         "source": "the teacher",
         "claim": "Gathered, three waits take one wait's time.",
-        "explanation": "While one waits, the others run.",
+        "why_holds": "While one waits, the others run.",
+        "why_fails": "Here they did not overlap.",
         "experiments": [experiment],
     }
 
@@ -86,6 +87,6 @@ def test_the_cli_runs_a_preset_file_and_its_code(
     assert main(["run", "--preset", str(path), "--time-scale", "0.25", "-q", "--no-history"]) == 0
     out = capsys.readouterr().out
     assert "demo.py: task(i), async_task(i) (seconds=0.05), 3 tasks" in out
-    assert "Verdict:  HOLDS" in out
+    assert "Verdict:  ✔ HOLDS" in out
     assert main(["run", "--preset", str(tmp_path / "nope.json")]) == 2
     assert "nope.json: no such preset file" in capsys.readouterr().err

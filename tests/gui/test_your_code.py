@@ -142,7 +142,8 @@ def test_a_preset_with_code_shows_the_code_before_it_runs(
         "title": "My demo",
         "source": "the teacher",
         "claim": "Gathered is not slower.",
-        "explanation": "Nothing waits.",
+        "why_holds": "Nothing waits.",
+        "why_fails": "Something waited.",
         "experiments": [
             {
                 "code": "demo.py",

@@ -177,7 +177,7 @@ def entry_heading(entry: HistoryEntry) -> str:
 
 
 def show_entry(args: argparse.Namespace) -> int:
-    from workbench.console import comparison_table, readings
+    from workbench.console import experiment_report
     from workbench.core.history import History, HistoryError
 
     entry_id = _entry_id(args.id)
@@ -188,10 +188,7 @@ def show_entry(args: argparse.Namespace) -> int:
     except HistoryError as exc:
         return _failing(exc)
     print(entry_heading(entry), end="\n\n")
-    print(comparison_table(results))
-    if results.runs:
-        print()
-        print(readings(results))
+    print(experiment_report(results))
     return EXIT_OK
 
 

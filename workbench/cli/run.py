@@ -275,13 +275,7 @@ def rerun_command(args: argparse.Namespace, verdict: PresetVerdict) -> str:
 
 def run_experiment(args: argparse.Namespace) -> int:
     from workbench.cli.history import remember
-    from workbench.console import (
-        comparison_table,
-        progress,
-        readings,
-        recommendation,
-        terminal_width,
-    )
+    from workbench.console import experiment_report, progress, terminal_width
     from workbench.core.atomic import write_atomically
     from workbench.core.cluster.address import check_reachable
     from workbench.core.config import build_config
@@ -321,13 +315,7 @@ def run_experiment(args: argparse.Namespace) -> int:
     if args.trace:
         write_atomically(args.trace, to_chrome_trace(results))
     width = terminal_width(sys.stdout)
-    print(comparison_table(results, width))
-    if results.runs:
-        print()
-        print(readings(results, width))
-        advice = recommendation(results)
-        if advice:
-            print(f"\n{advice}")
+    print(experiment_report(results, width))
     _print_output(results, args, width)
     if not args.no_history:
         remember(results, quiet=args.quiet)

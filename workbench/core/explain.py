@@ -350,9 +350,7 @@ def explain(results: Results) -> tuple[Reading, ...]:
             readings.append(Reading(strategy, f"{name}: failed — {error}.", interpreter))
         else:
             base = measured.get((interpreter, baseline)) if baseline is not None else None
-            text = with_thread_states(
-                _reading(m, results, base), representative_run(runs), results
-            )
+            text = with_thread_states(_reading(m, results, base), representative_run(runs), results)
             readings.append(Reading(strategy, text, interpreter))
     readings += [Reading(strategy, text) for strategy, text in across_interpreters(results)]
     return tuple(readings)

@@ -4,9 +4,9 @@ peak memory 1.4× threads'". Pure: results in, a sentence out; the CLI prints it
 shows it.
 
 The fastest strategy is not always the one to pick: two strategies within the timing noise of
-each other are a tie, and of tied strategies the one holding less memory at its peak wins (then
-the simpler: a loop before coroutines before threads before processes) — for many slow
-connections that is what separates asyncio from threads.
+each other are a tie, and of tied strategies one holding clearly less memory at its peak wins
+(for many slow connections that is what separates asyncio from threads), then the simpler: a
+loop before coroutines before threads before processes.
 """
 
 from __future__ import annotations
@@ -86,14 +86,18 @@ def recommend(results: Results) -> Recommendation | None:
         return None
     best = max(c.speedup for c in choices)
     tied = [c for c in choices if c.speedup >= best * (1 - TIE)]
-    chosen = min(
-        tied,
-        key=lambda c: (
-            c.peak_memory_bytes if c.peak_memory_bytes is not None else float("inf"),
-            _simplicity(c.strategy),
-            -c.speedup,
-        ),
-    )
+    # Of tied strategies, those holding clearly less memory; among them the simplest. A few
+    # MB either way is sampling noise, not a reason to prefer threads to a plain loop.
+    measured = [c.peak_memory_bytes for c in tied if c.peak_memory_bytes is not None]
+    least = min(measured, default=None)
+    lean = [
+        c
+        for c in tied
+        if least is None
+        or c.peak_memory_bytes is None
+        or c.peak_memory_bytes <= least * MEMORY_WORTH_SAYING
+    ]
+    chosen = min(lean, key=lambda c: (_simplicity(c.strategy), -c.speedup))
     others = sorted((c for c in choices if c is not chosen), key=lambda c: -c.speedup)
     named = ", ".join(f"{c.strategy} {_times(c.speedup)}" for c in others[:SHOWN])
     faster = next((c for c in others if c.speedup > chosen.speedup), None)
