@@ -19,8 +19,8 @@ saying so, only where there is no free-threaded build.
 from __future__ import annotations
 
 import asyncio
-import re
 import os
+import re
 from pathlib import Path
 
 import pytest
