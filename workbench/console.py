@@ -263,12 +263,6 @@ def readings(results: Results, width: int | None = None) -> str:
     )
 
 
-PURPOSES = {
-    "demonstration": "a demonstration: it reproduces the article's arithmetic",
-    "test": "a test: this machine may prove the article wrong",
-}
-
-
 def verdict_report(verdict: PresetVerdict, width: int | None = None, rerun: str = "") -> str:
     """Claim / Measured / Verdict, as plain text: each rule's line marked ✔ ✘ ~ ?, then the
     paragraph that explains this verdict and, when a rerun could decide it, how to rerun."""
@@ -276,7 +270,7 @@ def verdict_report(verdict: PresetVerdict, width: int | None = None, rerun: str 
     scale = "" if verdict.time_scale == 1 else f" (time scale ×{verdict.time_scale:g})"
     wrap = min(width or READING_WIDTH, READING_WIDTH)
     lines = [
-        f"{preset.title}{scale} — {PURPOSES[preset.purpose.value]}",
+        f"{preset.title}{scale} — {preset.purpose.described}",
         f"Claim:    {preset.claim}",
         f"          — {preset.source}",
         "Measured:",

@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import until
 from tests.gui.scenario import RUN_TIMEOUT_S, configure, run_to_completion
+from workbench.core.session import RunPreset
 from workbench.gui.main_window import MainWindow
 from workbench.gui.theme import COLOUR_BLIND_SAFE, STANDARD
 
@@ -161,3 +162,32 @@ def test_a_damaged_preset_file_is_shown_in_the_panel_and_the_others_stay(
     assert panel.problem is not None
     assert "cpu-gil.json: experiments[0].expect[0].kind: unknown rule kind" in panel.problem
     assert panel.about.text() == panel.problem
+
+
+def test_an_inconclusive_verdict_offers_a_rerun_with_more_repeats(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.core.test_verdicts import R, results
+    from workbench.core.presets import judge, preset_named
+    from workbench.core.verdicts import Verdict
+
+    preset = preset_named("cpu-gil")
+    busy = {"lost": 0.6, "other": 1.5}
+    data = results(
+        R("sequential", 1.0, **busy),
+        R("async-gather", 1.0, **busy),
+        R("threads", 1.0, **busy),
+        R("process-pool", 0.7, parallel=True, **busy),
+        workload="cpu",
+    )
+    verdict = judge(preset, (data,), 1.0)
+    assert verdict.verdict is Verdict.INCONCLUSIVE
+    window.verdict_view.show_verdict(verdict)
+    button = window.verdict_view.rerun_button
+    assert button.isVisibleTo(window) and f"{verdict.rerun_repeat} repeats" in button.text()
+
+    started: list[object] = []
+    monkeypatch.setattr(window.presenter, "start", lambda m: started.append(m) or True)
+    button.click()
+    (rerun,) = started
+    assert rerun == RunPreset(preset, 1.0, verdict.rerun_repeat)

@@ -97,6 +97,13 @@ class Purpose(StrEnum):
     TEST = "test"
     """Puts an article's claim to a test this machine may fail it on."""
 
+    @property
+    def described(self) -> str:
+        """How the CLI and the window say it to a class."""
+        if self is Purpose.DEMONSTRATION:
+            return "a demonstration: it reproduces the article's arithmetic"
+        return "a test: this machine may prove the article wrong"
+
 
 @dataclass(frozen=True)
 class Preset:

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QMainWindow
 
 from workbench.core.params import ConfigError
 from workbench.core.presets import Preset
-from workbench.core.session import RunSweep
+from workbench.core.session import RunPreset, RunSweep
 from workbench.gui.actions import WindowActions
 from workbench.gui.classroom.presentation import PresentationMode
 from workbench.gui.classroom.sweep_view import SweepDialog
@@ -53,6 +53,7 @@ class Classroom:
         actions.replay.triggered.connect(self.start_replay)
         settings.presets.chosen.connect(self._preset_chosen)
         sweep.run_requested.connect(self._run_sweep)
+        verdict.rerun_requested.connect(self._rerun)
         sweep.stop_requested.connect(presenter.stop)
 
     # -- presets -----------------------------------------------------------------------
@@ -83,6 +84,11 @@ class Classroom:
         self.sweep.show()
         self.sweep.raise_()
         return self.sweep
+
+    def _rerun(self, request: RunPreset) -> None:
+        """An inconclusive verdict's button: the same preset, more repeats."""
+        if not self.presenter.start(request):
+            self.status.show_idle("Not run: something else is running (one at a time)")
 
     def _run_sweep(self, request: RunSweep) -> None:
         try:

@@ -11,9 +11,18 @@ import html
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from workbench.core.presets import Preset, PresetVerdict
+from workbench.core.session import RunPreset
 from workbench.core.verdicts import Outcome, Verdict
 
 VERDICT_COLOURS = {
@@ -25,6 +34,7 @@ VERDICT_COLOURS = {
 """Colour-blind-safe hues; the badge also says the verdict in words and with a mark."""
 VERDICT_MARKS = {verdict: verdict.mark for verdict in Verdict}
 PENDING_COLOUR = "#555555"
+
 BADGE_WIDTH = 260
 """Wide enough for "✔ HOLDS" on one line at presentation size; longer verdicts wrap."""
 BADGE_SCALE = 1.6
@@ -34,17 +44,6 @@ BADGE_PADDING = 14
 
 def badge_text(verdict: Verdict) -> str:
     return f"{VERDICT_MARKS[verdict]}  {verdict.value.upper()}"
-
-
-def measured_lines(verdict: PresetVerdict) -> list[str]:
-    """One line per checked rule, prefixed by its experiment when a preset has several."""
-    several = len(verdict.preset.experiments) > 1
-    lines = []
-    for experiment, outcomes in zip(verdict.preset.experiments, verdict.outcomes, strict=True):
-        for outcome in outcomes:
-            prefix = f"{experiment.label}: " if several else ""
-            lines.append(f"{VERDICT_MARKS[outcome.verdict]} {prefix}{outcome.measured}")
-    return lines
 
 
 def _outcome_html(line: str, outcome: Outcome) -> str:
@@ -60,6 +59,7 @@ class VerdictView(QFrame):
     """
 
     visibility_changed = Signal(bool)
+    rerun_requested = Signal(object)  # RunPreset: more repeats, to decide an inconclusive one
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -101,8 +101,17 @@ class VerdictView(QFrame):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.rerun_button = QPushButton()
+        self.rerun_button.setToolTip(
+            "Too noisy to decide: the same preset again with more repeats, interleaved — each "
+            "narrows the range the undisturbed times lie in (quieter moments help most)"
+        )
+        self.rerun_button.setVisible(False)
+        self.rerun_button.clicked.connect(self._ask_rerun)
+        self._rerun: RunPreset | None = None
         badge = QVBoxLayout()
         badge.addWidget(self.badge)
+        badge.addWidget(self.rerun_button)
         badge.addStretch(1)
         layout = QHBoxLayout(self)
         layout.addLayout(badge)
@@ -138,12 +147,20 @@ class VerdictView(QFrame):
         """True while it has a preset's claim to show (hidden or not)."""
         return self._claimed
 
+    def _ask_rerun(self) -> None:
+        if self._rerun is not None:
+            self.rerun_requested.emit(self._rerun)
+
     def show_claim(self, preset: Preset, time_scale: float, note: str = "measuring…") -> None:
         """Before and during the run: the claim, with the verdict still to come."""
         self._claimed = True
+        self._rerun = None
+        self.rerun_button.setVisible(False)
         scale = "" if time_scale == 1 else f" · durations ×{time_scale:g}"
         self.verdict = None
-        self.title.setText(f"<i>{html.escape(preset.title)}{scale}</i>")
+        self.title.setText(
+            f"<i>{html.escape(preset.title)}{scale} — {preset.purpose.described}</i>"
+        )
         self.claim.setText(f"<b>Claim:</b> {html.escape(preset.claim)}")
         self.source.setText(f"<i>— {html.escape(preset.source)}</i>")
         self.measured.setText(f"<b>Measured:</b> {html.escape(note)}")
@@ -158,12 +175,20 @@ class VerdictView(QFrame):
         outcomes = [o for group in verdict.outcomes for o in group]
         lines = "".join(
             f"<li>{_outcome_html(line, o)}</li>"
-            for line, o in zip(measured_lines(verdict), outcomes, strict=True)
+            for line, o in zip(verdict.lines, outcomes, strict=True)
         )
         self.measured.setText(f"<b>Measured on this machine:</b><ul style='margin:0'>{lines}</ul>")
         self.explanation.setText(f"<b>Why:</b> {html.escape(verdict.why)}")
         self.explanation.setVisible(True)
         self._set_badge(badge_text(verdict.verdict), VERDICT_COLOURS[verdict.verdict])
+        self._rerun = (
+            RunPreset(verdict.preset, verdict.time_scale, verdict.rerun_repeat)
+            if verdict.rerun_advised
+            else None
+        )
+        if self._rerun is not None:
+            self.rerun_button.setText(f"Run again with {verdict.rerun_repeat} repeats")
+        self.rerun_button.setVisible(self._rerun is not None)
 
     def show_stopped(self, preset: Preset, time_scale: float, reason: str) -> None:
         self.show_claim(preset, time_scale, reason)

@@ -8,6 +8,7 @@ from html import escape
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from workbench.core.explain import Reading, explain
+from workbench.core.recommend import recommend
 from workbench.core.results import Results
 
 PLACEHOLDER = "Run an experiment (F5) to see what each strategy did, and why."
@@ -21,16 +22,21 @@ class ExplanationView(QTextBrowser):
         self.clear_readings()
 
     def show_results(self, results: Results) -> None:
+        """The recommendation first (the engineer's answer), then a reading per strategy."""
         self.readings = explain(results)
+        advice = recommend(results)
+        self.recommendation = "" if advice is None else advice.text
         items = []
         for reading in self.readings:
             name, _, rest = reading.text.partition(":")
             items.append(f"<li><b>{escape(name)}</b>:{escape(rest)}</li>")
         note = "<p><i>Stopped before every run finished.</i></p>" if results.interrupted else ""
-        self.setHtml(f"<ul style='margin-left:0'>{''.join(items)}</ul>{note}")
+        head = f"<p><b>→ {escape(self.recommendation)}</b></p>" if self.recommendation else ""
+        self.setHtml(f"{head}<ul style='margin-left:0'>{''.join(items)}</ul>{note}")
 
     def clear_readings(self) -> None:
         self.readings = ()
+        self.recommendation = ""
         self.setHtml(f"<p><i>{PLACEHOLDER}</i></p>")
 
     def texts(self) -> list[str]:

@@ -109,7 +109,8 @@ class PresetPanel(QGroupBox):
             several = len(preset.experiments)
             runs = f"all {several} experiments" if several > 1 else "it"
             self.about.setText(
-                f"<b>{html.escape(preset.title)}</b><br>{html.escape(preset.claim)}"
+                f"<b>{html.escape(preset.title)}</b> — {html.escape(preset.purpose.described)}"
+                f"<br>{html.escape(preset.claim)}"
                 f"<br><i>F5 runs {runs}; choose “{NO_PRESET}” to run your own settings.</i>"
             )
         self.chosen.emit(preset)
