@@ -160,3 +160,13 @@ def test_the_verdict_report_marks_each_rule_explains_this_verdict_and_offers_a_r
     why = text.split("Verdict:")[1]
     assert "This run cannot decide the claim" in why  # not the claim explained as true
     assert preset.why_holds[:40] not in why.replace("\n", " ")
+
+
+@pytest.mark.parametrize("width", [30, 41, 57, 64, 80])
+def test_a_reading_never_breaks_a_figure_from_its_unit(width: int) -> None:
+    from workbench.console import _fill
+
+    text = "the event loop's thread was waiting on IO 98 % of the time, 3.0 s on 2 cores " * 3
+    for line in _fill(text, width, subsequent_indent="    ").splitlines():
+        assert not line.lstrip().startswith(("%", "s ", "cores")), line
+        assert "\u00a0" not in line

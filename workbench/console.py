@@ -11,6 +11,7 @@ The table's rows and cell texts are :mod:`workbench.core.comparison`'s, the wind
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import sys
 import textwrap
@@ -253,14 +254,22 @@ def comparison_table(results: Results, width: int | None = None) -> str:
     return "\n".join([title_line(results), *lines])
 
 
+_UNIT_AFTER_FIGURE = re.compile(r"(?<=\d) (?=(%|×|s|ms|µs|MB|GB|KB|cores?)\b)")
+"""A space between a figure and its unit: a line is never broken there ("98 / %")."""
+
+
+def _fill(text: str, width: int, **indents: str) -> str:
+    """textwrap.fill that keeps each figure on the same line as its unit."""
+    glued = _UNIT_AFTER_FIGURE.sub("\u00a0", text)
+    return textwrap.fill(glued, width=width, **indents).replace("\u00a0", " ")
+
+
 def readings(results: Results, width: int | None = None) -> str:
     """The plain-language reading of each strategy, as the window shows them."""
     from workbench.core.explain import explain
 
     wrap = min(width or READING_WIDTH, READING_WIDTH)
-    return "\n".join(
-        textwrap.fill(r.text, width=wrap, subsequent_indent="    ") for r in explain(results)
-    )
+    return "\n".join(_fill(r.text, wrap, subsequent_indent="    ") for r in explain(results))
 
 
 def verdict_report(verdict: PresetVerdict, width: int | None = None, rerun: str = "") -> str:
@@ -275,12 +284,12 @@ def verdict_report(verdict: PresetVerdict, width: int | None = None, rerun: str 
         f"          — {preset.source}",
         "Measured:",
         *(
-            textwrap.fill(line, width=wrap, initial_indent="  ", subsequent_indent="      ")
+            _fill(line, wrap, initial_indent="  ", subsequent_indent="      ")
             for line in verdict.lines
         ),
         f"Verdict:  {verdict.verdict.mark} {verdict.verdict.value.upper()}",
         "",
-        textwrap.fill(verdict.why, width=wrap - 4),
+        _fill(verdict.why, wrap - 4),
     ]
     if verdict.rerun_advised and rerun:
         lines += ["", f"Rerun:    {rerun}"]
