@@ -147,7 +147,12 @@ def test_the_gil_off_preset_runs_three_ways(built: Path) -> None:
     assert labels == [running_interpreter().label, "3.13t (GIL off)", "3.13t gil=1"][: len(labels)]
     measured = verdict.measured
     assert [line.split(":")[0] for line in measured] == [f"on {label}" for label in labels]
-    assert verdict.verdict in (Verdict.HOLDS, Verdict.DEPENDS, Verdict.FAILS)
+    if verdict.verdict is Verdict.INCONCLUSIVE:  # a busy machine: it must say so, with figures
+        undecided = [line for line in verdict.lines if line.startswith("?")]
+        assert undecided, verdict.lines
+        assert all("other programs" in line or "lost" in line for line in undecided), undecided
+    else:
+        assert verdict.verdict in (Verdict.HOLDS, Verdict.DEPENDS, Verdict.FAILS)
 
 
 def test_without_a_free_threaded_build_the_preset_says_how_to_get_one(
@@ -163,9 +168,13 @@ def test_without_a_free_threaded_build_the_preset_says_how_to_get_one(
         preset_interpreters.resolve.cache_clear()
     out = capsys.readouterr().out
     verdict = next(line for line in out.splitlines() if line.startswith("Verdict:"))
-    assert "DEPENDS ON THIS MACHINE" in verdict or "DOESN'T HOLD HERE" in verdict, verdict
     measured = out.split("Measured:")[1].split("Verdict:")[0]
     rules = [" ".join(rule.split()) for rule in re.split(r"\n  (?=[✔✘~?] )", measured)]
+    if "INCONCLUSIVE" in verdict:  # the first part was too disturbed to judge: saying so
+        undecided = [r for r in rules if r.startswith("? ")]
+        assert undecided and all("other programs" in r or "lost" in r for r in undecided), rules
+    else:
+        assert "DEPENDS ON THIS MACHINE" in verdict or "DOESN'T HOLD HERE" in verdict, verdict
     missing = [rule for rule in rules if rule.startswith("~ threads on free-threaded")]
     assert missing[0].startswith("~ threads on free-threaded: needs a free-threaded Python, and")
     assert ".ci/free-threaded-python" in missing[0] and "uv python install 3.13t" in missing[0]

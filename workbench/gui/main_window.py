@@ -13,7 +13,7 @@ import html
 from collections.abc import Sequence
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QShowEvent
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from workbench.core.machine import this_machine
@@ -39,6 +39,7 @@ from workbench.gui.theme import Theme
 from workbench.gui.timeline.replay import ReplayBar
 from workbench.gui.timeline.view import TimelineView
 from workbench.gui.widgets.banner import MessageBanner
+from workbench.gui.widgets.screen_fit import fit_to_screen
 from workbench.gui.widgets.status_bar import WorkbenchStatusBar
 
 TITLE = "Concurrency Workbench"
@@ -50,6 +51,7 @@ MIN_COMPARISON_PX = 90
 COMPARISON_FIRST_TIMELINE_SHARE = 0.4
 """With the comparison in view (F8), the timeline keeps this share of what is left."""
 DEFAULT_SIZE = (1600, 1000)
+"""Large on a big screen; on a projector (1024×768 to 1920×1080) 95 % of it."""
 WELCOME = "No results yet: choose a preset or a workload and strategies, then Run (F5)."
 
 
@@ -114,22 +116,12 @@ class MainWindow(QMainWindow):
         self._closed = asyncio.Event()
         self._layout()
         self._connect()
-        self._fit_to_screen()
+        fit_to_screen(self, DEFAULT_SIZE, 0.95)
 
     @property
     def results(self) -> Results | None:
         """The finished results on screen, if any."""
         return self.presenter.results
-
-    def _fit_to_screen(self) -> None:
-        """Open large (a projector is 1280×720 to 1920×1080), never larger than the screen."""
-        width, height = DEFAULT_SIZE
-        screen = QGuiApplication.primaryScreen()
-        if screen is not None:
-            available = screen.availableGeometry()
-            width = min(width, int(available.width() * 0.95))
-            height = min(height, int(available.height() * 0.95))
-        self.resize(width, height)
 
     def _layout(self) -> None:
         panel_scroll = QScrollArea()

@@ -12,7 +12,6 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -33,6 +32,7 @@ from workbench.core.session import RunSweep
 from workbench.core.strategies import STRATEGIES, Family
 from workbench.core.sweep import AXES, Sweep, SweepPoint, points_of, sweep_configs
 from workbench.gui.theme import FAILED_COLOUR, TEXT_COLOUR, Theme, swatch
+from workbench.gui.widgets.screen_fit import fit_to_screen
 
 MARKERS = ("o", "s", "t", "d", "+", "x")
 DASHES = (Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine, Qt.PenStyle.DotLine)
@@ -102,7 +102,7 @@ class SweepDialog(QDialog):
         self.stop_button.clicked.connect(self.stop_requested)
         self.values.returnPressed.connect(self.start)
         theme.changed.connect(self._replot)
-        self._fit_to_screen()
+        fit_to_screen(self, DEFAULT_SIZE, SCREEN_SHARE)
         self._replot()
 
     def _layout(self) -> None:
@@ -125,15 +125,6 @@ class SweepDialog(QDialog):
         layout.addWidget(self.state)
         layout.addWidget(self.legend)
         layout.addLayout(plots, 1)
-
-    def _fit_to_screen(self) -> None:
-        width, height = DEFAULT_SIZE
-        screen = QGuiApplication.primaryScreen()
-        if screen is not None:
-            available = screen.availableGeometry()
-            width = min(width, int(available.width() * SCREEN_SHARE))
-            height = min(height, int(available.height() * SCREEN_SHARE))
-        self.resize(width, height)
 
     # -- what to sweep ---------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ import html
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -34,6 +34,7 @@ from workbench.core.history.compare_text import (
 from workbench.gui.history.shared_timelines import BOX_MIN_PX, CONTROLS_PX, SharedTimelines
 from workbench.gui.theme import FAILED_COLOUR, Theme
 from workbench.gui.widgets.banner import STYLES
+from workbench.gui.widgets.screen_fit import fit_to_screen
 
 DEFAULT_SIZE = (1400, 900)
 SCREEN_SHARE = 0.92
@@ -132,16 +133,7 @@ class ComparisonWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.split)
-        self._fit_to_screen()
-
-    def _fit_to_screen(self) -> None:
-        width, height = DEFAULT_SIZE
-        screen = QGuiApplication.primaryScreen()
-        if screen is not None:
-            available = screen.availableGeometry()
-            width = min(width, int(available.width() * SCREEN_SHARE))
-            height = min(height, int(available.height() * SCREEN_SHARE))
-        self.resize(width, height)
+        fit_to_screen(self, DEFAULT_SIZE, SCREEN_SHARE)
         self.balance()
 
     def balance(self) -> None:

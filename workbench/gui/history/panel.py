@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -37,6 +37,7 @@ from workbench.gui.model.history_rows import (
 from workbench.gui.theme import FAILED_COLOUR
 from workbench.gui.widgets.banner import STYLES
 from workbench.gui.widgets.row_table import RowTable
+from workbench.gui.widgets.screen_fit import fit_to_screen
 
 ANY = "all"
 WITHOUT_PRESET = "(no preset)"
@@ -129,7 +130,7 @@ class HistoryPanel(QWidget):
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
             shortcut.activated.connect(slot)
         self._enable()
-        self._fit_to_screen()
+        fit_to_screen(self, DEFAULT_SIZE, SCREEN_SHARE)
 
     def _layout(self) -> None:
         filters = QHBoxLayout()
@@ -148,15 +149,6 @@ class HistoryPanel(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.confirm)
         layout.addLayout(buttons)
-
-    def _fit_to_screen(self) -> None:
-        width, height = DEFAULT_SIZE
-        screen = QGuiApplication.primaryScreen()
-        if screen is not None:
-            available = screen.availableGeometry()
-            width = min(width, int(available.width() * SCREEN_SHARE))
-            height = min(height, int(available.height() * SCREEN_SHARE))
-        self.resize(width, height)
 
     # -- what it shows -------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QFont, QGuiApplication
+from PySide6.QtGui import QCloseEvent, QFont
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -34,6 +34,7 @@ from workbench.gui.model.class_rows import (
 from workbench.gui.theme import FAILED_COLOUR, Theme
 from workbench.gui.widgets.elided_label import ElidedLabel
 from workbench.gui.widgets.row_table import RowTable
+from workbench.gui.widgets.screen_fit import fit_to_screen
 
 CODE_POINTS = 40
 """The join code's type size: ~15 mm tall at 1024×768 on a 2-metre screen, read from 10 m."""
@@ -95,7 +96,8 @@ class ClassView(QWidget):
         self.clear_button.clicked.connect(self.clear_requested)
         self.show_stopped(IDLE_TEXT)
         self.show_entries(())
-        self._fit_to_screen()
+        fit_to_screen(self, DEFAULT_SIZE, SCREEN_SHARE)
+        self.split.setSizes([self.width() * 5 // 8, self.width() * 3 // 8])
 
     def _layout(self) -> None:
         join = QVBoxLayout()
@@ -124,16 +126,6 @@ class ClassView(QWidget):
         layout.addWidget(split, 1)
         layout.addWidget(self.message)
         layout.addWidget(self.refusals)
-
-    def _fit_to_screen(self) -> None:
-        width, height = DEFAULT_SIZE
-        screen = QGuiApplication.primaryScreen()
-        if screen is not None:
-            available = screen.availableGeometry()
-            width = min(width, int(available.width() * SCREEN_SHARE))
-            height = min(height, int(available.height() * SCREEN_SHARE))
-        self.resize(width, height)
-        self.split.setSizes([width * 5 // 8, width * 3 // 8])
 
     # -- collecting or not ---------------------------------------------------------------
 
