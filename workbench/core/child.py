@@ -74,6 +74,21 @@ def claim_stdout() -> Channel:
     return Channel(private)
 
 
+def accept_request() -> tuple[protocol.RunRequest, Channel]:
+    """The child's side of the handshake: take fd 1 for the protocol, read the engine's one-line
+    request from stdin, and from then on die with the engine. An unreadable request is
+    answered with Failed and the process exits: nothing was asked that could be run."""
+    parent = os.getppid()
+    channel = claim_stdout()
+    try:
+        request = protocol.decode_request(sys.stdin.buffer.readline())
+    except protocol.ProtocolError as exc:
+        channel.send(protocol.Failed(f"the engine's request was unreadable: {exc}"))
+        os._exit(0)
+    watch_parent(parent)
+    return request, channel
+
+
 def _leave_as_orphan(*_: object) -> None:
     """End every process this one started (pool workers), without waiting, and exit."""
     kill_tree(os.getpid(), include_root=False, wait_s=0)
@@ -304,15 +319,8 @@ def run(request: protocol.RunRequest, channel: Channel) -> None:
 
 
 def main() -> None:
-    parent = os.getppid()
     raise_open_file_limit()
-    channel = claim_stdout()
-    try:
-        request = protocol.decode_request(sys.stdin.buffer.readline())
-    except protocol.ProtocolError as exc:
-        channel.send(protocol.Failed(f"the engine's request was unreadable: {exc}"))
-        os._exit(0)
-    watch_parent(parent)
+    request, channel = accept_request()
     run(request, channel)
     sys.stderr.flush()
     os._exit(0)  # don't wait on stray non-daemon threads a failed strategy may have left

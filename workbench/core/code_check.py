@@ -14,21 +14,14 @@ import os
 import sys
 
 from workbench.core import protocol
-from workbench.core.child import claim_stdout, watch_parent
+from workbench.core.child import accept_request
 from workbench.core.clock import now_ns
 from workbench.core.recording import describe_error
 from workbench.core.workloads import CODE_WORKLOAD, Job, workload_named
 
 
 def main() -> None:
-    parent = os.getppid()
-    channel = claim_stdout()
-    try:
-        request = protocol.decode_request(sys.stdin.buffer.readline())
-    except protocol.ProtocolError as exc:
-        channel.send(protocol.Failed(f"the engine's request was unreadable: {exc}"))
-        os._exit(0)
-    watch_parent(parent)
+    request, channel = accept_request()
     started = now_ns()
     try:
         workload_named(CODE_WORKLOAD).prepare(Job(CODE_WORKLOAD, {}, code=request.code))
