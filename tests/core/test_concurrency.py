@@ -8,6 +8,7 @@ import pytest
 from workbench.core.concurrency import (
     StepCounter,
     concurrency,
+    concurrency_of,
     lag_stats,
     nearest_rank,
     step_counts,
@@ -113,3 +114,29 @@ def test_step_counter_when_everything_has_ended_ignores_now() -> None:
     want_edges, want_counts = step_counts(np.array([0, 5]), np.array([10, 5]))
     assert edges.tolist() == want_edges.tolist() == [0, 5, 10]
     assert counts.tolist() == want_counts.tolist() == [1, 1]
+
+
+def test_the_union_and_the_overlap_of_running_slices() -> None:
+    # two tasks: slices [0, 4) and [2, 6) overlap for 2 of the 6 ns something ran
+    spans = (
+        TaskSpan(0, 0, 10, "a", running=((0, 4),)),
+        TaskSpan(1, 0, 10, "b", running=((2, 6),)),
+    )
+    result = concurrency(spans)
+    assert result.running_ns == 6
+    assert result.overlap_share == pytest.approx(2 / 6)
+
+
+def test_a_runs_series_is_computed_once_and_forgotten_with_the_run() -> None:
+    import gc
+
+    from workbench.core import concurrency as module
+
+    spans = (TaskSpan(0, 0, 10, "a", running=((0, 4),)),)
+    run = Run("async-gather", 0, True, None, 10, 0, 0, spans, ())
+    first = concurrency_of(run)
+    assert concurrency_of(run) is first
+    key = id(run)
+    del run
+    gc.collect()
+    assert key not in module._of_run

@@ -100,7 +100,7 @@ def test_readings_agree_with_their_figures_over_many_synthetic_results() -> None
         if "did not finish much sooner" in text or "but the machine has only" in text:
             assert speedup < GAIN, where
         if "computed in parallel" in text:
-            overlap = noise.peak_running(run.tasks)
+            overlap = noise.peak_running(run)
             evidence = overlap > noise.SERIAL_OVERLAP if overlap is not None else busy >= PARALLEL
             assert evidence, where
             checked["parallel"] += 1

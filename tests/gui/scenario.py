@@ -47,3 +47,9 @@ def run_to_completion(window: MainWindow, loop: qasync.QEventLoop) -> Results:
     loop.run_until_complete(asyncio.wait_for(window.presenter.wait_idle(), RUN_TIMEOUT_S))
     assert window.results is not None, window.banner.text()
     return window.results
+
+
+def settle(window: MainWindow, loop: qasync.QEventLoop) -> None:
+    """Wait until what the window was given is on screen whole: the comparison and readings
+    are computed off the event loop and arrive a moment later."""
+    loop.run_until_complete(asyncio.wait_for(window.presenter.wait_idle(), RUN_TIMEOUT_S))

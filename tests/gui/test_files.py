@@ -10,7 +10,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
-from tests.gui.scenario import configure, run_to_completion
+from tests.gui.scenario import configure, run_to_completion, settle
 from workbench.gui.main_window import MainWindow
 
 
@@ -48,6 +48,7 @@ def test_a_saved_file_reopens_identically(
     other.show()
     try:
         assert other.files.open_file(str(path))
+        settle(other, loop)
         QApplication.processEvents()  # let the new panels take their size, as on screen
         assert snapshot(other) == before
         assert other.config_panel.read_config() == window.config_panel.read_config()

@@ -11,7 +11,7 @@ import qasync
 from PySide6.QtCore import QPointF, QSettings
 from PySide6.QtWidgets import QApplication
 
-from tests.gui.scenario import configure, run_to_completion
+from tests.gui.scenario import configure, run_to_completion, settle
 from workbench.core.comparison import COLUMNS
 from workbench.core.config import build_config
 from workbench.core.results import LagSample
@@ -122,6 +122,7 @@ def test_a_saved_file_reopens_with_identical_slices_and_lag(
     other.show()
     try:
         assert other.files.open_file(str(path))
+        settle(other, loop)
         QApplication.processEvents()
         assert seen(other) == before
     finally:
@@ -180,6 +181,7 @@ def test_a_version_1_file_opens_with_plain_bars_and_no_lag(
     old.write_text(json.dumps(document))
 
     assert window.files.open_file(str(old))
+    settle(window, loop)
     for p in window.timeline.panels:
         assert not window.timeline.experiment.tracks[p.strategy].slices.traced
         assert p.gantt.slices.drawn is None and p.gantt.slices.drawn_slices() == 0

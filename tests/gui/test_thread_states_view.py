@@ -14,7 +14,7 @@ from PySide6.QtCore import QPointF, QSettings
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
 
-from tests.gui.scenario import configure, run_to_completion
+from tests.gui.scenario import configure, run_to_completion, settle
 from workbench.core.threadstates import ThreadState
 from workbench.core.threadstates.sampler import procfs_available
 from workbench.gui.main_window import MainWindow
@@ -59,6 +59,7 @@ def test_threads_on_cpu_with_states_on_carry_the_lock_colour(
     other.show()
     try:
         assert other.files.open_file(str(path))
+        settle(other, loop)
         other.timeline.controls.states_check.setChecked(True)
         QApplication.processEvents()
         window.timeline.refresh()

@@ -5,6 +5,7 @@ tests its controllers. (Kept out of tests/gui, whose fixtures start a QApplicati
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Iterator
 from typing import Any
 from unittest.mock import MagicMock
@@ -17,6 +18,7 @@ from workbench.core.presets import PresetVerdict, preset_named
 from workbench.core.results import Results
 from workbench.core.session import RunExperiment, RunPreset, RunSweep
 from workbench.core.sweep import Sweep
+from workbench.gui.model import presenter as presenter_module
 from workbench.gui.model.live_run import LiveExperiment
 from workbench.gui.model.presenter import Presenter
 from workbench.gui.model.views import (
@@ -63,7 +65,6 @@ def quick(*strategies: str, tasks: int = 2) -> Any:
 def run(loop: asyncio.AbstractEventLoop, presenter: Presenter, measurement: Any) -> None:
     assert presenter.start(measurement)
     loop.run_until_complete(asyncio.wait_for(presenter.wait_idle(), 60))
-    loop.run_until_complete(asyncio.sleep(0))  # the outcome is drawn a turn later
 
 
 def test_an_experiment_locks_the_window_shows_it_live_then_its_outcome(
@@ -80,8 +81,10 @@ def test_an_experiment_locks_the_window_shows_it_live_then_its_outcome(
     assert isinstance(shown, LiveExperiment) and shown.config == config
     views.verdict.clear.assert_called()  # not a preset: no stale verdict left
     views.replay.abandon.assert_called()
-    results = views.comparison.show_results.call_args.args[0]
+    results, analysis = views.comparison.show_analysis.call_args.args
     assert isinstance(results, Results) and results.ok and presenter.results is results
+    assert [row.strategy for row in analysis.rows] == ["sequential", "async-gather"]
+    assert len(analysis.readings) == 2 and analysis.recommendation.startswith("for this")
     assert views.status.show_idle.call_args.args[0].startswith("Done — 2 run(s)")
     views.banner.show_message.assert_not_called()
 
@@ -160,8 +163,43 @@ def test_opened_results_are_shown_whole(loop: asyncio.AbstractEventLoop) -> None
     other.show_results(results, "run.json")
     other_views.shell.show_config.assert_called_once_with(results.config)
     assert "from run.json" in other_views.shell.show_header.call_args.args[0]
-    other_views.comparison.show_results.assert_called_once_with(results)
     assert other.results is results
+    loop.run_until_complete(asyncio.wait_for(other.wait_idle(), 60))
+    shown, analysis = other_views.comparison.show_analysis.call_args.args
+    assert shown is results and [row.strategy for row in analysis.rows] == ["sequential"]
+
+
+def test_the_analysis_is_computed_off_the_loop_and_a_stale_one_is_dropped(
+    loop: asyncio.AbstractEventLoop,
+) -> None:
+    views = mock_views()
+    presenter = Presenter(views)
+    run(loop, presenter, RunExperiment(quick("sequential")))
+    first = presenter.results
+    run(loop, presenter, RunExperiment(quick("async-gather")))
+    second = presenter.results
+    assert first is not None and second is not None
+
+    other_views = mock_views()
+    other = Presenter(other_views)
+    threads: list[str] = []
+    real_analyse = presenter_module.analyse
+
+    def recording_analyse(results: Results, *, readings: bool) -> Any:
+        threads.append(threading.current_thread().name)
+        return real_analyse(results, readings=readings)
+
+    presenter_module.analyse = recording_analyse  # type: ignore[assignment]
+    try:
+        other.show_results(first)
+        other.show_results(second)  # before the first's analysis could arrive
+        loop.run_until_complete(asyncio.wait_for(other.wait_idle(), 60))
+    finally:
+        presenter_module.analyse = real_analyse  # type: ignore[assignment]
+    assert threads and all(name.startswith("workbench-analysis") for name in threads)
+    (call,) = other_views.comparison.show_analysis.call_args_list
+    assert call.args[0] is second
+    other.shutdown()
 
 
 def test_the_model_runs_without_qt() -> None:

@@ -27,7 +27,8 @@ import statistics
 from dataclasses import dataclass
 
 from workbench.core.clock import to_seconds
-from workbench.core.results import Results, Run, TaskSpan
+from workbench.core.concurrency import concurrency_of
+from workbench.core.results import Results, Run
 from workbench.core.strategies import STRATEGIES, Family
 from workbench.core.workloads import WORKLOADS
 
@@ -97,18 +98,6 @@ def _stalled_share(run: Run, workload: str) -> float | None:
     return max(0.0, 1 - sum(span.running_ns for span in timed) / alive)
 
 
-def _most_at_once(spans: tuple[TaskSpan, ...]) -> int:
-    """The most tasks alive at one instant (an end at t comes before a begin at t)."""
-    edges = sorted(
-        (t, step) for span in spans for t, step in ((span.start_ns, 1), (span.end_ns, -1))
-    )
-    alive = most = 0
-    for _, step in edges:
-        alive += step
-        most = max(most, alive)
-    return most
-
-
 def _event_loop_bound(run: Run) -> float | None:
     """At most the share of an event loop's run that waiting for a core can have cost it.
 
@@ -125,12 +114,10 @@ def _event_loop_bound(run: Run) -> float | None:
         return None
     if any(not span.running for span in run.tasks):
         return None
-    steps = sorted(interval for span in run.tasks for interval in span.running)
-    busy = end = 0
-    for start, stop in steps:  # the union of the steps: the time the loop was running them
-        busy += max(0, stop - max(start, end))
-        end = max(end, stop)
-    chain = len(steps) / max(1, _most_at_once(run.tasks))
+    steps = sum(len(span.running) for span in run.tasks)
+    over_time = concurrency_of(run)
+    busy = over_time.running_ns  # the time the loop was running any of the steps
+    chain = steps / max(1, over_time.peak_alive)
     lag = statistics.median(sample.lag_ns for sample in run.loop_lag)
     return min(1.0, (busy + chain * lag) / run.wall_ns)
 
@@ -165,24 +152,12 @@ def run_loss(run: Run, results: Results) -> RunLoss:
     return RunLoss(min(1.0, other / cores) if saturated else 0.0, "machine load", other)
 
 
-def peak_running(spans: tuple[TaskSpan, ...]) -> float | None:
+def peak_running(run: Run) -> float | None:
     """Share of the tasks' running time during which two or more ran at once; None when a
     task's running slices are unknown."""
-    if not spans or any(not span.running for span in spans):
+    if not run.tasks or any(not span.running for span in run.tasks):
         return None
-    edges = sorted(
-        (t, step) for span in spans for a, b in span.running for t, step in ((a, 1), (b, -1))
-    )
-    running = together = total = 0
-    last = edges[0][0]
-    for t, step in edges:
-        if running:
-            total += t - last
-            if running > 1:
-                together += t - last
-        running += step
-        last = t
-    return together / total if total else 0.0
+    return concurrency_of(run).overlap_share
 
 
 def ran_serially(run: Run) -> bool:
@@ -190,7 +165,7 @@ def ran_serially(run: Run) -> bool:
     overlap (threads taking turns under the GIL)."""
     if len({span.worker for span in run.tasks}) <= 1:
         return True
-    overlap = peak_running(run.tasks)
+    overlap = peak_running(run)
     return overlap is not None and overlap <= SERIAL_OVERLAP
 
 

@@ -298,5 +298,6 @@ class MainWindow(QMainWindow):
         await self._closed.wait()
         self.presenter.stop()
         await self.presenter.wait_idle()
+        self.presenter.shutdown()
         await self.lab.shutdown()
         await self.history.shutdown()

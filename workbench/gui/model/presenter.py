@@ -12,9 +12,12 @@ views without a display.
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
+from workbench.core.analysis import analyse
 from workbench.core.presets import PresetVerdict
 from workbench.core.results import Config, CpuSample, LagSample, Results, Run
 from workbench.core.session import (
@@ -86,6 +89,13 @@ class Presenter(SessionObserver):
         self._loop = asyncio.get_event_loop()
         """Timers go on the loop the window runs (qasync's): under qasync a callback may run
         while asyncio believes no loop is running, so it is not looked up each time."""
+        self._analyst = ThreadPoolExecutor(1, thread_name_prefix="workbench-analysis")
+        """Computes the comparison and readings of finished results (see :meth:`_analyse`)."""
+        self._pending: set[asyncio.Task[None]] = set()
+        """Outcomes still being put on screen (:meth:`wait_idle` waits for them)."""
+        self._shown = 0
+        """Counts what has been put on screen: an analysis of something no longer shown is
+        dropped when it arrives."""
 
     # -- commands from the window ------------------------------------------------------------
 
@@ -103,7 +113,22 @@ class Presenter(SessionObserver):
         self.session.stop()
 
     async def wait_idle(self) -> None:
+        """Until nothing runs and what finished is on screen, readings included."""
         await self.session.wait_idle()
+        while self._pending:
+            await asyncio.gather(*self._pending, return_exceptions=True)
+
+    def shutdown(self) -> None:
+        """The window is closing: nothing more is analysed or shown."""
+        self._shown += 1
+        for task in self._pending:
+            task.cancel()
+        self._analyst.shutdown(wait=False, cancel_futures=True)
+
+    def _in_background(self, step: Coroutine[None, None, None]) -> None:
+        task = self._loop.create_task(step)
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
 
     def show_results(self, results: Results, source: str | None = None) -> None:
         """Show finished results (a file just opened) exactly as they were drawn live."""
@@ -118,7 +143,9 @@ class Presenter(SessionObserver):
         v.verdict.clear()
         v.replay.abandon()
         v.timeline.show_experiment(self.experiment)
-        v.comparison.show_results(results)
+        self._shown += 1
+        v.comparison.clear()
+        self._in_background(self._analyse(results, readings=True, shown=self._shown))
         v.shell.set_running(False)
 
     # -- the session's hooks -------------------------------------------------------------
@@ -157,6 +184,7 @@ class Presenter(SessionObserver):
         self.experiment = LiveExperiment(config)
         v.shell.show_header(self._header(config))
         v.timeline.show_experiment(self.experiment)
+        self._shown += 1
         v.comparison.clear()
         v.status.show_idle("Starting…")
 
@@ -202,7 +230,9 @@ class Presenter(SessionObserver):
         # After the last run the comparison is drawn with the outcome, a turn of the loop
         # later: two short freezes, not one long one.
         if len(experiment.runs) < experiment.total_runs:
-            self.views.comparison.show_results(experiment.results(), readings=False)
+            self._in_background(
+                self._analyse(experiment.results(), readings=False, shown=self._shown)
+            )
         self.views.timeline.refresh()
 
     def experiment_finished(self, results: Results) -> None:
@@ -213,23 +243,46 @@ class Presenter(SessionObserver):
         measurement = self.session.current
         if isinstance(measurement, RunSweep) and not results.interrupted:
             self.views.sweep.point_added(self._experiments - 1, results)
-        # A turn of the loop first, so the window paints the last run's timeline before it
-        # draws the outcome.
-        self._loop.call_soon(self._show_outcome, results)
+        self._in_background(self._show_outcome(results, self._shown))
         for listener in self._listeners:
             listener.experiment_finished(results)
 
-    def _show_outcome(self, results: Results) -> None:
+    async def _show_outcome(self, results: Results, shown: int) -> None:
+        await asyncio.sleep(0)  # a turn first: the window paints the last run's timeline
+        if shown == self._shown:  # (a preset's next experiment may be on screen already)
+            self._put_outcome(results)
+            await self._analyse(results, readings=True, shown=shown)
+
+    def _put_outcome(self, results: Results) -> None:
         v = self.views
         self.results = results
         v.timeline.refresh_if_changed()
-        v.comparison.show_results(results)
         failed = [run for run in results.runs if not run.ok]
         if failed:
             v.banner.show_message(
                 "; ".join(f"{_run_name(run, results)} failed: {run.error}" for run in failed)
             )
         v.shell.set_running(self.session.busy)  # results on screen: saving is possible now
+
+    async def _analyse(self, results: Results, *, readings: bool, shown: int) -> None:
+        """Compute the comparison (and readings) on the analysis thread, then show it.
+
+        At 100,000 tasks that takes a few tenths of a second, which on the event loop would
+        freeze the window just as a run ends. The results are immutable, so the thread only
+        reads; an analysis that arrives after something else was put on screen (``shown``
+        counted what was on screen when it was asked for) is dropped.
+        """
+        compute = functools.partial(analyse, results, readings=readings)
+        try:
+            analysis = await self._loop.run_in_executor(self._analyst, compute)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # a bug in the analysis must not take the window down
+            if shown == self._shown:
+                self.views.banner.show_message(f"The results could not be summarised: {exc}")
+            return
+        if shown == self._shown:
+            self.views.comparison.show_analysis(results, analysis)
 
     def measurement_finished(self, measurement: Measurement, outcome: Outcome | None) -> None:
         v = self.views
@@ -261,7 +314,9 @@ class Presenter(SessionObserver):
         self._end()
         if self.experiment is not None:
             self.experiment.interrupted = True
-            self._show_outcome(self.experiment.results())
+            results = self.experiment.results()
+            self._put_outcome(results)
+            self._in_background(self._analyse(results, readings=True, shown=self._shown))
         v.status.show_idle("The experiment could not run")
         v.banner.show_message(message)
         if isinstance(measurement, RunPreset):

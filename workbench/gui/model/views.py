@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from workbench.core.analysis import Analysis
 from workbench.core.presets import Preset, PresetVerdict
 from workbench.core.results import Config, Results
 from workbench.core.session import RunSweep
@@ -27,7 +28,7 @@ class TimelineLike(Protocol):
 
 
 class ComparisonLike(Protocol):
-    def show_results(self, results: Results, *, readings: bool = True) -> None: ...
+    def show_analysis(self, results: Results, analysis: Analysis) -> None: ...
     def clear(self) -> None: ...
 
 

@@ -21,12 +21,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.core.analysis import Analysis
 from workbench.core.comparison import (
     COLUMN_TIPS,
     COLUMNS,
     ComparisonRow,
     bar_label,
-    comparison_rows,
     table_cells,
 )
 from workbench.core.results import Results
@@ -180,6 +180,7 @@ class ComparisonView(QSplitter):
         super().__init__(Qt.Orientation.Horizontal, parent)
         self.theme = theme
         self.results: Results | None = None
+        self.analysis: Analysis | None = None
         self.chart = ComparisonChart(theme)
         self.table = ComparisonTable()
         self.explanations = ExplanationView()
@@ -192,26 +193,28 @@ class ComparisonView(QSplitter):
         self.setSizes([500, 760])
         theme.changed.connect(self._restyle)
 
-    def show_results(self, results: Results, *, readings: bool = True) -> None:
-        """Show the summary; readings only once a run is over (they compare every strategy)."""
+    def show_analysis(self, results: Results, analysis: Analysis) -> None:
+        """Show what was computed about ``results`` (see :func:`workbench.core.analysis.analyse`:
+        the presenter computes it off the event loop); readings only once a run is over."""
         self.results = results
-        rows = comparison_rows(results)
-        self.chart.show_rows(rows, results.config.repeat)
-        self.table.show_rows(rows)
-        if readings:
-            self.explanations.show_results(results)
+        self.analysis = analysis
+        self.chart.show_rows(analysis.rows, results.config.repeat)
+        self.table.show_rows(analysis.rows)
+        if analysis.readings:
+            self.explanations.show_analysis(results, analysis)
         else:
             self.explanations.clear_readings()
 
     def _restyle(self) -> None:
         self.theme.restyle_axes(self)
-        if self.results is None:
+        if self.results is None or self.analysis is None:
             self.chart.show_rows((), 1)
         else:
-            self.show_results(self.results, readings=bool(self.explanations.readings))
+            self.show_analysis(self.results, self.analysis)
 
     def clear(self) -> None:
         self.results = None
+        self.analysis = None
         self.chart.show_rows((), 1)
         self.table.setRowCount(0)
         self.explanations.clear_readings()

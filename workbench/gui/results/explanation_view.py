@@ -1,5 +1,6 @@
 """The plain-language reading of a run: one line per strategy, built from the measured numbers
-by :func:`workbench.core.explain.explain` (the window only lays it out)."""
+by :func:`workbench.core.explain.explain`, and the recommendation (the window only lays them
+out: :func:`workbench.core.analysis.analyse` computes them off the event loop)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from html import escape
 
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from workbench.core.explain import Reading, explain
-from workbench.core.recommend import recommend
+from workbench.core.analysis import Analysis
+from workbench.core.explain import Reading
 from workbench.core.results import Results
 
 PLACEHOLDER = "Run an experiment (F5) to see what each strategy did, and why."
@@ -21,11 +22,10 @@ class ExplanationView(QTextBrowser):
         self.readings: tuple[Reading, ...] = ()
         self.clear_readings()
 
-    def show_results(self, results: Results) -> None:
+    def show_analysis(self, results: Results, analysis: Analysis) -> None:
         """The recommendation first (the engineer's answer), then a reading per strategy."""
-        self.readings = explain(results)
-        advice = recommend(results)
-        self.recommendation = "" if advice is None else advice.text
+        self.readings = analysis.readings
+        self.recommendation = analysis.recommendation
         items = []
         for reading in self.readings:
             name, _, rest = reading.text.partition(":")
