@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from tests.conftest import REPO_ROOT
 from workbench.core.results import Config, Machine, Results, Run, TaskSpan
 from workbench.selftest import Experiment, check_faster, check_presets, check_runs, run_self_test
 
@@ -70,9 +71,30 @@ def test_any_failed_check_makes_the_exit_status_1() -> None:
 
 def test_the_presets_check_fails_on_a_damaged_or_missing_preset(tmp_path: Path) -> None:
     assert [c.passed for c in check_presets()] == [True]
-    assert "all 11 load" in check_presets()[0].detail
+    shipped = len(list((REPO_ROOT / "workbench" / "resources" / "presets").glob("*.json")))
+    assert f"all {shipped} load" in check_presets()[0].detail
     assert [c.passed for c in check_presets(tmp_path)] == [False]  # none at all
     (tmp_path / "x.json").write_text("{", encoding="utf-8")
     (failed,) = check_presets(tmp_path)
     assert not failed.passed
     assert failed.detail.startswith(f"{tmp_path.name}/x.json: not valid JSON")
+
+
+def test_a_workload_module_that_cannot_be_imported_fails_the_checks_not_the_start() -> None:
+    """The self-test exists to diagnose a broken install, so it must start to say so."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "WORKBENCH_WORKLOAD_MODULES": "no.such.module"}
+    done = subprocess.run(
+        [sys.executable, "-m", "workbench", "--self-test"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "FAIL  sleep experiment: ModuleNotFoundError" in done.stdout, done.stdout
+    assert "Traceback" not in done.stdout + done.stderr

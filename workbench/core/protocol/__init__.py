@@ -33,6 +33,7 @@ Standard library only, and cheap to import: the child imports it before anything
 from workbench.core.protocol.codec import decode, decode_request, encode
 from workbench.core.protocol.messages import (
     BEGIN,
+    CODE_WORKLOAD,
     END,
     FAILED,
     FAILED_STEP,
@@ -56,6 +57,7 @@ from workbench.core.protocol.messages import (
 
 __all__ = [
     "BEGIN",
+    "CODE_WORKLOAD",
     "END",
     "FAILED",
     "FAILED_STEP",

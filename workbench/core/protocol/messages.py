@@ -32,6 +32,10 @@ class CodeCall:
     """Called with the task's index as its first argument."""
 
 
+CODE_WORKLOAD = "code"
+"""The workload name a run of the user's own code carries (its request holds the code)."""
+
+
 @dataclass(frozen=True, slots=True)
 class CodeRequest:
     """The user's code as the workload: the run's process and pool workers load it by path."""

@@ -11,8 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from workbench.core.params import ConfigError
-from workbench.core.protocol import CodeCall, CodeRequest
-from workbench.core.workloads.usercode import CODE_WORKLOAD
+from workbench.core.protocol import CODE_WORKLOAD, CodeCall, CodeRequest
 
 __all__ = ["CODE_WORKLOAD", "CodeError", "CodeFunction", "Scalar", "UserCode"]
 

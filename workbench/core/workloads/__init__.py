@@ -9,11 +9,12 @@ from __future__ import annotations
 import importlib
 import os
 
+from workbench.core.protocol import CODE_WORKLOAD
 from workbench.core.workloads.base import Job, Workload
 from workbench.core.workloads.compute import CPU, HASH, MIXED
 from workbench.core.workloads.files import FILE
 from workbench.core.workloads.network import HTTP
-from workbench.core.workloads.usercode import CODE, CODE_WORKLOAD
+from workbench.core.workloads.usercode import CODE
 from workbench.core.workloads.waits import SLEEP
 
 WORKLOADS: dict[str, Workload] = {w.name: w for w in (SLEEP, HTTP, FILE, CPU, HASH, MIXED)}

@@ -29,11 +29,10 @@ import types
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from workbench.core.protocol import CodeCall, CodeRequest, Scalar
+from workbench.core.protocol import CODE_WORKLOAD, CodeCall, CodeRequest, Scalar
 from workbench.core.recording import describe_error, user_traceback
 from workbench.core.workloads.base import Job, Workload
 
-CODE_WORKLOAD = "code"
 MODULE_NAME = "__workbench_user_code__"
 """The name the user's file runs under: not ``__main__``, and no real module's."""
 
