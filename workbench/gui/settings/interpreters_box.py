@@ -10,9 +10,12 @@ are the whole lesson. "Add interpreter…" probes the file picked and remembers 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import threading
+import weakref
 
+import shiboken6
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -43,8 +46,6 @@ class InterpretersBox(QGroupBox):
     """``edited`` fires when a box is ticked or unticked; :meth:`chosen` reads them."""
 
     edited = Signal()
-    found = Signal(object)
-    """The interpreters found on the search thread (delivered on the window's thread)."""
 
     def __init__(self, parent: QWidget | None = None, *, search: bool = True) -> None:
         super().__init__("Python", parent)
@@ -70,21 +71,28 @@ class InterpretersBox(QGroupBox):
         layout.addWidget(self.error)
         self._add_row(self.running, checked=True)
         self.searching: threading.Thread | None = None
-        self.found.connect(self.show_found)
         if search:
             self.search()
 
     # -- what there is to tick ------------------------------------------------------------
 
     def search(self) -> None:
-        """Look for the machine's Pythons on a thread; they appear when found."""
-        self.searching = threading.Thread(target=self._find, name="find-pythons", daemon=True)
-        self.searching.start()
+        """Look for the machine's Pythons on a thread; they appear when found.
 
-    def _find(self) -> None:
-        found = listed_interpreters()
-        with contextlib.suppress(RuntimeError):  # the window closed meanwhile
-            self.found.emit(found)
+        The thread touches no Qt object: it hands what it found to the window's event loop,
+        which shows it if this box still exists. (Emitting a signal of the box from the
+        thread raced the box's deletion when the window closed meanwhile: a crash.)
+        """
+        loop = asyncio.get_event_loop()
+        box = weakref.ref(self)  # the thread holds no reference to a Qt object
+
+        def find() -> None:
+            found = listed_interpreters()
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+                loop.call_soon_threadsafe(_deliver, box, found)
+
+        self.searching = threading.Thread(target=find, name="find-pythons", daemon=True)
+        self.searching.start()
 
     def show_found(self, interpreters: tuple[Interpreter, ...]) -> None:
         """A box for each interpreter not shown yet (two for a free-threaded build)."""
@@ -162,3 +170,10 @@ class InterpretersBox(QGroupBox):
     def set_running(self, running: bool) -> None:
         for widget in (*self.checks, self.add_button):
             widget.setEnabled(not running)
+
+
+def _deliver(box: weakref.ref[InterpretersBox], found: tuple[Interpreter, ...]) -> None:
+    """On the window's thread: show what the search found, if the box still exists."""
+    alive = box()
+    if alive is not None and shiboken6.isValid(alive):
+        alive.show_found(found)
