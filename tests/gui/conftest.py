@@ -8,6 +8,7 @@ would re-enter the event loop. So scenarios are driven with ``loop.run_until_com
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -74,10 +75,23 @@ def window(
     assert leftovers == [], f"child processes left behind: {leftovers}"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def collect_on_the_gui_thread() -> Iterator[None]:
+    """As the app does while its window is open (see workbench.gui.model.collector): cyclic
+    garbage — a closed window among it — is collected on this thread only, never by a thread
+    a test left running (an interpreter search) while this one walks the widgets."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    yield
+    if was_enabled:
+        gc.enable()
+
+
 @pytest.fixture(autouse=True)
 def no_windows_left_open(qapp: QApplication) -> Iterator[None]:
     yield
     QToolTip.hideText()
     qapp.processEvents()
+    gc.collect()  # the windows the test closed, here and now
     visible = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
     assert visible == [], f"top-level widgets left open: {visible}"

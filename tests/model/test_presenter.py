@@ -227,3 +227,26 @@ def test_a_step_series_is_cut_at_the_replay_clock() -> None:
     assert [a.tolist() for a in cut_steps(edges, counts, 15)] == [[0, 10, 15], [1, 2]]
     assert [a.tolist() for a in cut_steps(edges, counts, 40)] == [[0, 10, 20, 30], [1, 2, 1]]
     assert [a.size for a in cut_steps(edges, counts, -1)] == [0, 0]
+
+
+def test_garbage_is_collected_on_the_loops_thread_and_automatic_collection_restored(
+    loop: asyncio.AbstractEventLoop,
+) -> None:
+    import gc
+
+    from workbench.gui.model.collector import MainThreadCollection
+
+    assert gc.isenabled()
+    first, second = MainThreadCollection(loop, 0.01), MainThreadCollection(loop, 0.01)
+    first.start()
+    second.start()  # two windows
+    assert not gc.isenabled()
+    before = gc.get_count()[0]
+    junk = [[i] for i in range(gc.get_threshold()[0] * 2)]  # past the young threshold
+    assert gc.get_count()[0] > before  # counted, not collected: nothing automatic ran
+    loop.run_until_complete(asyncio.sleep(0.05))  # a few ticks on this thread
+    assert gc.get_count()[0] < len(junk)
+    first.stop()
+    assert not gc.isenabled()  # the other window still holds it
+    second.stop()
+    assert gc.isenabled()

@@ -27,6 +27,7 @@ from workbench.gui.classroom.sweep_view import SweepDialog
 from workbench.gui.classroom.verdict_view import VerdictView
 from workbench.gui.history.commands import HistoryCommands
 from workbench.gui.lab.commands import ClassCommands
+from workbench.gui.model.collector import MainThreadCollection
 from workbench.gui.model.presenter import Presenter
 from workbench.gui.model.views import Views
 from workbench.gui.results.comparison_view import ComparisonView
@@ -117,6 +118,8 @@ class MainWindow(QMainWindow):
         self._layout()
         self._connect()
         fit_to_screen(self, DEFAULT_SIZE, 0.95)
+        self._collection = MainThreadCollection(asyncio.get_event_loop())
+        self._collection.start()  # see collector: Qt objects must die on this thread
 
     @property
     def results(self) -> Results | None:
@@ -299,5 +302,6 @@ class MainWindow(QMainWindow):
         self.presenter.stop()
         await self.presenter.wait_idle()
         self.presenter.shutdown()
+        self._collection.stop()
         await self.lab.shutdown()
         await self.history.shutdown()
