@@ -203,3 +203,17 @@ def test_the_listing_has_a_row_per_interpreter_and_says_why_others_are_not_usabl
         "/opt/py/bin/python3.13t",
     ]
     assert lines[-2:] == ["Found but not usable:", "  /opt/old/python3: no such file"]
+
+
+def test_a_second_python_of_the_same_name_is_listed_by_the_name_that_picks_it() -> None:
+    """``--python 3.11`` takes the first 3.11 listed; the other is ``--python 3.11.9``."""
+    running = Interpreter("/usr/bin/python3.11", "3.11.2", "CPython", False, True)
+    pyenv = Interpreter(
+        "/home/ada/.pyenv/versions/3.11.9/bin/python3.11", "3.11.9", "CPython", False, True
+    )
+    lines = format_discovery(Discovery((running, pyenv), {}, running)).splitlines()
+    assert [line.split()[0] for line in lines[2:]] == ["3.11", "3.11.9"]
+    from workbench.core.interpreters import parse_spec
+
+    assert parse_spec("3.11.9", (running, pyenv)).interpreter == pyenv
+    assert parse_spec("3.11", (running, pyenv)).interpreter == running

@@ -246,16 +246,19 @@ def format_discovery(discovery: Discovery) -> str:
     """The list as ``workbench interpreters`` prints it: a row per usable interpreter, then
     what was found but cannot be used, and why."""
     header = ("name", "version", "implementation", "free-threaded", "GIL at start", "path")
+    names = [i.name for i in discovery.interpreters]
     rows = [header] + [
         (
-            i.name,
+            # What --python takes for this one: a name picks the first listed with it, so a
+            # second 3.11 is named by its whole version (3.11.2).
+            i.name if names.index(i.name) == index else i.full_name,
             i.version,
             i.implementation,
             "yes" if i.free_threaded else "no",
             "on" if i.gil_enabled else "off",
             f"{i.path}  (runs the workbench)" if i == discovery.running else i.path,
         )
-        for i in discovery.interpreters
+        for index, i in enumerate(discovery.interpreters)
     ]
     widths = [max(len(row[column]) for row in rows) for column in range(len(header) - 1)]
     lines = [
