@@ -75,11 +75,12 @@ def window(
     assert leftovers == [], f"child processes left behind: {leftovers}"
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="package", autouse=True)
 def collect_on_the_gui_thread() -> Iterator[None]:
     """As the app does while its window is open (see workbench.gui.model.collector): cyclic
     garbage — a closed window among it — is collected on this thread only, never by a thread
-    a test left running (an interpreter search) while this one walks the widgets."""
+    a test left running (an interpreter search) while this one walks the widgets. For this
+    package only: the tests after it run with Python's automatic collection."""
     was_enabled = gc.isenabled()
     gc.disable()
     yield

@@ -234,9 +234,20 @@ def test_garbage_is_collected_on_the_loops_thread_and_automatic_collection_resto
 ) -> None:
     import gc
 
+    was_enabled = gc.isenabled()
+    gc.enable()  # as in the app before its first window: automatic collection on
+    try:
+        _check_nested_collections(loop)
+    finally:
+        if not was_enabled:
+            gc.disable()
+
+
+def _check_nested_collections(loop: asyncio.AbstractEventLoop) -> None:
+    import gc
+
     from workbench.gui.model.collector import MainThreadCollection
 
-    assert gc.isenabled()
     first, second = MainThreadCollection(loop, 0.01), MainThreadCollection(loop, 0.01)
     first.start()
     second.start()  # two windows

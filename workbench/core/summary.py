@@ -78,9 +78,20 @@ def summarize(results: Results) -> tuple[StrategySummary, ...]:
     return tuple(summaries)
 
 
+CPU_TIME_TICK_NS = 10_000_000
+"""How finely an operating system counts a process's CPU time: Linux and macOS by 10 ms clock
+ticks, Windows by 15.6 ms; the coarser common case is taken."""
+
+CPU_FIGURE_MIN_TICKS = 10
+"""A CPU share is shown only when the machine had at least this many ticks of core time
+during the run: each process's count is off by up to one tick, so a 0.6 ms run on two cores
+measured "873 %" and any share of a run shorter than ~50 ms there would mostly be rounding."""
+
+
 def cpu_utilisation(run: Run, logical_cpus: int) -> float | None:
-    """CPU time over wall time, as a percentage of the whole machine (100 = every core busy)."""
-    if run.wall_ns <= 0 or logical_cpus <= 0:
+    """CPU time over wall time, as a percentage of the whole machine (100 = every core busy);
+    None when the run was too short for CPU time to be counted that finely."""
+    if logical_cpus <= 0 or run.wall_ns * logical_cpus < CPU_FIGURE_MIN_TICKS * CPU_TIME_TICK_NS:
         return None
     return 100.0 * run.cpu_ns / (run.wall_ns * logical_cpus)
 
