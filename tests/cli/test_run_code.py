@@ -56,6 +56,8 @@ def _files(folder: Path) -> dict[str, Path]:
         (["--code", "{pair}", "-w", "cpu"], "give --code or --workload, not both"),
         (["--code", "{setup}"], "setup.py:2: setup() raised RuntimeError: no database"),
         (["--code", "{setup}", "-s", "threads"], "setup.py:2: setup() raised RuntimeError"),
+        (["-w", "sleep", "--time-scale", "0.1"], "--time-scale scales a preset's durations"),
+        (["-w", "sleep", "--show-output"], "--show-output prints what your code printed"),
     ],
 )
 def test_bad_code_exits_2_with_one_line_before_any_work(

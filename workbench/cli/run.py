@@ -109,6 +109,10 @@ def run_command(args: argparse.Namespace) -> int:
     if args.code is not None and (args.preset or args.workload):
         other = "--preset" if args.preset else "--workload"
         raise UsageError(f"give --code or {other}, not both")
+    if args.time_scale is not None and not args.preset:
+        raise UsageError("--time-scale scales a preset's durations: give it with --preset")
+    if args.show_output and not (args.code or args.preset):
+        raise UsageError("--show-output prints what your code printed: give it with --code")
     try:
         return run_preset(args) if args.preset else run_experiment(args)
     except _Failed as exc:
