@@ -69,6 +69,19 @@ class HistoryError(Exception):
     """The history cannot do what was asked; the message is one line for the user."""
 
 
+BUSY_RETRY_S = 0.02
+"""The pause before opening again after "database is locked" while opening."""
+
+
+def _busy(exc: sqlite3.DatabaseError) -> bool:
+    """Another process held the file in a way SQLite answers at once instead of waiting the
+    busy timeout: switching to WAL, or its last connection checkpointing the log as it
+    closes (SQLite then returns "database is locked" rather than risk a deadlock). Seen with
+    two processes each recording forty runs on a busy machine, about once in a few hundred
+    opens; opening again a moment later succeeds."""
+    return getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
+
+
 def _damaged(exc: sqlite3.DatabaseError) -> bool:
     return getattr(exc, "sqlite_errorname", "") in {"SQLITE_NOTADB", "SQLITE_CORRUPT"}
 
@@ -152,7 +165,8 @@ def open_database(path: Path, notice: Notice) -> sqlite3.Connection:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise HistoryError(f"cannot make the folder {path.parent}: {exc.strerror or exc}") from None
-    for _ in range(3):  # moving aside races with other processes: look again after each move
+    moves, deadline = 0, time.monotonic() + BUSY_TIMEOUT_S
+    while moves < 3:  # moving aside races with other processes: look again after each move
         try:
             conn = _connect(path)
         except sqlite3.Error as exc:
@@ -170,9 +184,13 @@ def open_database(path: Path, notice: Notice) -> sqlite3.Connection:
                 return conn
         except sqlite3.DatabaseError as exc:
             conn.close()
+            if _busy(exc) and time.monotonic() < deadline:
+                time.sleep(BUSY_RETRY_S)  # see _busy: SQLite would not wait here itself
+                continue
             if not _damaged(exc):
                 raise HistoryError(f"cannot open the history {path}: {exc}") from None
             _move_aside(path, "corrupt", f"is not an SQLite database ({exc})", notice)
+            moves += 1
             continue
         conn.close()
         if state == "newer":
@@ -181,6 +199,7 @@ def open_database(path: Path, notice: Notice) -> sqlite3.Connection:
                 f"schema {SCHEMA_VERSION} (left untouched)"
             )
         _move_aside(path, "foreign", "is an SQLite database but not a workbench history", notice)
+        moves += 1
     raise HistoryError(f"cannot open the history {path}: it keeps being replaced")
 
 
