@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.core.conftest import Runner
+from tests.core.usercode_files import write
 from workbench.core.config import build_config
 from workbench.core.engine import run_experiment, run_strategy
 from workbench.core.interpreter_search import FREE_THREADED_ENV
@@ -120,6 +121,34 @@ def test_a_thread_waiting_for_another_threads_lock_shows_lock(
 ) -> None:
     result = run("locked", ["threads"], 2, hold=0.4)
     (one,) = result.runs
+    shares = _shares(_sampled(one))
+    assert shares[0][IO] >= 0.90, "the owner sleeps holding the lock"
+    assert shares[1][LOCK] >= 0.90, {s.value: v for s, v in shares[1].items()}
+
+
+def test_your_own_code_waiting_for_another_threads_lock_shows_lock(tmp_path: Path) -> None:
+    """The same lesson from a user's file (``--code``): a module-level lock, task 0 sleeps
+    holding it, task 1 waits for it."""
+    path = write(
+        tmp_path,
+        """
+        import threading
+        import time
+
+        lock, held = threading.Lock(), threading.Event()
+
+        def task(i, hold=0.4):
+            if i == 0:
+                with lock:
+                    held.set()
+                    time.sleep(hold)
+            elif held.wait(timeout=2 * hold):
+                with lock:
+                    pass
+        """,
+    )
+    config = build_config("", ["threads"], 2, code=str(path))
+    (one,) = asyncio.run(run_experiment(config)).runs
     shares = _shares(_sampled(one))
     assert shares[0][IO] >= 0.90, "the owner sleeps holding the lock"
     assert shares[1][LOCK] >= 0.90, {s.value: v for s, v in shares[1].items()}
