@@ -34,6 +34,9 @@ class Choice:
     strategy: str
     speedup: float
     peak_memory_bytes: int | None
+    name: str
+    """How the line names it: the strategy, "on" its Python where there were several."""
+    interpreter: str = ""
 
 
 @dataclass(frozen=True)
@@ -45,13 +48,31 @@ class Recommendation:
 
 
 def _choices(results: Results) -> list[Choice]:
+    """Every strategy that finished cleanly, with its speedup. On several Pythons each is
+    over the first Python's baseline, not its own: a free-threaded build runs a plain loop
+    slower, so its threads' speedup over its own loop overstates what they gain over the
+    loop the engineer has today."""
+    summaries = summarize(results)
+    several = results.several_interpreters
+    first = results.interpreter_labels[0]
+    baseline = baseline_strategy(results.config.strategies)
+    reference = next(
+        (s.wall_ns_median for s in summaries if s.strategy == baseline and s.interpreter == first),
+        None,
+    )
     choices = []
-    for summary in summarize(results):
+    for summary in summaries:
         if summary.speedup is None or summary.failed_runs or summary.failed_tasks:
             continue
-        run = representative_run(results.runs_of(summary.strategy))
+        speedup = summary.speedup
+        if several:
+            if not reference or not summary.wall_ns_median:
+                continue
+            speedup = reference / summary.wall_ns_median
+        run = representative_run(results.runs_of(summary.strategy, summary.interpreter))
         memory = run.peak_memory.bytes if run is not None and run.peak_memory else None
-        choices.append(Choice(summary.strategy, summary.speedup, memory))
+        name = f"{summary.strategy} on {summary.interpreter}" if several else summary.strategy
+        choices.append(Choice(summary.strategy, speedup, memory, name, summary.interpreter))
     return choices
 
 
@@ -71,9 +92,9 @@ def _memory(chosen: Choice, rival: Choice | None) -> str:
         return ""
     ratio = chosen.peak_memory_bytes / max(1, rival.peak_memory_bytes)
     if ratio >= MEMORY_WORTH_SAYING:
-        return f"; its peak memory {ratio:.1f}× {rival.strategy}'s"
+        return f"; its peak memory {ratio:.1f}× {rival.name}'s"
     if ratio <= 1 / MEMORY_WORTH_SAYING:
-        less = f"{1 / ratio:.1f}× less than {rival.strategy}'s"
+        less = f"{1 / ratio:.1f}× less than {rival.name}'s"
         return f"; its peak memory {format_bytes(chosen.peak_memory_bytes)}, {less}"
     return ""
 
@@ -99,17 +120,18 @@ def recommend(results: Results) -> Recommendation | None:
     ]
     chosen = min(lean, key=lambda c: (_simplicity(c.strategy), -c.speedup))
     others = sorted((c for c in choices if c is not chosen), key=lambda c: -c.speedup)
-    named = ", ".join(f"{c.strategy} {_times(c.speedup)}" for c in others[:SHOWN])
+    named = ", ".join(f"{c.name} {_times(c.speedup)}" for c in others[:SHOWN])
     faster = next((c for c in others if c.speedup > chosen.speedup), None)
     if faster is not None:
         named = named.replace(
-            f"{faster.strategy} {_times(faster.speedup)}",
-            f"{faster.strategy} {_times(faster.speedup)} (a tie)",
+            f"{faster.name} {_times(faster.speedup)}",
+            f"{faster.name} {_times(faster.speedup)} (a tie)",
             1,
         )
     rival = faster or (others[0] if others else None)
-    if chosen.strategy == baseline_strategy(results.config.strategies):
-        text = f"for this workload here: {chosen.strategy} — nothing beat it: {named}"
+    baseline = (baseline_strategy(results.config.strategies), results.interpreter_labels[0])
+    if (chosen.strategy, chosen.interpreter) == baseline:
+        text = f"for this workload here: {chosen.name} — nothing beat it: {named}"
     else:
-        text = f"for this workload here: {chosen.strategy}, {_times(chosen.speedup)} — {named}"
+        text = f"for this workload here: {chosen.name}, {_times(chosen.speedup)} — {named}"
     return Recommendation(chosen.strategy, text + _memory(chosen, rival))
