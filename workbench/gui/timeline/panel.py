@@ -16,7 +16,7 @@ import pyqtgraph as pg
 from workbench.gui.model.formatting import ns_as_seconds
 from workbench.gui.model.live_run import RunTrack
 from workbench.gui.theme import FAILED_COLOUR, Theme, swatch
-from workbench.gui.timeline.axes import IntegerAxis
+from workbench.gui.timeline.axes import FittingAxis, IntegerAxis
 from workbench.gui.timeline.cpu import CpuPlot
 from workbench.gui.timeline.gantt import GanttPlot
 from workbench.gui.timeline.rows import ROWS as INSIDE_ROWS
@@ -68,7 +68,7 @@ class Panel:
         """A panel's plots, not yet placed (see :meth:`place`) nor connected to a view."""
         looped, cores = shape
         gantt_item = pg.PlotItem(enableMenu=False, axisItems={"left": IntegerAxis("left")})
-        cpu_item = pg.PlotItem(enableMenu=False)
+        cpu_item = pg.PlotItem(enableMenu=False, axisItems={"left": FittingAxis("left")})
         panel = cls(
             "",
             shape,

@@ -12,6 +12,7 @@ from workbench.core.strategies import STRATEGIES, Family
 from workbench.gui.model.inside import inside_text
 from workbench.gui.model.live_run import RunTrack
 from workbench.gui.theme import Theme
+from workbench.gui.timeline.axes import FittingAxis
 from workbench.gui.timeline.concurrency import BOTH, ConcurrencyPlot, concurrency_legend
 from workbench.gui.timeline.lag import LagPlot
 
@@ -51,10 +52,14 @@ class InsideRows:
             self.lag.draw(track)
 
 
+def _row_plot() -> pg.PlotItem:
+    return pg.PlotItem(enableMenu=False, axisItems={"left": FittingAxis("left")})
+
+
 def inside_rows(looped: bool, theme: Theme) -> InsideRows:
     """The rows' plots, not yet placed: a lag row only where there is an event loop."""
-    concurrency = ConcurrencyPlot(pg.PlotItem(enableMenu=False), theme)
-    lag = LagPlot(pg.PlotItem(enableMenu=False), theme) if looped else None
+    concurrency = ConcurrencyPlot(_row_plot(), theme)
+    lag = LagPlot(_row_plot(), theme) if looped else None
     rows = InsideRows(concurrency, lag)
     for plot in rows.items():
         plot.showAxis("bottom", False)
