@@ -91,6 +91,28 @@ def test_presentation_mode_toggles_fonts_palette_and_state(
     assert window.config_panel.strategy_checks["sequential"].isVisibleTo(window)
 
 
+def test_in_presentation_mode_every_row_of_a_run_gets_the_large_type(
+    window: MainWindow, loop: qasync.QEventLoop, qtbot: QtBot
+) -> None:
+    """The panels built with the window are reused by the first run: restyled although they
+    were off the screen when presentation mode began (their rows kept small titles)."""
+    window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+    configure(window, "sleep", ["sequential", "async-gather"], 2, duration=0.01)
+    run_to_completion(window, loop)
+    large = f"{window.theme.chart_points():g}pt"
+    titled = [
+        axis
+        for panel in window.timeline.panels
+        for plot in panel.plots()
+        if (axis := plot.getAxis("left")).labelText
+    ]
+    assert {axis.labelText for axis in titled} >= {"task", "tasks", "CPU %", "lag (ms)"}
+    assert {axis.labelStyle["font-size"] for axis in titled} == {large}
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert not window.presentation.active
+
+
 def test_a_sweep_plots_one_point_per_value_and_strategy(
     window: MainWindow, loop: qasync.QEventLoop
 ) -> None:

@@ -187,8 +187,14 @@ class Theme(QObject):
         for view in root.findChildren(pg.GraphicsView):
             for item in view.scene().items():
                 if isinstance(item, pg.AxisItem):
-                    label = item.labelText if item.label.isVisible() else None
-                    self.style_axis(item, label or None)
+                    self.restyle_axis(item)
+
+    def restyle_axis(self, axis: pg.AxisItem) -> None:
+        """Re-apply the current type size to ``axis`` and its title, if it has one — shown or
+        hidden for want of room (a timeline row's, see ``FittingAxis``)."""
+        wanted = getattr(axis, "title_wanted", None)
+        titled = axis.label.isVisible() if wanted is None else wanted
+        self.style_axis(axis, (axis.labelText if titled else None) or None)
 
 
 def swatch(colour: str, text: str) -> str:

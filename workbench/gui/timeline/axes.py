@@ -23,10 +23,11 @@ class FittingAxis(pg.AxisItem):
     nothing.
     """
 
-    _title_wanted = False
+    title_wanted = False
+    """Whether the axis has a title to show, room or not (the theme restyles it by this)."""
 
     def showLabel(self, show: bool = True) -> None:
-        self._title_wanted = show
+        self.title_wanted = show
         super().showLabel(show)
         self._fit_title()
 
@@ -39,7 +40,7 @@ class FittingAxis(pg.AxisItem):
         if title is None or self.orientation not in ("left", "right"):
             return
         fits = self.size().height() >= TITLE_OVERHANG * title.boundingRect().width()
-        title.setVisible(self._title_wanted and fits)
+        title.setVisible(self.title_wanted and fits)
 
     def title_shown(self) -> bool:
         return self.label is not None and self.label.isVisible()

@@ -107,6 +107,14 @@ class Panel:
         self.gantt.apply_palette()
         self.cpu.apply_palette()
 
+    def restyle(self, theme: Theme) -> None:
+        """New colours and type. A spare panel is off the scene, where the view's own restyle
+        does not reach: reused in presentation mode, its rows kept their small titles."""
+        self.apply_palette()
+        for plot in self.plots():
+            for side in ("left", "bottom"):
+                theme.restyle_axis(plot.getAxis(side))
+
 
 def worker_legend(track: RunTrack, theme: Theme) -> str:
     shown = [

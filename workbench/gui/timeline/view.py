@@ -167,7 +167,7 @@ class TimelineView(QWidget):
     def _restyle(self) -> None:
         """The theme changed: new colours and type for every panel (spare ones too)."""
         for panel in (*self.panels, *self._spare):
-            panel.apply_palette()
+            panel.restyle(self.theme)
         self.theme.restyle_axes(self)
         if self.experiment is not None:
             self.controls.set_legend(self.experiment.machine.logical_cpus)
