@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
+import psutil
 import pytest
+
+from tests.waiting import wait_until
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -21,3 +25,36 @@ def private_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("workbench-data")
     os.environ["WORKBENCH_DATA_DIR"] = str(folder)
     return folder
+
+
+LEFTOVER_GRACE_S = 10.0
+"""How long a test's child processes may take to be gone after it (a killed process is
+reaped by whoever started it, on its own thread)."""
+
+
+@pytest.fixture(autouse=True)
+def no_process_outlives_its_test() -> Iterator[None]:
+    """Every process a test started is gone once it ends. Checked per test so that a leak is
+    reported where it happens: a pool's resource tracker left by one test once made every
+    window test after it fail, each blaming its own window. Processes of fixtures wider than
+    one test (a module's Dask cluster) were there before and are not counted."""
+    before = {child.pid for child in psutil.Process().children(recursive=True)}
+    yield
+    try:
+        wait_until(lambda: not _new_children(before), LEFTOVER_GRACE_S, "its processes to end")
+    except TimeoutError:
+        pytest.fail(f"processes this test started are still running: {_new_children(before)}")
+
+
+def _new_children(before: set[int]) -> list[str]:
+    found = []
+    for child in psutil.Process().children(recursive=True):
+        if child.pid in before:
+            continue
+        try:
+            if child.status() == psutil.STATUS_ZOMBIE:
+                continue  # dead, waiting for its parent to reap it
+            found.append(f"{child.pid} {' '.join(child.cmdline())[:120]}")
+        except psutil.Error:
+            continue  # gone meanwhile
+    return found

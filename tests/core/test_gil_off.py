@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 
 from tests.core.fake_interpreters import NO_FREE_THREADED, free_threaded_build
+from tests.core.honest import says_why_undecided
 from workbench.cli import main
 from workbench.core import preset_interpreters
 from workbench.core.config import build_config
@@ -138,11 +139,6 @@ def test_workbench_interpreters_lists_the_build_as_free_threaded(
     assert (name[-1], implementation, free_threaded, gil) == ("t", "CPython", "yes", "off")
 
 
-def _says_why_undecided(line: str) -> bool:
-    """An inconclusive rule names what made it so: the load, or figures inside the noise."""
-    return any(why in line for why in ("other programs", "lost", "too close to call"))
-
-
 @pytest.mark.slow
 def test_the_gil_off_preset_runs_three_ways(built: Path) -> None:
     verdict = asyncio.run(run_preset(preset_named("gil-off")))
@@ -155,7 +151,7 @@ def test_the_gil_off_preset_runs_three_ways(built: Path) -> None:
     if verdict.verdict is Verdict.INCONCLUSIVE:  # a busy machine: it must say so, with figures
         undecided = [line for line in verdict.lines if line.startswith("?")]
         assert undecided, verdict.lines
-        assert all(_says_why_undecided(line) for line in undecided), undecided
+        assert all(says_why_undecided(line) for line in undecided), undecided
     else:
         assert verdict.verdict in (Verdict.HOLDS, Verdict.DEPENDS, Verdict.FAILS)
 
@@ -177,7 +173,7 @@ def test_without_a_free_threaded_build_the_preset_says_how_to_get_one(
     rules = [" ".join(rule.split()) for rule in re.split(r"\n  (?=[✔✘~?] )", measured)]
     if "INCONCLUSIVE" in verdict:  # the first part was too disturbed to judge: saying so
         undecided = [r for r in rules if r.startswith("? ")]
-        assert undecided and all(_says_why_undecided(r) for r in undecided), rules
+        assert undecided and all(says_why_undecided(r) for r in undecided), rules
     else:
         assert "DEPENDS ON THIS MACHINE" in verdict or "DOESN'T HOLD HERE" in verdict, verdict
     missing = [rule for rule in rules if rule.startswith("~ threads on free-threaded")]

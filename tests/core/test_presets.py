@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.core.honest import says_why_undecided
 from workbench.core import noise
 from workbench.core.presets import (
     PresetError,
@@ -96,7 +97,7 @@ def test_preset_runs_headless_and_gives_an_honest_verdict(
             elif not quiet(timings, cores):
                 allowed.add(Verdict.INCONCLUSIVE)
             if outcome.verdict is Verdict.INCONCLUSIVE:
-                assert "lost" in outcome.reason or "other programs" in outcome.reason, outcome
+                assert says_why_undecided(outcome.reason), outcome
             assert outcome.verdict in allowed, (outcome, [t.lost_share for t in timings])
     if expected is not None and all(
         quiet([t for s in r.config.strategies if (t := noise.timing(r, s))], cores)
