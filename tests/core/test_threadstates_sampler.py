@@ -122,7 +122,17 @@ def test_two_cpu_bound_threads_take_turns_on_the_gil(no_fd_leak: None) -> None:
     start = max(t.start_ns or 0 for t in threads)
     end = min(t.end_ns or 0 for t in threads)
     both = together_ns(threads, RUNNING, start_ns=start, end_ns=end)
-    assert both < 0.10 * (end - start)
+    # Seen running at once only as long as the readings blur each hand-off: the GIL changes
+    # hands some 400 times a second, and each edge is known to a reading (~1.2 ms) — quiet,
+    # 6-7 % of the time; 10.6 % once in CI on a loaded VM. Without a GIL both run ~100 %.
+    turns = sum(
+        1
+        for t in threads
+        for a, z, state in t.intervals
+        if state is RUNNING and start < z and a < end
+    )
+    blur = turns * run.sampler.cost.mean_interval_ns / 2
+    assert both < max(0.10 * (end - start), blur), (both / (end - start), turns, blur)
 
 
 @linux_only
