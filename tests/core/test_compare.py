@@ -120,3 +120,31 @@ def test_a_damaged_file_says_why(tmp_path: Path) -> None:
     bad.write_text('{"schema": "workbench.results/2"}')
     with pytest.raises(HistoryError, match=r"bad.json: damaged results file: missing field"):
         load_experiment(str(bad), History(tmp_path / "h.sqlite3"))
+
+
+def test_an_experiment_on_several_pythons_keeps_a_row_per_python() -> None:
+    """Each Python's figures stay its own (the last Python's overwrote the others')."""
+    from dataclasses import replace
+
+    from workbench.core.results import RunInterpreter
+
+    standard = RunInterpreter("/usr/bin/python3.11", "3.11.7", "CPython", False, True, "3.11")
+    free = RunInterpreter("/opt/python3.13t", "3.13.5", "CPython", True, False, "3.13t")
+    on_311 = make_results(("sequential", "threads"), (0.50, 0.50), workload="cpu")
+    on_313t = make_results(("sequential", "threads"), (0.60, 0.30), workload="cpu")
+    both = replace(
+        on_311,
+        config=replace(on_311.config, interpreters=(standard, free)),
+        runs=(
+            *(replace(r, interpreter=standard) for r in on_311.runs),
+            *(replace(r, interpreter=free) for r in on_313t.runs),
+        ),
+    )
+    comparison = compare([Experiment("a.json", both), Experiment("b.json", both)])
+    walls = {row.strategy: row.figures[0].wall_ns_median for row in comparison.rows}
+    assert walls == {
+        "sequential · 3.11": 500_000_000,
+        "threads · 3.11": 500_000_000,
+        "sequential · 3.13t": 600_000_000,
+        "threads · 3.13t": 300_000_000,
+    }

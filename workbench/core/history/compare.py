@@ -150,13 +150,22 @@ def _hostnames(experiments: Sequence[Experiment]) -> tuple[Difference, ...]:
     return (Difference("host", names),) if len(known) > 1 else ()
 
 
+def _row_names(results: Results) -> list[str]:
+    """Its rows: a strategy, or a strategy on one Python where it ran on several."""
+    return [_row_name(results, s, label) for label, s in results.run_keys()]
+
+
+def _row_name(results: Results, strategy: str, interpreter: str) -> str:
+    return f"{strategy} · {interpreter}" if results.several_interpreters else strategy
+
+
 def _figures(results: Results) -> dict[str, Figures]:
     cpus = results.machine.logical_cpus
     figures = {}
     for s in summarize(results):
         ok_runs = [r for r in results.runs_of(s.strategy, s.interpreter) if r.ok]
         shares = [u for r in ok_runs if (u := cpu_utilisation(r, cpus)) is not None]
-        figures[s.strategy] = Figures(
+        figures[_row_name(results, s.strategy, s.interpreter)] = Figures(
             runs=s.runs,
             wall_ns_median=s.wall_ns_median,
             wall_ns_min=s.wall_ns_min,
@@ -184,7 +193,7 @@ def compare(experiments: Sequence[Experiment]) -> Comparison:
     if len(experiments) < 2:
         raise ValueError("a comparison needs at least two experiments")
     per_experiment = [_figures(e.results) for e in experiments]
-    strategies = list(dict.fromkeys(s for e in experiments for s in e.results.config.strategies))
+    strategies = list(dict.fromkeys(name for e in experiments for name in _row_names(e.results)))
     rows = []
     for strategy in strategies:
         first = per_experiment[0].get(strategy)

@@ -49,7 +49,12 @@ class PanelKey:
 
     @property
     def title(self) -> str:
-        return f"{self.strategy} on {self.interpreter}" if self.interpreter else self.strategy
+        return run_title(self.strategy, self.interpreter)
+
+
+def run_title(strategy: str, interpreter: str = "") -> str:
+    """``threads``, or ``threads on 3.13t (GIL off)`` for a run on one of several Pythons."""
+    return f"{strategy} on {interpreter}" if interpreter else strategy
 
 
 def track_key(strategy: str, interpreter: str = "") -> str:
@@ -157,7 +162,7 @@ class LiveExperiment:
         return Progress(
             self.run_number,
             self.total_runs,
-            PanelKey("", track.strategy, track.interpreter if self.labels else "").title,
+            run_title(track.strategy, track.interpreter if self.labels else ""),
             track.repeat_index,
             self.config.repeat,
             track.ended,

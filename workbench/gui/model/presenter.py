@@ -33,7 +33,7 @@ from workbench.core.sweep import Sweep, sweep_configs
 from workbench.core.timeline import TaskEvent
 from workbench.gui.model.collector import CollectionPolicy
 from workbench.gui.model.formatting import config_line, machine_line, ns_as_seconds
-from workbench.gui.model.live_run import LiveExperiment
+from workbench.gui.model.live_run import LiveExperiment, run_title
 from workbench.gui.model.views import Views
 
 MIN_REDRAW_INTERVAL_S = 0.1
@@ -53,12 +53,6 @@ def first_config(measurement: Measurement) -> Config:
     if isinstance(measurement, RunPreset):
         return measurement.preset.experiments[0].config(measurement.time_scale)
     return sweep_configs(measurement.base, measurement.axis, measurement.values)[0]
-
-
-def _run_name(run: Run, results: Results) -> str:
-    """``threads``, or ``threads on 3.13t (GIL off)`` where runs on several Pythons are shown."""
-    several = results.several_interpreters and run.interpreter_label
-    return f"{run.strategy} on {run.interpreter_label}" if several else run.strategy
 
 
 class Presenter(SessionObserver):
@@ -259,8 +253,13 @@ class Presenter(SessionObserver):
         v.timeline.refresh_if_changed()
         failed = [run for run in results.runs if not run.ok]
         if failed:
+            several = results.several_interpreters
             v.banner.show_message(
-                "; ".join(f"{_run_name(run, results)} failed: {run.error}" for run in failed)
+                "; ".join(
+                    f"{run_title(run.strategy, run.interpreter_label if several else '')} "
+                    f"failed: {run.error}"
+                    for run in failed
+                )
             )
         v.shell.set_running(self.session.busy)  # results on screen: saving is possible now
 
