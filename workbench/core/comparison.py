@@ -184,11 +184,6 @@ def _figures(low: float, high: float) -> str:
     return f"{low:.{decimals}f}–{high:.{decimals}f}"
 
 
-def lag_ms(ns: int) -> str:
-    ms = ns / 1e6
-    return f"{ms:.2f} ms" if ms < 10 else f"{ms:.0f} ms"
-
-
 def _ms(ns: int) -> str:
     ms = ns / 1e6
     return f"{ms:.2f}" if ms < 1 else f"{ms:.1f}" if ms < 10 else f"{ms:.0f}"

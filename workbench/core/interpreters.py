@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from workbench.core.machine import gil_enabled
 from workbench.core.params import ConfigError
 from workbench.core.process_tree import kill_tree
 from workbench.core.processes import describe_exit, new_session_options
@@ -268,13 +269,12 @@ def running_python() -> Interpreter:
     """The Python the workbench runs on (the app itself when frozen), without starting it."""
     frozen = getattr(sys, "frozen", False)
     in_venv = sys.prefix != getattr(sys, "base_prefix", sys.prefix)
-    check = getattr(sys, "_is_gil_enabled", None)
     return Interpreter(
         sys.executable if frozen else canonical_path(sys.executable, in_venv),
         platform.python_version(),
         platform.python_implementation(),
         bool(sysconfig.get_config_var("Py_GIL_DISABLED")),
-        True if check is None else bool(check()),
+        gil_enabled(),
     )
 
 

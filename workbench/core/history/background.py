@@ -55,10 +55,6 @@ class BackgroundHistory:
         future.add_done_callback(self._pending.discard)
         return future
 
-    @property
-    def busy(self) -> bool:
-        return bool(self._pending)
-
     async def drain(self) -> None:
         """Return once every call asked so far has ended."""
         while self._pending:

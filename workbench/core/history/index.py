@@ -46,8 +46,12 @@ class HistoryEntry:
 
 def interpreter_label(machine: Machine) -> str:
     """``CPython 3.11.7``, or ``CPython 3.13.1 (GIL off)`` on a free-threaded build."""
-    label = f"{machine.implementation} {machine.python}"
-    return label if machine.gil_enabled else f"{label} (GIL off)"
+    return python_label(machine.implementation, machine.python, machine.gil_enabled)
+
+
+def python_label(implementation: str, version: str, gil_enabled: bool) -> str:
+    label = f"{implementation} {version}"
+    return label if gil_enabled else f"{label} (GIL off)"
 
 
 def cores_label(machine: Machine) -> str:
@@ -99,8 +103,7 @@ def entry_for(
         preset=preset,
         verdict=verdict,
         interpreters=tuple(
-            f"{i.implementation} {i.version}" + ("" if i.gil_enabled else " (GIL off)")
-            for i in config.interpreters
+            python_label(i.implementation, i.version, i.gil_enabled) for i in config.interpreters
         )
         or (interpreter_label(machine),),
         hostname=hostname,
