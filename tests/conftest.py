@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import psutil
 import pytest
 
+from tests.processes import command_line
 from tests.waiting import wait_until
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -54,7 +56,17 @@ def _new_children(before: set[int]) -> list[str]:
         try:
             if child.status() == psutil.STATUS_ZOMBIE:
                 continue  # dead, waiting for its parent to reap it
-            found.append(f"{child.pid} {' '.join(child.cmdline())[:120]}")
+            found.append(f"{child.pid} {command_line(child)[:120]}")
         except psutil.Error:
             continue  # gone meanwhile
     return found
+
+
+@pytest.fixture
+def loop() -> Iterator[asyncio.AbstractEventLoop]:
+    """A plain event loop of the test's own (the window's tests override it with Qt's)."""
+    event_loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(event_loop)
+    yield event_loop
+    event_loop.close()
+    asyncio.set_event_loop(None)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import signal
@@ -14,6 +13,7 @@ import psutil
 import pytest
 
 from tests.core.fault_workloads import EXIT, HANG
+from tests.processes import descendants, end_all
 from tests.waiting import wait_until
 from workbench.cli import main
 from workbench.core.workloads import EXTRA_MODULES_ENV
@@ -96,13 +96,6 @@ def test_run_writes_results_csv_and_trace_and_prints_the_table(tmp_path: Path) -
     assert json.loads(trace.read_text())["traceEvents"]
 
 
-def _descendants(proc: subprocess.Popen[str]) -> list[psutil.Process]:
-    try:
-        return psutil.Process(proc.pid).children(recursive=True)
-    except psutil.NoSuchProcess:
-        return []
-
-
 def _fault_command(strategies: str, mode: int, out: Path) -> list[str]:
     """`workbench run` on the test-only fault workload: task 0 or 1 misbehaves in a pool worker."""
     task = 0 if mode == HANG else 1
@@ -148,8 +141,8 @@ def test_interrupt_mid_run_ends_every_process_and_keeps_finished_runs(
     )
     try:
         # The engine's child plus two pool workers (and spawn's resource tracker).
-        wait_until(lambda: len(_descendants(proc)) >= 3, what="pool workers to start")
-        family = _descendants(proc)
+        wait_until(lambda: len(descendants(proc)) >= 3, what="pool workers to start")
+        family = descendants(proc)
         proc.send_signal(sig)
         assert proc.wait(timeout=10) == 130
         _, alive = psutil.wait_procs(family, timeout=2)
@@ -201,19 +194,14 @@ def test_a_killed_engine_takes_every_process_it_started_along(
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=FAULT_ENV)
     family: list[psutil.Process] = []
     try:
-        wait_until(lambda: len(_descendants(proc)) >= processes, what="the run to start")
-        family = _descendants(proc)
+        wait_until(lambda: len(descendants(proc)) >= processes, what="the run to start")
+        family = descendants(proc)
         proc.kill()  # no chance to clean up: SIGKILL
         proc.wait(timeout=10)
         _, alive = psutil.wait_procs(family, timeout=5)
         assert alive == []
     finally:
-        for process in family:
-            with contextlib.suppress(psutil.Error):
-                process.kill()
-        if proc.poll() is None:
-            proc.kill()
-        proc.communicate()
+        end_all(proc, family)
 
 
 def test_presets_lists_the_good_ones_and_names_a_damaged_file_then_exits_2(

@@ -4,7 +4,6 @@ leaving no process behind."""
 
 from __future__ import annotations
 
-import contextlib
 import signal
 import socket
 import subprocess
@@ -15,6 +14,7 @@ import psutil
 import pytest
 
 from tests.core.dask_helpers import NEEDS_DASK
+from tests.processes import command_line, descendants, end_all
 from tests.waiting import wait_until
 from workbench.cli import main
 
@@ -88,22 +88,8 @@ COMMAND = [sys.executable, "-m", "workbench", "run", "-q", "--no-history", "-w",
            "-n", "4", "-k", "2", "-p", "duration=600", "-s", "dask"]  # fmt: skip
 
 
-def _family(proc: subprocess.Popen[bytes]) -> list[psutil.Process]:
-    try:
-        return psutil.Process(proc.pid).children(recursive=True)
-    except psutil.NoSuchProcess:
-        return []
-
-
 def _workers(proc: subprocess.Popen[bytes]) -> list[psutil.Process]:
-    return [p for p in _family(proc) if "spawn_main" in " ".join(_cmdline(p))]
-
-
-def _cmdline(process: psutil.Process) -> list[str]:
-    try:
-        return process.cmdline()
-    except psutil.Error:
-        return []
+    return [p for p in descendants(proc) if "spawn_main" in command_line(p)]
 
 
 @NEEDS_DASK
@@ -115,7 +101,7 @@ def test_an_interrupt_or_a_killed_engine_leaves_no_cluster_process(ending: str) 
     try:
         # The run's child and its two worker processes (spawned by the cluster's nannies).
         wait_until(lambda: len(_workers(proc)) == 2, timeout_s=60, what="the cluster to start")
-        family = _family(proc)
+        family = descendants(proc)
         if ending == "ctrl-c":
             proc.send_signal(signal.SIGINT)
             assert proc.wait(timeout=15) == 130
@@ -125,9 +111,4 @@ def test_an_interrupt_or_a_killed_engine_leaves_no_cluster_process(ending: str) 
         _, alive = psutil.wait_procs(family, timeout=10)
         assert alive == []
     finally:
-        for process in family:
-            with contextlib.suppress(psutil.Error):
-                process.kill()
-        if proc.poll() is None:
-            proc.kill()
-        proc.communicate()
+        end_all(proc, family)

@@ -15,6 +15,7 @@ import psutil
 import pytest
 
 from tests.core.usercode_files import FAILING, PAIR, write
+from tests.processes import descendants, end_all
 from tests.waiting import wait_until
 from workbench.cli import main
 
@@ -105,13 +106,6 @@ def test_show_output_prints_all_of_it_and_a_failed_task_is_counted(
     assert out.splitlines()[3].endswith(" 1")  # the Failed column: one task failed
 
 
-def _descendants(proc: subprocess.Popen[str]) -> list[psutil.Process]:
-    try:
-        return psutil.Process(proc.pid).children(recursive=True)
-    except psutil.NoSuchProcess:
-        return []
-
-
 NEVER_RETURNS = """
 import asyncio, pathlib, time
 
@@ -148,19 +142,14 @@ def test_a_task_that_never_returns_is_stopped_and_leaves_no_process(
     family: list[psutil.Process] = []
     try:
         wait_until(mark.exists, what="a task to start")
-        family = _descendants(proc)
+        family = descendants(proc)
         assert family
         proc.send_signal(sig)
         assert proc.wait(timeout=10) == 130
         _, alive = psutil.wait_procs(family, timeout=5)
         assert alive == []
     finally:
-        for process in family:
-            if process.is_running():
-                process.kill()
-        if proc.poll() is None:
-            proc.kill()
-        _, err = proc.communicate()
+        _, err = end_all(proc, family)
     assert "interrupted" in err
     assert json.loads((tmp_path / "r.json").read_text())["interrupted"] is True
 

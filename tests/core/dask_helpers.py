@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 import psutil
 import pytest
 
+from tests.processes import command_line
 from workbench.core.observer import Observer
 from workbench.core.results import Run
 from workbench.core.timeline import BEGIN_EVENT, TaskEvent
@@ -41,7 +42,7 @@ def assert_all_gone(processes: Sequence[psutil.Process], timeout_s: float = 10.0
     """Every one of ``processes`` ended (a zombie reaped by nobody yet counts as ended)."""
     _, alive = psutil.wait_procs(list(processes), timeout=timeout_s)
     alive = [p for p in alive if _status(p) not in (psutil.STATUS_ZOMBIE, None)]
-    assert alive == [], [(p.pid, _cmdline(p)) for p in alive]
+    assert alive == [], [(p.pid, command_line(p)[:120]) for p in alive]
 
 
 def assert_pids_gone(pids: set[int], timeout_s: float = 10.0) -> None:
@@ -68,10 +69,3 @@ def _status(process: psutil.Process) -> str | None:
         return str(process.status())
     except psutil.Error:
         return None
-
-
-def _cmdline(process: psutil.Process) -> str:
-    try:
-        return " ".join(process.cmdline())[:120]
-    except psutil.Error:
-        return "?"

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from tests.core.results_factory import make_results
 from workbench.core.config import build_config
@@ -32,15 +29,6 @@ class Listener:
 
     def not_recorded(self, message: str) -> None:
         self.failures.append(message)
-
-
-@pytest.fixture
-def loop() -> Iterator[asyncio.AbstractEventLoop]:
-    event_loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(event_loop)
-    yield event_loop
-    event_loop.close()
-    asyncio.set_event_loop(None)
 
 
 def measure(loop: asyncio.AbstractEventLoop, path: Path, measurement: object) -> Listener:

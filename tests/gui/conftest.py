@@ -37,6 +37,20 @@ async def until(condition: Callable[[], bool], timeout_s: float = CONDITION_TIME
     await asyncio.wait_for(poll(), timeout_s)
 
 
+def wait(loop: qasync.QEventLoop, condition: Callable[[], bool], timeout_s: float = 60) -> None:
+    """:func:`until`, from a test that is not itself running on ``loop``."""
+    loop.run_until_complete(until(condition, timeout_s))
+
+
+@pytest.fixture
+def history_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A data folder, and so a history, of this test's own (the window opens its history
+    where WORKBENCH_DATA_DIR says: ask for this before the window)."""
+    folder = tmp_path / "data"
+    monkeypatch.setenv("WORKBENCH_DATA_DIR", str(folder))
+    return folder
+
+
 def child_processes() -> list[psutil.Process]:
     return psutil.Process().children(recursive=True)
 

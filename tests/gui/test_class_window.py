@@ -13,7 +13,7 @@ import qasync
 
 from tests.core.results_factory import make_results
 from tests.core.test_lab import STUDENTS, _port_is_free, _post, _student_results, needs_aliases
-from tests.gui.conftest import until
+from tests.gui.conftest import wait
 from workbench.core.exports import save
 from workbench.core.history import History
 from workbench.core.lab.protocol import Reply
@@ -23,20 +23,7 @@ from workbench.gui.main_window import MainWindow
 LOOPBACK = "127.0.0.1"
 
 
-@pytest.fixture
-def window(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, window: MainWindow) -> MainWindow:
-    return window
-
-
-@pytest.fixture(autouse=True)
-def own_history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "data"
-    monkeypatch.setenv("WORKBENCH_DATA_DIR", str(folder))
-    return folder
-
-
-def wait(loop: qasync.QEventLoop, condition: object, timeout_s: float = 60) -> None:
-    loop.run_until_complete(until(condition, timeout_s))  # type: ignore[arg-type]
+pytestmark = pytest.mark.usefixtures("history_dir")  # before the window opens its history
 
 
 def collect(window: MainWindow, loop: qasync.QEventLoop) -> str:

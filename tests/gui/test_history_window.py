@@ -10,7 +10,7 @@ import qasync
 from PySide6.QtCore import Qt
 
 from tests.core.results_factory import make_results
-from tests.gui.conftest import until
+from tests.gui.conftest import wait
 from tests.gui.scenario import configure, run_to_completion
 from workbench.core.exports import save, to_json
 from workbench.core.history import History
@@ -19,20 +19,8 @@ from workbench.gui.main_window import MainWindow
 
 
 @pytest.fixture
-def history_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A history of this test's own (the window's is opened where WORKBENCH_DATA_DIR says)."""
-    folder = tmp_path / "data"
-    monkeypatch.setenv("WORKBENCH_DATA_DIR", str(folder))
-    return folder
-
-
-@pytest.fixture
 def window(history_dir: Path, window: MainWindow) -> MainWindow:
     return window
-
-
-def wait(loop: qasync.QEventLoop, condition: object, timeout_s: float = 30) -> None:
-    loop.run_until_complete(until(condition, timeout_s))  # type: ignore[arg-type]
 
 
 def test_the_window_keeps_each_finished_run_and_the_open_panel_shows_it(

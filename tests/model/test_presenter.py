@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Iterator
 from typing import Any
 from unittest.mock import MagicMock
 
@@ -47,15 +46,6 @@ def mock_views() -> Views:
         sweep=MagicMock(spec=SweepLike),
         replay=MagicMock(spec=ReplayLike),
     )
-
-
-@pytest.fixture
-def loop() -> Iterator[asyncio.AbstractEventLoop]:
-    event_loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(event_loop)
-    yield event_loop
-    event_loop.close()
-    asyncio.set_event_loop(None)
 
 
 def quick(*strategies: str, tasks: int = 2) -> Any:
