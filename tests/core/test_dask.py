@@ -19,10 +19,12 @@ from tests.core.dask_helpers import (
     worker_pids,
 )
 from tests.core.fault_workloads import KILL, RAISE
+from tests.core.honest import says_why_undecided
 from workbench.core.config import build_config
 from workbench.core.engine import run_experiment
-from workbench.core.explain import BUSY_MACHINE, other_load, peak_in_flight
+from workbench.core.explain import other_load, peak_in_flight
 from workbench.core.results import Run
+from workbench.core.verdicts import Rule, Verdict
 
 pytestmark = [pytest.mark.slow, NEEDS_DASK]
 
@@ -58,12 +60,16 @@ def test_a_local_cluster_gives_a_lane_per_worker_and_beats_a_loop_on_a_quiet_mac
         assert {s.pid for s in lane} == {worker.pid}
         assert all(a.end_ns <= b.start_ns for a, b in itertools.pairwise(lane))
     busy = max(other_load(seq), other_load(dask))
-    speedup = seq.wall_ns / dask.wall_ns
-    print(f"dask: speedup {speedup:.2f}×, other programs kept {busy:.1f} cores busy")
-    if busy < BUSY_MACHINE:
-        assert speedup >= 1.5
-    else:
-        # Busy: what else runs decides the speedup. What must still show is both workers
+    rule = Rule("speedup", "dask", over="sequential", min=1.5, needs_cores=2)
+    outcome = rule.check(results, 1.0)
+    print(f"dask: {outcome.measured}, other programs kept {busy:.1f} cores busy: {outcome}")
+    # Never "doesn't hold" (that would be the cluster failing to compute in parallel on a
+    # clean measurement); undecided only saying why: it once measured 1.45× with 0.4 of a
+    # core busy elsewhere, inside the noise of a quiet machine's timings.
+    assert outcome.verdict is not Verdict.FAILS, outcome
+    if outcome.verdict is not Verdict.HOLDS:
+        assert outcome.verdict is Verdict.DEPENDS or says_why_undecided(outcome.reason), outcome
+        # Disturbed: what else runs decides the speedup. What must still show is both workers
         # computing at once: two tasks in flight, each worker's CPU seen busy by the
         # scheduler, and every task's heartbeats.
         assert peak_in_flight(dask.tasks) == 2
