@@ -142,18 +142,18 @@ class Rule:
                 Verdict.DEPENDS,
                 f"needs {self.needs_cores} cores, this machine has {cores}",
             )
-        timings = {name: noise.timing(results, name) for name in self.strategies}
-        missing = [name for name, t in timings.items() if t is None]
-        if missing:
-            return Outcome(
-                Verdict.INCONCLUSIVE,
-                f"{missing[0]} did not finish",
-                _failure(results.runs_of(missing[0])),
-            )
-        check: Callable[[Results, float], _Finding] = getattr(
+        timings = {}
+        for name in self.strategies:
+            if (timing := noise.timing(results, name)) is None:
+                return Outcome(
+                    Verdict.INCONCLUSIVE, f"{name} did not finish", _failure(results.runs_of(name))
+                )
+            timings[name] = timing
+        check: Callable[[Results, dict[str, Timing], float], _Finding] = getattr(
             self, f"_check_{self.kind.replace('-', '_')}"
         )
-        return self._decide(check(results, time_scale), cores, results.machine.physical_cpus)
+        finding = check(results, timings, time_scale)
+        return self._decide(finding, cores, results.machine.physical_cpus)
 
     def _decide(self, finding: _Finding, cores: int, physical: int | None = None) -> Outcome:
         if finding.state is _State.HOLDS:
@@ -188,14 +188,11 @@ class Rule:
             f"too close to call: within the ±{allowed} % a quiet machine's timings vary",
         )
 
-    def _timing(self, results: Results, strategy: str) -> Timing:
-        found = noise.timing(results, strategy)
-        assert found is not None, "check() returned early for a strategy with no good run"
-        return found
-
-    def _check_speedup(self, results: Results, time_scale: float) -> _Finding:
+    def _check_speedup(
+        self, results: Results, timings: dict[str, Timing], time_scale: float
+    ) -> _Finding:
         assert self.over is not None, "a speedup rule names the strategy it compares with"
-        over, mine = self._timing(results, self.over), self._timing(results, self.strategy)
+        over, mine = timings[self.over], timings[self.strategy]
         ratio = over.wall_s / mine.wall_s
         state = _classify(*noise.ratio_range(over, mine), self.min, self.max)
         measured = (
@@ -216,10 +213,12 @@ class Rule:
                 state = _State.OPEN  # wall and CPU time disagree: neither can be trusted
         return _Finding(state, measured, [over, mine], note)
 
-    def _check_wall(self, results: Results, time_scale: float) -> _Finding:
+    def _check_wall(
+        self, results: Results, timings: dict[str, Timing], time_scale: float
+    ) -> _Finding:
         assert self.about_s is not None, "a wall rule says about how long"
         expected = self.about_s * time_scale
-        mine = self._timing(results, self.strategy)
+        mine = timings[self.strategy]
         state = _classify(
             mine.low_s,
             mine.high_s,
@@ -232,8 +231,10 @@ class Rule:
     def _runs(self, results: Results) -> list[Run]:
         return [run for run in results.runs_of(self.strategy) if run.ok and run.tasks]
 
-    def _check_finish_together(self, results: Results, time_scale: float) -> _Finding:
-        mine = self._timing(results, self.strategy)
+    def _check_finish_together(
+        self, results: Results, timings: dict[str, Timing], time_scale: float
+    ) -> _Finding:
+        mine = timings[self.strategy]
         spreads = sorted(_end_spread(run.tasks) for run in self._runs(results))
         spread = spreads[len(spreads) // 2]
         lost = mine.wall_s * min(noise.MAX_LOSS, noise.LOSS_RANGE[1] * mine.lost_share)
@@ -248,8 +249,10 @@ class Rule:
         )
         return _Finding(state, measured, [mine])
 
-    def _check_finish_out_of_order(self, results: Results, time_scale: float) -> _Finding:
-        mine = self._timing(results, self.strategy)
+    def _check_finish_out_of_order(
+        self, results: Results, timings: dict[str, Timing], time_scale: float
+    ) -> _Finding:
+        mine = timings[self.strategy]
         runs = self._runs(results)
         orders = [_orders(run.tasks) for run in runs]
         shuffled = sum(by_start != by_end for by_start, by_end in orders)
@@ -266,8 +269,10 @@ class Rule:
         )
         return _Finding(state, measured, [mine])
 
-    def _check_fastest(self, results: Results, time_scale: float) -> _Finding:
-        mine = self._timing(results, self.strategy)
+    def _check_fastest(
+        self, results: Results, timings: dict[str, Timing], time_scale: float
+    ) -> _Finding:
+        mine = timings[self.strategy]
         rivals = [
             t
             for name in results.config.strategies
