@@ -13,7 +13,8 @@ import pytest
 
 from tests.core.fault_workloads import HANG
 from tests.core.results_factory import make_results
-from tests.test_cli import FAULT_ENV, _descendants, _fault_command
+from tests.processes import descendants
+from tests.test_cli import FAULT_ENV, _fault_command
 from tests.waiting import wait_until
 from workbench.cli import main
 from workbench.core.exports import load, to_json
@@ -76,7 +77,7 @@ def test_an_interrupted_run_is_kept_flagged_when_a_run_finished(data_dir: Path) 
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
     )  # fmt: skip
     try:
-        wait_until(lambda: len(_descendants(proc)) >= 3, what="the hanging pool run")
+        wait_until(lambda: len(descendants(proc)) >= 3, what="the hanging pool run")
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=30)
     finally:
