@@ -112,6 +112,8 @@ def _note(entry: HistoryEntry) -> str:
 
 
 def entries_table(entries: tuple[HistoryEntry, ...]) -> str:
+    from workbench.core.history.index import best_text
+
     rows = [
         (
             str(e.id),
@@ -119,7 +121,7 @@ def entries_table(entries: tuple[HistoryEntry, ...]) -> str:
             e.workload,
             f"{e.tasks:,}",
             str(len(e.strategies)),
-            "—" if e.best_strategy is None else f"{e.best_strategy} {e.best_speedup or 0:.2f}×",
+            best_text(e),
             e.preset or "",
             e.verdict or "",
             f"{e.hostname} ({e.logical_cpus} CPUs)",

@@ -40,9 +40,10 @@ def register(commands: Subcommands) -> None:
 
 def entry_line(entry: ClassEntry) -> str:
     """One accepted submission, as the headless collector prints it."""
+    from workbench.core.history.index import speedup_text
+
     speedups = ", ".join(
-        f"{strategy} {'—' if speedup is None else f'{speedup:.2f}×'}"
-        for strategy, speedup in entry.speedups
+        f"{strategy} {speedup_text(speedup)}" for strategy, speedup in entry.speedups
     )
     verdict = f" — {entry.preset}: {entry.verdict}" if entry.verdict else ""
     kept = [f"history #{entry.history_id}"] if entry.history_id is not None else []

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from workbench.core.history.compare import Experiment, Figures
-from workbench.core.history.index import cores_label, interpreter_label
+from workbench.core.history.index import cores_label, interpreter_label, speedup_text
 
 FIGURE_COLUMNS = ("wall s", "min s", "max s", "vs {first}", "speedup", "cpu s", "cpu %", "failed")
 
@@ -23,10 +23,6 @@ def _s(ns: int | None) -> str:
     return "—" if ns is None else f"{ns / 1e9:.3f}"
 
 
-def _x(value: float | None) -> str:
-    return "—" if value is None else f"{value:.2f}×"
-
-
 def figure_cells(figures: Figures | None) -> tuple[str, ...]:
     """One experiment's figures for one strategy (``did not run`` when it did not)."""
     if figures is None:
@@ -36,8 +32,8 @@ def figure_cells(figures: Figures | None) -> tuple[str, ...]:
         _s(f.wall_ns_median),
         _s(f.wall_ns_min),
         _s(f.wall_ns_max),
-        _x(f.ratio),
-        _x(f.speedup),
+        speedup_text(f.ratio),
+        speedup_text(f.speedup),
         _s(f.cpu_ns_median),
         "—" if f.cpu_percent is None else f"{f.cpu_percent:.0f}",
         f"{f.failed_runs} run(s)" if f.failed_runs else "0",

@@ -54,6 +54,19 @@ def python_label(implementation: str, version: str, gil_enabled: bool) -> str:
     return label if gil_enabled else f"{label} (GIL off)"
 
 
+def speedup_text(value: float | None) -> str:
+    """``1.53×``, or ``—`` where there is none: how the history, comparisons and the class's
+    lab write a speedup, in the terminal and in the window alike."""
+    return "—" if value is None else f"{value:.2f}×"
+
+
+def best_text(entry: HistoryEntry) -> str:
+    """The entry's fastest strategy and its speedup (``process-pool 1.53×``)."""
+    if entry.best_strategy is None:
+        return "—"
+    return f"{entry.best_strategy} {speedup_text(entry.best_speedup)}"
+
+
 def cores_label(machine: Machine) -> str:
     physical = machine.physical_cpus
     extra = f" ({physical} physical)" if physical and physical != machine.logical_cpus else ""

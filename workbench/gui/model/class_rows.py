@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from workbench.core.history.index import speedup_text
 from workbench.core.lab import ClassEntry
 from workbench.core.summary import baseline_strategy
 from workbench.gui.model.table_rows import (
@@ -18,7 +19,6 @@ from workbench.gui.model.table_rows import (
     Row,
     SortKey,
     number_key,
-    speedup_text,
     text_key,
 )
 

@@ -11,9 +11,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from workbench.core.history.index import HistoryEntry, entry_note
+from workbench.core.history.index import HistoryEntry, best_text, entry_note
 from workbench.gui.model.formatting import params_line
-from workbench.gui.model.table_rows import Column, Row, number_key, speedup_text, text_key
+from workbench.gui.model.table_rows import Column, Row, number_key, text_key
 
 COLUMNS = (
     Column("#", "The history id (workbench history show ID)", numeric=True),
@@ -63,12 +63,6 @@ def _params(entry: HistoryEntry) -> str:
     return f"{entry.workload} ({params})" if params else entry.workload
 
 
-def _best(entry: HistoryEntry) -> str:
-    if entry.best_strategy is None:
-        return "—"
-    return f"{entry.best_strategy} {speedup_text(entry.best_speedup)}"
-
-
 def history_row(entry: HistoryEntry) -> Row:
     when = datetime.fromtimestamp(entry.recorded_at)
     machine = f"{entry.hostname} ({entry.logical_cpus} CPUs)"
@@ -82,7 +76,7 @@ def history_row(entry: HistoryEntry) -> Row:
             when.strftime("%Y-%m-%d %H:%M"),
             _params(entry),
             f"{entry.tasks:,}",
-            _best(entry),
+            best_text(entry),
             entry.preset or "",
             entry.verdict or "",
             machine,

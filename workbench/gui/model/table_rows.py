@@ -45,10 +45,6 @@ def text_key(value: str | None) -> str:
     return (value or "").casefold()
 
 
-def speedup_text(value: float | None) -> str:
-    return "—" if value is None else f"{value:.2f}×"
-
-
 def sort_rows(rows: list[Row], column: int, descending: bool = False) -> list[Row]:
     """The rows ordered by one column's keys (ties keep their order)."""
     return sorted(rows, key=lambda row: row.keys[column], reverse=descending)
