@@ -11,13 +11,20 @@ from typing import TYPE_CHECKING
 from workbench.cli.common import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
-    EXIT_OK,
     Subcommands,
     UsageError,
-    check_writable,
     install_stop_handlers,
     parse_params,
 )
+from workbench.cli.outputs import (
+    WriteFailure,
+    check_outputs,
+    preset_outputs,
+    report_to,
+    run_outputs,
+    write_outputs,
+)
+from workbench.cli.run_ending import run_ending
 
 if TYPE_CHECKING:
     from workbench.core.observer import Observer
@@ -27,9 +34,28 @@ if TYPE_CHECKING:
     from workbench.core.usercode.model import UserCode
     from workbench.core.usercode.preflight import CodeProblem
 
+EXIT_CODES = (
+    "exit codes: 0 every run finished; 1 a run failed, or every task of a strategy did "
+    "(the first reason is printed); 2 bad input, refused before any run; 3 the runs finished "
+    "but an output file could not be written (the results are kept in the history, or in the "
+    "data folder, and a line says where); 130 interrupted (what finished is kept)"
+)
+DEFAULT_TASKS = "10"
+PRESET_OWN = (
+    ("workload", "--workload"),
+    ("tasks", "--tasks"),
+    ("strategies", "--strategies"),
+    ("workers", "--workers"),
+    ("param", "--param"),
+    ("scheduler", "--scheduler"),
+)
+"""Options a preset cannot honour: its experiments say these themselves."""
+
 
 def register(commands: Subcommands) -> None:
-    run = commands.add_parser("run", help="run one workload under several strategies")
+    run = commands.add_parser(
+        "run", help="run one workload under several strategies", epilog=EXIT_CODES
+    )
     run.add_argument("--workload", "-w", default=None, help="workload name (default: sleep)")
     run.add_argument(
         "--code",
@@ -44,7 +70,9 @@ def register(commands: Subcommands) -> None:
         action="store_true",
         help="with --code: print everything the code printed (by default one line per run)",
     )
-    run.add_argument("--tasks", "-n", default="10", help="number of tasks (default: 10)")
+    run.add_argument(
+        "--tasks", "-n", default=None, help=f"number of tasks (default: {DEFAULT_TASKS})"
+    )
     run.add_argument(
         "--strategies",
         "-s",
@@ -82,9 +110,13 @@ def register(commands: Subcommands) -> None:
         "SPEC:gil=0 or :gil=1 forces a free-threaded build's GIL off or on "
         "(default: the Python the workbench runs on)",
     )
-    run.add_argument("--out", "-o", type=Path, help="write results JSON here")
-    run.add_argument("--csv", type=Path, help="write task spans CSV here")
-    run.add_argument("--trace", type=Path, help="write a Chrome trace (Perfetto) here")
+    run.add_argument(
+        "--out", "-o", type=Path, help="write results JSON here ('-': standard output)"
+    )
+    run.add_argument("--csv", type=Path, help="write task spans CSV here ('-': standard output)")
+    run.add_argument(
+        "--trace", type=Path, help="write a Chrome trace (Perfetto) here ('-': standard output)"
+    )
     run.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
     run.add_argument(
         "--no-history",
@@ -100,21 +132,27 @@ def register(commands: Subcommands) -> None:
         "--time-scale",
         type=float,
         default=None,
-        help="with --preset: multiply its durations by this (default: its own)",
+        help="with --preset: multiply its durations by this, between 0.000001 and 10 "
+        "(default: its own)",
     )
     run.set_defaults(handler=run_command)
 
 
 def run_command(args: argparse.Namespace) -> int:
-    if args.code is not None and (args.preset or args.workload):
-        other = "--preset" if args.preset else "--workload"
+    preset = args.preset is not None
+    if preset and not args.preset.strip():
+        raise UsageError(
+            "--preset needs a name, or a preset's .json file (see 'workbench presets')"
+        )
+    if args.code is not None and (preset or args.workload):
+        other = "--preset" if preset else "--workload"
         raise UsageError(f"give --code or {other}, not both")
-    if args.time_scale is not None and not args.preset:
+    if args.time_scale is not None and not preset:
         raise UsageError("--time-scale scales a preset's durations: give it with --preset")
-    if args.show_output and not (args.code or args.preset):
+    if args.show_output and not (args.code or preset):
         raise UsageError("--show-output prints what your code printed: give it with --code")
     try:
-        return run_preset(args) if args.preset else run_experiment(args)
+        return run_preset(args) if preset else run_experiment(args)
     except _Failed as exc:
         print(f"workbench: {exc}", file=sys.stderr)
         return EXIT_FAILED
@@ -186,13 +224,17 @@ def run_preset(args: argparse.Namespace) -> int:
         verdict_report,
     )
     from workbench.core.config import MAX_REPEAT
-    from workbench.core.exports import save
     from workbench.core.params import ConfigError
     from workbench.core.presets import PresetError, PresetVerdict, check_time_scale
     from workbench.core.session import RunPreset
 
     if args.python is not None:
         raise UsageError("--python applies to one experiment; a preset names its own Pythons")
+    cannot = [flag for name, flag in PRESET_OWN if getattr(args, name) not in (None, [])]
+    if cannot:
+        raise UsageError(
+            f"{', '.join(cannot)} cannot apply to --preset: its experiments set them themselves"
+        )
     try:
         preset = _preset(args.preset)
         if args.time_scale is not None:
@@ -202,7 +244,7 @@ def run_preset(args: argparse.Namespace) -> int:
         repeat = None if args.repeat is None else _repeat(args.repeat, MAX_REPEAT)
     except (PresetError, ConfigError) as exc:
         raise UsageError(str(exc)) from None
-    check_writable(args.out, "--out")
+    outputs = preset_outputs(args.out, args.csv, args.trace, len(configs))
     for config in configs:
         if config.code is not None:
             _check_code(config.code)
@@ -212,19 +254,26 @@ def run_preset(args: argparse.Namespace) -> int:
         print("workbench: interrupted; the preset's verdict needs every run", file=sys.stderr)
         return EXIT_INTERRUPTED
     many, width = len(verdict.results) > 1, terminal_width(sys.stdout)
+    failures: list[WriteFailure] = []
     for index, results in enumerate(verdict.results):
-        print(comparison_table(results, width))
-        advice = recommendation(results)
-        print(f"{advice}\n" if advice else "")
-        _print_output(results, args, width)
-        if args.out:
-            target = args.out.with_stem(f"{args.out.stem}-{index + 1}") if many else args.out
-            save(results, target)
-    print(verdict_report(verdict, width, rerun_command(args, verdict)))
+        files = [output.numbered(index + 1) for output in outputs] if many else outputs
+        failures += write_outputs(results, files)
+    with report_to(outputs):
+        for results in verdict.results:
+            print(comparison_table(results, width))
+            advice = recommendation(results)
+            print(f"{advice}\n" if advice else "")
+            _print_output(results, args, width)
+        print(verdict_report(verdict, width, rerun_command(args, verdict)))
+    kept: list[int | None] = []
     if not args.no_history:
         for results in verdict.results:
-            remember(results, preset=preset.name, verdict=verdict.verdict.value, quiet=args.quiet)
-    return EXIT_OK
+            kept.append(
+                remember(
+                    results, preset=preset.name, verdict=verdict.verdict.value, quiet=args.quiet
+                )
+            )
+    return run_ending(verdict.results, failures, kept)
 
 
 def _preset(reference: str) -> Preset:
@@ -280,10 +329,8 @@ def rerun_command(args: argparse.Namespace, verdict: PresetVerdict) -> str:
 def run_experiment(args: argparse.Namespace) -> int:
     from workbench.cli.history import remember
     from workbench.console import experiment_report, progress, terminal_width
-    from workbench.core.atomic import write_atomically
     from workbench.core.cluster.address import check_reachable
     from workbench.core.config import build_config
-    from workbench.core.exports import save, to_chrome_trace, to_csv
     from workbench.core.interpreter_launch import chosen
     from workbench.core.params import ConfigError
     from workbench.core.results import Results
@@ -293,7 +340,7 @@ def run_experiment(args: argparse.Namespace) -> int:
         config = build_config(
             args.workload or "sleep",
             _strategies(args),
-            args.tasks,
+            DEFAULT_TASKS if args.tasks is None else args.tasks,
             args.workers,
             parse_params(args.param),
             args.repeat or 1,
@@ -305,25 +352,17 @@ def run_experiment(args: argparse.Namespace) -> int:
             check_reachable(config.scheduler)
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
-    for path, flag in ((args.out, "--out"), (args.csv, "--csv"), (args.trace, "--trace")):
-        check_writable(path, flag)
+    outputs = run_outputs(args.out, args.csv, args.trace)
+    check_outputs(outputs)
     if config.code is not None:
         _check_code(config.code)
     with progress(sys.stderr, quiet=args.quiet) as observer:
         results = _measure(RunExperiment(config), observer)
     assert isinstance(results, Results)
-    if args.out:
-        save(results, args.out)
-    if args.csv:
-        write_atomically(args.csv, to_csv(results))
-    if args.trace:
-        write_atomically(args.trace, to_chrome_trace(results))
+    failures = write_outputs(results, outputs)
     width = terminal_width(sys.stdout)
-    print(experiment_report(results, width))
-    _print_output(results, args, width)
-    if not args.no_history:
-        remember(results, quiet=args.quiet)
-    if results.interrupted:
-        print(f"workbench: interrupted; {len(results.runs)} finished run(s) kept", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    return EXIT_OK if results.ok else EXIT_FAILED
+    with report_to(outputs):
+        print(experiment_report(results, width))
+        _print_output(results, args, width)
+    kept = [] if args.no_history else [remember(results, quiet=args.quiet)]
+    return run_ending([results], failures, kept)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSettings
 from PySide6.QtWidgets import QWidget
 
 from workbench.core.atomic import write_atomically
@@ -63,11 +63,17 @@ def export_data(kind: str, results: Results, path: str | os.PathLike[str]) -> No
 
 def export_png(widget: QWidget, path: str | os.PathLike[str]) -> None:
     """Grab the widget as it is on screen. (pyqtgraph's SVG exporter is broken on PySide6
-    ≥ 6.11 and takes ~100 s for 100k bars; a grab takes milliseconds and is what people saw.)"""
+    ≥ 6.11 and takes ~100 s for 100k bars; a grab takes milliseconds and is what people saw.)
+    The image is encoded in memory and written like every other file: atomically."""
     if widget.width() <= 0 or widget.height() <= 0 or not widget.isVisible():
         raise OSError("it is not on screen (folded away or hidden): show it, then export it")
-    if not widget.grab().save(str(path), "PNG"):
-        raise OSError(f"could not write {path}")
+    encoded = QByteArray()
+    buffer = QBuffer(encoded)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not widget.grab().save(buffer, "PNG"):
+        raise OSError(f"could not encode the image for {path}")
+    buffer.close()
+    write_atomically(path, bytes(encoded.data()))
 
 
 class RecentFiles:
