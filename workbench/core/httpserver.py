@@ -4,13 +4,17 @@ It runs in its own process, started once per experiment by the engine and shared
 strategy run: it never competes with a timed strategy for the GIL or its event loop, and its
 start-up is not charged to any run. It listens on 127.0.0.1 with an ephemeral port and a
 large accept backlog (the default 128 drops connects under a burst of 500, and clients then
-retry a second later), prints the port on stdout, and exits when its stdin closes, so it
-cannot outlive the engine that started it.
+retry a second later), prints the port on stdout, and cannot outlive the engine that started
+it: it exits at once — not after its in-flight requests, which may wait ten minutes — when its
+stdin closes (the engine is done with it, or gone, on every platform), and on Linux the kernel
+also kills it when the engine dies (a parent-death signal).
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import sys
 import threading
 
@@ -42,9 +46,32 @@ async def _serve(ready: asyncio.Event, port_box: list[int]) -> None:
         await runner.cleanup()
 
 
+PR_SET_PDEATHSIG = 1
+"""prctl(2): the signal this process gets when its parent dies."""
+
+
+def die_with_parent() -> None:
+    """Linux: have the kernel kill this process when its parent dies, even by SIGKILL. (The
+    signal comes when the parent *thread* ends: the engine starts the server from its event
+    loop's thread, which lives as long as the engine.) Elsewhere the stdin watch does it."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    parent = os.getppid()
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return  # no prctl: the stdin watch remains
+    if os.getppid() != parent:  # it died before the signal was asked for
+        os._exit(0)
+
+
 def main() -> None:
     from workbench.core.launch import raise_open_file_limit
 
+    die_with_parent()
     raise_open_file_limit()
     loop = asyncio.new_event_loop()
     ready, port_box = asyncio.Event(), list[int]()
@@ -59,7 +86,9 @@ def main() -> None:
 
     def watch_stdin() -> None:
         sys.stdin.buffer.read()  # returns at EOF: the engine is gone or done with us
-        loop.call_soon_threadsafe(task.cancel)
+        # Now, not after the requests in flight (aiohttp's clean-up would wait a minute for
+        # them): the clients are the engine's runs, and they are being ended too.
+        os._exit(0)
 
     threading.Thread(target=watch_stdin, daemon=True).start()
     try:
