@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 import threading
 
 from workbench.core import protocol
@@ -255,52 +254,53 @@ def run(request: protocol.RunRequest, channel: Channel) -> None:
     recorder = Recorder(inside=request.inside, user_file=user_file)
     pid, main_thread = os.getpid(), threading.main_thread().native_id
     assert main_thread is not None  # set when the interpreter starts
-    with tempfile.TemporaryDirectory(prefix="workbench-") as scratch:
-        try:
-            if request.strategy not in STRATEGIES:
-                raise ValueError(f"unknown strategy {request.strategy!r}")
-            strategy = STRATEGIES[request.strategy]
-            workload = workload_named(request.workload)
-            job = Job(
-                workload=workload.name,
-                params=dict(request.params),
-                url=request.url,
-                scratch_dir=scratch if workload.needs_scratch_dir else None,
-                code=request.code,
-            )
-            workload.prepare(job)
-            strategy.prepare()
-        except Exception as exc:
-            # The user's code failing to load or in setup() carries its traceback and line.
-            trace, line = getattr(exc, "user_traceback", None), getattr(exc, "line", None)
-            channel.send(protocol.Failed(describe_error(exc), trace, line))
-            return
-        # A strategy whose main thread waits streams the events itself (see Flusher): a live
-        # thread in this process is not free. Measured: one idle thread blocked in a read
-        # makes 500 gathered HTTP requests 3-5 % slower (one that has exited costs nothing).
-        on_loop = strategy.streams_itself
-        flusher = Flusher(recorder, channel, request.flush_interval_s, threaded=not on_loop)
-        context = RunContext(
-            workload,
-            job,
-            request.tasks,
-            request.workers,
-            recorder,
-            flusher.flush if on_loop else None,
-            request.flush_interval_s,
-            request.scheduler,
+    # The engine makes and removes the scratch folder (see workbench.core.scratch): this
+    # process may be killed before it could remove one of its own.
+    try:
+        if request.strategy not in STRATEGIES:
+            raise ValueError(f"unknown strategy {request.strategy!r}")
+        strategy = STRATEGIES[request.strategy]
+        workload = workload_named(request.workload)
+        job = Job(
+            workload=workload.name,
+            params=dict(request.params),
+            url=request.url,
+            scratch_dir=request.scratch_dir if workload.needs_scratch_dir else None,
+            code=request.code,
         )
-        gil_check = getattr(sys, "_is_gil_enabled", None)  # 3.13+
-        gil_enabled = True if gil_check is None else bool(gil_check())
-        times_before, t0 = os.times(), now_ns()
-        channel.send(protocol.Started(t0, pid, main_thread, gil_enabled))
-        ok, error, workers_started = True, None, None
-        try:
-            workers_started = strategy.run(context)
-        except BaseException as exc:
-            ok, error = False, describe_error(exc)
-        t_end, times_after = now_ns(), os.times()
-        flusher.close()
+        workload.prepare(job)
+        strategy.prepare()
+    except Exception as exc:
+        # The user's code failing to load or in setup() carries its traceback and line.
+        trace, line = getattr(exc, "user_traceback", None), getattr(exc, "line", None)
+        channel.send(protocol.Failed(describe_error(exc), trace, line))
+        return
+    # A strategy whose main thread waits streams the events itself (see Flusher): a live
+    # thread in this process is not free. Measured: one idle thread blocked in a read
+    # makes 500 gathered HTTP requests 3-5 % slower (one that has exited costs nothing).
+    on_loop = strategy.streams_itself
+    flusher = Flusher(recorder, channel, request.flush_interval_s, threaded=not on_loop)
+    context = RunContext(
+        workload,
+        job,
+        request.tasks,
+        request.workers,
+        recorder,
+        flusher.flush if on_loop else None,
+        request.flush_interval_s,
+        request.scheduler,
+    )
+    gil_check = getattr(sys, "_is_gil_enabled", None)  # 3.13+
+    gil_enabled = True if gil_check is None else bool(gil_check())
+    times_before, t0 = os.times(), now_ns()
+    channel.send(protocol.Started(t0, pid, main_thread, gil_enabled))
+    ok, error, workers_started = True, None, None
+    try:
+        workers_started = strategy.run(context)
+    except BaseException as exc:
+        ok, error = False, describe_error(exc)
+    t_end, times_after = now_ns(), os.times()
+    flusher.close()
     first_begin = flusher.first_begin_ns
     startup = (
         max(0, first_begin - workers_started)

@@ -27,6 +27,7 @@ from workbench.core.processes import HelperProcess, describe_exit
 from workbench.core.results import Config, CpuSample, LagSample, Results, Run, RunInterpreter
 from workbench.core.run_threads import RunThreadWatch
 from workbench.core.sampler import CpuSampler, RawSample
+from workbench.core.scratch import remove_abandoned_once, run_scratch
 from workbench.core.timeline import SpanAssembler
 from workbench.core.treewatch import TreeWatcher
 from workbench.core.usercode.model import code_request
@@ -211,72 +212,83 @@ async def run_strategy(
     ``environment`` (default: this one's); ``record`` is the interpreter the run records
     (with the GIL state its process reports). A child silent for ``start_timeout_s`` after
     its start is ended and its run failed."""
-    loop = asyncio.get_running_loop()
-    inbox: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
+    # The engine's own scratch folder, removed when the run ends however it ends (the
+    # run's process may be killed before it could remove one of its own).
+    with run_scratch(_writes_files(config.workload)) as scratch:
+        loop = asyncio.get_running_loop()
+        inbox: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
 
-    def deliver(kind: str) -> Any:
-        return lambda item: loop.call_soon_threadsafe(inbox.put_nowait, (kind, item))
+        def deliver(kind: str) -> Any:
+            return lambda item: loop.call_soon_threadsafe(inbox.put_nowait, (kind, item))
 
-    request = protocol.RunRequest(
-        strategy,
-        config.workload,
-        dict(config.params),
-        config.tasks,
-        config.workers,
-        url,
-        inside=inside,
-        scheduler=config.scheduler,
-        code=code_request(config.code) if config.code is not None else None,
-    )
-    session = _RunSession(strategy, repeat_index, observer, record)
-    child = HelperProcess(CHILD_MODULE, deliver(_LINE), interpreter, environment)
-    threads = RunThreadWatch(child.popen.pid, enabled=thread_states)
-    threads.start()  # before the request: reading already when the child takes t0
-    watcher = TreeWatcher()
-    watcher.follow(child.popen.pid)
-    sampler = CpuSampler(deliver(_CPU), sample_interval_s, also=watcher.tick)
-    sampler.start()
-    observer.run_started(strategy, repeat_index, interpreter=record.label if record else "")
-    deadline = loop.time() + start_timeout_s
-    exit_code = 0
-    samples_taken = 0
+        request = protocol.RunRequest(
+            strategy,
+            config.workload,
+            dict(config.params),
+            config.tasks,
+            config.workers,
+            url,
+            inside=inside,
+            scheduler=config.scheduler,
+            code=code_request(config.code) if config.code is not None else None,
+            scratch_dir=scratch,
+        )
+        session = _RunSession(strategy, repeat_index, observer, record)
+        child = HelperProcess(CHILD_MODULE, deliver(_LINE), interpreter, environment)
+        threads = RunThreadWatch(child.popen.pid, enabled=thread_states)
+        threads.start()  # before the request: reading already when the child takes t0
+        watcher = TreeWatcher()
+        watcher.follow(child.popen.pid)
+        sampler = CpuSampler(deliver(_CPU), sample_interval_s, also=watcher.tick)
+        sampler.start()
+        observer.run_started(strategy, repeat_index, interpreter=record.label if record else "")
+        deadline = loop.time() + start_timeout_s
+        exit_code = 0
+        samples_taken = 0
+        try:
+            with contextlib.suppress(BrokenPipeError):  # it died at once: its exit says why
+                child.send(protocol.encode(request))
+            while True:
+                kind, item = await _next_or_stop(inbox, stop)
+                if kind == _CPU:
+                    session.on_cpu(item)
+                    if not session.heard and loop.time() > deadline:
+                        session.protocol_error = (
+                            f"the run's process said nothing for {start_timeout_s:g} s after "
+                            "it was started, and was ended (a Python that hangs at start?)"
+                        )
+                        break
+                elif item is None or not session.on_line(item):
+                    break  # the child closed its stream (it is exiting) or garbled it
+                elif session.milestones > samples_taken:
+                    # At the run's start and its end, while its tree can still be read: its
+                    # interference is then measured over the run itself, not its process's start.
+                    samples_taken += 1
+                    sampler.take_now()
+            if session.protocol_error is not None:  # nothing it says can be trusted: end it now
+                await loop.run_in_executor(None, child.stop)
+            exit_code = await loop.run_in_executor(None, child.wait)
+        finally:
+            sampler.stop()
+            watcher.close()
+            if child.popen.poll() is None or not session.over:
+                await loop.run_in_executor(None, child.stop)
+            await threads.stop()
+        output = child.output if config.code is not None else None  # what the user's code printed
+        run = _with_tree_figures(
+            session.result(exit_code, child.last_error_line(), sampler.samples, output, threads),
+            watcher,
+            session.t0,
+        )
+        observer.run_finished(run)
+        return run
+
+
+def _writes_files(workload: str) -> bool:
     try:
-        with contextlib.suppress(BrokenPipeError):  # it died at once: its exit says why
-            child.send(protocol.encode(request))
-        while True:
-            kind, item = await _next_or_stop(inbox, stop)
-            if kind == _CPU:
-                session.on_cpu(item)
-                if not session.heard and loop.time() > deadline:
-                    session.protocol_error = (
-                        f"the run's process said nothing for {start_timeout_s:g} s after "
-                        "it was started, and was ended (a Python that hangs at start?)"
-                    )
-                    break
-            elif item is None or not session.on_line(item):
-                break  # the child closed its stream (it is exiting) or garbled it
-            elif session.milestones > samples_taken:
-                # At the run's start and its end, while its tree can still be read: its
-                # interference is then measured over the run itself, not its process's start.
-                samples_taken += 1
-                sampler.take_now()
-        if session.protocol_error is not None:  # nothing it says can be trusted: end it now
-            await loop.run_in_executor(None, child.stop)
-        exit_code = await loop.run_in_executor(None, child.wait)
-    finally:
-        sampler.stop()
-        watcher.close()
-        if child.popen.poll() is None or not session.over:
-            await loop.run_in_executor(None, child.stop)
-        await threads.stop()
-    output = child.output if config.code is not None else None  # what the user's code printed
-    run = _with_tree_figures(
-        session.result(exit_code, child.last_error_line(), sampler.samples, output, threads),
-        watcher,
-        session.t0,
-    )
-    observer.run_finished(run)
-    return run
+        return workload_named(workload).needs_scratch_dir
+    except KeyError:  # the run's process says so, as the run's error
+        return False
 
 
 def _with_tree_figures(run: Run, watcher: TreeWatcher, t0: int | None) -> Run:
@@ -324,6 +336,7 @@ async def run_experiment(
     Python (tests start it with ``-S``).
     """
     observer = observer or Observer()
+    remove_abandoned_once()  # scratch folders of engines killed before they could
     observer.experiment_started(config)
     runs: list[Run] = []
     interrupted = False

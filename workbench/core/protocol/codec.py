@@ -142,6 +142,7 @@ def _read_request(wire: dict[str, Any]) -> RunRequest:
         inside=read_flag(wire.get("inside", True)),
         scheduler=read_optional_text(wire.get("scheduler")),
         code=_read_code(wire.get("code")),
+        scratch_dir=read_optional_text(wire.get("scratch_dir")),
     )
 
 

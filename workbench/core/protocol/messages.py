@@ -67,6 +67,9 @@ class RunRequest:
     """The ``dask`` strategy's scheduler address; None: a cluster started for the run."""
     code: CodeRequest | None = None
     """The user's code, for the ``code`` workload."""
+    scratch_dir: str | None = None
+    """The folder the engine made for the run's files (see :mod:`workbench.core.scratch`);
+    None: the workload writes none."""
 
 
 @dataclass(frozen=True, slots=True)
