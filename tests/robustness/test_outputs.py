@@ -182,3 +182,18 @@ def test_help_says_dash_is_standard_output(capsys: pytest.CaptureFixture[str]) -
         main(["run", "--help"])
     text = " ".join(capsys.readouterr().out.split())
     assert "--out OUT, -o OUT write results JSON here ('-': standard output)" in text
+
+
+def test_a_history_entry_exports_to_standard_output(tmp_path: Path) -> None:
+    proc = workbench(*QUICK_RUN, data_dir=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    exported = workbench("history", "export", "1", "-", data_dir=tmp_path)
+    assert exported.returncode == 0, exported.stderr
+    assert [run["strategy"] for run in json.loads(exported.stdout)["runs"]] == ["sequential"]
+    assert not (Path.cwd() / "-").exists()
+
+
+def test_the_benchmark_refuses_standard_output_for_its_figures(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    refused(["bench", "--out", "-"], "--out -: standard output is not offered here", capsys)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from workbench.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
+    STDOUT,
     Subcommands,
     UsageError,
     check_writable,
@@ -46,7 +47,7 @@ def register(commands: Subcommands) -> None:
     show.set_defaults(handler=show_entry)
     export = actions.add_parser("export", help="write one experiment's results file")
     export.add_argument("id")
-    export.add_argument("file", type=Path)
+    export.add_argument("file", type=Path, help="where ('-': standard output)")
     export.set_defaults(handler=export_entry)
     delete = actions.add_parser("delete", help="remove one experiment from the history")
     delete.add_argument("id")
@@ -198,8 +199,11 @@ def export_entry(args: argparse.Namespace) -> int:
     from workbench.core.history import History, HistoryError
 
     entry_id = _entry_id(args.id)
-    check_writable(args.file, "FILE")
+    check_writable(args.file, "FILE", stdout_ok=True)
     try:
+        if str(args.file) == STDOUT:
+            sys.stdout.write(History().results_text(entry_id))
+            return EXIT_OK
         History().export(entry_id, args.file)
     except HistoryError as exc:
         return _failing(exc)
