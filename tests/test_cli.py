@@ -96,8 +96,9 @@ def test_run_writes_results_csv_and_trace_and_prints_the_table(tmp_path: Path) -
     assert json.loads(trace.read_text())["traceEvents"]
 
 
-def _fault_command(strategies: str, mode: int, out: Path) -> list[str]:
-    """`workbench run` on the test-only fault workload: task 0 or 1 misbehaves in a pool worker."""
+def _fault_command(strategies: str, mode: int, out: Path | None) -> list[str]:
+    """`workbench run` on the test-only fault workload: task 0 or 1 misbehaves in a pool worker
+    (``out``: where the results go; None: no file)."""
     task = 0 if mode == HANG else 1
     return [
         sys.executable,
@@ -118,8 +119,7 @@ def _fault_command(strategies: str, mode: int, out: Path) -> list[str]:
         f"task={task}",
         "-p",
         "pool_only=1",
-        "--out",
-        str(out),
+        *(["--out", str(out)] if out is not None else []),
     ]
 
 
@@ -184,7 +184,7 @@ def test_a_dead_pool_worker_fails_its_run_the_others_run_and_the_exit_code_says_
         ([sys.executable, "-m", "workbench", "run", "-q", "-w", "sleep", "-n", "3",
           "-p", "duration=600", "-s", "async-gather"], 1),
         # A pool run: the run's process takes its pool workers (hung in task 0) along.
-        (_fault_command("process-pool", HANG, Path(os.devnull)), 3),
+        (_fault_command("process-pool", HANG, None), 3),
     ],
     ids=["async-gather", "process-pool"],
 )  # fmt: skip

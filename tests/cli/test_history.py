@@ -73,7 +73,7 @@ def test_each_experiment_of_a_preset_is_kept_with_its_verdict(data_dir: Path) ->
 def test_an_interrupted_run_is_kept_flagged_when_a_run_finished(data_dir: Path) -> None:
     env = {**FAULT_ENV, "WORKBENCH_DATA_DIR": str(data_dir)}
     proc = subprocess.Popen(
-        _fault_command("async-gather,process-pool", HANG, Path(os.devnull)),
+        _fault_command("async-gather,process-pool", HANG, None),
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
     )  # fmt: skip
     try:
