@@ -197,3 +197,15 @@ def test_the_benchmark_refuses_standard_output_for_its_figures(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     refused(["bench", "--out", "-"], "--out -: standard output is not offered here", capsys)
+
+
+@pytest.mark.skipif(sys.platform == "win32" or os.geteuid() == 0, reason="root may write any file")
+def test_a_read_only_file_is_refused_not_replaced(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Its folder is writable, so the atomic rename could replace it: the check says no."""
+    target = tmp_path / "kept.json"
+    target.write_text("keep me", encoding="utf-8")
+    target.chmod(0o444)
+    refused([*QUICK_RUN, "--out", str(target)], "the file is read-only", capsys)
+    assert target.read_text(encoding="utf-8") == "keep me"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import signal
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -72,6 +73,8 @@ def _check_target(target: Path, flag: str, path: Path) -> None:
         raise UsageError(f"{flag} {path}: is a directory, expected a file path")
     if target.exists() and not target.is_file():
         raise UsageError(f"{flag} {path}: not a regular file (a device, pipe or socket)")
+    if target.exists() and not os.access(target, os.W_OK):  # replacing it would be allowed
+        raise UsageError(f"{flag} {path}: the file is read-only")
     parent = target.parent if str(target.parent) else Path()
     if not parent.is_dir():
         raise UsageError(f"{flag} {path}: folder {parent} does not exist")
