@@ -36,12 +36,19 @@ def run_scratch(needed: bool = True) -> Iterator[str | None]:
     if not needed:
         yield None
         return
-    pid = os.getpid()
-    folder = tempfile.mkdtemp(prefix=f"{PREFIX}{pid}-{_start_ms(pid)}-")
+    folder = make_owned_folder()
     try:
         yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def make_owned_folder() -> str:
+    """A new folder in the temporary folder, named after this process (its pid and start
+    time): removed by :func:`remove_abandoned` once this process is gone, if it could not
+    remove it itself."""
+    pid = os.getpid()
+    return tempfile.mkdtemp(prefix=f"{PREFIX}{pid}-{_start_ms(pid)}-")
 
 
 def remove_abandoned(root: str | os.PathLike[str] | None = None) -> list[Path]:
