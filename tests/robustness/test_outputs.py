@@ -209,3 +209,26 @@ def test_a_read_only_file_is_refused_not_replaced(
     target.chmod(0o444)
     refused([*QUICK_RUN, "--out", str(target)], "the file is read-only", capsys)
     assert target.read_text(encoding="utf-8") == "keep me"
+
+
+def test_the_code_being_run_is_never_an_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = tmp_path / "demo.py"
+    code.write_text("def task():\n    pass\n", encoding="utf-8")
+    argv = ["run", "--code", str(code), "-n", "1", "--csv", str(code)]
+    refused(argv, "is the code being run: writing there would replace it", capsys)
+    assert code.read_text(encoding="utf-8") == "def task():\n    pass\n"
+
+
+def test_the_preset_file_being_run_is_never_an_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from workbench.core.presets import presets_folder
+
+    preset = tmp_path / "hello-hello.json"
+    text = presets_folder().joinpath("hello-hello.json").read_text(encoding="utf-8")
+    preset.write_text(text, encoding="utf-8")
+    argv = ["run", "--preset", str(preset), "--out", str(tmp_path / "." / "hello-hello.json")]
+    refused(argv, "is the preset being run", capsys)
+    assert preset.read_text(encoding="utf-8") == text

@@ -63,12 +63,20 @@ def run_outputs(out: Path | None, csv: Path | None, trace: Path | None) -> list[
     return [Output(flag, path, render) for flag, path, render in asked if path is not None]
 
 
-def check_outputs(outputs: Sequence[Output]) -> None:
-    """Refuse, before any work, outputs that could not all be written: one that cannot, or
-    two that are the same file (the second would silently replace the first)."""
+def check_outputs(
+    outputs: Sequence[Output], inputs: Sequence[tuple[str, str | os.PathLike[str]]] = ()
+) -> None:
+    """Refuse, before any work, outputs that could not all be written: one that cannot, two
+    that are the same file (the second would silently replace the first), or one that is
+    among ``inputs`` — ``(what, path)``: the code being run, the preset file."""
+    read = {_key(path): what for what, path in inputs}
     seen: dict[str, Output] = {}
     for output in outputs:
-        key = STDOUT if output.to_stdout else os.path.normcase(os.path.realpath(output.path))
+        key = STDOUT if output.to_stdout else _key(output.path)
+        if key in read:
+            raise UsageError(
+                f"{output.flag} {output.path} is {read[key]}: writing there would replace it"
+            )
         if key in seen:
             first = seen[key]
             same = "both take standard output" if output.to_stdout else "are the same file"
@@ -80,20 +88,29 @@ def check_outputs(outputs: Sequence[Output]) -> None:
         check_writable(output.path, output.flag, stdout_ok=True)
 
 
+def _key(path: str | os.PathLike[str]) -> str:
+    return os.path.normcase(os.path.realpath(path))
+
+
 def preset_outputs(
-    out: Path | None, csv: Path | None, trace: Path | None, experiments: int
+    out: Path | None,
+    csv: Path | None,
+    trace: Path | None,
+    experiments: int,
+    inputs: Sequence[tuple[str, str | os.PathLike[str]]] = (),
 ) -> list[Output]:
     """The preset's output files, checked: one per experiment (``r-1.json``, ``r-2.json``)
     when it runs several, so standard output can take only a one-experiment preset's."""
     outputs = run_outputs(out, csv, trace)
-    check_outputs(outputs)
+    check_outputs(outputs, inputs)
     if experiments > 1:
         if any(output.to_stdout for output in outputs):
             raise UsageError(
                 f"this preset runs {experiments} experiments, each written to a file of its own "
                 "(name-1, name-2 …): give a file name, not -"
             )
-        check_outputs([output.numbered(n + 1) for output in outputs for n in range(experiments)])
+        numbered = [output.numbered(n + 1) for output in outputs for n in range(experiments)]
+        check_outputs(numbered, inputs)
     return outputs
 
 

@@ -29,7 +29,7 @@ from workbench.cli.run_ending import run_ending
 if TYPE_CHECKING:
     from workbench.core.observer import Observer
     from workbench.core.presets import Preset, PresetVerdict
-    from workbench.core.results import Results
+    from workbench.core.results import Config, Results
     from workbench.core.session import Measurement, Outcome
     from workbench.core.usercode.model import UserCode
     from workbench.core.usercode.preflight import CodeProblem
@@ -244,7 +244,7 @@ def run_preset(args: argparse.Namespace) -> int:
         repeat = None if args.repeat is None else _repeat(args.repeat, MAX_REPEAT)
     except (PresetError, ConfigError) as exc:
         raise UsageError(str(exc)) from None
-    outputs = preset_outputs(args.out, args.csv, args.trace, len(configs))
+    outputs = preset_outputs(args.out, args.csv, args.trace, len(configs), _inputs(args, configs))
     for config in configs:
         if config.code is not None:
             _check_code(config.code)
@@ -274,6 +274,14 @@ def run_preset(args: argparse.Namespace) -> int:
                 )
             )
     return run_ending(verdict.results, failures, kept)
+
+
+def _inputs(args: argparse.Namespace, configs: list[Config]) -> list[tuple[str, str]]:
+    """The files the run reads, which no output may replace: the code, the preset file."""
+    found = [("the code being run", config.code.path) for config in configs if config.code]
+    if args.preset is not None and Path(args.preset).suffix.lower() == ".json":
+        found.append(("the preset being run", args.preset))
+    return found
 
 
 def _preset(reference: str) -> Preset:
@@ -353,7 +361,7 @@ def run_experiment(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
     outputs = run_outputs(args.out, args.csv, args.trace)
-    check_outputs(outputs)
+    check_outputs(outputs, _inputs(args, [config]))
     if config.code is not None:
         _check_code(config.code)
     with progress(sys.stderr, quiet=args.quiet) as observer:
