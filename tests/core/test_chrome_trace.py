@@ -20,12 +20,13 @@ from tests.core.trace_rules import (
     overlapping_bars,
     run_ends_ns,
 )
-from tests.core.trace_shapes import SHAPES, shaped_results
+from tests.core.trace_shapes import RUN_PID, SHAPES, shaped_results
 from workbench.core.exports import to_chrome_trace
 from workbench.core.exports.chrome_trace import run_end_ns
 from workbench.core.exports.trace_lanes import pack
 from workbench.core.results import Results, TaskSpan
 from workbench.core.strategies import STRATEGIES
+from workbench.core.threadstates.model import ThreadState, ThreadTimeline
 
 TASKS = 2_000
 
@@ -94,20 +95,22 @@ def test_running_slices_nest_under_their_task_cut_to_its_span() -> None:
     assert steps[1]["ts"] + steps[1]["dur"] == pytest.approx(task["ts"] + task["dur"])
 
 
-def test_thread_states_get_a_lane_per_thread_before_the_tasks() -> None:
-    results = shaped_results(("threads",), 3)
-    lanes = _lanes(_events(results))
-    assert lanes == [
+def test_a_workers_thread_states_lie_under_its_lane_the_runs_other_threads_on_top() -> None:
+    results = shaped_results(("threads",), 2)
+    (run,) = results.runs
+    joiner = ThreadTimeline(RUN_PID, RUN_PID, "python", ((0, 5, ThreadState.LOCK),))
+    results = replace(results, runs=(replace(run, threads=(*run.threads, joiner)),))
+    events = _events(results)
+    assert _lanes(events) == [
         "run",
-        "thread-1 states (tid 101)",
-        "thread-2 states (tid 102)",
-        "thread-3 states (tid 103)",
+        "python states (pid 100)",
         "thread-1",
+        "thread-1 states (tid 101)",
         "thread-2",
-        "thread-3",
+        "thread-2 states (tid 102)",
     ]
-    states = {e["name"] for e in _events(results) if e["ph"] == "X" and e["cat"] == "state"}
-    assert states == {"running", "io"}
+    states = {e["name"] for e in events if e["ph"] == "X" and e["cat"] == "state"}
+    assert states == {"running", "io", "lock"}
 
 
 def test_counters_are_named_once_and_carry_their_unit_in_the_key() -> None:

@@ -7,8 +7,9 @@ so the number is what tells the order the runs ran in (and orders the ties). Wit
 
 - a "run" lane with one bar over the whole run, whose args say what ran where (workload,
   strategy, Python, machine): select it to read them;
-- when thread states were sampled, a lane per OS thread with its states as bars (first: a
-  loop's 2,000 task lanes would bury them);
+- when thread states were sampled, a lane per OS thread with its states as bars: a worker's
+  under its first lane, the run's other threads (a main thread waiting, a pool's helpers) on
+  top;
 - a lane per worker, each task a complete ("X") event with the slices it really ran nested
   under it (coroutine steps, heartbeat runs). The coroutines of one event loop overlap, and
   Perfetto drops a bar that overlaps another on its lane without nesting, so one loop's tasks
@@ -146,12 +147,18 @@ def _task_events(span: TaskSpan, pid: int, tid: int, offset: int) -> Iterator[Ev
             yield _bar("running", "running", pid, tid, offset + a, offset + b, step)
 
 
-def _thread_label(timeline: ThreadTimeline, workers: dict[tuple[int, int], str]) -> str:
-    worker = workers.get(timeline.key)
-    who = worker if worker is not None else timeline.name
-    if timeline.native_id == timeline.pid:
-        return f"{who} states (pid {timeline.pid})"
-    return f"{who} states (tid {timeline.native_id})"
+def _state_lane(
+    timeline: ThreadTimeline, who: str, pid: int, offset: int, lanes: _Lanes
+) -> Iterator[Event]:
+    """A lane of one OS thread's states, named after the worker it was (or its own name)."""
+    at = (
+        f"pid {timeline.pid}" if timeline.native_id == timeline.pid else f"tid {timeline.native_id}"
+    )
+    tid, meta = lanes.open(pid, f"{who} states ({at})")
+    yield from meta
+    for start, stop, state in timeline.intervals:
+        if stop > start:
+            yield _bar(str(state), "state", pid, tid, offset + start, offset + stop, {})
 
 
 def _counter(name: str, key: str, pid: int, ts_ns: int, value: float) -> Event:
@@ -200,18 +207,18 @@ def _run_events(
         for s in run.tasks
         if s.pid is not None and s.native_id is not None
     }
-    for timeline in run.threads:
-        tid, meta = lanes.open(pid, _thread_label(timeline, workers))
-        yield from meta
-        for start, stop, state in timeline.intervals:
-            if stop > start:
-                yield _bar(str(state), "state", pid, tid, offset + start, offset + stop, {})
+    states_of = {workers[t.key]: t for t in run.threads if t.key in workers}
+    for timeline in run.threads:  # the run's own threads, that ran no task: on top
+        if timeline.key not in workers:
+            yield from _state_lane(timeline, timeline.name, pid, offset, lanes)
     for worker, spans in by_worker(run.tasks).items():
         for index, lane in enumerate(pack(spans), start=1):
             tid, meta = lanes.open(pid, worker if index == 1 else f"{worker} ·{index}")
             yield from meta
             for span in lane:
                 yield from _task_events(span, pid, tid, offset)
+            if index == 1 and worker in states_of:  # its thread's states right under it
+                yield from _state_lane(states_of.pop(worker), worker, pid, offset, lanes)
     yield from _counters(run, pid, offset, end)
 
 
