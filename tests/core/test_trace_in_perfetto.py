@@ -87,3 +87,18 @@ def _check(opened: OpenTrace, written: Counter[str], tasks: int, strategy: str) 
     counters = {row["name"] for row in opened.query("select name from counter_track")}
     assert {"CPU 0 busy %", "CPU 1 busy %"} <= counters
     assert ("Loop lag ms" in counters) == (strategy == "async-gather")
+    (run,) = opened.query("select ts + dur as end_ts, arg_set_id from slice where category = 'run'")
+    last_values = opened.query(
+        "select t.name, c.ts, c.value from counter c join counter_track t on c.track_id = t.id"
+        " where c.ts = (select max(ts) from counter where track_id = t.id)"
+    )
+    assert last_values
+    assert all(row["ts"] == run["end_ts"] and row["value"] == 0 for row in last_values)
+    about = {
+        row["key"]: row["display_value"]
+        for row in opened.query(
+            f"select key, display_value from args where arg_set_id = {run['arg_set_id']}"
+        )
+    }
+    assert about["args.strategy"] == strategy
+    assert {"args.workload", "args.python", "args.machine"} <= set(about)
