@@ -60,8 +60,8 @@ def run_end_ns(run: Run) -> int:
 
 
 def run_names(results: Results) -> list[str]:
-    """Each run's process name: its number in run order first, so Perfetto's alphabetical
-    list keeps the order the runs ran in."""
+    """Each run's process name, its number in run order first (zero-padded to the widest, so
+    the names sort in run order): Perfetto does not keep the trace's order of processes."""
     width = len(str(len(results.runs)))
     several = results.several_interpreters
     names = []
