@@ -115,6 +115,8 @@ def test_a_workers_thread_states_lie_under_its_lane_the_runs_other_threads_on_to
     ]
     states = {e["name"] for e in events if e["ph"] == "X" and e["cat"] == "state"}
     assert states == {"running", "io", "lock"}
+    task = next(e for e in events if e["ph"] == "X" and e["name"] == "task 0")
+    assert set(task["args"]["states_s"]) == {"running", "io"}  # its thread's, over its life
 
 
 def test_counters_are_named_once_and_carry_their_unit_in_the_key() -> None:

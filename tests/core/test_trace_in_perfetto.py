@@ -101,4 +101,9 @@ def _check(opened: OpenTrace, written: Counter[str], tasks: int, strategy: str) 
         )
     }
     assert about["args.strategy"] == strategy
+    (states,) = opened.query(
+        "select count(*) as n from slice join args using (arg_set_id)"
+        " where category = 'task' and key like 'args.states_s.%'"
+    )
+    assert states["n"] >= tasks  # each task's thread states, readable on selecting it
     assert {"args.workload", "args.python", "args.machine"} <= set(about)

@@ -20,9 +20,10 @@ from workbench.core.results import (
     Results,
     Run,
     TaskSpan,
+    ThreadSampling,
 )
 from workbench.core.strategies import STRATEGIES
-from workbench.core.threadstates.model import ThreadState, ThreadTimeline
+from workbench.core.threadstates.model import ALL_STATES, ThreadState, ThreadTimeline
 
 MS = 1_000_000
 WORKERS = 2
@@ -143,6 +144,7 @@ def shaped_run(strategy: str, tasks: int, repeat_index: int = 0) -> Run:
         cpu_samples=samples,
         loop_lag=lag if STRATEGIES[strategy].awaits else (),
         threads=_threads(spans),
+        thread_sampling=ThreadSampling("procfs", ALL_STATES),
     )
 
 

@@ -29,9 +29,10 @@ its end.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
+from workbench.core.exports.threads_io import task_state_adder
 from workbench.core.exports.trace_lanes import by_worker, pack
 from workbench.core.results import Results, Run, TaskSpan
 from workbench.core.threadstates.model import ThreadTimeline
@@ -132,11 +133,19 @@ def _bar(name: str, cat: str, pid: int, tid: int, start: int, end: int, args: Ev
     }
 
 
-def _task_events(span: TaskSpan, pid: int, tid: int, offset: int) -> list[Event]:
+def _task_events(
+    span: TaskSpan, pid: int, tid: int, offset: int, add_states: Callable[[Event], None]
+) -> list[Event]:
     """A task's bar, then the slices it ran nested under it (cut to its span, so they nest
     even where the clocks of two processes disagree by a little). Written out flat: a
-    100,000-task loop makes 300,000 of these."""
+    100,000-task loop makes 300,000 of these. Its thread's states over its life are in its
+    args (``states_s``, as in the results file): as bars they would overlap its running
+    slices without nesting, so they have lanes of their own."""
     args: Event = {"task": span.id, "ok": span.ok, "worker": span.worker}
+    record: Event = {"id": span.id}
+    add_states(record)
+    if "states_s" in record:
+        args["states_s"] = record["states_s"]
     if span.error:
         args["error"] = span.error
     if span.attempt_of is not None:
@@ -225,6 +234,7 @@ def _run_events(
         if s.pid is not None and s.native_id is not None
     }
     states_of = {workers[t.key]: t for t in run.threads if t.key in workers}
+    add_states = task_state_adder(run)
     for timeline in run.threads:  # the run's own threads, that ran no task: on top
         if timeline.key not in workers:
             yield from _state_lane(timeline, timeline.name, pid, offset, lanes)
@@ -233,7 +243,7 @@ def _run_events(
             tid, meta = lanes.open(pid, worker if index == 1 else f"{worker} ·{index}")
             yield from meta
             for span in lane:
-                yield from _task_events(span, pid, tid, offset)
+                yield from _task_events(span, pid, tid, offset, add_states)
             if index == 1 and worker in states_of:  # its thread's states right under it
                 yield from _state_lane(states_of.pop(worker), worker, pid, offset, lanes)
     yield from _counters(run, pid, offset, end)
