@@ -160,12 +160,16 @@ def test_csv_has_one_row_per_task_per_run() -> None:
 def test_chrome_trace_has_a_lane_per_worker_complete_events_and_cpu_counters() -> None:
     events = json.loads(to_chrome_trace(_results()))["traceEvents"]
     lanes = {(e["pid"], e["args"]["name"]) for e in events if e.get("name") == "thread_name"}
-    assert lanes == {(1, "main"), (2, "thread-1"), (2, "thread-2")}
-    tasks = [e for e in events if e["ph"] == "X"]
+    assert lanes == {(1, "run"), (1, "main"), (2, "run"), (2, "thread-1"), (2, "thread-2")}
+    tasks = [e for e in events if e["ph"] == "X" and e["cat"] == "task"]
     assert len(tasks) == 4
     assert all(e["dur"] >= 0 for e in tasks)
     counters = [e for e in events if e["ph"] == "C"]
-    assert {e["name"] for e in counters} == {"CPU 0 busy %", "CPU 1 busy %"}
+    assert {(e["name"], *e["args"]) for e in counters} == {
+        ("CPU 0", "busy %"),
+        ("CPU 1", "busy %"),
+        ("Loop lag", "ms"),
+    }
     # The second run starts after the first one ended: runs never overlap in the trace.
     first_run_end = max(e["ts"] + e["dur"] for e in tasks if e["pid"] == 1)
     assert min(e["ts"] for e in tasks if e["pid"] == 2) > first_run_end

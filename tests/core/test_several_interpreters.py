@@ -238,7 +238,9 @@ def test_the_exports_name_each_runs_python() -> None:
         if e.get("name") == "process_name"
     ]
     assert names == [
-        f"{strategy} on {label} #1"
-        for label in ("3.11", "3.13t gil=1")
-        for strategy in ("sequential", "threads")
+        f"{number} {strategy} on {label} #1"
+        for number, (label, strategy) in enumerate(
+            ((label, s) for label in ("3.11", "3.13t gil=1") for s in ("sequential", "threads")),
+            start=1,
+        )
     ]

@@ -1,5 +1,7 @@
 """Run in its own interpreter by :mod:`workbench.bench.scale`: a 100,000-task experiment,
-then its peak memory (engine process and the largest run process) and file figures as JSON."""
+then its peak memory (engine process and the largest run process) and file figures (the
+results file, and the Chrome trace: a loop's 100,000 coroutines over as many lanes as they
+overlap, each with its running slices) as JSON."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import time
 
 from workbench.core.config import build_config
 from workbench.core.engine import run_experiment
-from workbench.core.exports import load, save
+from workbench.core.exports import load, save, to_chrome_trace
 
 
 def _peak_bytes(who: int) -> int:
@@ -36,6 +38,9 @@ def main() -> None:
         load(path)
         load_s = time.perf_counter() - start
         size = os.path.getsize(path)
+    start = time.perf_counter()
+    trace = to_chrome_trace(results)
+    trace_s = time.perf_counter() - start
     print(
         json.dumps(
             {
@@ -47,6 +52,8 @@ def main() -> None:
                 "results_file_mb": round(size / 2**20, 2),
                 "save_s": round(save_s, 3),
                 "load_s": round(load_s, 3),
+                "trace_s": round(trace_s, 3),
+                "trace_mb": round(len(trace.encode("utf-8")) / 2**20, 2),
                 "thread_state_intervals": sum(len(t.intervals) for t in run.threads),
             }
         )
