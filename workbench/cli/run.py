@@ -82,7 +82,12 @@ def register(commands: Subcommands) -> None:
         "SPEC:gil=0 or :gil=1 forces a free-threaded build's GIL off or on "
         "(default: the Python the workbench runs on)",
     )
-    run.add_argument("--out", "-o", type=Path, help="write results JSON here")
+    run.add_argument(
+        "--out",
+        "-o",
+        type=Path,
+        help="write the results file here (JSON; compact if it ends in .wbr)",
+    )
     run.add_argument("--csv", type=Path, help="write task spans CSV here")
     run.add_argument("--trace", type=Path, help="write a Chrome trace (Perfetto) here")
     run.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")

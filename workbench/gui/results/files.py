@@ -19,7 +19,9 @@ from workbench.core.atomic import write_atomically
 from workbench.core.exports import load, save, to_chrome_trace, to_csv
 from workbench.core.results import Results
 
-RESULTS_FILTER = "Workbench results (*.json);;All files (*)"
+RESULTS_FILTER = "Workbench results (*.json *.wbr);;All files (*)"
+SAVE_FILTERS = {"Workbench results, JSON (*.json)": ".json", "Compact results (*.wbr)": ".wbr"}
+"""What Save offers, and the suffix each adds to a bare name (``.wbr``: the compact form)."""
 RECENT_KEY = "recent_files"
 RECENT_LIMIT = 8
 
