@@ -96,3 +96,28 @@ def test_a_write_failure_is_reported_not_raised(
 
     assert not window.files.save_to(str(tmp_path / "no-such-folder" / "run.json"))
     assert "Could not write" in window.banner.text()
+
+
+def test_a_compact_file_reopens_identically(
+    window: MainWindow, loop: qasync.QEventLoop, settings: QSettings, tmp_path: Path
+) -> None:
+    configure(window, "sleep", ["async-gather"], 300, duration=0.02)
+    run_to_completion(window, loop)
+    before = snapshot(window)
+    path = tmp_path / "run.wbr"
+    assert window.files.save_to(str(path))
+    assert path.read_bytes()[:4] == b"\x89WBR"
+
+    other = MainWindow(settings)
+    other.resize(window.size())
+    other.show()
+    try:
+        assert other.files.open_file(str(path))
+        settle(other, loop)
+        QApplication.processEvents()
+        assert snapshot(other) == before
+        assert other.results == window.results
+    finally:
+        other.close()
+        loop.run_until_complete(other.serve_until_closed())
+        other.deleteLater()
