@@ -1,7 +1,8 @@
-"""The compact results file (``.wbr``): the same results as the JSON file, ~1/10 of its size.
+"""The compact results file (``.wbr``): the same results as the JSON file, a fraction of its
+size (1,000,000 gathered sleeps: 8 bytes a task, against 231 in JSON).
 
-Why: a 1,000,000-task run is ~150 MB of JSON, and most of it is the tasks' numbers written as
-text. Here every run's tasks are columns of integers (nanoseconds, delta-encoded, see
+Why: such a run is 230 MB of JSON, nearly all of it the tasks' numbers written as text. Here
+every run's tasks are columns of integers (nanoseconds, delta-encoded, see
 :mod:`~workbench.core.exports.columns`) and the rest of the document — machine, config,
 samples, thread timelines — is the JSON results file itself with empty task lists,
 compressed. So opening one goes through the same schema check as a JSON file, and then only
@@ -49,6 +50,8 @@ def _skeleton(results: Results) -> bytes:
 
 
 def to_compact(results: Results) -> bytes:
+    """The file's bytes; ValueError if a run's tasks could not be read back (a task ending
+    before it starts, say), so that nothing is saved that would not open."""
     blobs: list[bytes] = []
     offset = 0
 
