@@ -196,7 +196,7 @@ def first_in_each_cell(key: np.ndarray) -> np.ndarray:
     if key.size == 0 or int(key.min()) < 0 or int(key.max()) >= CELL_TABLE:
         _, first = np.unique(key, return_index=True)
         return first
-    table = np.full(int(key.max()) + 1, -1, np.int64)
+    table = np.full(int(key.max()) + 1, -1, np.int32 if key.size < 2**31 else np.int64)
     table[key[::-1]] = np.arange(key.size - 1, -1, -1)
     return table[table >= 0]
 
