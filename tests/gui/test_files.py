@@ -121,3 +121,13 @@ def test_a_compact_file_reopens_identically(
         other.close()
         loop.run_until_complete(other.serve_until_closed())
         other.deleteLater()
+
+
+def test_save_offers_the_compact_form_first_for_a_big_run() -> None:
+    from tests.core.results_factory import make_results
+    from workbench.gui.results.files import COMPACT_FROM_TASKS, save_suffix
+
+    assert save_suffix(None) == ".json"
+    assert save_suffix(make_results(tasks=3)) == ".json"
+    big = make_results(("async-gather",), (0.1,), tasks=COMPACT_FROM_TASKS)
+    assert save_suffix(big) == ".wbr"

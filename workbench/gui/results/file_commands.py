@@ -116,8 +116,10 @@ class FileCommands:
             self.open_file(path)
 
     def _ask_save(self) -> None:
+        suffix = files.save_suffix(self.presenter.results)
+        offered = next(name for name, s in files.SAVE_FILTERS.items() if s == suffix)
         path, chosen = QFileDialog.getSaveFileName(
-            self.window, "Save results", "results.json", ";;".join(files.SAVE_FILTERS)
+            self.window, "Save results", "results" + suffix, ";;".join(files.SAVE_FILTERS), offered
         )
         if path:
             self.save_to(files.with_suffix(path, files.SAVE_FILTERS.get(chosen, ".json")))
