@@ -91,6 +91,7 @@ def live(tasks: int, save_to: str | None) -> dict[str, Any]:
         "drawn_rectangles": window.timeline.panels[0].gantt.drawn_rectangles(),
         "window_and_engine_peak_mb": _peak_mb(resource.RUSAGE_SELF),
         "run_process_peak_mb": _peak_mb(resource.RUSAGE_CHILDREN),
+        "load_average_1min": round(os.getloadavg()[0], 2),
     }
     if save_to and results is not None:
         save(results, save_to)
@@ -116,6 +117,7 @@ def reopen(path: str) -> dict[str, Any]:
         "drawn_rectangles": window.timeline.panels[0].gantt.drawn_rectangles(),
         "empty_window_peak_mb": before,
         "window_peak_mb": _peak_mb(resource.RUSAGE_SELF),
+        "load_average_1min": round(os.getloadavg()[0], 2),
     }
 
 
