@@ -196,9 +196,11 @@ def first_in_each_cell(key: np.ndarray) -> np.ndarray:
     if key.size == 0 or int(key.min()) < 0 or int(key.max()) >= CELL_TABLE:
         _, first = np.unique(key, return_index=True)
         return first
-    table = np.full(int(key.max()) + 1, -1, np.int32 if key.size < 2**31 else np.int64)
+    dtype = np.int32 if key.size < 2**31 else np.int64
+    table: np.ndarray = np.full(int(key.max()) + 1, -1, dtype)
     table[key[::-1]] = np.arange(key.size - 1, -1, -1)
-    return table[table >= 0]
+    kept: np.ndarray = table[table >= 0]
+    return kept
 
 
 def column_start(start_s: np.ndarray, narrow: np.ndarray, pixel_s: float) -> np.ndarray:
