@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
+from workbench.gui.model import bar_merge
 from workbench.gui.model.bar_merge import Rects, merge_rows
+from workbench.gui.model.inside import first_in_each_cell
 
 PIXEL_S = 0.01
 
@@ -51,3 +54,46 @@ def test_a_late_long_bar_extends_its_rows_union() -> None:
     rects = _merge([0.0, 0.1, 0.2], [5.0, 0.2, 0.3], [0, 1, 2], pixel_rows=4)
     assert rects.x0.tolist() == [0.0]
     assert np.allclose(rects.width, [5.0])
+
+
+def _centres_covered(
+    x0: np.ndarray, x1: np.ndarray, y: np.ndarray, origin: float
+) -> set[tuple[int, int]]:
+    """The (pixel row, pixel column) cells whose centre some rectangle covers."""
+    cells = set()
+    for a, b, row in zip(x0.tolist(), x1.tolist(), y.tolist(), strict=True):
+        first = int(np.ceil((a - origin) / PIXEL_S - 0.5 - 1e-9))
+        last = int(np.floor((b - origin) / PIXEL_S - 0.5 + 1e-9))
+        cells.update((int(row), column) for column in range(first, last + 1))
+    return cells
+
+
+def test_many_bars_merge_on_a_pixel_grid_painting_the_pixels_each_bar_would(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(bar_merge, "RASTER_FROM", 2)
+    rng = np.random.default_rng(7)
+    start = rng.random(400) * 3
+    width = np.maximum(rng.random(400) * rng.choice([0.005, 0.05, 0.5], 400), PIXEL_S)
+    rows = rng.integers(0, 40, 400)
+    rects = merge_rows(start, width, rows, 0.8, PIXEL_S, 4)
+    origin = float(start.min())
+    band = np.floor((rows + 0.5) / 4)
+    assert _centres_covered(rects.x0, rects.x0 + rects.width, (rects.y0 + 0.5) / 4, origin) == (
+        _centres_covered(start, start + width, band, origin)
+    )
+    assert rects.x0.size < 400
+
+
+def test_the_grid_is_left_for_sorting_when_zoomed_far_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bar_merge, "RASTER_FROM", 2)
+    monkeypatch.setattr(bar_merge, "RASTER_CELLS", 10)
+    rects = _merge([0.0, 1.005], [1.0, 2.0], [0, 1], pixel_rows=4)
+    assert rects.x0.tolist() == [0.0]  # the sorting path's exact union, gap closed
+    assert np.allclose(rects.width, [2.0])
+
+
+def test_first_in_each_cell_is_uniques_first_index_with_or_without_a_table() -> None:
+    rng = np.random.default_rng(3)
+    for key in (rng.integers(0, 5_000, 20_000), np.array([2**40, 3, 2**40, -1])):
+        assert np.array_equal(first_in_each_cell(key), np.unique(key, return_index=True)[1])

@@ -96,3 +96,38 @@ def test_a_write_failure_is_reported_not_raised(
 
     assert not window.files.save_to(str(tmp_path / "no-such-folder" / "run.json"))
     assert "Could not write" in window.banner.text()
+
+
+def test_a_compact_file_reopens_identically(
+    window: MainWindow, loop: qasync.QEventLoop, settings: QSettings, tmp_path: Path
+) -> None:
+    configure(window, "sleep", ["async-gather"], 300, duration=0.02)
+    run_to_completion(window, loop)
+    before = snapshot(window)
+    path = tmp_path / "run.wbr"
+    assert window.files.save_to(str(path))
+    assert path.read_bytes()[:4] == b"\x89WBR"
+
+    other = MainWindow(settings)
+    other.resize(window.size())
+    other.show()
+    try:
+        assert other.files.open_file(str(path))
+        settle(other, loop)
+        QApplication.processEvents()
+        assert snapshot(other) == before
+        assert other.results == window.results
+    finally:
+        other.close()
+        loop.run_until_complete(other.serve_until_closed())
+        other.deleteLater()
+
+
+def test_save_offers_the_compact_form_first_for_a_big_run() -> None:
+    from tests.core.results_factory import make_results
+    from workbench.gui.results.files import COMPACT_FROM_TASKS, save_suffix
+
+    assert save_suffix(None) == ".json"
+    assert save_suffix(make_results(tasks=3)) == ".json"
+    big = make_results(("async-gather",), (0.1,), tasks=COMPACT_FROM_TASKS)
+    assert save_suffix(big) == ".wbr"

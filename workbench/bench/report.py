@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from workbench.bench.million import to_markdown as million_markdown
 from workbench.bench.thread_states import to_markdown as thread_states_markdown
 
 
@@ -140,6 +141,8 @@ def to_markdown(figures: Mapping[str, Any]) -> str:
     scale = figures["scale"]
     lines += [f"## Scale: {scale['tasks']:,}-task async-gather", ""]
     lines += _table(["figure", "value"], [[k, _fmt(v)] for k, v in scale.items() if k != "tasks"])
+    if "million" in figures:
+        lines += million_markdown(figures["million"])
     lines += ["## Start-up", ""]
     lines += _table(["figure", "value"], [[k, _fmt(v, 1)] for k, v in figures["startup"].items()])
     for section in ("window", "responsiveness"):

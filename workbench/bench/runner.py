@@ -31,8 +31,9 @@ def _progress(message: str) -> None:
     print(f"bench: {message}", file=sys.stderr, flush=True)
 
 
-def run_bench(*, quick: bool = False) -> dict[str, Any]:
-    """Every section; ``quick`` trims repeats and sizes to a smoke test of the machinery."""
+def run_bench(*, quick: bool = False, million: bool = False) -> dict[str, Any]:
+    """Every section; ``quick`` trims repeats and sizes to a smoke test of the machinery;
+    ``million`` adds the 1,000,000-task run (see :mod:`workbench.bench.million`)."""
     started = time.perf_counter()
     repeats = 1 if quick else 5
     cases = CASES[:1] if quick else CASES
@@ -73,12 +74,16 @@ def run_bench(*, quick: bool = False) -> dict[str, Any]:
         _progress(f"window figures skipped: {exc}")
     else:
         figures.update(measure_window(quick=quick, progress=_progress))
+    if million:
+        from workbench.bench.million import measure_million
+
+        figures["million"] = measure_million(_progress)
     figures["bench_wall_s"] = round(time.perf_counter() - started, 1)
     return figures
 
 
-def main(out: Path | None, markdown: Path | None, *, quick: bool) -> int:
-    figures = run_bench(quick=quick)
+def main(out: Path | None, markdown: Path | None, *, quick: bool, million: bool = False) -> int:
+    figures = run_bench(quick=quick, million=million)
     if out is not None:
         write_atomically(out, json.dumps(figures, indent=2))
     text = to_markdown(figures)

@@ -23,6 +23,12 @@ def register(commands: Subcommands) -> None:
         action="store_true",
         help="one repeat of a few cases: checks the machinery, not the figures",
     )
+    bench.add_argument(
+        "--million",
+        action="store_true",
+        help="also run 1,000,000 gathered tasks: engine and window memory, the results file "
+        "(a few minutes, a few GB of memory)",
+    )
     bench.set_defaults(handler=run_bench)
 
 
@@ -31,4 +37,4 @@ def run_bench(args: argparse.Namespace) -> int:
     check_writable(args.markdown, "--markdown")
     from workbench.bench.runner import main as bench_main
 
-    return bench_main(args.out, args.markdown, quick=args.quick)
+    return bench_main(args.out, args.markdown, quick=args.quick, million=args.million)

@@ -111,7 +111,10 @@ def register(commands: Subcommands) -> None:
         "(default: the Python the workbench runs on)",
     )
     run.add_argument(
-        "--out", "-o", type=Path, help="write results JSON here ('-': standard output)"
+        "--out",
+        "-o",
+        type=Path,
+        help="write the results file here (JSON; compact if it ends in .wbr; '-': standard output)",
     )
     run.add_argument("--csv", type=Path, help="write task spans CSV here ('-': standard output)")
     run.add_argument(

@@ -1,5 +1,5 @@
 """The results file (``workbench.results/3``; ``/1`` and ``/2`` files still load): save, load,
-validate.
+validate — as JSON, or compact (a ``.wbr`` name: see :mod:`~workbench.core.exports.compact`).
 
 See docs/results-schema.md for the format (and ``schemas/results.schema.json`` in the package
 data for the same as a JSON Schema). Loading checks the file against the schema and reports a
@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 
 from workbench.core.atomic import write_atomically
+from workbench.core.exports.compact import from_compact, is_compact, to_compact, wants_compact
 from workbench.core.exports.results_reader import ResultsFileError, from_json
 from workbench.core.exports.results_writer import to_dict, to_json
 from workbench.core.results import Results
@@ -23,15 +24,21 @@ __all__ = ["ResultsFileError", "from_json", "load", "save", "to_dict", "to_json"
 
 def save(results: Results, path: str | os.PathLike[str]) -> None:
     """Write atomically: a crash never leaves half a results file (see
-    :func:`~workbench.core.atomic.write_atomically`)."""
-    write_atomically(path, to_json(results))
+    :func:`~workbench.core.atomic.write_atomically`). A ``.wbr`` name gets the compact form,
+    any other the JSON."""
+    write_atomically(path, to_compact(results) if wants_compact(path) else to_json(results))
 
 
 def load(path: str | os.PathLike[str]) -> Results:
+    """Either form, told apart by the file's first bytes (whatever its name)."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise ResultsFileError("not a text file") from None
+        data = Path(path).read_bytes()
     except OSError as exc:
         raise ResultsFileError(exc.strerror or str(exc)) from None
+    if is_compact(data):
+        return from_compact(data)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ResultsFileError("not a text file") from None
     return from_json(text)

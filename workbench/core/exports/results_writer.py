@@ -52,10 +52,14 @@ class _Spans:
     """A run's tasks, turned into JSON a chunk at a time by :func:`_encode`."""
 
     def __init__(self, run: Run) -> None:
+        self.run = run
         self.spans = run.tasks
-        self.add_states = task_state_adder(run)
+        self.add_states: Callable[[dict[str, Any]], None] | None = None
+        """Worked out at the first chunk: the compact file never writes tasks as records."""
 
     def records(self, spans: Sequence[TaskSpan]) -> list[dict[str, Any]]:
+        if self.add_states is None:
+            self.add_states = task_state_adder(self.run)
         records = [_span(span) for span in spans]
         for record in records:
             self.add_states(record)

@@ -57,8 +57,9 @@ CREATE TABLE experiments (
     """
 CREATE TABLE results (
     id INTEGER PRIMARY KEY,                -- the experiment's id
-    json_bytes INTEGER NOT NULL,           -- size of the results file before compression
-    data BLOB NOT NULL                     -- the results file (json_io.to_json), zlib-compressed
+    json_bytes INTEGER NOT NULL,           -- size of data (older entries: of the JSON unzipped)
+    data BLOB NOT NULL                     -- the compact results file (exports.compact), or
+                                           -- in older entries the JSON one, zlib-compressed
 )""",
 )
 

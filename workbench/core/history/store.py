@@ -1,4 +1,4 @@
-"""Every finished experiment, kept: the results file whole (compressed) plus an index row.
+"""Every finished experiment, kept: the results file whole (compact) plus an index row.
 
 The index row (:class:`~workbench.core.history.index.HistoryEntry`) is what listing and
 filtering read; the results are opened only when asked for. Each call opens its own
@@ -23,6 +23,7 @@ from typing import Any
 
 from workbench.core.atomic import write_atomically
 from workbench.core.datadir import data_dir
+from workbench.core.exports.compact import from_compact, is_compact, to_compact, wants_compact
 from workbench.core.exports.json_io import ResultsFileError, from_json, to_json
 from workbench.core.history.database import HistoryError, Notice, connection, transaction
 from workbench.core.history.index import HistoryEntry, entry_for
@@ -30,8 +31,7 @@ from workbench.core.results import Results
 
 FILE_NAME = "history.sqlite3"
 COMPRESSION_LEVEL = 1
-"""zlib level 1: results files are repetitive JSON, so level 1 already shrinks them ~6×,
-several times faster than the default level for a few percent more bytes."""
+"""Entries recorded before the compact form were JSON under zlib level 1 (still read)."""
 
 _COLUMNS = tuple(f.name for f in fields(HistoryEntry))
 _JSON_COLUMNS = {"params", "strategies", "interpreters"}
@@ -94,8 +94,7 @@ class History:
     ) -> int:
         """Keep ``results``; returns the new entry's id. ``hostname`` defaults to this host's
         (a class submission passes the student's)."""
-        text = to_json(results).encode("utf-8")
-        blob = zlib.compress(text, COMPRESSION_LEVEL)
+        blob = to_compact(results)  # a 100,000-task run: ~1 MB, not the JSON's 15 MB
         entry = entry_for(
             results,
             id=0,
@@ -115,7 +114,7 @@ class History:
             assert new_id is not None
             conn.execute(
                 "INSERT INTO results (id, json_bytes, data) VALUES (?, ?, ?)",
-                (new_id, len(text), sqlite3.Binary(blob)),
+                (new_id, len(blob), sqlite3.Binary(blob)),
             )
         return new_id
 
@@ -159,27 +158,51 @@ class History:
             raise NoSuchEntry(f"no history entry {entry_id}")
         return _from_row(row)
 
-    def results_text(self, entry_id: int) -> str:
-        """The entry's results file, as recorded (JSON text)."""
+    def _blob(self, entry_id: int) -> bytes:
+        """The entry as stored: the compact results file, or (older entries) zlib'd JSON."""
         with self._connection() as conn:
             row = conn.execute("SELECT data FROM results WHERE id = ?", (entry_id,)).fetchone()
         if row is None:
             raise NoSuchEntry(f"no history entry {entry_id}")
+        return bytes(row[0])
+
+    def _damaged(self, entry_id: int, exc: Exception) -> HistoryError:
+        return HistoryError(f"history entry {entry_id} is damaged ({exc})")
+
+    def results_text(self, entry_id: int) -> str:
+        """The entry's results file as JSON text (what a class collector is sent)."""
+        blob = self._blob(entry_id)
+        if is_compact(blob):
+            return to_json(self._from_compact(entry_id, blob))
         try:
-            return zlib.decompress(row[0]).decode("utf-8")
+            return zlib.decompress(blob).decode("utf-8")
         except (zlib.error, UnicodeDecodeError) as exc:
-            raise HistoryError(f"history entry {entry_id} is damaged ({exc})") from None
+            raise self._damaged(entry_id, exc) from None
+
+    def _from_compact(self, entry_id: int, blob: bytes) -> Results:
+        try:
+            return from_compact(blob)
+        except ResultsFileError as exc:
+            raise self._damaged(entry_id, exc) from None
 
     def get(self, entry_id: int) -> Results:
         """The results of one entry, as recorded."""
+        blob = self._blob(entry_id)
+        if is_compact(blob):
+            return self._from_compact(entry_id, blob)
         try:
             return from_json(self.results_text(entry_id))
         except ResultsFileError as exc:
-            raise HistoryError(f"history entry {entry_id} is damaged ({exc})") from None
+            raise self._damaged(entry_id, exc) from None
 
     def export(self, entry_id: int, path: str | Path) -> None:
-        """Write the entry's results file to ``path``: all or nothing, never half a file."""
-        write_atomically(path, self.results_text(entry_id))
+        """Write the entry's results file to ``path`` — compact for a ``.wbr`` name, else
+        JSON — all or nothing, never half a file."""
+        if not wants_compact(path):
+            write_atomically(path, self.results_text(entry_id))
+            return
+        blob = self._blob(entry_id)
+        write_atomically(path, blob if is_compact(blob) else to_compact(self.get(entry_id)))
 
     def delete(self, entry_id: int) -> None:
         with self._connection() as conn, transaction(conn):

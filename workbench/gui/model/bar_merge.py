@@ -7,6 +7,12 @@ pixel between them cover exactly the pixels their union covers, so the union is 
 a few hundred rectangles in place of 100,000, the same picture, and a live redraw of a big run
 that no longer freezes the window for tens of milliseconds. Gaps a reader could see (more than
 a pixel) are kept, and rows are merged only when more than one shares a pixel.
+
+From :data:`RASTER_FROM` bars on, the union is found without sorting: each pixel row's bars
+are laid on a grid of pixel columns (which pixel centres each covers, counted with
+``bincount``), and the covered runs become the rectangles. Sorting a million bars took ~70 ms
+a redraw here; the grid takes a fraction of that, and paints the same pixels, up to where
+the grid's columns fall against the screen's (within a pixel).
 """
 
 from __future__ import annotations
@@ -44,6 +50,10 @@ def merge_rows(
     band = np.floor((rows + 0.5) / pixel_rows).astype(np.int64)
     end_s = start_s + width_s
     origin = float(start_s.min())
+    if start_s.size >= RASTER_FROM:
+        cells = (float(end_s.max()) - origin) / pixel_s * (int(band.max()) + 1)
+        if cells <= RASTER_CELLS:
+            return _raster(start_s - origin, end_s - origin, band, pixel_s, pixel_rows, origin)
     span = float(end_s.max()) - origin + 1.0
     # Sort by pixel row, then start; offsetting each row by a span keeps running maxima
     # from leaking from one pixel row into the next.
@@ -57,3 +67,34 @@ def merge_rows(
     x0 = start[first] + origin
     x1 = np.maximum.reduceat(end, first) + origin
     return Rects(x0, x1 - x0, band[first] * pixel_rows - 0.5, pixel_rows)
+
+
+RASTER_FROM = 50_000
+"""From this many bars of one colour, merge on a pixel grid (see the module's docstring)."""
+RASTER_CELLS = 4_000_000
+"""Unless the grid would be larger than this (zoomed far in): then sort, as for fewer bars."""
+
+
+def _raster(
+    start: np.ndarray,
+    end: np.ndarray,
+    band: np.ndarray,
+    pixel_s: float,
+    pixel_rows: float,
+    origin: float,
+) -> Rects:
+    """The union per pixel row, as runs of pixel columns whose centres some bar covers (a bar
+    is at least a pixel wide, so it covers at least one)."""
+    first = np.ceil(start / pixel_s - 0.5).astype(np.int64)
+    last = np.maximum(np.floor(end / pixel_s - 0.5).astype(np.int64), first)
+    columns = int(last.max()) + 2
+    bands = int(band.max()) + 1
+    size = bands * columns
+    opened = np.bincount(band * columns + first, minlength=size)
+    closed = np.bincount(band * columns + last + 1, minlength=size)
+    covered = np.cumsum((opened - closed).reshape(bands, columns), axis=1) > 0
+    steps = np.diff(covered.astype(np.int8), axis=1, prepend=0, append=0)
+    rows_open, col_open = np.nonzero(steps == 1)
+    _, col_close = np.nonzero(steps == -1)
+    x0 = origin + col_open * pixel_s
+    return Rects(x0, (col_close - col_open) * pixel_s, rows_open * pixel_rows - 0.5, pixel_rows)

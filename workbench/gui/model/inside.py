@@ -172,7 +172,7 @@ def slices_to_draw(
     if int(column.max(initial=0)) + 1 > np.iinfo(np.int64).max // (rows_n * colours_n):
         return SlicesToDraw(start_s, width_s, row, colour, total)  # zoomed in absurdly far
     key = (column * rows_n + cell_rows[narrow]) * colours_n + colour[narrow]
-    _, first = np.unique(key, return_index=True)
+    first = first_in_each_cell(key)
     keep = np.concatenate([np.flatnonzero(~narrow), np.flatnonzero(narrow)[first]])
     return SlicesToDraw(
         column_start(start_s[keep], narrow[keep], pixel_s),
@@ -181,6 +181,26 @@ def slices_to_draw(
         colour[keep],
         total,
     )
+
+
+CELL_TABLE = 8_000_000
+"""Cells up to which :func:`first_in_each_cell` uses a table rather than sorting."""
+
+
+def first_in_each_cell(key: np.ndarray) -> np.ndarray:
+    """The index of each distinct key's first occurrence, in the order of the keys — what
+    ``np.unique(key, return_index=True)[1]`` gives. Zoomed out, the keys (pixel cells) are
+    few enough for a table indexed by key: written back to front, each cell keeps its
+    first slice, with no sort (2,000,000 slices in task order: 24 ms here against 35 ms for
+    unique, which takes longer still on keys out of order)."""
+    if key.size == 0 or int(key.min()) < 0 or int(key.max()) >= CELL_TABLE:
+        _, first = np.unique(key, return_index=True)
+        return first
+    dtype = np.int32 if key.size < 2**31 else np.int64
+    table: np.ndarray = np.full(int(key.max()) + 1, -1, dtype)
+    table[key[::-1]] = np.arange(key.size - 1, -1, -1)
+    kept: np.ndarray = table[table >= 0]
+    return kept
 
 
 def column_start(start_s: np.ndarray, narrow: np.ndarray, pixel_s: float) -> np.ndarray:

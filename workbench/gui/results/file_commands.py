@@ -116,11 +116,13 @@ class FileCommands:
             self.open_file(path)
 
     def _ask_save(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self.window, "Save results", "results.json", files.RESULTS_FILTER
+        suffix = files.save_suffix(self.presenter.results)
+        offered = next(name for name, s in files.SAVE_FILTERS.items() if s == suffix)
+        path, chosen = QFileDialog.getSaveFileName(
+            self.window, "Save results", "results" + suffix, ";;".join(files.SAVE_FILTERS), offered
         )
         if path:
-            self.save_to(files.with_suffix(path, ".json"))
+            self.save_to(files.with_suffix(path, files.SAVE_FILTERS.get(chosen, ".json")))
 
     def _ask_export_data(self, kind: str) -> None:
         export = files.DATA_EXPORTS[kind]

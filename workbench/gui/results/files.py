@@ -19,7 +19,20 @@ from workbench.core.atomic import write_atomically
 from workbench.core.exports import load, save, to_chrome_trace, to_csv
 from workbench.core.results import Results
 
-RESULTS_FILTER = "Workbench results (*.json);;All files (*)"
+RESULTS_FILTER = "Workbench results (*.json *.wbr);;All files (*)"
+SAVE_FILTERS = {"Workbench results, JSON (*.json)": ".json", "Compact results (*.wbr)": ".wbr"}
+"""What Save offers, and the suffix each adds to a bare name (``.wbr``: the compact form)."""
+COMPACT_FROM_TASKS = 100_000
+"""Save offers the compact form first from this many tasks: their JSON takes seconds to
+write (a 1,000,000-task run: half a minute, the window waiting), the compact form a fraction."""
+
+
+def save_suffix(results: Results | None) -> str:
+    """The form Save offers first for these results: compact for big runs, else JSON."""
+    tasks = 0 if results is None else sum(len(run.tasks) for run in results.runs)
+    return ".wbr" if tasks >= COMPACT_FROM_TASKS else ".json"
+
+
 RECENT_KEY = "recent_files"
 RECENT_LIMIT = 8
 
