@@ -66,7 +66,10 @@ def test_each_experiment_of_a_preset_is_kept_with_its_verdict(data_dir: Path) ->
     assert run.returncode == 0, run.stderr
     [entry] = History().list()
     assert entry.preset == "hello-hello"
-    assert entry.verdict in {"holds", "doesn't hold here", "depends on this machine"}
+    # Any verdict the engine gives, inconclusive included (a busy machine's honest answer):
+    # what is tested is that the history keeps the one the run printed.
+    verdicts = {"holds", "doesn't hold here", "depends on this machine", "inconclusive"}
+    assert entry.verdict in verdicts
     assert entry.verdict.upper() in run.stdout
 
 
