@@ -181,7 +181,10 @@ def test_help_says_dash_is_standard_output(capsys: pytest.CaptureFixture[str]) -
     with pytest.raises(SystemExit):
         main(["run", "--help"])
     text = " ".join(capsys.readouterr().out.split())
-    assert "--out OUT, -o OUT write results JSON here ('-': standard output)" in text
+    assert (
+        "--out OUT, -o OUT write the results file here "
+        "(JSON; compact if it ends in .wbr; '-': standard output)"
+    ) in text
 
 
 def test_a_history_entry_exports_to_standard_output(tmp_path: Path) -> None:
@@ -232,3 +235,14 @@ def test_the_preset_file_being_run_is_never_an_output(
     argv = ["run", "--preset", str(preset), "--out", str(tmp_path / "." / "hello-hello.json")]
     refused(argv, "is the preset being run", capsys)
     assert preset.read_text(encoding="utf-8") == text
+
+
+def test_a_wbr_name_gets_the_compact_form_and_reads_back(tmp_path: Path) -> None:
+    from workbench.core.exports import load
+    from workbench.core.exports.compact import is_compact
+
+    target = tmp_path / "results.wbr"
+    proc = workbench(*QUICK_RUN, "--out", str(target), "--no-history", data_dir=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert is_compact(target.read_bytes()[:16])
+    assert len(load(target).runs[0].tasks) == 2

@@ -36,7 +36,7 @@ class Output:
 
     flag: str
     path: Path
-    render: Callable[[Results], str]
+    render: Callable[[Results], str | bytes]
 
     @property
     def to_stdout(self) -> bool:
@@ -58,8 +58,14 @@ class WriteFailure:
 def run_outputs(out: Path | None, csv: Path | None, trace: Path | None) -> list[Output]:
     """The outputs asked for, in the order they are written."""
     from workbench.core.exports import to_chrome_trace, to_csv, to_json
+    from workbench.core.exports.compact import to_compact, wants_compact
 
-    asked = (("--out", out, to_json), ("--csv", csv, to_csv), ("--trace", trace, to_chrome_trace))
+    results_form = to_compact if out is not None and wants_compact(out) else to_json
+    asked = (
+        ("--out", out, results_form),
+        ("--csv", csv, to_csv),
+        ("--trace", trace, to_chrome_trace),
+    )
     return [Output(flag, path, render) for flag, path, render in asked if path is not None]
 
 
@@ -127,16 +133,25 @@ def write_outputs(results: Results, outputs: Sequence[Output]) -> list[WriteFail
 
     failures = []
     for output in outputs:
-        text = output.render(results)
+        data = output.render(results)
         if output.to_stdout:
-            sys.stdout.write(text if text.endswith("\n") else f"{text}\n")
-            sys.stdout.flush()
+            _to_stdout(data)
             continue
         try:
-            write_atomically(output.path, text)
+            write_atomically(output.path, data)
         except OSError as exc:
             failures.append(WriteFailure(output.flag, output.path, exc.strerror or str(exc)))
     return failures
+
+
+def _to_stdout(data: str | bytes) -> None:
+    if isinstance(data, bytes):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    sys.stdout.write(data if data.endswith("\n") else f"{data}\n")
+    sys.stdout.flush()
 
 
 def unwritten_message(
