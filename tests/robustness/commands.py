@@ -9,6 +9,10 @@ import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+import pytest
+
+from workbench.cli import main
+
 QUICK_RUN = ("run", "-w", "sleep", "-n", "2", "-s", "sequential", "-p", "duration=0.01", "-q")
 """A run that takes a fraction of a second and still writes every output."""
 
@@ -40,3 +44,12 @@ def one_line_error(proc: subprocess.CompletedProcess[str]) -> str:
     assert "Traceback" not in proc.stderr, proc.stderr
     assert proc.stderr.count("\n") == 1, proc.stderr
     return proc.stderr
+
+
+def refused(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """``workbench ARGV`` in this process exits 2 with one line naming ``message``."""
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.count("\n") == 1 and err.startswith("workbench: error: "), err
+    assert message in err, err

@@ -9,19 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.robustness.commands import workbench
+from tests.robustness.commands import refused, workbench
 from workbench.cli import main
 from workbench.core import presets
 from workbench.core.datadir import DATA_DIR_ENV
 from workbench.core.presets import MAX_TIME_SCALE, MIN_TIME_SCALE
-
-
-def refused(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(argv) == 2
-    out, err = capsys.readouterr()
-    assert out == ""
-    assert err.count("\n") == 1 and err.startswith("workbench: error: "), err
-    assert message in err, err
 
 
 @pytest.mark.parametrize(

@@ -11,21 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.robustness.commands import QUICK_RUN, workbench
+from tests.robustness.commands import QUICK_RUN, refused, workbench
 from workbench.cli import main
 from workbench.core.atomic import write_atomically
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # the PNG test's widget, headless
 
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="POSIX files and modes")
-
-
-def refused(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(argv) == 2
-    out, err = capsys.readouterr()
-    assert out == ""
-    assert err.count("\n") == 1 and err.startswith("workbench: error: "), err
-    assert message in err, err
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/null"), reason="no /dev/null")
