@@ -11,10 +11,11 @@ bad one in one sentence naming the place; it never evaluates anything it reads. 
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from workbench.core.atomic import write_atomically
-from workbench.core.exports.results_reader import ResultsFileError, from_json
+from workbench.core.exports.results_reader import ResultsFileError, from_json, too_big
 from workbench.core.exports.results_writer import to_dict, to_json
 from workbench.core.results import Results
 
@@ -28,10 +29,26 @@ def save(results: Results, path: str | os.PathLike[str]) -> None:
 
 
 def load(path: str | os.PathLike[str]) -> Results:
+    """Open a results file: refused in one line if it is not a regular file, is over
+    :data:`~workbench.core.exports.results_reader.MAX_FILE_BYTES`, or is damaged."""
+    return from_json(_text_of(Path(path)))
+
+
+def _text_of(path: Path) -> str:
+    """The file's text; checked first, so a device or a FIFO is never read from and a huge
+    file never read at all. (Passed on as a temporary, so that :func:`from_json` can drop it
+    once parsed.)"""
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise ResultsFileError("not a text file") from None
+        found = path.stat()  # before opening: opening a FIFO waits for a writer
+        if not stat.S_ISREG(found.st_mode):
+            raise ResultsFileError("not a regular file")
+        reason = too_big(found.st_size)
+        if reason is not None:
+            raise ResultsFileError(reason)
+        data = path.read_bytes()
     except OSError as exc:
         raise ResultsFileError(exc.strerror or str(exc)) from None
-    return from_json(text)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ResultsFileError("not a text file") from None
