@@ -20,6 +20,7 @@ from workbench.gui.model.live_run import Bars, RunTrack
 from workbench.gui.theme import COLOUR_SLOTS, FAILED_COLOUR, STANDARD, Theme
 from workbench.gui.timeline.slices import ALIVE_HEIGHT, SliceLayer
 from workbench.gui.timeline.states import StateLayer
+from workbench.gui.widgets.untrusted_text import elided
 
 BAR_HEIGHT = 0.8
 MAX_LANE_TICKS = 24
@@ -65,12 +66,12 @@ class TaskUnderPointer:
     def describe(self) -> str:
         end = "still running" if self.running else seconds(self.end_s)
         lines = [
-            f"task {self.task} · {self.worker}",
+            f"task {self.task} · {elided(self.worker)}",
             f"start {seconds(self.start_s)} · end {end}",
             f"duration {seconds(self.end_s - self.start_s)}",
         ]
         if self.error:
-            lines.append(f"failed: {self.error}")
+            lines.append(f"failed: {elided(self.error)}")
         if self.others:
             lines.append(f"(+{self.others} more overlapping here)")
         return "\n".join(lines)

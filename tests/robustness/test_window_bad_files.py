@@ -1,0 +1,146 @@
+"""Bad and hostile results files in the window: a file the loader refuses is said in the
+banner and leaves what is on screen untouched; a file holding a huge error that looks like
+HTML opens quickly and shows it as plain text, elided."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
+
+import pytest
+import qasync
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication
+
+from tests.core.results_factory import make_results
+from tests.gui.scenario import settle
+from workbench.core.exports import save, to_json
+from workbench.core.results import Results
+from workbench.gui.main_window import MainWindow
+from workbench.gui.widgets.banner import MESSAGE_LIMIT
+
+HOSTILE = "<b>bold</b><img src='x.png'>" + "x" * 2_000_000
+"""A 2 MB error that looks like HTML (as rich text it froze the window for minutes)."""
+
+
+@pytest.fixture
+def window(qapp: QApplication, tmp_path: Path) -> Iterator[tuple[MainWindow, qasync.QEventLoop]]:
+    qapp.setQuitOnLastWindowClosed(False)
+    loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(loop)
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    main = MainWindow(settings)
+    main.resize(1200, 800)
+    main.show()
+    try:
+        yield main, loop
+    finally:
+        main.close()
+        loop.run_until_complete(asyncio.wait_for(main.serve_until_closed(), 60))
+        main.deleteLater()
+        qapp.processEvents()
+        loop.close()
+        asyncio.set_event_loop(None)
+
+
+def _saved(results: Results, path: Path) -> str:
+    save(results, path)
+    return str(path)
+
+
+def _failed_with(error: str) -> Results:
+    results = make_results(("sequential", "threads"), (0.2, 0.1))
+    failed = dataclasses.replace(results.runs[1], ok=False, error=error)
+    return dataclasses.replace(results, runs=(results.runs[0], failed))
+
+
+BAD_FILES = {
+    "a CPU sample with the wrong number of figures": (
+        lambda d: d["runs"][0]["cpu_samples"][0].update(per_core=[1.0]),
+        "runs[0].cpu_samples[0].per_core: has 1 figures, the machine has 2 logical CPUs",
+    ),
+    "a task that ends before it starts": (
+        lambda d: d["runs"][1]["tasks"][2].update(start_s=0.09, end_s=0.01),
+        "runs[1].tasks[2]: ends before it starts",
+    ),
+    "a time of 1e308 s": (
+        lambda d: d["runs"][0].update(wall_s=1e308),
+        "runs[0].wall_s: must be at most",
+    ),
+    "a task id past the run's tasks": (
+        lambda d: d["runs"][0]["tasks"][0].update(id=2**62),
+        "runs[0].tasks[0].id: must be at most",
+    ),
+}
+
+
+@pytest.mark.parametrize(("damage", "message"), BAD_FILES.values(), ids=list(BAD_FILES))
+def test_a_bad_file_is_said_and_what_is_on_screen_stays(
+    window: tuple[MainWindow, qasync.QEventLoop], tmp_path: Path, damage: object, message: str
+) -> None:
+    main, loop = window
+    good = make_results(("sequential", "threads"), (0.2, 0.1))
+    assert main.files.open_file(_saved(good, tmp_path / "good.json"))
+    settle(main, loop)
+    shown = main.presenter.results
+    table = main.comparison.table.cell_texts()
+    data = json.loads(to_json(good))
+    damage(data)  # type: ignore[operator]
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data), encoding="utf-8")
+
+    assert not main.files.open_file(str(bad))
+    settle(main, loop)
+    banner = main.banner.text()
+    assert banner.startswith("Could not open bad.json: damaged results file: "), banner
+    assert message in banner
+    assert "Something went wrong" not in banner
+    assert main.presenter.results is shown
+    assert main.comparison.table.cell_texts() == table
+
+
+def test_a_huge_error_that_looks_like_html_is_plain_elided_and_quick(
+    window: tuple[MainWindow, qasync.QEventLoop], tmp_path: Path
+) -> None:
+    main, loop = window
+    plain = _saved(_failed_with("ValueError: x"), tmp_path / "plain.json")
+    hostile = _saved(_failed_with(HOSTILE), tmp_path / "hostile.json")
+
+    began = time.perf_counter()
+    assert main.files.open_file(plain)
+    settle(main, loop)
+    baseline_s = time.perf_counter() - began
+    began = time.perf_counter()
+    assert main.files.open_file(hostile)
+    settle(main, loop)
+    hostile_s = time.perf_counter() - began
+
+    assert main.presenter.results is not None
+    assert main.presenter.results.runs[1].error == HOSTILE  # the file's text is kept whole
+    reading = main.explanations.toPlainText()
+    assert "<b>bold</b>" in reading  # escaped: shown as typed, not rendered
+    assert len(reading) < 10_000
+    titles = [panel.gantt.plot.titleLabel.text for panel in main.timeline.panels]
+    assert any("&lt;b&gt;bold" in title for title in titles), titles
+    assert all(len(title) < 5_000 for title in titles)
+    # Generous: a 2 MB error laid out as rich text took minutes against a second.
+    assert hostile_s < 10 * baseline_s + 2, (hostile_s, baseline_s)
+
+
+def test_the_banner_shows_a_message_as_plain_text_elided(
+    window: tuple[MainWindow, qasync.QEventLoop],
+) -> None:
+    main, _ = window
+    main.banner.show_message(f"sequential failed: {HOSTILE}")
+    label = main.banner.label
+    assert label.textFormat() == Qt.TextFormat.PlainText
+    assert label.text().startswith("sequential failed: <b>bold</b><img")
+    assert len(label.text()) < MESSAGE_LIMIT + 100
+    assert label.text().endswith("characters in all)")
