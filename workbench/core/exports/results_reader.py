@@ -7,7 +7,7 @@ import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, NoReturn, TypeVar
+from typing import Any, TypeVar
 
 from workbench.core.config import MAX_REPEAT
 from workbench.core.exports import results_values as v
@@ -341,18 +341,11 @@ NESTED_TOO_DEEPLY = "nested too deeply (a results file is a few levels deep)"
 """Python's reader gives up on deep nesting with a RecursionError: said plainly instead."""
 
 
-def _no_constant(name: str) -> NoReturn:
-    """JSON has no NaN or Infinity; Python's reader takes them unless told not to."""
-    raise v.BadValue(f"{name} is not a number a results file may hold")
-
-
 def _parsed(text: str) -> Any:
     try:
-        return json.loads(text, parse_constant=_no_constant)
+        return json.loads(text)  # NaN and Infinity parse; the checks refuse them, by field
     except json.JSONDecodeError as exc:
         raise ResultsFileError(f"not a JSON file ({exc.msg} at line {exc.lineno})") from None
-    except v.BadValue as exc:
-        raise ResultsFileError(f"damaged results file: {exc.message}") from None
     except RecursionError:
         raise ResultsFileError(NESTED_TOO_DEEPLY) from None
 
