@@ -24,6 +24,7 @@ from tests.gui.scenario import settle
 from workbench.core.exports import save, to_json
 from workbench.core.results import Results
 from workbench.gui.main_window import MainWindow
+from workbench.gui.results import file_commands
 from workbench.gui.widgets.banner import MESSAGE_LIMIT
 
 HOSTILE = "<b>bold</b><img src='x.png'>" + "x" * 2_000_000
@@ -144,3 +145,36 @@ def test_the_banner_shows_a_message_as_plain_text_elided(
     assert label.text().startswith("sequential failed: <b>bold</b><img")
     assert len(label.text()) < MESSAGE_LIMIT + 100
     assert label.text().endswith("characters in all)")
+
+
+def test_a_big_file_loads_off_the_event_loop(
+    window: tuple[MainWindow, qasync.QEventLoop],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """While it loads, the loop (and so the window) goes on: the longest stall is a small
+    part of the whole load, where on the loop it was all of it."""
+    main, loop = window
+    big = make_results(("sequential", "threads"), (0.2, 0.1), tasks=20_000)
+    path = _saved(big, tmp_path / "big.json")
+    monkeypatch.setattr(file_commands, "BACKGROUND_BYTES", 2**20)
+    assert os.path.getsize(path) > 2**20
+
+    async def opened_while_ticking() -> tuple[bool, float, float]:
+        assert main.files.open_file(path)
+        opening = main.files.opening
+        assert opening is not None
+        began = last = time.perf_counter()
+        longest = 0.0
+        while not opening.done():
+            await asyncio.sleep(0.005)
+            now = time.perf_counter()
+            longest, last = max(longest, now - last), now
+        return opening.result(), longest, time.perf_counter() - began
+
+    shown, longest_stall_s, load_s = loop.run_until_complete(opened_while_ticking())
+    settle(main, loop)
+    assert shown
+    assert main.presenter.results == big
+    assert main.files.opening is None
+    assert longest_stall_s < load_s / 2, (longest_stall_s, load_s)

@@ -290,6 +290,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Closing mid-run stops the run; :meth:`serve_until_closed` waits for the cleanup."""
         self.presenter.stop()
+        self.files.cancel_opening()
         self.sweep.close()
         self.history.close_windows()
         self.lab.close_windows()
