@@ -178,3 +178,42 @@ def test_a_big_file_loads_off_the_event_loop(
     assert main.presenter.results == big
     assert main.files.opening is None
     assert longest_stall_s < load_s / 2, (longest_stall_s, load_s)
+
+
+def _named_with(name: str) -> Results:
+    """Every name a file holds, as ``name``: the CPU model, the workload, a strategy, a worker."""
+    results = make_results(("sequential", "threads"), (0.2, 0.1))
+    spans = tuple(dataclasses.replace(span, worker=name) for span in results.runs[1].tasks)
+    run = dataclasses.replace(results.runs[1], strategy=name, tasks=spans)
+    return dataclasses.replace(
+        results,
+        machine=dataclasses.replace(results.machine, cpu_model=name),
+        config=dataclasses.replace(results.config, workload=name, strategies=("sequential", name)),
+        runs=(results.runs[0], run),
+    )
+
+
+def test_huge_names_that_look_like_html_are_plain_elided_and_quick(
+    window: tuple[MainWindow, qasync.QEventLoop], tmp_path: Path
+) -> None:
+    main, loop = window
+    plain = _saved(_named_with("plain"), tmp_path / "plain.json")
+    hostile = _saved(_named_with("<b>bold</b>" + "x" * 200_000), tmp_path / "hostile.json")
+
+    began = time.perf_counter()
+    assert main.files.open_file(plain)
+    settle(main, loop)
+    baseline_s = time.perf_counter() - began
+    began = time.perf_counter()
+    assert main.files.open_file(hostile)
+    settle(main, loop)
+    hostile_s = time.perf_counter() - began
+
+    header = main.header.text()
+    assert "&lt;b&gt;bold" in header
+    assert len(header) < 2_000
+    assert len(main.status.machine.text()) < 2_000
+    titles = [panel.gantt.plot.titleLabel.text for panel in main.timeline.panels]
+    assert any("&lt;b&gt;bold" in title for title in titles), titles
+    # Generous: a 200 KB CPU model in the header and status bar took 20 s against a second.
+    assert hostile_s < 10 * baseline_s + 2, (hostile_s, baseline_s)

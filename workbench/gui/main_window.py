@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         self._header_text = WELCOME
         self.header = QLabel(WELCOME)
         self.header.setWordWrap(True)
+        self.header.setTextFormat(Qt.TextFormat.RichText)  # see show_header
         self.header.setStyleSheet("font-weight: bold;")
         self.verdict_view = VerdictView()
         self.replay = ReplayBar(self.timeline)
@@ -269,8 +270,9 @@ class MainWindow(QMainWindow):
         self.classroom.set_running(running)
 
     def show_header(self, text: str) -> None:
+        """Plain text (it quotes the results' names): escaped into the header's rich text."""
         self._header_text = text
-        self.header.setText(text)
+        self.header.setText(html.escape(text).replace("\n", "<br>"))
 
     def _settings_edited(self) -> None:
         """Say so when the settings no longer match what is on screen (F5 runs the new)."""

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 from workbench.core.analysis import Analysis
 from workbench.core.explain import Reading
 from workbench.core.results import Results
-from workbench.gui.widgets.untrusted_text import as_html
+from workbench.gui.model.untrusted_text import as_html
 
 READING_LIMIT = 1_000
 """Characters of a reading shown: one may quote a run's error, of any length in a file (the

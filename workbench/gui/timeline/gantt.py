@@ -17,10 +17,10 @@ from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen
 from workbench.gui.model.bar_merge import merge_rows
 from workbench.gui.model.formatting import seconds
 from workbench.gui.model.live_run import Bars, RunTrack
+from workbench.gui.model.untrusted_text import elided
 from workbench.gui.theme import COLOUR_SLOTS, FAILED_COLOUR, STANDARD, Theme
 from workbench.gui.timeline.slices import ALIVE_HEIGHT, SliceLayer
 from workbench.gui.timeline.states import StateLayer
-from workbench.gui.widgets.untrusted_text import elided
 
 BAR_HEIGHT = 0.8
 MAX_LANE_TICKS = 24

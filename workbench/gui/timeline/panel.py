@@ -15,6 +15,7 @@ import pyqtgraph as pg
 
 from workbench.gui.model.formatting import ns_as_seconds
 from workbench.gui.model.live_run import RunTrack
+from workbench.gui.model.untrusted_text import as_html
 from workbench.gui.theme import FAILED_COLOUR, Theme, swatch
 from workbench.gui.timeline.axes import FittingAxis, IntegerAxis
 from workbench.gui.timeline.cpu import CpuPlot
@@ -22,7 +23,6 @@ from workbench.gui.timeline.gantt import GanttPlot
 from workbench.gui.timeline.rows import ROWS as INSIDE_ROWS
 from workbench.gui.timeline.rows import InsideRows, inside_rows, place_inside_rows
 from workbench.gui.timeline.slices import slice_legend
-from workbench.gui.widgets.untrusted_text import as_html
 
 LEFT_AXIS_WIDTH = 110
 """The same width for every left axis, so every panel's time axis lines up."""

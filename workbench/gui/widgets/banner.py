@@ -10,8 +10,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
+from workbench.gui.model.untrusted_text import elided
 from workbench.gui.theme import FAILED_COLOUR
-from workbench.gui.widgets.untrusted_text import elided
 
 STYLES = {
     "error": f"background: #FDECEA; color: {FAILED_COLOUR}; border: 1px solid {FAILED_COLOUR};",
