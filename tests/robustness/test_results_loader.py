@@ -284,3 +284,20 @@ def test_the_command_line_names_the_file_and_the_field_in_one_line(tmp_path: Pat
         f"workbench: error: {bad}: damaged results file: "
         f"runs[0].tasks[{LATE}].end_s: must be at most 1e+07, got 1e+308\n"
     )
+
+
+def test_runs_past_the_ones_the_schema_checks_are_checked_value_by_value() -> None:
+    """Only the first few runs go through jsonschema (a million summary rows or runs must not
+    keep it busy for minutes); the rest are checked as they are converted."""
+
+    def many_runs(d: dict[str, Any]) -> None:
+        d["config"]["repeat"] = 6
+        d["runs"] = [{**d["runs"][0], "repeat_index": i} for i in range(6)]
+        d["runs"][5] = {**d["runs"][5], "peak_memory": {"bytes": 1, "measure": "vss"}}
+        d["summary"] = d["summary"] * 100_000
+
+    line = refused(changed(many_runs))
+    assert line == (
+        "damaged results file: runs[5].peak_memory.measure: "
+        "unknown memory measure 'vss' (allowed: pss, rss)"
+    )

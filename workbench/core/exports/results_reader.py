@@ -216,8 +216,14 @@ def _interference_from(data: Any) -> Interference:
     )
 
 
+def _measure(value: Any) -> str:
+    if value not in ("pss", "rss"):
+        raise v.BadValue(f"unknown memory measure {v.shown(value)} (allowed: pss, rss)")
+    return str(value)
+
+
 def _memory_from(data: Any) -> MemoryPeak:
-    return MemoryPeak(v.field(data, "bytes", v.count), v.field(data, "measure", v.text))
+    return MemoryPeak(v.field(data, "bytes", v.count), v.field(data, "measure", _measure))
 
 
 def _function_from(f: Any) -> CodeFunction:
@@ -302,13 +308,16 @@ SAMPLED = 3
 
 
 def _outline(data: dict[str, Any]) -> dict[str, Any]:
-    """The document with each run's long lists cut to their first few items (shallow copies)."""
+    """The document with its long lists cut to their first few items (shallow copies): the
+    runs, each run's bulk, the summary (ignored on loading: recomputed). What is cut is
+    checked by :mod:`~workbench.core.exports.results_values` as it is converted, so a file of
+    a million summary rows or runs cannot keep jsonschema busy for minutes."""
+    outlined = {**data}
+    if isinstance(data.get("summary"), list):
+        outlined["summary"] = data["summary"][:SAMPLED]
     runs = data.get("runs")
-    if not isinstance(runs, list):
-        return data
-    return {
-        **data,
-        "runs": [
+    if isinstance(runs, list):
+        outlined["runs"] = [
             outline_threads(
                 {
                     k: value[:SAMPLED] if k in _BULK and isinstance(value, list) else value
@@ -318,9 +327,9 @@ def _outline(data: dict[str, Any]) -> dict[str, Any]:
             )
             if isinstance(r, dict)
             else r
-            for r in runs
-        ],
-    }
+            for r in runs[:SAMPLED]
+        ]
+    return outlined
 
 
 MAX_FILE_BYTES = 512 * 2**20
