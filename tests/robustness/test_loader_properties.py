@@ -106,7 +106,7 @@ json_values = st.recursive(
 odd_values = st.sampled_from(
     [0, -1, 1, 2, 1.5, -0.5, 2**63, 2**64, 1e308, -1e308, math.inf, -math.inf, math.nan,
      "", "0", "x" * 1000, True, False, None, [], {}, [0.1], [0.2, 0.1], [[0.2, 0.1]],
-     10**7, 10**12, 100.5]
+     10**7, 10**12, 100.5, "\ud800", "<b>x</b>"]
 )  # fmt: skip
 """Values near the edges of what the format allows."""
 
@@ -180,7 +180,9 @@ def _usable(results: Results) -> None:
             assert all(math.isfinite(p) for p in sample.per_core)
     LiveExperiment.from_results(results)
     analyse(results)
-    assert from_json(to_json(results)) == results
+    text = to_json(results)
+    text.encode("utf-8")  # writable: the history and File > Save write it as UTF-8
+    assert from_json(text) == results
 
 
 @PROPERTY

@@ -222,6 +222,25 @@ def test_a_thread_state_interval_the_wrong_way_round_is_refused() -> None:
     assert line.endswith("runs[0].threads[0].states[5]: ends before it starts (0.4 s → 0.2 s)")
 
 
+def test_a_number_of_thousands_of_digits_is_refused() -> None:
+    text = json.dumps(document()).replace('"tasks": 10', '"tasks": 1' + "0" * 5_000)
+    assert refused(text) == "not a results file: a number has too many digits"
+
+
+@pytest.mark.parametrize("where", ["worker", "params"])
+def test_text_that_is_half_a_surrogate_pair_is_refused(where: str) -> None:
+    """JSON's escapes can spell it; it loads, then every save of it fails."""
+    data = document()
+    if where == "worker":
+        task(data, LATE)["worker"] = "MARK"
+    else:
+        data["config"]["params"] = {"MARK": 1.0}
+    line = refused(json.dumps(data).replace('"MARK"', '"\\ud800"'))
+    place = f"runs[0].tasks[{LATE}].worker" if where == "worker" else r"config.params.\ud800"
+    assert line == f"damaged results file: {place}: '\\ud800' is not valid Unicode text"
+    line.encode("utf-8")  # the message itself can be printed
+
+
 # -- long text -------------------------------------------------------------------------------
 
 

@@ -239,7 +239,7 @@ def _scalar(value: Any) -> Scalar:
 
 
 def _kwargs(value: Any) -> dict[str, Scalar]:
-    return {str(k): v.at(str(k), _scalar, x) for k, x in v.record(value).items()}
+    return {v.at(k, v.text, k): v.at(k, _scalar, x) for k, x in v.record(value).items()}
 
 
 def _code_from(c: Any) -> UserCode:
@@ -272,7 +272,7 @@ def _machine_from(m: Any) -> Machine:
 
 
 def _params(value: Any) -> dict[str, float]:
-    return {str(k): v.at(str(k), v.number, x) for k, x in v.record(value).items()}
+    return {v.at(k, v.text, k): v.at(k, v.number, x) for k, x in v.record(value).items()}
 
 
 def _config_from(c: Any) -> Config:
@@ -357,6 +357,8 @@ def _parsed(text: str) -> Any:
         raise ResultsFileError(f"not a JSON file ({exc.msg} at line {exc.lineno})") from None
     except RecursionError:
         raise ResultsFileError(NESTED_TOO_DEEPLY) from None
+    except ValueError:  # not a decoding error: a whole number of thousands of digits
+        raise ResultsFileError("not a results file: a number has too many digits") from None
 
 
 def from_json(text: str) -> Results:

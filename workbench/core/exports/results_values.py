@@ -160,6 +160,11 @@ def text(value: Any) -> str:
     """Text, of any length: the file keeps it whole; the window shows long text elided."""
     if not isinstance(value, str):
         raise BadValue(f"expected text, got {shown(value)}")
+    if not value.isascii():  # JSON's escapes can spell half a surrogate pair: not writable
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise BadValue(f"{shown(value)} is not valid Unicode text") from None
     return value
 
 
