@@ -124,7 +124,7 @@ def _places(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
 PLACES = list(_places(VALID))[1:]
 
 
-def _mutated(data: st.DataObject) -> dict[str, Any]:
+def mutated(data: st.DataObject) -> dict[str, Any]:
     document: dict[str, Any] = json.loads(json.dumps(VALID))
     for _ in range(data.draw(st.integers(1, 3))):
         path = data.draw(st.sampled_from(PLACES))
@@ -214,7 +214,7 @@ def test_any_json_under_a_results_schema_loads_or_is_refused(value: dict[str, An
 def test_a_valid_file_with_values_changed_loads_valid_results_or_is_refused(
     data: st.DataObject,
 ) -> None:
-    results = _load_or_refuse(json.dumps(_mutated(data)))
+    results = _load_or_refuse(json.dumps(mutated(data)))
     if results is not None:
         _usable(results)
 

@@ -16,11 +16,14 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports
 
 import pytest
 import qasync
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
 
 from tests.core.results_factory import make_results
 from tests.gui.scenario import settle
+from tests.robustness.test_loader_properties import mutated
 from workbench.core.exports import save, to_json
 from workbench.core.results import Results
 from workbench.gui.main_window import MainWindow
@@ -217,3 +220,35 @@ def test_huge_names_that_look_like_html_are_plain_elided_and_quick(
     assert any("&lt;b&gt;bold" in title for title in titles), titles
     # Generous: a 200 KB CPU model in the header and status bar took 20 s against a second.
     assert hostile_s < 10 * baseline_s + 2, (hostile_s, baseline_s)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(st.data())
+def test_a_changed_file_opens_whole_or_is_refused_leaving_the_screen_as_it_was(
+    window: tuple[MainWindow, qasync.QEventLoop],
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    data: st.DataObject,
+) -> None:
+    """What the loader lets through, the window can show: no exception, no error logged."""
+    main, loop = window
+    before = main.presenter.results
+    path = tmp_path / "changed.json"
+    path.write_text(json.dumps(mutated(data)), encoding="utf-8")
+    caplog.clear()
+    opened = main.files.open_file(str(path))
+    settle(main, loop)
+    QApplication.processEvents()
+    assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == []
+    if opened:
+        assert main.presenter.results is not before
+        assert main.presenter.results is not None
+    else:
+        assert main.presenter.results is before
+        assert main.banner.text().startswith("Could not open changed.json: ")
