@@ -71,6 +71,7 @@ def test_quick_bench_writes_json_and_markdown_from_outside_a_checkout(tmp_path: 
     (share,) = figures["collector_share"]
     assert share["bare_asyncio_collector_us_per_task_median"] >= 0
     assert figures["scale"]["ok"] is True
+    assert figures["opening"]["bytes_per_file_byte"] > 0
     assert figures["startup"]["child_ms_median"] > 0
     states = figures["thread_states"]
     if "skipped" not in states:

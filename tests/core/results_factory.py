@@ -37,6 +37,8 @@ def make_results(
     ``r`` takes ``1 + r / 10`` times the strategy's wall time, so min and max differ.
     """
     runs = []
+    cpus = int(machine.get("logical_cpus", MACHINE.logical_cpus))  # type: ignore[call-overload]
+    per_core = (50.0, *(25.0,) * (cpus - 1))  # a figure per CPU, as a results file must have
     for index, (strategy, wall_s) in enumerate(zip(strategies, walls_s, strict=True)):
         for r in range(repeat):
             wall = round(wall_s * (1 + r / 10) * NS_PER_S)
@@ -55,7 +57,7 @@ def make_results(
                     cpu_ns=wall // (index + 2),
                     startup_ns=0,
                     tasks=spans,
-                    cpu_samples=(CpuSample(wall, (50.0, 25.0)),),
+                    cpu_samples=(CpuSample(wall, per_core),),
                 )
             )
     return Results(

@@ -181,8 +181,8 @@ def test_a_dask_run_survives_the_results_file() -> None:
     )  # fmt: skip
     assert run.tasks[0].attempt_of == 2 and run.worker_cpu
     machine = Machine(2, 2, "cpu", "os", "3.11", "CPython", True)
-    config = Config("sleep", {"duration": 0.1}, 1, 2, 1, ("dask",), "tcp://192.0.2.10:8786")
-    results = Results(machine, config, (run,))
+    config = Config("sleep", {"duration": 0.1}, 4, 2, 1, ("dask",), "tcp://192.0.2.10:8786")
+    results = Results(machine, config, (run,))  # ids 0-3 are the tasks, 4 a lost attempt
     assert from_json(to_json(results)) == results
 
 

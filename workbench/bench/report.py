@@ -143,6 +143,13 @@ def to_markdown(figures: Mapping[str, Any]) -> str:
     lines += _table(["figure", "value"], [[k, _fmt(v)] for k, v in scale.items() if k != "tasks"])
     if "million" in figures:
         lines += million_markdown(figures["million"])
+    if "opening" in figures:
+        opening = figures["opening"]
+        title = f"{opening['file_mb']:,} MB results file ({opening['tasks']:,} tasks)"
+        lines += [f"## Opening a {title}", ""]
+        lines += _table(
+            ["figure", "value"], [[k, _fmt(v)] for k, v in opening.items() if k != "tasks"]
+        )
     lines += ["## Start-up", ""]
     lines += _table(["figure", "value"], [[k, _fmt(v, 1)] for k, v in figures["startup"].items()])
     for section in ("window", "responsiveness"):

@@ -15,6 +15,7 @@ from typing import Any
 from workbench.bench.collector_share import measure_collector_share
 from workbench.bench.fidelity import measure_fidelity
 from workbench.bench.inside import NAMES, measure_inside_overhead
+from workbench.bench.open_file import TASKS, measure_opening
 from workbench.bench.overhead import SIZES, measure_overhead
 from workbench.bench.reference import CASES
 from workbench.bench.report import to_markdown
@@ -62,6 +63,8 @@ def run_bench(*, quick: bool = False, million: bool = False) -> dict[str, Any]:
     )
     _progress("scale")
     figures["scale"] = measure_scale(1_000 if quick else 100_000)
+    _progress("opening a big results file")
+    figures["opening"] = measure_opening(5_000 if quick else TASKS)
     _progress("start-up")
     figures["startup"] = measure_child_startup(3 if quick else 10)
     if viztracer_available():

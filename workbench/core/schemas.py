@@ -59,8 +59,16 @@ def location(path: Iterable[str | int]) -> str:
         if isinstance(part, int):
             text += f"[{part}]"
         else:
-            text += f".{part}" if text else part
+            name = _key(part)
+            text += f".{name}" if text else name
     return text
+
+
+def _key(name: str) -> str:
+    """A key as a message names it: a file's own keys may be long, or not printable."""
+    if not name.isprintable():
+        name = ascii(name)[1:-1]
+    return name if len(name) <= 40 else name[:37] + "…"
 
 
 def _shown(value: Any) -> str:

@@ -2,10 +2,12 @@
 
 The engine is asyncio code, so the window runs Qt's event loop *as* the asyncio loop (qasync):
 an experiment is a coroutine on the same thread as the widgets, with no worker thread to
-synchronise. Shutdown follows one path: closing the window (or Ctrl+Q) sets an event that the
-main coroutine awaits; it then stops any run, waits for its process tree to be gone, and only
-then lets the loop end. (Ending the loop first is what makes qasync raise "Event loop stopped
-before Future completed" and leaves children behind.)
+synchronise. Shutdown follows one path: closing the window (or Ctrl+Q; or SIGTERM, SIGINT,
+SIGHUP, or the window manager destroying the window: see
+:mod:`~workbench.gui.window_endings`) sets an event that the main coroutine awaits; it then
+stops any run, waits for its process tree to be gone, and only then lets the loop end.
+(Ending the loop first is what makes qasync raise "Event loop stopped before Future
+completed" and leaves children behind.)
 """
 
 from __future__ import annotations
@@ -135,6 +137,7 @@ def main() -> int:
 
     from workbench.gui.main_window import MainWindow
     from workbench.gui.theme import apply_app_style
+    from workbench.gui.window_endings import close_on_signals, close_when_destroyed
 
     apply_app_style(app)
     loop = qasync.QEventLoop(app)
@@ -143,7 +146,7 @@ def main() -> int:
     _install_error_hooks(window, loop)
     window.show()
     try:
-        with loop:
+        with loop, close_on_signals(window), close_when_destroyed(app, window):
             loop.run_until_complete(window.serve_until_closed())
     finally:
         window.deleteLater()

@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         self._header_text = WELCOME
         self.header = QLabel(WELCOME)
         self.header.setWordWrap(True)
+        self.header.setTextFormat(Qt.TextFormat.RichText)  # see show_header
         self.header.setStyleSheet("font-weight: bold;")
         self.verdict_view = VerdictView()
         self.replay = ReplayBar(self.timeline)
@@ -269,8 +270,9 @@ class MainWindow(QMainWindow):
         self.classroom.set_running(running)
 
     def show_header(self, text: str) -> None:
+        """Plain text (it quotes the results' names): escaped into the header's rich text."""
         self._header_text = text
-        self.header.setText(text)
+        self.header.setText(html.escape(text).replace("\n", "<br>"))
 
     def _settings_edited(self) -> None:
         """Say so when the settings no longer match what is on screen (F5 runs the new)."""
@@ -290,6 +292,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Closing mid-run stops the run; :meth:`serve_until_closed` waits for the cleanup."""
         self.presenter.stop()
+        self.files.cancel_opening()
         self.sweep.close()
         self.history.close_windows()
         self.lab.close_windows()

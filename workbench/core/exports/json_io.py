@@ -11,11 +11,18 @@ bad one in one sentence naming the place; it never evaluates anything it reads. 
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from workbench.core.atomic import write_atomically
-from workbench.core.exports.compact import from_compact, is_compact, to_compact, wants_compact
-from workbench.core.exports.results_reader import ResultsFileError, from_json
+from workbench.core.exports.compact import (
+    MAGIC,
+    from_compact,
+    is_compact,
+    to_compact,
+    wants_compact,
+)
+from workbench.core.exports.results_reader import ResultsFileError, from_json, too_big
 from workbench.core.exports.results_writer import to_dict, to_json
 from workbench.core.results import Results
 
@@ -30,15 +37,39 @@ def save(results: Results, path: str | os.PathLike[str]) -> None:
 
 
 def load(path: str | os.PathLike[str]) -> Results:
-    """Either form, told apart by the file's first bytes (whatever its name)."""
+    """Open a results file, either form, told apart by its first bytes (whatever its name):
+    refused in one line if it is not a regular file, is over
+    :data:`~workbench.core.exports.results_reader.MAX_FILE_BYTES`, or is damaged."""
+    file = Path(path)
     try:
-        data = Path(path).read_bytes()
+        _check(file)
+        with file.open("rb") as handle:
+            compact = is_compact(handle.read(len(MAGIC)))
+        if compact:
+            return from_compact(file.read_bytes())
     except OSError as exc:
         raise ResultsFileError(exc.strerror or str(exc)) from None
-    if is_compact(data):
-        return from_compact(data)
+    return from_json(_text_of(file))
+
+
+def _check(path: Path) -> None:
+    """Before opening: opening a FIFO waits for a writer, and a huge file is never read."""
+    found = path.stat()
+    if not stat.S_ISREG(found.st_mode):
+        raise ResultsFileError("not a regular file")
+    reason = too_big(found.st_size)
+    if reason is not None:
+        raise ResultsFileError(reason)
+
+
+def _text_of(path: Path) -> str:
+    """The file's text. (Passed on as a temporary, so that :func:`from_json` can drop it once
+    parsed, and the bytes are gone before parsing starts.)"""
     try:
-        text = data.decode("utf-8")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ResultsFileError(exc.strerror or str(exc)) from None
+    try:
+        return data.decode("utf-8")
     except UnicodeDecodeError:
         raise ResultsFileError("not a text file") from None
-    return from_json(text)

@@ -11,12 +11,12 @@ recomputed on loading.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-from workbench.core.clock import to_ns
+from workbench.core.exports import results_values as v
 from workbench.core.results import Run, ThreadSampling
 from workbench.core.schemas import RESULTS, location, problem
 from workbench.core.task_shares import CODE, task_states, timeline_arrays
@@ -111,24 +111,38 @@ def add_task_states(tasks: list[dict[str, Any]], run: Run) -> None:
 
 def _sampling_from(record: Mapping[str, Any]) -> ThreadSampling:
     return ThreadSampling(
-        source=str(record["source"]),
-        known=tuple(ThreadState(state) for state in record["states"]),
-        cpu_ns=to_ns(float(record.get("cpu_s", 0.0))),
-        interval_ns=to_ns(float(record.get("interval_s", 0.0))),
-        error=record.get("error"),
+        source=v.field(record, "source", v.text),
+        known=v.field(record, "states", v.each(_state)),
+        cpu_ns=v.optional(record, "cpu_s", v.seconds, 0),
+        interval_ns=v.optional(record, "interval_s", v.seconds, 0),
+        error=v.optional(record, "error", v.text, None),
     )
 
 
 _STATES = {str(state): state for state in ThreadState}
 
 
+def _state(value: Any) -> ThreadState:
+    state = _STATES.get(value) if isinstance(value, str) else None
+    if state is None:
+        raise v.BadValue(f"unknown thread state {v.shown(value)} (allowed: {', '.join(_STATES)})")
+    return state
+
+
+def _interval(value: Any) -> Interval:
+    item = v.items(value)
+    if len(item) != 3:
+        raise v.BadValue(f"expected [start, end, state], got {len(item)} items")
+    start, end = v.span(v.at(0, v.seconds, item[0]), v.at(1, v.seconds, item[1]))
+    return start, end, v.at(2, _state, item[2])
+
+
 def _thread_from(record: Mapping[str, Any]) -> ThreadTimeline:
-    states = _STATES
-    intervals: tuple[Interval, ...] = tuple(
-        (to_ns(a), to_ns(b), states[state]) for a, b, state in record["states"]
-    )
     return ThreadTimeline(
-        int(record["pid"]), int(record["native_id"]), str(record["name"]), intervals
+        v.field(record, "pid", v.count),
+        v.field(record, "native_id", v.count),
+        v.field(record, "name", v.text),
+        v.field(record, "states", v.each(_interval)),
     )
 
 
@@ -150,7 +164,8 @@ def threads_from(
         ) from None
     threads = []
     workers: dict[str, ThreadKey] = {}
-    for index, record in enumerate(run.get("threads", [])):
+    threads_found: Sequence[Any] = v.optional(run, "threads", v.items, ())
+    for index, record in enumerate(threads_found):
         try:
             timeline = _thread_from(record)
         except _BAD as exc:
@@ -178,5 +193,9 @@ def outline_threads(run: dict[str, Any], items: int) -> dict[str, Any]:
 
 def _where(item: Any, definition: str, place: list[Any], exc: Exception) -> str:
     found = problem(RESULTS, item, definition=definition, at=place)
+    if found is not None:
+        return found
+    if isinstance(exc, v.BadValue):
+        return f"{location([*place, *exc.path])}: {exc.message}"
     detail = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
-    return found or f"{location(place)}: {detail}"
+    return f"{location(place)}: {detail}"

@@ -11,6 +11,10 @@ from workbench.core.clock import format_seconds as seconds
 from workbench.core.clock import to_seconds
 from workbench.core.results import Config, Machine
 from workbench.core.workloads import WORKLOADS
+from workbench.gui.model.untrusted_text import elided
+
+NAME = 80
+"""Characters of a name from a results file in a one-line summary (a file may hold more)."""
 
 
 def ns_as_seconds(ns: int | None) -> str:
@@ -22,8 +26,8 @@ def machine_line(machine: Machine) -> str:
     physical = f" ({machine.physical_cpus} physical)" if machine.physical_cpus else ""
     gil = "GIL on" if machine.gil_enabled else "GIL off (free-threaded)"
     return (
-        f"{machine.logical_cpus} cores{physical} · {machine.cpu_model} · "
-        f"{machine.implementation} {machine.python} · {gil}"
+        f"{machine.logical_cpus} cores{physical} · {elided(machine.cpu_model, NAME)} · "
+        f"{elided(machine.implementation, NAME)} {elided(machine.python, NAME)} · {gil}"
     )
 
 
@@ -54,6 +58,7 @@ def config_line(config: Config) -> str:
     params = f" ({params})" if params else ""
     repeat = f" · repeat {config.repeat}" if config.repeat > 1 else ""
     what = config.code.title() if config.code is not None else f"{config.workload}{params}"
-    pythons = ", ".join(i.label for i in config.interpreters)
+    what = elided(what, NAME * 4)
+    pythons = elided(", ".join(i.label for i in config.interpreters), NAME * 4)
     on = f" · Python {pythons}" if pythons else ""
     return f"{what} · {config.tasks:,} tasks · {config.workers} workers{repeat}{on}"

@@ -4,14 +4,16 @@ out: :func:`workbench.core.analysis.analyse` computes them off the event loop)."
 
 from __future__ import annotations
 
-from html import escape
-
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from workbench.core.analysis import Analysis
 from workbench.core.explain import Reading
 from workbench.core.results import Results
+from workbench.gui.model.untrusted_text import as_html
 
+READING_LIMIT = 1_000
+"""Characters of a reading shown: one may quote a run's error, of any length in a file (the
+whole text laid out as HTML froze the window for as long as minutes)."""
 PLACEHOLDER = "Run an experiment (F5) to see what each strategy did, and why."
 
 
@@ -29,9 +31,13 @@ class ExplanationView(QTextBrowser):
         items = []
         for reading in self.readings:
             name, _, rest = reading.text.partition(":")
-            items.append(f"<li><b>{escape(name)}</b>:{escape(rest)}</li>")
+            items.append(f"<li><b>{as_html(name)}</b>:{as_html(rest, READING_LIMIT)}</li>")
         note = "<p><i>Stopped before every run finished.</i></p>" if results.interrupted else ""
-        head = f"<p><b>→ {escape(self.recommendation)}</b></p>" if self.recommendation else ""
+        head = (
+            f"<p><b>→ {as_html(self.recommendation, READING_LIMIT)}</b></p>"
+            if self.recommendation
+            else ""
+        )
         self.setHtml(f"{head}<ul style='margin-left:0'>{''.join(items)}</ul>{note}")
 
     def clear_readings(self) -> None:

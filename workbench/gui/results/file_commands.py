@@ -1,11 +1,12 @@
 """The File menu's commands: open, save, export, and the recent-files list.
 
 A failed read or write becomes one plain line in the banner, never an exception; a bad file
-never replaces what is on screen.
+never replaces what is on screen. A big file is read on a worker thread.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +20,17 @@ from workbench.gui.model.presenter import Presenter
 from workbench.gui.results import files
 from workbench.gui.widgets.banner import MessageBanner
 from workbench.gui.widgets.status_bar import WorkbenchStatusBar
+
+BACKGROUND_BYTES = 8 * 2**20
+"""Results files bigger than this (8 MiB, ~50,000 tasks: about half a second) are read off
+the event loop."""
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0  # opened at once, and refused saying why
 
 
 class FileCommands:
@@ -37,6 +49,8 @@ class FileCommands:
         self.recent = recent
         self.banner = banner
         self.status = status
+        self.opening: asyncio.Task[bool] | None = None
+        """A big file being read on a worker thread (see :meth:`open_file`)."""
         actions.open.triggered.connect(self._ask_open)
         actions.save.triggered.connect(self._ask_save)
         actions.export_csv.triggered.connect(lambda: self._ask_export_data("csv"))
@@ -47,13 +61,46 @@ class FileCommands:
     # -- reading -------------------------------------------------------------------------
 
     def open_file(self, path: str) -> bool:
-        if self.presenter.busy:
+        """Open a results file; False, said in the banner, if it cannot be. A file over
+        :data:`BACKGROUND_BYTES` is read on a worker thread, so the window stays live while
+        it loads (a 100 MB file takes seconds): True then means it is being opened, and
+        :attr:`opening` is what to await for it."""
+        if self.presenter.busy or self.opening is not None:
             return False
+        if _size(path) > BACKGROUND_BYTES:
+            self.status.show_idle(f"Opening {path}…")
+            self.opening = asyncio.get_event_loop().create_task(self._open_in_background(path))
+            return True
         try:
             results = files.open_results(path)
         except ResultsFileError as exc:
-            self.banner.show_message(f"Could not open {Path(path).name}: {exc}")
+            return self._refused(path, exc)
+        return self._show(path, results)
+
+    async def _open_in_background(self, path: str) -> bool:
+        try:
+            results = await asyncio.to_thread(files.open_results, path)
+        except ResultsFileError as exc:
+            return self._refused(path, exc)
+        finally:
+            self.opening = None
+        if self.presenter.busy:  # a run started while it loaded: the run keeps the screen
+            self.banner.show_message(f"Not shown: {Path(path).name} finished loading mid-run")
             return False
+        return self._show(path, results)
+
+    def cancel_opening(self) -> None:
+        """The window is closing: a file still loading is not shown (its thread finishes)."""
+        if self.opening is not None:
+            self.opening.cancel()
+
+    def _refused(self, path: str, exc: ResultsFileError) -> bool:
+        """A bad file is said, and what is on screen stays as it was."""
+        self.banner.show_message(f"Could not open {Path(path).name}: {exc}")
+        self.status.show_idle(f"Not opened: {path}")
+        return False
+
+    def _show(self, path: str, results: Results) -> bool:
         self.banner.hide()
         self.presenter.show_results(results, Path(path).name)
         self.recent.add(path)

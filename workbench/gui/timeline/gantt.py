@@ -17,6 +17,7 @@ from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen
 from workbench.gui.model.bar_merge import merge_rows
 from workbench.gui.model.formatting import seconds
 from workbench.gui.model.live_run import Bars, RunTrack
+from workbench.gui.model.untrusted_text import elided
 from workbench.gui.theme import COLOUR_SLOTS, FAILED_COLOUR, STANDARD, Theme
 from workbench.gui.timeline.slices import ALIVE_HEIGHT, SliceLayer
 from workbench.gui.timeline.states import StateLayer
@@ -65,12 +66,12 @@ class TaskUnderPointer:
     def describe(self) -> str:
         end = "still running" if self.running else seconds(self.end_s)
         lines = [
-            f"task {self.task} · {self.worker}",
+            f"task {self.task} · {elided(self.worker)}",
             f"start {seconds(self.start_s)} · end {end}",
             f"duration {seconds(self.end_s - self.start_s)}",
         ]
         if self.error:
-            lines.append(f"failed: {self.error}")
+            lines.append(f"failed: {elided(self.error)}")
         if self.others:
             lines.append(f"(+{self.others} more overlapping here)")
         return "\n".join(lines)

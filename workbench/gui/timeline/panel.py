@@ -15,6 +15,7 @@ import pyqtgraph as pg
 
 from workbench.gui.model.formatting import ns_as_seconds
 from workbench.gui.model.live_run import RunTrack
+from workbench.gui.model.untrusted_text import as_html
 from workbench.gui.theme import FAILED_COLOUR, Theme, swatch
 from workbench.gui.timeline.axes import FittingAxis, IntegerAxis
 from workbench.gui.timeline.cpu import CpuPlot
@@ -26,6 +27,8 @@ from workbench.gui.timeline.slices import slice_legend
 LEFT_AXIS_WIDTH = 110
 """The same width for every left axis, so every panel's time axis lines up."""
 LEGEND_WORKERS = 6
+NAME_LIMIT = 40
+"""Characters of a worker's name in the legend (a file may hold longer)."""
 GANTT_STRETCH, CPU_STRETCH = 3, 2
 PANEL_MIN_HEIGHT = 170
 """Title, a Gantt chart whose rows can still be told apart, and a CPU chart with 0/50/100."""
@@ -118,7 +121,7 @@ class Panel:
 
 def worker_legend(track: RunTrack, theme: Theme) -> str:
     shown = [
-        swatch(theme.palette.worker(i), name)
+        swatch(theme.palette.worker(i), as_html(name, NAME_LIMIT))
         for i, name in enumerate(track.workers[:LEGEND_WORKERS])
     ]
     more = len(track.workers) - LEGEND_WORKERS
@@ -141,7 +144,7 @@ def panel_title(
     ``stopped``: the experiment was stopped, so a run that never finished is not "running".
     ``legend`` replaces the workers' and slices' legend (the thread states' one)."""
     if track is None:
-        return f"<b>{strategy}</b> · {'not run (stopped)' if stopped else 'waiting'}"
+        return f"<b>{as_html(strategy)}</b> · {'not run (stopped)' if stopped else 'waiting'}"
     repeat = f" (repeat {track.repeat_index + 1}/{repeats})" if repeats > 1 else ""
     if track.run is None:
         verb = "stopped" if stopped else "running"
@@ -149,8 +152,9 @@ def panel_title(
     elif track.run.ok:
         state = f"{ns_as_seconds(track.run.wall_ns)} wall"
     else:
-        state = f"<span style='color:{FAILED_COLOUR}'>failed: {track.run.error}</span>"
+        error = as_html(track.run.error or "")
+        state = f"<span style='color:{FAILED_COLOUR}'>failed: {error}</span>"
     if legend is None:
         slices = f"&nbsp;&nbsp;·&nbsp;&nbsp;{slice_legend()}" if track.slices.traced else ""
         legend = worker_legend(track, theme) + slices
-    return f"<b>{strategy}</b>{repeat} · {state} &nbsp;&nbsp;{legend}"
+    return f"<b>{as_html(strategy)}</b>{repeat} · {state} &nbsp;&nbsp;{legend}"
