@@ -28,7 +28,7 @@ def _varied() -> Results:
     tasks = (
         *threads.tasks,
         TaskSpan(2, 5, 9, "thread-1", False, "ValueError: y", (), (), traceback="Trace\n  x"),
-        TaskSpan(7, 6, 6, "thread-3", False, "lost with worker", ((6, 6),), (-1,), attempt_of=2),
+        TaskSpan(5, 6, 6, "thread-3", False, "lost with worker", ((6, 6),), (-1,), attempt_of=2),
     )
     return replace(base, runs=(base.runs[0], replace(threads, tasks=tasks)))
 
@@ -155,3 +155,20 @@ def test_columns_are_deltas_small_enough_for_the_narrowest_type() -> None:
     columns = columns_of(_gathered(1_000).runs[0].tasks)
     assert set(columns.id_step.tolist()) == {0, 1}
     assert columns.workers == ["main"] and columns.texts == []
+
+
+@pytest.mark.parametrize(
+    ("task", "what"),
+    [
+        (TaskSpan(99, 0, 5, "main"), "task id"),
+        (TaskSpan(0, 0, 5, "main", cores=(7,)), "core"),
+        (TaskSpan(0, 0, 2 * 10**16, "main"), "end time"),
+    ],
+)
+def test_a_compact_file_keeps_the_json_files_bounds(task: TaskSpan, what: str) -> None:
+    """Ids, cores and times past what a JSON file may hold are refused in the compact form
+    too (here when saving, which checks that the file would read back)."""
+    base = _results()
+    bad = replace(base, runs=(replace(base.runs[0], tasks=(task,)),))
+    with pytest.raises(ValueError, match=what):
+        to_compact(bad)

@@ -22,10 +22,12 @@ import zlib
 from dataclasses import replace
 from typing import Any
 
+from workbench.core.clock import to_ns
 from workbench.core.exports.columns import ColumnError, Ints, Packed, pack, unpack
 from workbench.core.exports.results_reader import ResultsFileError, from_json
+from workbench.core.exports.results_values import MAX_SECONDS
 from workbench.core.exports.results_writer import to_dict
-from workbench.core.exports.task_columns import TaskColumns, columns_of, spans_from
+from workbench.core.exports.task_columns import Limits, TaskColumns, columns_of, spans_from
 from workbench.core.results import Results, Run
 
 MAGIC = b"\x89WBR\r\n\x1a\n"
@@ -66,7 +68,7 @@ def to_compact(results: Results) -> bytes:
     runs = []
     for number, run in enumerate(results.runs):
         columns = columns_of(run.tasks)
-        problem = columns.problem(len(run.tasks))
+        problem = columns.problem(len(run.tasks), _limits(results, len(run.tasks)))
         if problem is not None:  # it would not read back: say so now, not when opened
             raise ValueError(f"runs[{number}].tasks cannot be saved compact: {problem}")
         entry: dict[str, Any] = {"tasks": len(run.tasks), "workers": columns.workers}
@@ -172,11 +174,20 @@ def from_compact(data: bytes) -> Results:
     for number, (run, entry) in enumerate(zip(results.runs, runs_index, strict=True)):
         at = f"runs[{number}].tasks"
         columns = _columns(body, entry, at)
-        problem = columns.problem(entry.get("tasks"))
+        problem = columns.problem(entry.get("tasks"), _limits(results, entry.get("tasks")))
         if problem is not None:
             raise ResultsFileError(f"damaged compact results file: {at}: {problem}")
         runs.append(replace(run, tasks=spans_from(columns, owners[number])))
     return replace(results, runs=tuple(runs))
+
+
+def _limits(results: Results, tasks: object) -> Limits:
+    spans = tasks if isinstance(tasks, int) else 0
+    return Limits(
+        last_id=results.config.tasks + spans - 1,
+        cpus=results.machine.logical_cpus,
+        max_ns=to_ns(MAX_SECONDS),
+    )
 
 
 def wants_compact(path: str | os.PathLike[str]) -> bool:

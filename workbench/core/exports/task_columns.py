@@ -11,7 +11,7 @@ tables (a million tasks share a few worker labels, and failures share their mess
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import chain
 from typing import ClassVar
 
@@ -22,6 +22,20 @@ from workbench.core.results import TaskSpan
 
 NONE = -1
 """In the error, traceback and attempt_of columns: there is none."""
+
+_SUMMED = ("id_step", "start_step", "duration", "running_gap", "running_length")
+"""The columns that are added up: checked in floating point, so that a damaged file cannot
+wrap a sum of int64 around into a value that looks right."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a run's decoded tasks must stay within: the same bounds as the JSON file's
+    (see :mod:`~workbench.core.exports.results_reader`)."""
+
+    last_id: int
+    cpus: int
+    max_ns: int
 
 
 @dataclass(frozen=True)
@@ -62,7 +76,7 @@ class TaskColumns:
     def ints(self) -> list[tuple[str, Ints]]:
         return [(name, getattr(self, name)) for name in self.NAMES]
 
-    def problem(self, tasks: object) -> str | None:
+    def problem(self, tasks: object, limits: Limits) -> str | None:
         """What is wrong with these columns as a run's tasks, in a few words; None if nothing."""
         if isinstance(tasks, bool) or not isinstance(tasks, int) or tasks < 0:
             return f"bad task count {tasks!r}"
@@ -78,24 +92,27 @@ class TaskColumns:
             total = int(counts.sum())
             if any(len(getattr(self, name)) != total for name in names):
                 return f"{names[0]} does not hold the {total:,} values its counts say"
-        return _range_problem(self)
+        return _range_problem(self, limits)
 
 
-def _range_problem(c: TaskColumns) -> str | None:
-    starts = np.cumsum(c.start_step)
-    a, _ = _running(c, starts)
+def _range_problem(c: TaskColumns, limits: Limits) -> str | None:
+    f = replace(c, **{name: getattr(c, name).astype(np.float64) for name in _SUMMED})
+    starts = np.cumsum(f.start_step)
+    a, b = _running(f, starts)
     checks = (
-        (np.cumsum(c.id_step), 0, None, "task id"),
-        (starts, 0, None, "start time"),
-        (c.duration, 0, None, "duration (end before start)"),
+        (np.cumsum(f.id_step), 0, limits.last_id, "task id"),
+        (starts, 0, limits.max_ns, "start time"),
+        (f.duration, 0, None, "duration (end before start)"),
+        (starts + f.duration, 0, limits.max_ns, "end time"),
         (c.worker, 0, len(c.workers) - 1, "worker index"),
         (c.ok, 0, 1, "ok flag"),
         (c.error, NONE, len(c.texts) - 1, "error index"),
         (c.traceback, NONE, len(c.texts) - 1, "traceback index"),
-        (c.attempt_of, NONE, None, "attempt_of"),
+        (c.attempt_of, NONE, limits.last_id, "attempt_of"),
         (a, 0, None, "running interval start"),
-        (c.running_length, 0, None, "running interval (end before start)"),
-        (c.cores, NONE, None, "core"),
+        (f.running_length, 0, None, "running interval (end before start)"),
+        (b, 0, limits.max_ns, "running interval end"),
+        (c.cores, NONE, limits.cpus - 1, "core"),
     )
     for values, low, high, what in checks:
         if not len(values):
