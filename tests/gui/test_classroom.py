@@ -12,9 +12,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from tests.gui.conftest import until
+from tests.gui.conftest import until, wait
 from tests.gui.scenario import RUN_TIMEOUT_S, configure, run_to_completion
+from workbench.core.presets import PresetVerdict
 from workbench.core.session import RunPreset
+from workbench.gui import main_window
+from workbench.gui.classroom.verdict_view import BADGE_WIDTH
 from workbench.gui.main_window import MainWindow
 from workbench.gui.theme import COLOUR_BLIND_SAFE, STANDARD
 
@@ -186,14 +189,12 @@ def test_a_damaged_preset_file_is_shown_in_the_panel_and_the_others_stay(
     assert panel.about.text() == panel.problem
 
 
-def test_an_inconclusive_verdict_offers_a_rerun_with_more_repeats(
-    window: MainWindow, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _inconclusive() -> PresetVerdict:
+    """cpu-gil's verdict on a machine whose other programs took most of the time."""
     from tests.core.test_verdicts import R, results
     from workbench.core.presets import judge, preset_named
     from workbench.core.verdicts import Verdict
 
-    preset = preset_named("cpu-gil")
     busy = {"lost": 0.6, "other": 1.5}
     data = results(
         R("sequential", 1.0, **busy),
@@ -202,8 +203,16 @@ def test_an_inconclusive_verdict_offers_a_rerun_with_more_repeats(
         R("process-pool", 0.7, parallel=True, **busy),
         workload="cpu",
     )
-    verdict = judge(preset, (data,), 1.0)
+    verdict = judge(preset_named("cpu-gil"), (data,), 1.0)
     assert verdict.verdict is Verdict.INCONCLUSIVE
+    return verdict
+
+
+def test_an_inconclusive_verdict_offers_a_rerun_with_more_repeats(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    verdict = _inconclusive()
+    preset = verdict.preset
     window.verdict_view.show_verdict(verdict)
     button = window.verdict_view.rerun_button
     assert button.isVisibleTo(window) and f"{verdict.rerun_repeat} repeats" in button.text()
@@ -213,3 +222,30 @@ def test_an_inconclusive_verdict_offers_a_rerun_with_more_repeats(
     button.click()
     (rerun,) = started
     assert rerun == RunPreset(preset, 1.0, verdict.rerun_repeat)
+
+
+def test_an_inconclusive_verdict_is_shown_whole_in_presentation_mode(
+    window: MainWindow, loop: qasync.QEventLoop, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its badge wraps at the large type and the rerun button comes under it: the window
+    makes room for both once the verdict replaces the claim, the timeline giving way when
+    the screen is short (on a 1024×768 projector both were cut in half). A timeline share
+    that leaves nothing over stands in for that screen here."""
+    monkeypatch.setattr(main_window, "TIMELINE_SHARE", 0.9)
+    window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+    view = window.verdict_view
+    verdict = _inconclusive()
+    view.show_claim(verdict.preset, 1.0)
+    view.show_verdict(verdict)
+
+    def whole() -> bool:
+        button = view.rerun_button
+        bottom = button.mapTo(view, button.rect().bottomLeft()).y()
+        badge = view.badge
+        return badge.height() >= badge.heightForWidth(BADGE_WIDTH) and bottom < view.height()
+
+    wait(loop, whole, timeout_s=10)
+    assert window.timeline.height() > view.height()  # it gave way, it did not give up
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert not window.presentation.active

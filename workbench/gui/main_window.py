@@ -185,6 +185,7 @@ class MainWindow(QMainWindow):
         for index, action in enumerate(a.show_strategy):
             action.triggered.connect(lambda _=False, n=index: self.timeline.show_only(n))
         self.verdict_view.visibility_changed.connect(lambda _: self._balance())
+        self.verdict_view.content_changed.connect(self._balance_when_laid_out)
         self.theme.changed.connect(self._balance_when_laid_out)
         self.config_panel.edited.connect(self._settings_edited)
         self.settings_panel.run_requested.connect(self.run_experiment)
@@ -210,6 +211,9 @@ class MainWindow(QMainWindow):
         if self.verdict_view.isVisibleTo(self):
             wanted = self.verdict_view.wanted_height(self.charts.width())
             verdict = min(wanted, round(VERDICT_SHARE * window), max(0, total - timeline))
+            # Never so little that the verdict itself is cut: the timeline gives way.
+            verdict = min(total, max(verdict, self.verdict_view.least_height()))
+            timeline = min(timeline, total - verdict)
         comparison = total - timeline - verdict
         if comparison < MIN_COMPARISON_PX:
             timeline, comparison = timeline + comparison, 0

@@ -55,10 +55,12 @@ def _outcome_html(line: str, outcome: Outcome) -> str:
 class VerdictView(QFrame):
     """Hidden until a preset runs; then the claim, and once measured the verdict.
 
-    ``visibility_changed`` lets the window give the room back to the timeline when it hides.
+    ``visibility_changed`` lets the window give the room back to the timeline when it hides;
+    ``content_changed`` lets it find the room for a verdict that needs more than the claim did.
     """
 
     visibility_changed = Signal(bool)
+    content_changed = Signal()  # the height it wants may differ: the window shares it out anew
     rerun_requested = Signal(object)  # RunPreset: more repeats, to decide an inconclusive one
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -123,9 +125,19 @@ class VerdictView(QFrame):
         font = QFont(self.font())
         font.setBold(True)
         room = BADGE_WIDTH - 2 * BADGE_PADDING - 8
-        while size > self.font().pointSizeF():  # the longest word must fit on its line
+        base = self.font().pointSizeF()
+        # One line when the window's own type size allows it (a short badge leaves the
+        # timeline its room); otherwise the longest word must fit on its line.
+        whole = QFont(font)
+        whole.setPointSizeF(base)
+        one_line = QFontMetrics(whole).horizontalAdvance(text) <= room
+        while size > base:
             font.setPointSizeF(size)
-            if max(QFontMetrics(font).horizontalAdvance(w) for w in text.split()) <= room:
+            metrics = QFontMetrics(font)
+            widest = metrics.horizontalAdvance(text) if one_line else None
+            if widest is None:
+                widest = max(metrics.horizontalAdvance(w) for w in text.split())
+            if widest <= room:
                 break
             size *= 0.9
         self.badge.setText(text)
@@ -136,11 +148,27 @@ class VerdictView(QFrame):
 
     def wanted_height(self, width: int) -> int:
         """The height that shows everything at ``width`` (the window caps it)."""
-        margins = self.contentsMargins().top() + self.contentsMargins().bottom() + 24
         text_width = max(100, width - self.badge.sizeHint().width() - 40)
         layout = self.text.layout()
         text = layout.heightForWidth(text_width) if layout is not None else 0
-        return max(text, self.badge.sizeHint().height()) + margins
+        return max(text, self._badge_column_height()) + self._margins()
+
+    def least_height(self) -> int:
+        """Below this the badge or the rerun button would be cut (the text column scrolls)."""
+        return self._badge_column_height() + self._margins()
+
+    def _margins(self) -> int:
+        return self.contentsMargins().top() + self.contentsMargins().bottom() + 24
+
+    def _badge_column_height(self) -> int:
+        """The badge as wrapped at its width, and the rerun button under it when shown: an
+        inconclusive verdict wraps onto two lines *and* offers the button, and a height that
+        counted only the badge's one-line hint cut both."""
+        badge = self.badge.heightForWidth(BADGE_WIDTH)
+        height = max(badge, self.badge.sizeHint().height())
+        if not self.rerun_button.isHidden():
+            height += self.rerun_button.sizeHint().height() + 6
+        return height
 
     @property
     def claimed(self) -> bool:
@@ -189,6 +217,7 @@ class VerdictView(QFrame):
         if self._rerun is not None:
             self.rerun_button.setText(f"Run again with {verdict.rerun_repeat} repeats")
         self.rerun_button.setVisible(self._rerun is not None)
+        self.content_changed.emit()
 
     def show_stopped(self, preset: Preset, time_scale: float, reason: str) -> None:
         self.show_claim(preset, time_scale, reason)
