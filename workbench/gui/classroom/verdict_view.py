@@ -40,6 +40,8 @@ BADGE_WIDTH = 260
 BADGE_SCALE = 1.6
 BADGE_PADDING = 14
 """The badge's type relative to the window's font: readable from the back of the room."""
+ONE_LINE_SCALE = 0.75
+"""The smallest type, relative to the window's, at which a verdict is kept on one line."""
 
 
 def badge_text(verdict: Verdict) -> str:
@@ -121,30 +123,34 @@ class VerdictView(QFrame):
         self.setVisible(False)
 
     def _set_badge(self, text: str, colour: str) -> None:
-        size = self.font().pointSizeF() * BADGE_SCALE
-        font = QFont(self.font())
-        font.setBold(True)
-        room = BADGE_WIDTH - 2 * BADGE_PADDING - 8
-        base = self.font().pointSizeF()
-        # One line when the window's own type size allows it (a short badge leaves the
-        # timeline its room); otherwise the longest word must fit on its line.
-        whole = QFont(font)
-        whole.setPointSizeF(base)
-        one_line = QFontMetrics(whole).horizontalAdvance(text) <= room
-        while size > base:
-            font.setPointSizeF(size)
-            metrics = QFontMetrics(font)
-            widest = metrics.horizontalAdvance(text) if one_line else None
-            if widest is None:
-                widest = max(metrics.horizontalAdvance(w) for w in text.split())
-            if widest <= room:
-                break
-            size *= 0.9
+        size = self._badge_points(text)
         self.badge.setText(text)
         self.badge.setStyleSheet(
             f"background: {colour}; color: white; font-weight: bold; font-size: {size:g}pt;"
             f" padding: {BADGE_PADDING}px; border-radius: 6px;"
         )
+
+    def _badge_points(self, text: str) -> float:
+        """The badge's type size: the largest that keeps it on one line, down to
+        ONE_LINE_SCALE of the window's type (on a short projector screen every line the badge
+        takes is a line the timeline loses); else the largest whose longest word fits."""
+        base = self.font().pointSizeF()
+        font = QFont(self.font())
+        font.setBold(True)
+        room = BADGE_WIDTH - 2 * BADGE_PADDING - 8
+
+        def fits(size: float, parts: list[str]) -> bool:
+            font.setPointSizeF(size)
+            metrics = QFontMetrics(font)
+            return max(metrics.horizontalAdvance(part) for part in parts) <= room
+
+        for least, parts in ((base * ONE_LINE_SCALE, [text]), (base, text.split())):
+            size = base * BADGE_SCALE
+            while size >= least:
+                if fits(size, parts):
+                    return size
+                size *= 0.9
+        return base
 
     def wanted_height(self, width: int) -> int:
         """The height that shows everything at ``width`` (the window caps it)."""
