@@ -228,3 +228,17 @@ def test_the_reading_quotes_the_median_wait_between_a_worker_s_tasks() -> None:
         "1 attempt lost with dying workers and run again",
     ]
     assert cluster_notes(dataclasses.replace(run, cluster=None)) == []
+
+
+def test_a_reason_names_the_lane_its_marker_is_on() -> None:
+    """A worker's second thread gets a lane of its own ("host:pid/2"): a failure drawn on it
+    names that lane, not the worker's first (Dask giving up on a task whose worker had
+    already run another thread's task once named "vm:1890" for a marker on "vm:1890/2")."""
+    from workbench.core.cluster.lanes import Lanes
+
+    lanes = Lanes(None, lambda address: None)
+    worker = lanes.departed("tcp://127.0.0.1:9", "127.0.0.1", 50)
+    codes = [lanes.code(worker, thread) for thread in (7, 50)]
+    announced = {lane.code: lane.label for lane in lanes.take_new()}
+    assert [lanes.label(code) for code in codes] == [announced[code] for code in codes]
+    assert announced[codes[1]] == f"{worker.label}/2"

@@ -56,6 +56,7 @@ class Lanes:
         self._workers: dict[str, Worker] = {}
         self._remote_codes = REMOTE_CODES
         self._new: list[ClusterLane] = []
+        self._labels: dict[int, str] = {}
 
     def get(self, address: str) -> Worker | None:
         return self._workers.get(address)
@@ -100,6 +101,7 @@ class Lanes:
             self._remote_codes += 1
         label = worker.label if not worker.codes else f"{worker.label}/{len(worker.codes) + 1}"
         worker.codes[thread] = code
+        self._labels[code] = label
         clock = worker.clock
         self._new.append(
             ClusterLane(
@@ -114,6 +116,11 @@ class Lanes:
             )
         )
         return code
+
+    def label(self, code: int) -> str:
+        """The label of the lane ``code`` (a worker's second thread is "host:pid/2"): what a
+        reason names, so that it names the lane its marker is drawn on."""
+        return self._labels[code]
 
     def take_new(self) -> list[ClusterLane]:
         new, self._new = self._new, []

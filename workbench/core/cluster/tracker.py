@@ -139,7 +139,8 @@ class Tracker:
                 self._attempts.finished(task, worker.clock.to_run(end[0]))
                 continue
             code = self._lanes.code(worker, thread)
-            attempt = Attempt(worker.clock.to_run(start), code, pid, address, worker.label)
+            label = self._lanes.label(code)
+            attempt = Attempt(worker.clock.to_run(start), code, pid, address, label)
             self._record(self._attempts.began(task, attempt))
         if finished:
             self._collect(finished)
@@ -190,11 +191,12 @@ class Tracker:
         last = error.last_worker
         worker = self._lanes.departed(last.address, last.host, last.pid or 0)
         code, now = self._lanes.code(worker, worker.pid), now_ns()
+        label = self._lanes.label(code)  # the lane its marker is on
         why = (
             f"KilledWorker: {error.allowed_failures + 1} workers died running it, and Dask "
-            f"gave up (the last: {worker.label})"
+            f"gave up (the last: {label})"
         )
-        at = Attempt(now, code, worker.pid, worker.address, worker.label)
+        at = Attempt(now, code, worker.pid, worker.address, label)
         self._record(self._attempts.failed(task, now, why, at))
 
     def _record(self, events: list[Event]) -> None:
