@@ -15,7 +15,7 @@ from typing import Any
 from workbench.bench.collector_share import measure_collector_share
 from workbench.bench.fidelity import measure_fidelity
 from workbench.bench.inside import NAMES, measure_inside_overhead
-from workbench.bench.overhead import SIZES, measure_overhead
+from workbench.bench.overhead import DEFAULT_LARGEST, SIZES, measure_overhead
 from workbench.bench.reference import CASES
 from workbench.bench.report import to_markdown
 from workbench.bench.scale import measure_scale
@@ -31,8 +31,9 @@ def _progress(message: str) -> None:
     print(f"bench: {message}", file=sys.stderr, flush=True)
 
 
-def run_bench(*, quick: bool = False) -> dict[str, Any]:
-    """Every section; ``quick`` trims repeats and sizes to a smoke test of the machinery."""
+def run_bench(*, quick: bool = False, overhead_up_to: int = DEFAULT_LARGEST) -> dict[str, Any]:
+    """Every section; ``quick`` trims repeats and sizes to a smoke test of the machinery;
+    the per-task overhead curve goes up to ``overhead_up_to`` tasks."""
     started = time.perf_counter()
     repeats = 1 if quick else 5
     cases = CASES[:1] if quick else CASES
@@ -42,7 +43,11 @@ def run_bench(*, quick: bool = False) -> dict[str, Any]:
         "quick": quick,
         "machine": asdict(this_machine()),
         "fidelity": measure_fidelity(repeats, cases, _progress),
-        "overhead": measure_overhead(SIZES[:1] if quick else SIZES, 1 if quick else 3, _progress),
+        "overhead": measure_overhead(
+            SIZES[:1] if quick else tuple(n for n in SIZES if n <= overhead_up_to),
+            min_pairs=2 if quick else 5,
+            progress=_progress,
+        ),
     }
     figures["collector_share"] = measure_collector_share(
         SIZES[:1] if quick else (SIZES[0], SIZES[2], SIZES[-1]), 1 if quick else 3, _progress
@@ -77,8 +82,14 @@ def run_bench(*, quick: bool = False) -> dict[str, Any]:
     return figures
 
 
-def main(out: Path | None, markdown: Path | None, *, quick: bool) -> int:
-    figures = run_bench(quick=quick)
+def main(
+    out: Path | None,
+    markdown: Path | None,
+    *,
+    quick: bool,
+    overhead_up_to: int = DEFAULT_LARGEST,
+) -> int:
+    figures = run_bench(quick=quick, overhead_up_to=overhead_up_to)
     if out is not None:
         write_atomically(out, json.dumps(figures, indent=2))
     text = to_markdown(figures)
