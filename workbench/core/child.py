@@ -177,7 +177,7 @@ class Flusher:
         lag = recorder.take_lag()
         if not kinds and not lag:
             return
-        if self.first_begin_ns is None:
+        if self.first_begin_ns is None and BEGIN in kinds:  # coroutines' steps have none
             begins = [t for k, t in zip(kinds, starts, strict=True) if k == BEGIN]
             self.first_begin_ns = min(begins) if begins else None
         # Several small messages rather than one huge one: the reader handles each in one
