@@ -82,3 +82,46 @@ def test_overhead_report_shows_each_size_with_its_interval() -> None:
     }
     text = "\n".join(overhead_markdown([row]))
     assert "| 100,000 | 1.50 | 1.20 … 1.80 | 3.00 | -1.00 … 7.00 | 12.00 | 6 | 0.50 | yes |" in text
+
+
+def test_a_size_repeats_until_its_interval_is_narrow_enough(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from workbench.bench import overhead
+
+    tasks = 1_000
+    calls: list[bool] = []
+
+    def steady(_case: object, engine_first: bool) -> tuple[tuple[float, float], ...]:
+        calls.append(engine_first)
+        extra = (1.0 + 0.01 * (len(calls) % 2)) * tasks / 1e6  # 1.00 or 1.01 µs a task
+        return (0.02, 0.01), (0.02 + extra, 0.01 + extra)
+
+    monkeypatch.setattr(overhead, "_pair", steady)
+    row = overhead.measure_size(tasks, min_pairs=5, progress=lambda _: None)
+    assert row["pairs"] == 5  # narrow at once: the minimum is enough
+    assert calls == [False, True, False, True, False]  # which side goes first alternates
+    assert row["us_per_task"] == pytest.approx(1.006, abs=1e-3)  # 3 × 1.01, 2 × 1.00
+    assert row["us_per_task_ci_high"] < overhead.TARGET_US_PER_TASK
+    assert row["within_target"] is True
+
+
+def test_a_noisy_size_stops_at_its_budget_and_is_not_judged_within(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from workbench.bench import overhead
+
+    tasks, calls = 1_000, []
+
+    def noisy(_case: object, _engine_first: bool) -> tuple[tuple[float, float], ...]:
+        calls.append(1)
+        extra = (1.0 if len(calls) % 2 else 4.0) * tasks / 1e6
+        return (0.02, 0.01), (0.02 + extra, 0.01 + extra)
+
+    monkeypatch.setattr(overhead, "_pair", noisy)
+    row = overhead.measure_size(
+        tasks, min_pairs=3, max_pairs=8, budget_s=3600, progress=lambda _: None
+    )
+    assert row["pairs"] == 8  # never narrow enough: the cap
+    assert row["us_per_task_ci_low"] < overhead.TARGET_US_PER_TASK < row["us_per_task_ci_high"]
+    assert row["within_target"] is False
