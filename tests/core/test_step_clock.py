@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import sys
 from collections import defaultdict
+from collections.abc import Coroutine
+from typing import Any
 
 import pytest
 
 from workbench.core.protocol import FAILED_STEP, LAST_STEP, MAIN_WORKER, STEP
 from workbench.core.recording import Recorder
-from workbench.core.step_clock import StepClock
+from workbench.core.step_clock import StepClock, task_number
 
 
 def _by_task(recorder: Recorder) -> dict[int, list[tuple[int, int, int]]]:
@@ -28,13 +29,10 @@ async def _steps(count: int) -> None:
         await asyncio.sleep(0)
 
 
-def _gather(clock: StepClock, *coroutines: object) -> list[object]:
+def _gather(clock: StepClock, *coroutines: Coroutine[Any, Any, None]) -> list[object]:
     async def main() -> list[object]:
         with clock:
-            return await asyncio.gather(
-                *(clock.task(c, i) for i, c in enumerate(coroutines)),  # type: ignore[arg-type]
-                return_exceptions=True,
-            )
+            return await asyncio.gather(*clock.start(coroutines), return_exceptions=True)
 
     return asyncio.run(main())
 
@@ -67,12 +65,54 @@ def test_the_task_runs_the_coroutine_itself_not_a_wrapper() -> None:
     assert list(_by_task(recorder)) == [0]
 
 
-def test_its_bookkeeping_is_plain_ints_the_collector_never_walks() -> None:
+def test_it_keeps_nothing_per_task_when_the_loop_numbered_the_tasks_in_a_row() -> None:
     clock = StepClock(Recorder())
-    coroutine = _steps(1)
-    assert clock.task(coroutine, 7) is coroutine
-    assert not gc.is_tracked(clock._ids)
-    coroutine.close()
+
+    async def main() -> None:
+        earlier = asyncio.create_task(_steps(1))  # numbering need not start at 1
+        tasks = clock.start(_steps(1) for _ in range(3))
+        numbers = [task_number(t) for t in tasks]  # type: ignore[arg-type]
+        assert numbers == list(range(numbers[0], numbers[0] + 3))  # type: ignore[operator]
+        await asyncio.gather(earlier, *tasks)
+
+    asyncio.run(main())
+    assert clock._ids == {}
+
+
+def test_tasks_named_otherwise_are_told_apart_by_identity() -> None:
+    recorder = Recorder()
+    names = iter(["alpha", "beta", "Task-x"])
+
+    def naming(loop: asyncio.AbstractEventLoop, coroutine: Any, **kwargs: Any) -> Any:
+        return asyncio.Task(coroutine, loop=loop, name=next(names, None), **kwargs)
+
+    clock = StepClock(recorder)
+
+    async def main() -> None:
+        asyncio.get_running_loop().set_task_factory(naming)
+        with clock:
+            await asyncio.gather(*clock.start([_steps(2), _steps(1), _steps(3)]))
+
+    asyncio.run(main())
+    assert len(clock._ids) == 0  # emptied on the way out
+    events = _by_task(recorder)
+    assert {task: [kind for kind, _, _ in steps] for task, steps in events.items()} == {
+        0: [STEP, LAST_STEP],
+        1: [LAST_STEP],
+        2: [STEP, STEP, LAST_STEP],
+    }
+
+
+def test_a_task_number_is_read_from_the_loops_own_name_only() -> None:
+    async def main() -> list[int | None]:
+        named = [asyncio.create_task(_steps(1), name=n) for n in ("Task-7", "Task-x", "fetch")]
+        unnamed = asyncio.create_task(_steps(1))
+        await asyncio.gather(*named, unnamed)
+        return [task_number(t) for t in (*named, unnamed)]
+
+    seven, x, fetch, unnamed = asyncio.run(main())
+    assert (seven, x, fetch) == (7, None, None)
+    assert isinstance(unnamed, int)
 
 
 def test_a_failing_task_is_recorded_with_why_and_the_others_go_on() -> None:
@@ -106,6 +146,7 @@ def test_tasks_the_code_starts_itself_are_not_recorded() -> None:
 
     async def parent() -> None:
         await asyncio.create_task(_steps(3))
+        await asyncio.create_task(_steps(2), name="Task-1")  # a name like the loop's own
 
     _gather(StepClock(recorder), parent())
     assert list(_by_task(recorder)) == [0]
@@ -116,7 +157,7 @@ def test_a_cancelled_task_records_its_steps_but_no_end() -> None:
 
     async def main() -> None:
         with StepClock(recorder) as clock:
-            task = asyncio.ensure_future(clock.task(asyncio.sleep(3600), 0))
+            (task,) = clock.start([asyncio.sleep(3600)])
             await asyncio.sleep(0)
             task.cancel()
             with pytest.raises(asyncio.CancelledError):

@@ -52,8 +52,8 @@ def _probe(tasks: int, mode: str) -> None:
             await asyncio.gather(*(stepped(recorder, task(), i) for i in range(tasks)))
         elif mode == "clock":
             with StepClock(recorder) as clock:
-                coroutines = (clock.task(task(), i) for i in range(tasks))
-                await asyncio.gather(*coroutines, return_exceptions=True)
+                started = clock.start(task() for _ in range(tasks))
+                await asyncio.gather(*started, return_exceptions=True)
         else:
             await asyncio.gather(*(task() for _ in range(tasks)))
 

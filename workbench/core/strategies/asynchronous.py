@@ -84,10 +84,8 @@ async def _gather(ctx: RunContext, resources: Any) -> None:
     # steps (see StepClock: a wrapper per task cost more per task the more tasks there were).
     run_async, job = ctx.workload.run_async, ctx.job
     with StepClock(ctx.recorder) as clock:
-        await asyncio.gather(
-            *(clock.task(run_async(job, resources, i), i) for i in range(ctx.tasks)),
-            return_exceptions=True,  # a failure is recorded; the others go on
-        )
+        tasks = clock.start(run_async(job, resources, i) for i in range(ctx.tasks))
+        await asyncio.gather(*tasks, return_exceptions=True)  # a failure is recorded only
 
 
 async def _task_group(ctx: RunContext, resources: Any) -> None:
