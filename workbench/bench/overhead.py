@@ -6,8 +6,11 @@ wall time by whole time slices, CPU time far less. Bare and workbench runs alter
 pairs (which goes first alternates too), and the figure is the mean of the pairs'
 differences with its 95 % interval (Student's t on the paired differences), repeated until
 that interval is narrow enough to judge the target or the size's time budget is spent.
-Wall time is reported alongside. Bare asyncio itself is not flat in N either (its own
-collector walks a heap of N live tasks), so its CPU per task is in the curve too.
+Wall time is reported alongside. (Instruction counts would be steadier still, but need
+hardware counters that virtual machines often lack: ``perf`` calls them "not supported" on
+the 2-core machine these figures were first taken on.) Bare asyncio itself is not flat in N
+either (its own collector walks a heap of N live tasks), so its CPU per task is in the curve
+too.
 Target: ≤ 2 µs per task at every N.
 """
 

@@ -26,6 +26,10 @@ from workbench.bench.tracer import measure_tracer, viztracer_available
 from workbench.core.atomic import write_atomically
 from workbench.core.machine import this_machine
 
+FIDELITY_PAIRS = 7
+"""Bare/workbench pairs per fidelity case: enough for a bootstrapped interval that means
+something, ~15 s a round of the seven cases here."""
+
 
 def _progress(message: str) -> None:
     print(f"bench: {message}", file=sys.stderr, flush=True)
@@ -35,14 +39,13 @@ def run_bench(*, quick: bool = False, overhead_up_to: int = DEFAULT_LARGEST) -> 
     """Every section; ``quick`` trims repeats and sizes to a smoke test of the machinery;
     the per-task overhead curve goes up to ``overhead_up_to`` tasks."""
     started = time.perf_counter()
-    repeats = 1 if quick else 5
     cases = CASES[:1] if quick else CASES
     figures: dict[str, Any] = {
         "schema": "workbench.bench/1",
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "quick": quick,
         "machine": asdict(this_machine()),
-        "fidelity": measure_fidelity(repeats, cases, _progress),
+        "fidelity": measure_fidelity(1 if quick else FIDELITY_PAIRS, cases, _progress),
         "overhead": measure_overhead(
             SIZES[:1] if quick else tuple(n for n in SIZES if n <= overhead_up_to),
             min_pairs=2 if quick else 5,
