@@ -26,6 +26,8 @@ from workbench.bench.tracer import measure_tracer, viztracer_available
 from workbench.core.atomic import write_atomically
 from workbench.core.machine import this_machine
 
+COLLECTOR_SIZES = (1_000, 10_000, 100_000)
+"""In-process, three interpreters a size: the curve's largest sizes would add minutes."""
 FIDELITY_PAIRS = 7
 """Bare/workbench pairs per fidelity case: enough for a bootstrapped interval that means
 something, ~15 s a round of the seven cases here."""
@@ -53,7 +55,7 @@ def run_bench(*, quick: bool = False, overhead_up_to: int = DEFAULT_LARGEST) -> 
         ),
     }
     figures["collector_share"] = measure_collector_share(
-        SIZES[:1] if quick else (SIZES[0], SIZES[2], SIZES[-1]), 1 if quick else 3, _progress
+        SIZES[:1] if quick else COLLECTOR_SIZES, 1 if quick else 3, _progress
     )
     figures["inside"] = measure_inside_overhead(
         1 if quick else 5, _progress, NAMES[:1] if quick else NAMES
