@@ -67,7 +67,11 @@ def test_quick_bench_writes_json_and_markdown_from_outside_a_checkout(tmp_path: 
     (fidelity,) = figures["fidelity"]
     assert fidelity["name"] == "sleep-3x1s-gather"
     assert fidelity["ratio_median"] > 0
-    assert figures["overhead"][0]["tasks"] == 1_000
+    (point,) = figures["overhead"]
+    assert point["tasks"] == 1_000
+    assert point["pairs"] >= 2
+    assert point["us_per_task_ci_low"] <= point["us_per_task"] <= point["us_per_task_ci_high"]
+    assert point["bare_cpu_us_per_task"] > 0
     (share,) = figures["collector_share"]
     assert share["bare_asyncio_collector_us_per_task_median"] >= 0
     assert figures["scale"]["ok"] is True
@@ -79,3 +83,17 @@ def test_quick_bench_writes_json_and_markdown_from_outside_a_checkout(tmp_path: 
         assert states["engine"][0]["sampler_cpu_percent_of_a_core"] > 0
     assert "| sleep-3x1s-gather |" in markdown.read_text()
     assert "outside the collector" in markdown.read_text()
+    assert "| tasks | µs/task (CPU) | 95 % interval |" in markdown.read_text()
+
+
+def test_an_overhead_curve_below_its_first_size_is_one_clear_line() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "workbench", "bench", "--overhead-up-to", "10"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [
+        "workbench: error: --overhead-up-to must be at least 1,000 tasks, not 10"
+    ]

@@ -16,7 +16,7 @@ from workbench.bench.collector_share import measure_collector_share
 from workbench.bench.fidelity import measure_fidelity
 from workbench.bench.inside import NAMES, measure_inside_overhead
 from workbench.bench.open_file import TASKS, measure_opening
-from workbench.bench.overhead import SIZES, measure_overhead
+from workbench.bench.overhead import DEFAULT_LARGEST, SIZES, measure_overhead
 from workbench.bench.reference import CASES
 from workbench.bench.report import to_markdown
 from workbench.bench.scale import measure_scale
@@ -27,27 +27,39 @@ from workbench.bench.tracer import measure_tracer, viztracer_available
 from workbench.core.atomic import write_atomically
 from workbench.core.machine import this_machine
 
+COLLECTOR_SIZES = (1_000, 10_000, 100_000)
+"""In-process, three interpreters a size: the curve's largest sizes would add minutes."""
+FIDELITY_PAIRS = 7
+"""Bare/workbench pairs per fidelity case: enough for a bootstrapped interval that means
+something, ~15 s a round of the seven cases here."""
+
 
 def _progress(message: str) -> None:
     print(f"bench: {message}", file=sys.stderr, flush=True)
 
 
-def run_bench(*, quick: bool = False, million: bool = False) -> dict[str, Any]:
+def run_bench(
+    *, quick: bool = False, million: bool = False, overhead_up_to: int = DEFAULT_LARGEST
+) -> dict[str, Any]:
     """Every section; ``quick`` trims repeats and sizes to a smoke test of the machinery;
-    ``million`` adds the 1,000,000-task run (see :mod:`workbench.bench.million`)."""
+    ``million`` adds the 1,000,000-task run (see :mod:`workbench.bench.million`); the per-task
+    overhead curve goes up to ``overhead_up_to`` tasks."""
     started = time.perf_counter()
-    repeats = 1 if quick else 5
     cases = CASES[:1] if quick else CASES
     figures: dict[str, Any] = {
         "schema": "workbench.bench/1",
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "quick": quick,
         "machine": asdict(this_machine()),
-        "fidelity": measure_fidelity(repeats, cases, _progress),
-        "overhead": measure_overhead(SIZES[:1] if quick else SIZES, 1 if quick else 3, _progress),
+        "fidelity": measure_fidelity(1 if quick else FIDELITY_PAIRS, cases, _progress),
+        "overhead": measure_overhead(
+            SIZES[:1] if quick else tuple(n for n in SIZES if n <= overhead_up_to),
+            min_pairs=2 if quick else 5,
+            progress=_progress,
+        ),
     }
     figures["collector_share"] = measure_collector_share(
-        SIZES[:1] if quick else (SIZES[0], SIZES[2], SIZES[-1]), 1 if quick else 3, _progress
+        SIZES[:1] if quick else COLLECTOR_SIZES, 1 if quick else 3, _progress
     )
     figures["inside"] = measure_inside_overhead(
         1 if quick else 5, _progress, NAMES[:1] if quick else NAMES
@@ -85,8 +97,15 @@ def run_bench(*, quick: bool = False, million: bool = False) -> dict[str, Any]:
     return figures
 
 
-def main(out: Path | None, markdown: Path | None, *, quick: bool, million: bool = False) -> int:
-    figures = run_bench(quick=quick, million=million)
+def main(
+    out: Path | None,
+    markdown: Path | None,
+    *,
+    quick: bool,
+    million: bool = False,
+    overhead_up_to: int = DEFAULT_LARGEST,
+) -> int:
+    figures = run_bench(quick=quick, million=million, overhead_up_to=overhead_up_to)
     if out is not None:
         write_atomically(out, json.dumps(figures, indent=2))
     text = to_markdown(figures)

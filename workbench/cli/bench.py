@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from workbench.cli.common import Subcommands, check_writable
+from workbench.cli.common import Subcommands, UsageError, check_writable
 
 
 def register(commands: Subcommands) -> None:
@@ -29,12 +29,31 @@ def register(commands: Subcommands) -> None:
         help="also run 1,000,000 gathered tasks: engine and window memory, the results file "
         "(a few minutes, a few GB of memory)",
     )
+    bench.add_argument(
+        "--overhead-up-to",
+        type=int,
+        default=None,
+        metavar="TASKS",
+        help="the per-task overhead curve's largest N (default 300000; 1000000 adds the "
+        "million-task point, about 10 more minutes on 2 cores)",
+    )
     bench.set_defaults(handler=run_bench)
 
 
 def run_bench(args: argparse.Namespace) -> int:
     check_writable(args.out, "--out")
     check_writable(args.markdown, "--markdown")
+    from workbench.bench.overhead import DEFAULT_LARGEST, SIZES
+
+    largest = DEFAULT_LARGEST if args.overhead_up_to is None else args.overhead_up_to
+    if largest < SIZES[0]:
+        raise UsageError(f"--overhead-up-to must be at least {SIZES[0]:,} tasks, not {largest}")
     from workbench.bench.runner import main as bench_main
 
-    return bench_main(args.out, args.markdown, quick=args.quick, million=args.million)
+    return bench_main(
+        args.out,
+        args.markdown,
+        quick=args.quick,
+        million=args.million,
+        overhead_up_to=largest,
+    )

@@ -11,6 +11,7 @@ from typing import Any
 from workbench.core.clock import now_ns
 from workbench.core.lagprobe import LagProbe
 from workbench.core.recording import stepped
+from workbench.core.step_clock import StepClock
 from workbench.core.strategies.base import RunContext
 
 Body = Callable[[RunContext, Any], Awaitable[None]]
@@ -76,7 +77,15 @@ async def _in_turn(ctx: RunContext, resources: Any) -> None:
 
 
 async def _gather(ctx: RunContext, resources: Any) -> None:
-    await asyncio.gather(*(_task(ctx, resources, i) for i in range(ctx.tasks)))
+    if not ctx.recorder.inside:
+        await asyncio.gather(*(_task(ctx, resources, i) for i in range(ctx.tasks)))
+        return
+    # Each task is the workload's own coroutine, as in a plain gather; the loop times its
+    # steps (see StepClock: a wrapper per task cost more per task the more tasks there were).
+    run_async, job = ctx.workload.run_async, ctx.job
+    with StepClock(ctx.recorder) as clock:
+        tasks = clock.start(run_async(job, resources, i) for i in range(ctx.tasks))
+        await asyncio.gather(*tasks, return_exceptions=True)  # a failure is recorded only
 
 
 async def _task_group(ctx: RunContext, resources: Any) -> None:

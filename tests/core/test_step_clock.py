@@ -1,0 +1,181 @@
+"""The step clock: a gathered task's steps timed from the loop's side, with no wrapper per task."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections import defaultdict
+from collections.abc import Coroutine
+from typing import Any
+
+import pytest
+
+from workbench.core.protocol import FAILED_STEP, LAST_STEP, MAIN_WORKER, STEP
+from workbench.core.recording import Recorder
+from workbench.core.step_clock import StepClock, task_number
+
+
+def _by_task(recorder: Recorder) -> dict[int, list[tuple[int, int, int]]]:
+    kinds, ids, starts, ends, workers = recorder.take()
+    assert set(workers) <= {MAIN_WORKER}
+    events: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+    for kind, task_id, start, end in zip(kinds, ids, starts, ends, strict=True):
+        events[task_id].append((kind, start, end))
+    return dict(events)
+
+
+async def _steps(count: int) -> None:
+    for _ in range(count - 1):
+        await asyncio.sleep(0)
+
+
+def _gather(clock: StepClock, *coroutines: Coroutine[Any, Any, None]) -> list[object]:
+    async def main() -> list[object]:
+        with clock:
+            return await asyncio.gather(*clock.start(coroutines), return_exceptions=True)
+
+    return asyncio.run(main())
+
+
+def test_each_step_is_one_event_and_the_last_one_ends_the_task() -> None:
+    recorder = Recorder()
+    _gather(StepClock(recorder), _steps(3), _steps(1), _steps(2))
+    events = _by_task(recorder)
+    assert {task: [kind for kind, _, _ in steps] for task, steps in events.items()} == {
+        0: [STEP, STEP, LAST_STEP],
+        1: [LAST_STEP],
+        2: [STEP, LAST_STEP],
+    }
+    for steps in events.values():
+        bounds = [t for _, start, end in steps for t in (start, end)]
+        assert bounds == sorted(bounds)  # steps of one task never overlap
+
+
+def test_the_task_runs_the_coroutine_itself_not_a_wrapper() -> None:
+    recorder, seen = Recorder(), []
+
+    async def look() -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        seen.append(task.get_coro())
+
+    coroutine = look()
+    _gather(StepClock(recorder), coroutine)
+    assert seen == [coroutine]
+    assert list(_by_task(recorder)) == [0]
+
+
+def test_it_keeps_nothing_per_task_when_the_loop_numbered_the_tasks_in_a_row() -> None:
+    clock = StepClock(Recorder())
+
+    async def main() -> None:
+        earlier = asyncio.create_task(_steps(1))  # numbering need not start at 1
+        tasks = clock.start(_steps(1) for _ in range(3))
+        numbers = [task_number(t) for t in tasks]  # type: ignore[arg-type]
+        assert numbers == list(range(numbers[0], numbers[0] + 3))  # type: ignore[operator]
+        await asyncio.gather(earlier, *tasks)
+
+    asyncio.run(main())
+    assert clock._ids == {}
+
+
+def test_tasks_named_otherwise_are_told_apart_by_identity() -> None:
+    recorder = Recorder()
+    names = iter(["alpha", "beta", "Task-x"])
+
+    def naming(loop: asyncio.AbstractEventLoop, coroutine: Any, **kwargs: Any) -> Any:
+        return asyncio.Task(coroutine, loop=loop, name=next(names, None), **kwargs)
+
+    clock = StepClock(recorder)
+
+    async def main() -> None:
+        asyncio.get_running_loop().set_task_factory(naming)
+        with clock:
+            await asyncio.gather(*clock.start([_steps(2), _steps(1), _steps(3)]))
+
+    asyncio.run(main())
+    assert len(clock._ids) == 0  # emptied on the way out
+    events = _by_task(recorder)
+    assert {task: [kind for kind, _, _ in steps] for task, steps in events.items()} == {
+        0: [STEP, LAST_STEP],
+        1: [LAST_STEP],
+        2: [STEP, STEP, LAST_STEP],
+    }
+
+
+def test_a_task_number_is_read_from_the_loops_own_name_only() -> None:
+    async def main() -> list[int | None]:
+        named = [asyncio.create_task(_steps(1), name=n) for n in ("Task-7", "Task-x", "fetch")]
+        unnamed = asyncio.create_task(_steps(1))
+        await asyncio.gather(*named, unnamed)
+        return [task_number(t) for t in (*named, unnamed)]
+
+    seven, x, fetch, unnamed = asyncio.run(main())
+    assert (seven, x, fetch) == (7, None, None)
+    assert isinstance(unnamed, int)
+
+
+def test_a_failing_task_is_recorded_with_why_and_the_others_go_on() -> None:
+    recorder = Recorder()
+
+    async def fail() -> None:
+        await asyncio.sleep(0)
+        raise ValueError("no luck")
+
+    _gather(StepClock(recorder), _steps(2), fail(), _steps(2))
+    events = _by_task(recorder)
+    assert [kind for kind, _, _ in events[1]] == [STEP, FAILED_STEP]
+    assert recorder.errors == {1: "ValueError: no luck"}
+    assert events[0][-1][0] == events[2][-1][0] == LAST_STEP
+
+
+def test_sys_exit_in_a_task_fails_that_task_only() -> None:
+    recorder = Recorder()
+
+    async def leave() -> None:
+        sys.exit(3)
+
+    _gather(StepClock(recorder), leave(), _steps(2))
+    events = _by_task(recorder)
+    assert [kind for kind, _, _ in events[0]] == [FAILED_STEP]
+    assert events[1][-1][0] == LAST_STEP
+
+
+def test_tasks_the_code_starts_itself_are_not_recorded() -> None:
+    recorder = Recorder()
+
+    async def parent() -> None:
+        await asyncio.create_task(_steps(3))
+        await asyncio.create_task(_steps(2), name="Task-1")  # a name like the loop's own
+
+    _gather(StepClock(recorder), parent())
+    assert list(_by_task(recorder)) == [0]
+
+
+def test_a_cancelled_task_records_its_steps_but_no_end() -> None:
+    recorder = Recorder()
+
+    async def main() -> None:
+        with StepClock(recorder) as clock:
+            (task,) = clock.start([asyncio.sleep(3600)])
+            await asyncio.sleep(0)
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+
+    asyncio.run(main())
+    kinds = [kind for kind, _, _ in _by_task(recorder)[0]]
+    assert kinds == [STEP, STEP]
+
+
+def test_the_loop_is_the_stock_one_again_afterwards_even_after_an_error() -> None:
+    stock = asyncio.Handle._run
+
+    async def main() -> None:
+        with StepClock(Recorder()):
+            assert asyncio.Handle._run is not stock
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        asyncio.run(main())
+    assert asyncio.Handle._run is stock
