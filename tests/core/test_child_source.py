@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO_ROOT
+from workbench.core import scratch
 from workbench.core.child_source import (
     BUNDLED_FOLDER,
     CACHE_FOLDER,
@@ -80,6 +81,11 @@ def test_a_read_only_data_folder_gets_a_private_copy(
     monkeypatch.setattr("workbench.core.datadir.data_dir", refuse)
     exposed = Path(child_source_path())
     assert not exposed.is_relative_to(fresh) and (exposed / "workbench/core/child.py").is_file()
+    # Named as this engine's own: if it is killed before its exit removes the copy, the
+    # next engine to start does (an engine still running keeps it).
+    assert exposed.parent.name.startswith(f"{scratch.PREFIX}{os.getpid()}-")
+    assert exposed.parent not in scratch.remove_abandoned(exposed.parent.parent)
+    assert exposed.is_dir()
 
 
 @pytest.mark.slow

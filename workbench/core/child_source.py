@@ -18,6 +18,7 @@ files under :data:`BUNDLED_FOLDER`), and that folder is used as it is.
 from __future__ import annotations
 
 import ast
+import atexit
 import contextlib
 import functools
 import hashlib
@@ -153,8 +154,15 @@ def _prune(folder: Path, keep: Path) -> None:
                 shutil.rmtree(other, ignore_errors=True)
 
 
-_private_copies: list[tempfile.TemporaryDirectory[str]] = []
-"""Copies made where the data folder could not be written: removed when this process ends."""
+def _private_folder() -> str:
+    """Where the data folder could not be written: a folder of this process's own, removed
+    when it exits — or, if it is killed first, by the next engine to start (it is named like
+    a run's scratch folder: see :mod:`workbench.core.scratch`)."""
+    from workbench.core.scratch import make_owned_folder
+
+    folder = make_owned_folder()
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
 
 
 @functools.cache
@@ -181,8 +189,6 @@ def child_source_path() -> str:
             _prune(folder, target)
         os.utime(target / _MARKER)
     except OSError:  # a read-only data folder: a private copy, removed when this process ends
-        private = tempfile.TemporaryDirectory(prefix="workbench-child-")
-        _private_copies.append(private)
-        target = Path(private.name) / name
+        target = Path(_private_folder()) / name
         _copy(root.parent, files, target)
     return str(target)
