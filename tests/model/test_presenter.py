@@ -251,3 +251,38 @@ def _check_nested_collections(loop: asyncio.AbstractEventLoop) -> None:
     assert not gc.isenabled()  # the other window still holds it
     second.stop()
     assert gc.isenabled()
+
+
+def test_full_collections_wait_for_the_idle_one_after_a_run(
+    loop: asyncio.AbstractEventLoop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Restored as a run ends, Python's full collection would walk the run's whole heap on
+    the window's thread as its results go on screen, and the idle collection again: the
+    threshold stays deferred until the idle collection, then comes back."""
+    import gc
+
+    from workbench.gui.model.collector import DEFERRED
+
+    monkeypatch.setattr(presenter_module, "IDLE_COLLECT_DELAY_S", 0.01)
+    before = gc.get_threshold()
+    collected = threading.Event()
+    real = presenter_module.CollectionPolicy.collect_while_idle
+    monkeypatch.setattr(
+        presenter_module.CollectionPolicy,
+        "collect_while_idle",
+        staticmethod(lambda: (real(), collected.set())),
+    )
+    presenter = Presenter(mock_views())
+    try:
+        run(loop, presenter, RunExperiment(quick("sequential")))
+        assert not collected.is_set() and gc.get_threshold()[2] == DEFERRED
+
+        async def until_collected() -> None:
+            while not collected.is_set():
+                await asyncio.sleep(0.005)
+
+        loop.run_until_complete(asyncio.wait_for(until_collected(), 10))
+        assert gc.get_threshold() == before
+    finally:
+        presenter.shutdown()
+    assert gc.get_threshold() == before
