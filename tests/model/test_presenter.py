@@ -286,3 +286,36 @@ def test_full_collections_wait_for_the_idle_one_after_a_run(
     finally:
         presenter.shutdown()
     assert gc.get_threshold() == before
+
+
+def test_a_big_runs_final_record_is_put_in_place_off_the_loop_then_drawn_in_turns(
+    loop: asyncio.AbstractEventLoop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above the threshold, the final columns are built on the analysis thread: the loop's
+    thread never builds them, and the track is finished and redrawn once they are in."""
+    from workbench.gui.model import run_track
+
+    monkeypatch.setattr(presenter_module, "FINISH_OFF_LOOP_TASKS", 3)
+    built_on: list[threading.Thread] = []
+    real = run_track.FinalColumns.of
+
+    def spy(*args: Any, **kwargs: Any) -> run_track.FinalColumns:
+        built_on.append(threading.current_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(run_track.FinalColumns, "of", spy)
+    views = mock_views()
+    presenter = Presenter(views)
+    drawn_finished: list[int] = []  # at each live redraw: how many tracks were finished
+    views.timeline.refresh_live.side_effect = lambda: drawn_finished.append(
+        sum(t.finished for t in presenter.experiment.tracks.values()) if presenter.experiment else 0
+    )
+    try:
+        run(loop, presenter, RunExperiment(quick("sequential", "async-gather", tasks=3)))
+    finally:
+        presenter.shutdown()
+    assert len(built_on) == 2 and threading.main_thread() not in built_on
+    experiment = presenter.experiment
+    assert experiment is not None
+    assert all(track.finished and track.ended == 3 for track in experiment.tracks.values())
+    assert drawn_finished[-1] == 2, "redrawn once the last final record was in place"

@@ -33,7 +33,7 @@ from workbench.core.sweep import Sweep, sweep_configs
 from workbench.core.timeline import TaskEvent
 from workbench.gui.model.collector import CollectionPolicy
 from workbench.gui.model.formatting import config_line, machine_line, ns_as_seconds
-from workbench.gui.model.live_run import LiveExperiment, run_title
+from workbench.gui.model.live_run import LiveExperiment, RunTrack, run_title
 from workbench.gui.model.views import Views
 
 MIN_REDRAW_INTERVAL_S = 0.1
@@ -44,6 +44,9 @@ REDRAW_BUDGET = 3
 IDLE_COLLECT_DELAY_S = 1.5
 """After a run, collect garbage once the window has been idle this long (see collector)."""
 NO_VERDICT = "stopped before the end — no verdict"
+FINISH_OFF_LOOP_TASKS = 20_000
+"""Runs of this many tasks or more are put in their track off the window's thread (see
+:meth:`Presenter._finish_off_loop`); smaller ones at once (a few ms)."""
 
 
 def first_config(measurement: Measurement) -> Config:
@@ -87,6 +90,8 @@ class Presenter(SessionObserver):
         """Computes the comparison and readings of finished results (see :meth:`_analyse`)."""
         self._pending: set[asyncio.Task[None]] = set()
         """Outcomes still being put on screen (:meth:`wait_idle` waits for them)."""
+        self._finishing = 0
+        """Big runs whose final record is being put in their track (off the loop)."""
         self._shown = 0
         """Counts what has been put on screen: an analysis of something no longer shown is
         dropped when it arrives."""
@@ -224,14 +229,35 @@ class Presenter(SessionObserver):
         experiment = self.experiment
         if experiment is None:
             return
-        experiment.run_finished(run)
+        track = experiment.run_recorded(run)
+        off_loop = len(run.tasks) >= FINISH_OFF_LOOP_TASKS
+        if off_loop:
+            self._finishing += 1
+            self._in_background(self._finish_off_loop(experiment, track, run))
+        else:
+            track.finish(run)
         # After the last run the comparison is drawn with the outcome, a turn of the loop
         # later: two short freezes, not one long one.
         if len(experiment.runs) < experiment.total_runs:
             self._in_background(
                 self._analyse(experiment.results(), readings=False, shown=self._shown)
             )
-        self.views.timeline.refresh()
+        if not off_loop:
+            self.views.timeline.refresh()
+
+    async def _finish_off_loop(self, experiment: LiveExperiment, track: RunTrack, run: Run) -> None:
+        """Put a big run's final record in its track: the columns are built on the analysis
+        thread (the run is immutable and its events are all in), then swapped in here and
+        redrawn in turns, so the window keeps its loop as the run ends."""
+        try:
+            final = await self._loop.run_in_executor(self._analyst, track.final_columns, run)
+        finally:
+            self._finishing -= 1
+        if track.run is None:
+            track.take(final)
+            experiment.version += 1
+            if experiment is self.experiment:
+                self.views.timeline.refresh_live()
 
     def experiment_finished(self, results: Results) -> None:
         experiment = self.experiment
@@ -254,7 +280,8 @@ class Presenter(SessionObserver):
     def _put_outcome(self, results: Results) -> None:
         v = self.views
         self.results = results
-        v.timeline.refresh_if_changed()
+        if not self._finishing:  # else the run's final record redraws it when in place
+            v.timeline.refresh_if_changed()
         failed = [run for run in results.runs if not run.ok]
         if failed:
             several = results.several_interpreters

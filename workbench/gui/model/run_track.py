@@ -63,6 +63,70 @@ def cut_steps(
     return np.append(edges[:kept], until_ns), counts[:kept]
 
 
+@dataclass(frozen=True)
+class FinalColumns:
+    """A finished run as a track holds it: per-task columns indexed by task id.
+
+    Column by column (one pass over the spans each, then numpy). At a million tasks this is
+    ~0.2 s of Python over the spans, so a live run's is built off the window's thread (the
+    run is immutable) and put in place on it in an instant (:meth:`RunTrack.take`).
+    """
+
+    run: Run
+    tasks: int
+    start_ns: np.ndarray
+    end_ns: np.ndarray
+    worker: np.ndarray
+    ok: np.ndarray
+    workers: tuple[str, ...]
+    errors: dict[int, str]
+    lag: LagStore
+    alive: StepCounter | None
+    """None when the alive counts and slices that streamed in are the run's already."""
+    slices: SliceStore | None
+
+    @classmethod
+    def of(cls, run: Run, rows: int = 0, streamed_tasks: int = -1) -> FinalColumns:
+        """``rows``: the columns' length at least (the configured tasks); ``streamed_tasks``:
+        how many tasks streamed in whole (begun and ended) to the track this replaces, -1 when
+        not all that began also ended."""
+        spans, n = run.tasks, len(run.tasks)
+        # Every span streamed in whole (its end included) and no core to add (the stream
+        # carries none): its slices and the alive counts are already there, built from the
+        # very same events, and need no second pass.
+        streamed = streamed_tasks == n and not any(span.cores for span in spans)
+        ids = np.fromiter((span.id for span in spans), np.int64, n)
+        starts = np.fromiter((span.start_ns for span in spans), np.int64, n)
+        ends = np.fromiter((span.end_ns for span in spans), np.int64, n)
+        size = max(rows, int(ids.max(initial=-1)) + 1)
+        start_ns = np.full(size, NOT_YET, np.int64)
+        end_ns = np.full(size, NOT_YET, np.int64)
+        worker = np.full(size, NOT_YET, np.int32)
+        ok = np.ones(size, bool)
+        workers = tuple(sorted({span.worker for span in spans}, key=worker_order))
+        index = {name: i for i, name in enumerate(workers)}
+        start_ns[ids] = starts
+        end_ns[ids] = ends
+        worker[ids] = np.fromiter((index[span.worker] for span in spans), np.int32, n)
+        ok[ids] = np.fromiter((span.ok for span in spans), bool, n)
+        errors = {span.id: span.error for span in spans if span.error is not None}
+        alive = None if streamed else StepCounter.of(starts, ends)
+        slices = None if streamed else SliceStore.from_run(run)
+        return cls(
+            run,
+            n,
+            start_ns,
+            end_ns,
+            worker,
+            ok,
+            workers,
+            errors,
+            LagStore.from_run(run),
+            alive,
+            slices,
+        )
+
+
 class RunTrack:
     """One strategy run's tasks and CPU samples, filled in as events arrive."""
 
@@ -162,41 +226,33 @@ class RunTrack:
 
     def finish(self, run: Run) -> None:
         """Replace what streamed in by the run's final record: it is the authority (tasks that
-        never ended are closed there, as failed).
+        never ended are closed there, as failed)."""
+        self.take(self.final_columns(run))
 
-        Column by column (one pass over the spans each, then numpy): at 100,000 tasks this
-        runs on the window's loop as the run ends, and a per-span loop froze it ~0.3 s.
-        """
-        spans, n = run.tasks, len(run.tasks)
-        # Every span streamed in whole (its end included) and no core to add (the stream
-        # carries none): its slices and the alive counts are already here, built from the
-        # very same events, and need no second pass.
-        streamed = self.ended == n == self.begun and not any(span.cores for span in spans)
-        ids = np.fromiter((span.id for span in spans), np.int64, n)
-        starts = np.fromiter((span.start_ns for span in spans), np.int64, n)
-        ends = np.fromiter((span.end_ns for span in spans), np.int64, n)
-        tasks = max(self.tasks, int(ids.max(initial=-1)) + 1)
-        self.start_ns = np.full(tasks, NOT_YET, np.int64)
-        self.end_ns = np.full(tasks, NOT_YET, np.int64)
-        self.worker = np.full(tasks, NOT_YET, np.int32)
-        self.ok = np.ones(tasks, bool)
-        self.workers, self._worker_index = [], {}
-        for worker in sorted({span.worker for span in spans}, key=worker_order):
-            self._index_of(worker)
-        index = self._worker_index
-        self.start_ns[ids] = starts
-        self.end_ns[ids] = ends
-        self.worker[ids] = np.fromiter((index[span.worker] for span in spans), np.int32, n)
-        self.ok[ids] = np.fromiter((span.ok for span in spans), bool, n)
-        self.errors = {span.id: span.error for span in spans if span.error is not None}
-        self.begun = self.ended = n
-        self.cpu_t_ns = [sample.t_ns for sample in run.cpu_samples]
-        self.cpu_busy = [sample.per_core for sample in run.cpu_samples]
-        if not streamed:
-            self.alive = StepCounter.of(starts, ends)
-            self.slices = SliceStore.from_run(run)
-        self.lag = LagStore.from_run(run)
-        self.run = run
+    def final_columns(self, run: Run) -> FinalColumns:
+        """What :meth:`take` needs of a finished run; reads the run and only counts of this
+        track, so it may run off the window's thread (the run's events have all arrived)."""
+        streamed = self.ended if self.ended == self.begun else -1
+        return FinalColumns.of(run, self.tasks, streamed)
+
+    def take(self, final: FinalColumns) -> None:
+        """Put the run's final record in place (quick: the columns are ready)."""
+        self.start_ns, self.end_ns, self.worker, self.ok = (
+            final.start_ns,
+            final.end_ns,
+            final.worker,
+            final.ok,
+        )
+        self.workers = list(final.workers)
+        self._worker_index = {worker: i for i, worker in enumerate(self.workers)}
+        self.errors = final.errors
+        self.begun = self.ended = final.tasks
+        self.cpu_t_ns = [sample.t_ns for sample in final.run.cpu_samples]
+        self.cpu_busy = [sample.per_core for sample in final.run.cpu_samples]
+        if final.alive is not None and final.slices is not None:
+            self.alive, self.slices = final.alive, final.slices
+        self.lag = final.lag
+        self.run = final.run
 
     @classmethod
     def from_run(cls, run: Run, tasks: int) -> RunTrack:
