@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from workbench.core.config import build_config
 from workbench.core.results import CpuSample, Machine, Results, Run, TaskSpan
@@ -133,10 +134,10 @@ def test_a_worker_keeps_its_colour_when_the_run_finishes() -> None:
     ]
 
 
-def test_a_final_record_built_on_another_thread_puts_in_place_what_finish_does() -> None:
-    """A big run's final columns are built off the window's thread, then swapped in: the
-    track ends up as :meth:`RunTrack.finish` leaves it, streamed in whole or not."""
-    from concurrent.futures import ThreadPoolExecutor
+def test_a_final_record_built_in_steps_puts_in_place_what_finish_does() -> None:
+    """A big run's final columns are built in steps between turns of the loop, then swapped
+    in: the track ends up as :meth:`RunTrack.finish` leaves it, streamed in whole or not."""
+    from workbench.gui.model.run_track import FinalColumns
 
     spans = (
         TaskSpan(0, 0, 4 * MS, "thread-2", running=((0, MS), (2 * MS, 4 * MS))),
@@ -158,8 +159,12 @@ def test_a_final_record_built_on_another_thread_puts_in_place_what_finish_does()
     for whole in (True, False):
         finished, swapped = streamed(whole), streamed(whole)
         finished.finish(run)
-        with ThreadPoolExecutor(1) as thread:
-            swapped.take(thread.submit(swapped.final_columns, run).result())
+        streamed_tasks = swapped.ended if swapped.ended == swapped.begun else -1
+        steps = FinalColumns.in_steps(run, swapped.tasks, streamed_tasks, chunk=2)
+        assert next(steps) is None and next(steps) is None  # a pause after each 2 spans
+        with pytest.raises(StopIteration) as done:
+            next(steps)
+        swapped.take(done.value.value)
         for column in ("start_ns", "end_ns", "worker", "ok"):
             assert np.array_equal(getattr(finished, column), getattr(swapped, column))
         assert finished.workers == swapped.workers == ["main", "thread-2", "thread-10"]

@@ -288,24 +288,28 @@ def test_full_collections_wait_for_the_idle_one_after_a_run(
     assert gc.get_threshold() == before
 
 
-def test_a_big_runs_final_record_is_put_in_place_off_the_loop_then_drawn_in_turns(
+def test_a_big_runs_final_record_is_put_in_place_in_steps_then_drawn_in_turns(
     loop: asyncio.AbstractEventLoop, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Above the threshold, the final columns are built on the analysis thread: the loop's
-    thread never builds them, and the track is finished and redrawn once they are in."""
+    """Above the threshold, the final columns are built in steps after the run's news has
+    been handled (the loop gets its turns meanwhile); the track is finished and redrawn once
+    they are in."""
     from workbench.gui.model import run_track
 
-    monkeypatch.setattr(presenter_module, "FINISH_OFF_LOOP_TASKS", 3)
-    built_on: list[threading.Thread] = []
-    real = run_track.FinalColumns.of
-
-    def spy(*args: Any, **kwargs: Any) -> run_track.FinalColumns:
-        built_on.append(threading.current_thread())
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(run_track.FinalColumns, "of", spy)
+    monkeypatch.setattr(presenter_module, "FINISH_IN_STEPS_TASKS", 3)
+    monkeypatch.setattr(run_track, "CHUNK", 1)
     views = mock_views()
     presenter = Presenter(views)
+    finished_at_news: list[bool] = []
+    real = presenter.run_finished
+
+    def run_finished(done: Any) -> None:
+        real(done)
+        assert presenter.experiment is not None
+        track = presenter.experiment.tracks[done.strategy]
+        finished_at_news.append(track.finished)
+
+    presenter.run_finished = run_finished  # type: ignore[method-assign]
     drawn_finished: list[int] = []  # at each live redraw: how many tracks were finished
     views.timeline.refresh_live.side_effect = lambda: drawn_finished.append(
         sum(t.finished for t in presenter.experiment.tracks.values()) if presenter.experiment else 0
@@ -314,7 +318,7 @@ def test_a_big_runs_final_record_is_put_in_place_off_the_loop_then_drawn_in_turn
         run(loop, presenter, RunExperiment(quick("sequential", "async-gather", tasks=3)))
     finally:
         presenter.shutdown()
-    assert len(built_on) == 2 and threading.main_thread() not in built_on
+    assert finished_at_news == [False, False], "not built while the run's news was handled"
     experiment = presenter.experiment
     assert experiment is not None
     assert all(track.finished and track.ended == 3 for track in experiment.tracks.values())

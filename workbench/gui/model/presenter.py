@@ -34,6 +34,7 @@ from workbench.core.timeline import TaskEvent
 from workbench.gui.model.collector import CollectionPolicy
 from workbench.gui.model.formatting import config_line, machine_line, ns_as_seconds
 from workbench.gui.model.live_run import LiveExperiment, RunTrack, run_title
+from workbench.gui.model.run_track import FinalColumns
 from workbench.gui.model.views import Views
 
 MIN_REDRAW_INTERVAL_S = 0.1
@@ -44,9 +45,11 @@ REDRAW_BUDGET = 3
 IDLE_COLLECT_DELAY_S = 1.5
 """After a run, collect garbage once the window has been idle this long (see collector)."""
 NO_VERDICT = "stopped before the end — no verdict"
-FINISH_OFF_LOOP_TASKS = 20_000
-"""Runs of this many tasks or more are put in their track off the window's thread (see
-:meth:`Presenter._finish_off_loop`); smaller ones at once (a few ms)."""
+FINISH_IN_STEPS_TASKS = 20_000
+"""Runs of this many tasks or more are put in their track in steps (see
+:meth:`Presenter._finish_in_steps`); smaller ones at once (a few ms)."""
+TURN_S = 0.001
+"""A real timer between steps, not a zero delay: Qt then paints and serves due timers."""
 
 
 def first_config(measurement: Measurement) -> Config:
@@ -90,8 +93,8 @@ class Presenter(SessionObserver):
         """Computes the comparison and readings of finished results (see :meth:`_analyse`)."""
         self._pending: set[asyncio.Task[None]] = set()
         """Outcomes still being put on screen (:meth:`wait_idle` waits for them)."""
-        self._finishing = 0
-        """Big runs whose final record is being put in their track (off the loop)."""
+        self._finishing: set[asyncio.Task[None]] = set()
+        """Big runs whose final record is being put in their track (in steps)."""
         self._shown = 0
         """Counts what has been put on screen: an analysis of something no longer shown is
         dropped when it arrives."""
@@ -230,10 +233,13 @@ class Presenter(SessionObserver):
         if experiment is None:
             return
         track = experiment.run_recorded(run)
-        off_loop = len(run.tasks) >= FINISH_OFF_LOOP_TASKS
-        if off_loop:
-            self._finishing += 1
-            self._in_background(self._finish_off_loop(experiment, track, run))
+        in_steps = len(run.tasks) >= FINISH_IN_STEPS_TASKS
+        if in_steps:
+            finishing = self._loop.create_task(self._finish_in_steps(experiment, track, run))
+            self._finishing.add(finishing)
+            finishing.add_done_callback(self._finishing.discard)
+            self._pending.add(finishing)
+            finishing.add_done_callback(self._pending.discard)
         else:
             track.finish(run)
         # After the last run the comparison is drawn with the outcome, a turn of the loop
@@ -242,17 +248,21 @@ class Presenter(SessionObserver):
             self._in_background(
                 self._analyse(experiment.results(), readings=False, shown=self._shown)
             )
-        if not off_loop:
+        if not in_steps:
             self.views.timeline.refresh()
 
-    async def _finish_off_loop(self, experiment: LiveExperiment, track: RunTrack, run: Run) -> None:
-        """Put a big run's final record in its track: the columns are built on the analysis
-        thread (the run is immutable and its events are all in), then swapped in here and
-        redrawn in turns, so the window keeps its loop as the run ends."""
-        try:
-            final = await self._loop.run_in_executor(self._analyst, track.final_columns, run)
-        finally:
-            self._finishing -= 1
+    async def _finish_in_steps(self, experiment: LiveExperiment, track: RunTrack, run: Run) -> None:
+        """Put a big run's final record in its track: the columns are built in steps, a turn
+        of the loop between each, then swapped in and redrawn in turns, so the window keeps
+        its loop as the run ends."""
+        steps = track.final_columns(run)
+        while True:
+            try:
+                next(steps)
+            except StopIteration as done:
+                final: FinalColumns = done.value
+                break
+            await asyncio.sleep(TURN_S)
         if track.run is None:
             track.take(final)
             experiment.version += 1
@@ -273,14 +283,19 @@ class Presenter(SessionObserver):
 
     async def _show_outcome(self, results: Results, shown: int) -> None:
         await asyncio.sleep(0)  # a turn first: the window paints the last run's timeline
+        # A big last run's final record first (it redraws the timeline when in place): the
+        # analysis thread would otherwise contend for the GIL with every step of it.
+        drawn = bool(self._finishing)
+        while self._finishing:
+            await asyncio.gather(*self._finishing, return_exceptions=True)
         if shown == self._shown:  # (a preset's next experiment may be on screen already)
-            self._put_outcome(results)
+            self._put_outcome(results, redraw=not drawn)
             await self._analyse(results, readings=True, shown=shown)
 
-    def _put_outcome(self, results: Results) -> None:
+    def _put_outcome(self, results: Results, *, redraw: bool = True) -> None:
         v = self.views
         self.results = results
-        if not self._finishing:  # else the run's final record redraws it when in place
+        if redraw:
             v.timeline.refresh_if_changed()
         failed = [run for run in results.runs if not run.ok]
         if failed:
