@@ -45,9 +45,10 @@ REDRAW_BUDGET = 3
 IDLE_COLLECT_DELAY_S = 1.5
 """After a run, collect garbage once the window has been idle this long (see collector)."""
 NO_VERDICT = "stopped before the end — no verdict"
-FINISH_IN_STEPS_TASKS = 20_000
+FINISH_IN_STEPS_TASKS = 250_000
 """Runs of this many tasks or more are put in their track in steps (see
-:meth:`Presenter._finish_in_steps`); smaller ones at once (a few ms)."""
+:meth:`Presenter._finish_in_steps`); smaller ones at once, with one redraw: at 100,000 tasks
+that is one short freeze (~40 ms here), where steps and turns would make several."""
 TURN_S = 0.001
 """A real timer between steps, not a zero delay: Qt then paints and serves due timers."""
 
