@@ -323,3 +323,29 @@ def test_a_big_runs_final_record_is_put_in_place_in_steps_then_drawn_in_turns(
     assert experiment is not None
     assert all(track.finished and track.ended == 3 for track in experiment.tracks.values())
     assert drawn_finished[-1] == 2, "redrawn once the last final record was in place"
+
+
+def test_the_idle_collection_waits_while_a_big_runs_record_goes_in(
+    loop: asyncio.AbstractEventLoop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The full collection of a big run's heap would land on top of the steps and redraws
+    putting its final record in place: it waits for them."""
+    collected: list[bool] = []
+    monkeypatch.setattr(
+        presenter_module.CollectionPolicy,
+        "collect_while_idle",
+        staticmethod(lambda: collected.append(True)),
+    )
+    presenter = Presenter(mock_views())
+    going_in = loop.create_future()
+    presenter._finishing.add(going_in)  # type: ignore[arg-type]
+    try:
+        presenter._collect_if_idle()
+        assert collected == [] and presenter._idle_collect is not None
+        presenter._finishing.clear()
+        presenter._idle_collect.cancel()
+        presenter._collect_if_idle()
+        assert collected == [True]
+    finally:
+        going_in.cancel()
+        presenter.shutdown()

@@ -404,6 +404,9 @@ class Presenter(SessionObserver):
 
     def _collect_if_idle(self) -> None:
         self._idle_collect = None
+        if self._finishing:  # a big run's record still going in, and redrawn: not on top
+            self._idle_collect = self._loop.call_later(IDLE_COLLECT_DELAY_S, self._collect_if_idle)
+            return
         if not self.session.busy:
             self._collection.collect_while_idle()
             self._collection.run_ended()
