@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from workbench.core.config import build_config
 from workbench.core.results import CpuSample, Machine, Results, Run, TaskSpan
@@ -131,3 +132,47 @@ def test_a_worker_keeps_its_colour_when_the_run_finishes() -> None:
         "thread-2",
         "thread-10",
     ]
+
+
+def test_a_final_record_built_in_steps_puts_in_place_what_finish_does() -> None:
+    """A big run's final columns are built in steps between turns of the loop, then swapped
+    in: the track ends up as :meth:`RunTrack.finish` leaves it, streamed in whole or not."""
+    from workbench.gui.model.run_track import FinalColumns
+
+    spans = (
+        TaskSpan(0, 0, 4 * MS, "thread-2", running=((0, MS), (2 * MS, 4 * MS))),
+        TaskSpan(1, MS, 9 * MS, "thread-10", False, "x", running=((MS, 9 * MS),)),
+        TaskSpan(2, 2 * MS, 3 * MS, "main"),
+    )
+    run = Run("threads", 0, False, None, 9 * MS, 0, 0, spans)
+
+    def streamed(whole: bool) -> RunTrack:
+        track = RunTrack("threads", 0, 3)
+        for span in spans[: 3 if whole else 2]:
+            track.apply([begin(span.id, span.start_ns // MS, span.worker)], clock_ns=0)
+            track.apply(
+                [TaskEvent(END_EVENT, span.id, span.end_ns, span.worker, span.error, span.running)],
+                clock_ns=0,
+            )
+        return track
+
+    for whole in (True, False):
+        finished, swapped = streamed(whole), streamed(whole)
+        finished.finish(run)
+        streamed_tasks = swapped.ended if swapped.ended == swapped.begun else -1
+        steps = FinalColumns.in_steps(run, swapped.tasks, streamed_tasks, chunk=2)
+        assert next(steps) is None and next(steps) is None  # a pause after each 2 spans
+        with pytest.raises(StopIteration) as done:
+            next(steps)
+        swapped.take(done.value.value)
+        for column in ("start_ns", "end_ns", "worker", "ok"):
+            assert np.array_equal(getattr(finished, column), getattr(swapped, column))
+        assert finished.workers == swapped.workers == ["main", "thread-2", "thread-10"]
+        assert finished.errors == swapped.errors == {1: "x"}
+        assert swapped.finished and swapped.run is run
+        for mine, theirs in (
+            (finished.alive_series(0), swapped.alive_series(0)),
+            (finished.running_series(), swapped.running_series()),
+        ):
+            assert all(np.array_equal(a, b) for a, b in zip(mine, theirs, strict=True))
+        assert swapped.running_series()[1].max() == 2

@@ -110,3 +110,22 @@ def test_lanes_colour_each_threads_lane_and_free_threading_says_no_gil(
     )
     assert {round(float(y) + 0.4) for y in y0} == {0, 1}, "a lane per thread that ran tasks"
     assert "waiting for a lock (no GIL)" in gantt.plot.titleLabel.text
+
+
+def test_a_run_drawn_with_states_off_is_not_indexed_for_them(window: MainWindow) -> None:
+    """Indexing a big run's thread timelines freezes the window as the run ends: with
+    *States* off, drawing (and redrawing) the run never builds that index; turning them on
+    does."""
+    from dataclasses import replace
+
+    from tests.core.thread_states_factory import gil_threads, results_of
+    from workbench.gui.model.live_run import LiveExperiment
+
+    results = results_of(gil_threads())
+    results = replace(results, config=replace(results.config, strategies=("threads",)))
+    window.timeline.show_experiment(LiveExperiment.from_results(results))
+    window.timeline.refresh()
+    states = panel(window, "threads").gantt.states
+    assert states._bars is None
+    window.timeline.controls.states_check.setChecked(True)
+    assert states._bars is not None and states.drawn_pieces() > 0

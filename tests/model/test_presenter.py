@@ -251,3 +251,101 @@ def _check_nested_collections(loop: asyncio.AbstractEventLoop) -> None:
     assert not gc.isenabled()  # the other window still holds it
     second.stop()
     assert gc.isenabled()
+
+
+def test_full_collections_wait_for_the_idle_one_after_a_run(
+    loop: asyncio.AbstractEventLoop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Restored as a run ends, Python's full collection would walk the run's whole heap on
+    the window's thread as its results go on screen, and the idle collection again: the
+    threshold stays deferred until the idle collection, then comes back."""
+    import gc
+
+    from workbench.gui.model.collector import DEFERRED
+
+    monkeypatch.setattr(presenter_module, "IDLE_COLLECT_DELAY_S", 0.01)
+    before = gc.get_threshold()
+    collected = threading.Event()
+    real = presenter_module.CollectionPolicy.collect_while_idle
+    monkeypatch.setattr(
+        presenter_module.CollectionPolicy,
+        "collect_while_idle",
+        staticmethod(lambda: (real(), collected.set())),
+    )
+    presenter = Presenter(mock_views())
+    try:
+        run(loop, presenter, RunExperiment(quick("sequential")))
+        assert not collected.is_set() and gc.get_threshold()[2] == DEFERRED
+
+        async def until_collected() -> None:
+            while not collected.is_set():
+                await asyncio.sleep(0.005)
+
+        loop.run_until_complete(asyncio.wait_for(until_collected(), 10))
+        assert gc.get_threshold() == before
+    finally:
+        presenter.shutdown()
+    assert gc.get_threshold() == before
+
+
+def test_a_big_runs_final_record_is_put_in_place_in_steps_then_drawn_in_turns(
+    loop: asyncio.AbstractEventLoop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above the threshold, the final columns are built in steps after the run's news has
+    been handled (the loop gets its turns meanwhile); the track is finished and redrawn once
+    they are in."""
+    from workbench.gui.model import run_track
+
+    monkeypatch.setattr(presenter_module, "FINISH_IN_STEPS_TASKS", 3)
+    monkeypatch.setattr(run_track, "CHUNK", 1)
+    views = mock_views()
+    presenter = Presenter(views)
+    finished_at_news: list[bool] = []
+    real = presenter.run_finished
+
+    def run_finished(done: Any) -> None:
+        real(done)
+        assert presenter.experiment is not None
+        track = presenter.experiment.tracks[done.strategy]
+        finished_at_news.append(track.finished)
+
+    presenter.run_finished = run_finished  # type: ignore[method-assign]
+    drawn_finished: list[int] = []  # at each live redraw: how many tracks were finished
+    views.timeline.refresh_live.side_effect = lambda: drawn_finished.append(
+        sum(t.finished for t in presenter.experiment.tracks.values()) if presenter.experiment else 0
+    )
+    try:
+        run(loop, presenter, RunExperiment(quick("sequential", "async-gather", tasks=3)))
+    finally:
+        presenter.shutdown()
+    assert finished_at_news == [False, False], "not built while the run's news was handled"
+    experiment = presenter.experiment
+    assert experiment is not None
+    assert all(track.finished and track.ended == 3 for track in experiment.tracks.values())
+    assert drawn_finished[-1] == 2, "redrawn once the last final record was in place"
+
+
+def test_the_idle_collection_waits_while_a_big_runs_record_goes_in(
+    loop: asyncio.AbstractEventLoop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The full collection of a big run's heap would land on top of the steps and redraws
+    putting its final record in place: it waits for them."""
+    collected: list[bool] = []
+    monkeypatch.setattr(
+        presenter_module.CollectionPolicy,
+        "collect_while_idle",
+        staticmethod(lambda: collected.append(True)),
+    )
+    presenter = Presenter(mock_views())
+    going_in = loop.create_future()
+    presenter._finishing.add(going_in)  # type: ignore[arg-type]
+    try:
+        presenter._collect_if_idle()
+        assert collected == [] and presenter._idle_collect is not None
+        presenter._finishing.clear()
+        presenter._idle_collect.cancel()
+        presenter._collect_if_idle()
+        assert collected == [True]
+    finally:
+        going_in.cancel()
+        presenter.shutdown()

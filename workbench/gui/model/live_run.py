@@ -143,6 +143,11 @@ class LiveExperiment:
             track.add_lag(samples, clock_ns)
 
     def run_finished(self, run: Run) -> None:
+        self.run_recorded(run).finish(run)
+
+    def run_recorded(self, run: Run) -> RunTrack:
+        """Count a finished run in; its track, which :meth:`RunTrack.finish` (or
+        :meth:`RunTrack.take`) then fills from the run's final record."""
         self.runs.append(run)
         label = run.interpreter_label
         track = self._track(run.strategy, run.repeat_index, label)
@@ -150,10 +155,10 @@ class LiveExperiment:
             track = self.tracks[self.key(run.strategy, label)] = RunTrack(
                 run.strategy, run.repeat_index, self.config.tasks, label
             )
-        track.finish(run)
         if track is self.current:
             self.current = None
         self.version += 1
+        return track
 
     def progress(self) -> Progress | None:
         track = self.current

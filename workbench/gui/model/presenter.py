@@ -33,7 +33,8 @@ from workbench.core.sweep import Sweep, sweep_configs
 from workbench.core.timeline import TaskEvent
 from workbench.gui.model.collector import CollectionPolicy
 from workbench.gui.model.formatting import config_line, machine_line, ns_as_seconds
-from workbench.gui.model.live_run import LiveExperiment, run_title
+from workbench.gui.model.live_run import LiveExperiment, RunTrack, run_title
+from workbench.gui.model.run_track import FinalColumns
 from workbench.gui.model.views import Views
 
 MIN_REDRAW_INTERVAL_S = 0.1
@@ -44,6 +45,12 @@ REDRAW_BUDGET = 3
 IDLE_COLLECT_DELAY_S = 1.5
 """After a run, collect garbage once the window has been idle this long (see collector)."""
 NO_VERDICT = "stopped before the end — no verdict"
+FINISH_IN_STEPS_TASKS = 250_000
+"""Runs of this many tasks or more are put in their track in steps (see
+:meth:`Presenter._finish_in_steps`); smaller ones at once, with one redraw: at 100,000 tasks
+that is one short freeze (~40 ms here), where steps and turns would make several."""
+TURN_S = 0.001
+"""A real timer between steps, not a zero delay: Qt then paints and serves due timers."""
 
 
 def first_config(measurement: Measurement) -> Config:
@@ -87,6 +94,8 @@ class Presenter(SessionObserver):
         """Computes the comparison and readings of finished results (see :meth:`_analyse`)."""
         self._pending: set[asyncio.Task[None]] = set()
         """Outcomes still being put on screen (:meth:`wait_idle` waits for them)."""
+        self._finishing: set[asyncio.Task[None]] = set()
+        """Big runs whose final record is being put in their track (in steps)."""
         self._shown = 0
         """Counts what has been put on screen: an analysis of something no longer shown is
         dropped when it arrives."""
@@ -115,6 +124,10 @@ class Presenter(SessionObserver):
     def shutdown(self) -> None:
         """The window is closing: nothing more is analysed or shown."""
         self._shown += 1
+        if self._idle_collect is not None:
+            self._idle_collect.cancel()
+            self._idle_collect = None
+        self._collection.run_ended()
         for task in self._pending:
             task.cancel()
         self._analyst.shutdown(wait=False, cancel_futures=True)
@@ -220,14 +233,42 @@ class Presenter(SessionObserver):
         experiment = self.experiment
         if experiment is None:
             return
-        experiment.run_finished(run)
+        track = experiment.run_recorded(run)
+        in_steps = len(run.tasks) >= FINISH_IN_STEPS_TASKS
+        if in_steps:
+            finishing = self._loop.create_task(self._finish_in_steps(experiment, track, run))
+            self._finishing.add(finishing)
+            finishing.add_done_callback(self._finishing.discard)
+            self._pending.add(finishing)
+            finishing.add_done_callback(self._pending.discard)
+        else:
+            track.finish(run)
         # After the last run the comparison is drawn with the outcome, a turn of the loop
         # later: two short freezes, not one long one.
         if len(experiment.runs) < experiment.total_runs:
             self._in_background(
                 self._analyse(experiment.results(), readings=False, shown=self._shown)
             )
-        self.views.timeline.refresh()
+        if not in_steps:
+            self.views.timeline.refresh()
+
+    async def _finish_in_steps(self, experiment: LiveExperiment, track: RunTrack, run: Run) -> None:
+        """Put a big run's final record in its track: the columns are built in steps, a turn
+        of the loop between each, then swapped in and redrawn in turns, so the window keeps
+        its loop as the run ends."""
+        steps = track.final_columns(run)
+        while True:
+            try:
+                next(steps)
+            except StopIteration as done:
+                final: FinalColumns = done.value
+                break
+            await asyncio.sleep(TURN_S)
+        if track.run is None:
+            track.take(final)
+            experiment.version += 1
+            if experiment is self.experiment:
+                self.views.timeline.refresh_live()
 
     def experiment_finished(self, results: Results) -> None:
         experiment = self.experiment
@@ -243,14 +284,20 @@ class Presenter(SessionObserver):
 
     async def _show_outcome(self, results: Results, shown: int) -> None:
         await asyncio.sleep(0)  # a turn first: the window paints the last run's timeline
+        # A big last run's final record first (it redraws the timeline when in place): the
+        # analysis thread would otherwise contend for the GIL with every step of it.
+        drawn = bool(self._finishing)
+        while self._finishing:
+            await asyncio.gather(*self._finishing, return_exceptions=True)
         if shown == self._shown:  # (a preset's next experiment may be on screen already)
-            self._put_outcome(results)
+            self._put_outcome(results, redraw=not drawn)
             await self._analyse(results, readings=True, shown=shown)
 
-    def _put_outcome(self, results: Results) -> None:
+    def _put_outcome(self, results: Results, *, redraw: bool = True) -> None:
         v = self.views
         self.results = results
-        v.timeline.refresh_if_changed()
+        if redraw:
+            v.timeline.refresh_if_changed()
         failed = [run for run in results.runs if not run.ok]
         if failed:
             several = results.several_interpreters
@@ -329,7 +376,9 @@ class Presenter(SessionObserver):
         if self._redraw is not None:
             self._redraw.cancel()
             self._redraw = None
-        self._collection.run_ended()
+        # Full collections stay deferred until the idle one: restored now, the window's
+        # collector would walk the run's whole heap at its next tick, as the results go on
+        # screen (~0.1 s at 100,000 tasks), and the idle collection would walk it again.
         self._idle_collect = self._loop.call_later(IDLE_COLLECT_DELAY_S, self._collect_if_idle)
         self.views.shell.set_running(False)
 
@@ -355,5 +404,9 @@ class Presenter(SessionObserver):
 
     def _collect_if_idle(self) -> None:
         self._idle_collect = None
+        if self._finishing:  # a big run's record still going in, and redrawn: not on top
+            self._idle_collect = self._loop.call_later(IDLE_COLLECT_DELAY_S, self._collect_if_idle)
+            return
         if not self.session.busy:
             self._collection.collect_while_idle()
+            self._collection.run_ended()

@@ -10,7 +10,7 @@ same code, from the same numbers, as what you saw when it ran.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +22,8 @@ from workbench.core.timeline import BEGIN_EVENT, TaskEvent
 from workbench.gui.model.inside import LagStore, SliceStore
 
 NOT_YET = -1
+CHUNK = 50_000
+"""Spans per step of a final record built in steps (~10 ms of Python each)."""
 
 
 def worker_order(label: str) -> tuple[int, str, int]:
@@ -61,6 +63,102 @@ def cut_steps(
     if kept == 0:
         return edges[:0], counts[:0]
     return np.append(edges[:kept], until_ns), counts[:kept]
+
+
+@dataclass(frozen=True)
+class FinalColumns:
+    """A finished run as a track holds it: per-task columns indexed by task id.
+
+    Column by column (one pass over the spans each, then numpy). At a million tasks this is
+    ~0.2 s of Python over the spans, so a live run's is built in steps between turns of the
+    window's loop and put in place in an instant (:meth:`RunTrack.take`).
+    """
+
+    run: Run
+    tasks: int
+    start_ns: np.ndarray
+    end_ns: np.ndarray
+    worker: np.ndarray
+    ok: np.ndarray
+    workers: tuple[str, ...]
+    errors: dict[int, str]
+    lag: LagStore
+    alive: StepCounter | None
+    """None when the alive counts and slices that streamed in are the run's already."""
+    slices: SliceStore | None
+
+    @classmethod
+    def of(cls, run: Run, rows: int = 0, streamed_tasks: int = -1) -> FinalColumns:
+        """``rows``: the columns' length at least (the configured tasks); ``streamed_tasks``:
+        how many tasks streamed in whole (begun and ended) to the track this replaces, -1 when
+        not all that began also ended."""
+        steps = cls.in_steps(run, rows, streamed_tasks, chunk=max(1, len(run.tasks)))
+        while True:
+            try:
+                next(steps)
+            except StopIteration as done:
+                final: FinalColumns = done.value
+                return final
+
+    @classmethod
+    def in_steps(
+        cls, run: Run, rows: int = 0, streamed_tasks: int = -1, chunk: int = CHUNK
+    ) -> Generator[None, None, FinalColumns]:
+        """:meth:`of`, pausing (yielding) after each ``chunk`` of spans: a caller on the
+        window's loop gives the loop a turn there (a thread would not do: every Qt call the
+        window's thread makes hands the GIL over, and taking it back waits out the thread's
+        switch interval, so a redraw meanwhile stalls many times over)."""
+        spans, n = run.tasks, len(run.tasks)
+        ids, starts, ends = (np.empty(n, np.int64) for _ in range(3))
+        codes = np.empty(n, np.int32)
+        ok = np.empty(n, bool)
+        seen: dict[str, int] = {}  # worker -> code, in order of first appearance
+        errors: dict[int, str] = {}
+        cores = False
+        for at in range(0, n, chunk):
+            part = spans[at : at + chunk]
+            m, cut = len(part), slice(at, at + len(part))
+            ids[cut] = np.fromiter((span.id for span in part), np.int64, m)
+            starts[cut] = np.fromiter((span.start_ns for span in part), np.int64, m)
+            ends[cut] = np.fromiter((span.end_ns for span in part), np.int64, m)
+            codes[cut] = np.fromiter(
+                (seen.setdefault(span.worker, len(seen)) for span in part), np.int32, m
+            )
+            ok[cut] = np.fromiter((span.ok for span in part), bool, m)
+            errors.update((span.id, span.error) for span in part if span.error is not None)
+            cores = cores or any(span.cores for span in part)
+            yield
+        # Every span streamed in whole (its end included) and no core to add (the stream
+        # carries none): its slices and the alive counts are already there, built from the
+        # very same events, and need no second pass.
+        streamed = streamed_tasks == n and not cores
+        size = max(rows, int(ids.max(initial=-1)) + 1)
+        start_ns = np.full(size, NOT_YET, np.int64)
+        end_ns = np.full(size, NOT_YET, np.int64)
+        worker = np.full(size, NOT_YET, np.int32)
+        ok_of = np.ones(size, bool)
+        workers = tuple(sorted(seen, key=worker_order))
+        place = {name: i for i, name in enumerate(workers)}
+        recode = np.array([place[name] for name in seen], np.int32)
+        start_ns[ids] = starts
+        end_ns[ids] = ends
+        worker[ids] = recode[codes] if n else codes
+        ok_of[ids] = ok
+        alive = None if streamed else StepCounter.of(starts, ends)
+        slices = None if streamed else SliceStore.from_run(run)
+        return cls(
+            run,
+            n,
+            start_ns,
+            end_ns,
+            worker,
+            ok_of,
+            workers,
+            errors,
+            LagStore.from_run(run),
+            alive,
+            slices,
+        )
 
 
 class RunTrack:
@@ -162,41 +260,34 @@ class RunTrack:
 
     def finish(self, run: Run) -> None:
         """Replace what streamed in by the run's final record: it is the authority (tasks that
-        never ended are closed there, as failed).
+        never ended are closed there, as failed)."""
+        streamed = self.ended if self.ended == self.begun else -1
+        self.take(FinalColumns.of(run, self.tasks, streamed))
 
-        Column by column (one pass over the spans each, then numpy): at 100,000 tasks this
-        runs on the window's loop as the run ends, and a per-span loop froze it ~0.3 s.
-        """
-        spans, n = run.tasks, len(run.tasks)
-        # Every span streamed in whole (its end included) and no core to add (the stream
-        # carries none): its slices and the alive counts are already here, built from the
-        # very same events, and need no second pass.
-        streamed = self.ended == n == self.begun and not any(span.cores for span in spans)
-        ids = np.fromiter((span.id for span in spans), np.int64, n)
-        starts = np.fromiter((span.start_ns for span in spans), np.int64, n)
-        ends = np.fromiter((span.end_ns for span in spans), np.int64, n)
-        tasks = max(self.tasks, int(ids.max(initial=-1)) + 1)
-        self.start_ns = np.full(tasks, NOT_YET, np.int64)
-        self.end_ns = np.full(tasks, NOT_YET, np.int64)
-        self.worker = np.full(tasks, NOT_YET, np.int32)
-        self.ok = np.ones(tasks, bool)
-        self.workers, self._worker_index = [], {}
-        for worker in sorted({span.worker for span in spans}, key=worker_order):
-            self._index_of(worker)
-        index = self._worker_index
-        self.start_ns[ids] = starts
-        self.end_ns[ids] = ends
-        self.worker[ids] = np.fromiter((index[span.worker] for span in spans), np.int32, n)
-        self.ok[ids] = np.fromiter((span.ok for span in spans), bool, n)
-        self.errors = {span.id: span.error for span in spans if span.error is not None}
-        self.begun = self.ended = n
-        self.cpu_t_ns = [sample.t_ns for sample in run.cpu_samples]
-        self.cpu_busy = [sample.per_core for sample in run.cpu_samples]
-        if not streamed:
-            self.alive = StepCounter.of(starts, ends)
-            self.slices = SliceStore.from_run(run)
-        self.lag = LagStore.from_run(run)
-        self.run = run
+    def final_columns(self, run: Run) -> Generator[None, None, FinalColumns]:
+        """What :meth:`take` needs of a finished run, in steps (see
+        :meth:`FinalColumns.in_steps`); its events must all have arrived."""
+        streamed = self.ended if self.ended == self.begun else -1
+        return FinalColumns.in_steps(run, self.tasks, streamed)
+
+    def take(self, final: FinalColumns) -> None:
+        """Put the run's final record in place (quick: the columns are ready)."""
+        self.start_ns, self.end_ns, self.worker, self.ok = (
+            final.start_ns,
+            final.end_ns,
+            final.worker,
+            final.ok,
+        )
+        self.workers = list(final.workers)
+        self._worker_index = {worker: i for i, worker in enumerate(self.workers)}
+        self.errors = final.errors
+        self.begun = self.ended = final.tasks
+        self.cpu_t_ns = [sample.t_ns for sample in final.run.cpu_samples]
+        self.cpu_busy = [sample.per_core for sample in final.run.cpu_samples]
+        if final.alive is not None and final.slices is not None:
+            self.alive, self.slices = final.alive, final.slices
+        self.lag = final.lag
+        self.run = final.run
 
     @classmethod
     def from_run(cls, run: Run, tasks: int) -> RunTrack:
