@@ -161,3 +161,29 @@ def _a_pid_not_running() -> int:
     while psutil.pid_exists(pid):
         pid += 1
     return pid
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="start time read from /proc")
+def test_a_killed_dask_workers_folder_goes_at_the_next_start(tmp_path: Path) -> None:
+    """A Dask worker names its folder with the standard library alone (it is a process of the
+    run's): the name must be one the engine reads back as that worker's, live or gone."""
+    make = (
+        "import os, sys\n"
+        "from workbench.core.scratch_names import linux_start_ms, owned_folder\n"
+        "print(owned_folder(linux_start_ms(), sys.argv[1]), flush=True)\n"
+        "sys.stdin.readline()\n"  # alive until told, then gone without its clean-up
+        "os._exit(0)\n"
+    )
+    worker = subprocess.Popen(
+        [sys.executable, "-c", make, str(tmp_path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert worker.stdout is not None and worker.stdin is not None
+    folder = Path(worker.stdout.readline().strip())
+    assert folder.is_dir() and folder.name.startswith(f"{PREFIX}{worker.pid}-")
+    assert remove_abandoned(tmp_path) == []  # its worker still runs
+    worker.stdin.close()
+    assert worker.wait(timeout=60) == 0
+    assert remove_abandoned(tmp_path) == [folder] and not folder.exists()

@@ -22,8 +22,7 @@ from pathlib import Path
 
 import psutil
 
-PREFIX = "workbench-scratch-"
-"""Then ``{pid}-{start in ms}-{random}``: the engine that owns the folder."""
+from workbench.core.scratch_names import PREFIX, owned_folder
 
 _SAME_START_MS = 1000
 """Start times this close are the same process (each reading rounds its own way)."""
@@ -47,8 +46,7 @@ def make_owned_folder() -> str:
     """A new folder in the temporary folder, named after this process (its pid and start
     time): removed by :func:`remove_abandoned` once this process is gone, if it could not
     remove it itself."""
-    pid = os.getpid()
-    return tempfile.mkdtemp(prefix=f"{PREFIX}{pid}-{_start_ms(pid)}-")
+    return owned_folder(_start_ms(os.getpid()))
 
 
 def remove_abandoned(root: str | os.PathLike[str] | None = None) -> list[Path]:

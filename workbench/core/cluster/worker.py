@@ -34,6 +34,7 @@ from typing import Any
 from workbench.core import pool_worker
 from workbench.core.cluster.clocks import Reading, read_boot_id
 from workbench.core.protocol import BEGIN
+from workbench.core.scratch_names import linux_start_ms, owned_folder
 from workbench.core.workloads import Job
 
 TaskResult = tuple[int, int, int, int, int, int, str | None, list[int] | None, str | None, str]
@@ -101,7 +102,14 @@ def _on_this_machine(job: Job) -> Job:
         return job
     global _scratch  # noqa: PLW0603 - one folder per worker process
     if _scratch is None:
-        _scratch = tempfile.mkdtemp(prefix="workbench-dask-")
+        # Named after this worker where its start time can be read, so that a worker killed
+        # before its exit handler ran leaves nothing for long: the next engine removes it.
+        start_ms = linux_start_ms()
+        _scratch = (
+            owned_folder(start_ms)
+            if start_ms is not None
+            else tempfile.mkdtemp(prefix="workbench-dask-")
+        )
         atexit.register(shutil.rmtree, _scratch, ignore_errors=True)
     return dataclasses.replace(job, scratch_dir=_scratch)
 
