@@ -71,6 +71,10 @@ def quiet(timings: list[noise.Timing], cores: int) -> bool:
     return not noise.disturbance(timings, cores)
 
 
+TOO_CLOSE = "too close to call"
+"""The engine's reason for a figure inside the noise band around a rule's bound."""
+
+
 @pytest.mark.parametrize("name", REQUIRED)
 def test_preset_runs_headless_and_gives_an_honest_verdict(
     name: str, capsys: pytest.CaptureFixture[str]
@@ -94,14 +98,21 @@ def test_preset_runs_headless_and_gives_an_honest_verdict(
             allowed = {wanted}
             if rule.needs_cores > 1 and expected is None:
                 allowed |= {Verdict.DEPENDS, Verdict.INCONCLUSIVE}
-            elif not quiet(timings, cores):
+            elif not quiet(timings, cores) or TOO_CLOSE in outcome.reason:
+                # Disturbed runs, or a figure within a quiet machine's noise of the rule's
+                # bound (one repeat here): undecided is honest, the opposite never is.
                 allowed.add(Verdict.INCONCLUSIVE)
             if outcome.verdict is Verdict.INCONCLUSIVE:
                 assert says_why_undecided(outcome.reason), outcome
             assert outcome.verdict in allowed, (outcome, [t.lost_share for t in timings])
-    if expected is not None and all(
-        quiet([t for s in r.config.strategies if (t := noise.timing(r, s))], cores)
-        for r in verdict.results
+    undecided = any(TOO_CLOSE in o.reason for group in verdict.outcomes for o in group)
+    if (
+        expected is not None
+        and not undecided
+        and all(
+            quiet([t for s in r.config.strategies if (t := noise.timing(r, s))], cores)
+            for r in verdict.results
+        )
     ):
         assert verdict.verdict is expected, verdict.lines
 
