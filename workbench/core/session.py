@@ -96,6 +96,15 @@ def check(measurement: Measurement) -> None:
         sweep_configs(measurement.base, measurement.axis, measurement.values)
 
 
+def first_config(measurement: Measurement) -> Config:
+    """The config a measurement runs first (already validated by the session)."""
+    if isinstance(measurement, RunExperiment):
+        return measurement.config
+    if isinstance(measurement, RunPreset):
+        return measurement.preset.experiments[0].config(measurement.time_scale)
+    return sweep_configs(measurement.base, measurement.axis, measurement.values)[0]
+
+
 class Session:
     """Runs one measurement at a time and reports to its observer; stops on request."""
 

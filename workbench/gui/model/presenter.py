@@ -23,18 +23,17 @@ from workbench.core.results import Config, CpuSample, LagSample, Results, Run
 from workbench.core.session import (
     Measurement,
     Outcome,
-    RunExperiment,
     RunPreset,
     RunSweep,
     Session,
     SessionObserver,
+    first_config,
 )
-from workbench.core.sweep import Sweep, sweep_configs
+from workbench.core.sweep import Sweep
 from workbench.core.timeline import TaskEvent
 from workbench.gui.model.collector import CollectionPolicy
 from workbench.gui.model.formatting import config_line, machine_line, ns_as_seconds
 from workbench.gui.model.live_run import LiveExperiment, RunTrack, run_title
-from workbench.gui.model.run_track import FinalColumns
 from workbench.gui.model.views import Views
 
 MIN_REDRAW_INTERVAL_S = 0.1
@@ -51,15 +50,6 @@ FINISH_IN_STEPS_TASKS = 250_000
 that is one short freeze (~40 ms here), where steps and turns would make several."""
 TURN_S = 0.001
 """A real timer between steps, not a zero delay: Qt then paints and serves due timers."""
-
-
-def first_config(measurement: Measurement) -> Config:
-    """The config a measurement runs first (already validated by the session)."""
-    if isinstance(measurement, RunExperiment):
-        return measurement.config
-    if isinstance(measurement, RunPreset):
-        return measurement.preset.experiments[0].config(measurement.time_scale)
-    return sweep_configs(measurement.base, measurement.axis, measurement.values)[0]
 
 
 class Presenter(SessionObserver):
@@ -256,14 +246,7 @@ class Presenter(SessionObserver):
         """Put a big run's final record in its track: the columns are built in steps, a turn
         of the loop between each, then swapped in and redrawn in turns, so the window keeps
         its loop as the run ends."""
-        steps = track.final_columns(run)
-        while True:
-            try:
-                next(steps)
-            except StopIteration as done:
-                final: FinalColumns = done.value
-                break
-            await asyncio.sleep(TURN_S)
+        final = await track.final_columns_in_turns(run, TURN_S)
         if track.run is None:
             track.take(final)
             experiment.version += 1

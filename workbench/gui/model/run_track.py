@@ -10,6 +10,7 @@ same code, from the same numbers, as what you saw when it ran.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 
@@ -269,6 +270,18 @@ class RunTrack:
         :meth:`FinalColumns.in_steps`); its events must all have arrived."""
         streamed = self.ended if self.ended == self.begun else -1
         return FinalColumns.in_steps(run, self.tasks, streamed)
+
+    async def final_columns_in_turns(self, run: Run, turn_s: float) -> FinalColumns:
+        """:meth:`final_columns`, a turn of the event loop (a real timer of ``turn_s``, so
+        that Qt paints and serves due timers) between its steps."""
+        steps = self.final_columns(run)
+        while True:
+            try:
+                next(steps)
+            except StopIteration as done:
+                final: FinalColumns = done.value
+                return final
+            await asyncio.sleep(turn_s)
 
     def take(self, final: FinalColumns) -> None:
         """Put the run's final record in place (quick: the columns are ready)."""
