@@ -14,7 +14,7 @@ from jsonschema import Draft202012Validator
 
 from tests.conftest import REPO_ROOT
 from workbench.core.exports import ResultsFileError, from_json, to_json
-from workbench.core.exports.results_reader import SAMPLED
+from workbench.core.exports.results_outline import SAMPLED
 from workbench.core.results import Config, CpuSample, LagSample, Machine, Results, Run, TaskSpan
 from workbench.core.schemas import RESULTS, schema
 

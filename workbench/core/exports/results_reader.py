@@ -11,9 +11,9 @@ from typing import Any, TypeVar
 
 from workbench.core.config import MAX_REPEAT
 from workbench.core.exports import results_values as v
+from workbench.core.exports.results_outline import outline
 from workbench.core.exports.threads_io import (
     ThreadKey,
-    outline_threads,
     threads_from,
 )
 from workbench.core.results import (
@@ -302,36 +302,6 @@ def _from_dict(data: dict[str, Any]) -> Results:
     return Results(machine, config, tuple(runs), interrupted)
 
 
-_BULK = ("tasks", "cpu_samples", "loop_lag", "worker_cpu", "threads")
-SAMPLED = 3
-"""Items of each run's long lists checked against the schema up front (see :func:`from_json`)."""
-
-
-def _outline(data: dict[str, Any]) -> dict[str, Any]:
-    """The document with its long lists cut to their first few items (shallow copies): the
-    runs, each run's bulk, the summary (ignored on loading: recomputed). What is cut is
-    checked by :mod:`~workbench.core.exports.results_values` as it is converted, so a file of
-    a million summary rows or runs cannot keep jsonschema busy for minutes."""
-    outlined = {**data}
-    if isinstance(data.get("summary"), list):
-        outlined["summary"] = data["summary"][:SAMPLED]
-    runs = data.get("runs")
-    if isinstance(runs, list):
-        outlined["runs"] = [
-            outline_threads(
-                {
-                    k: value[:SAMPLED] if k in _BULK and isinstance(value, list) else value
-                    for k, value in r.items()
-                },
-                SAMPLED,
-            )
-            if isinstance(r, dict)
-            else r
-            for r in runs[:SAMPLED]
-        ]
-    return outlined
-
-
 MAX_FILE_BYTES = 512 * 2**20
 """The largest results file opened (512 MiB). A file from the largest run the workbench
 allows (a million tasks) is about a third of that; opening takes several bytes of memory
@@ -385,7 +355,7 @@ def from_json(text: str) -> Results:
             f"unsupported results schema {v.shown(data['schema'])}; this version reads {readable}"
         )
     try:
-        found = problem(RESULTS, _outline(data))
+        found = problem(RESULTS, outline(data))
         if found is not None:
             raise ResultsFileError(f"damaged results file: {found}")
         return _from_dict(data)
