@@ -7,9 +7,26 @@ import os
 import select
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 
 import psutil
+import pytest
+
+PACKAGES = "xvfb xdotool openbox libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1"
+"""The Debian packages of a real X session for the window (``.ci/run`` installs them)."""
+
+
+def needs(*programs: str) -> list[pytest.MarkDecorator]:
+    """A test module's skip marks: Linux, and these programs (Xvfb, xdotool, openbox) found."""
+    missing = [program for program in programs if shutil.which(program) is None]
+    return [
+        pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Xvfb runs on Linux only"),
+        pytest.mark.skipif(
+            bool(missing), reason=f"needs {' and '.join(programs)} (apt-get install {PACKAGES})"
+        ),
+    ]
+
 
 TAG_ENV = "WORKBENCH_TEST_TAG"
 """Every process a test starts inherits a unique tag, so leftovers can be found by it."""

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,17 +14,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO_ROOT
-from tests.xsession import window_manager, xvfb
+from tests.xsession import needs, window_manager, xvfb
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Xvfb runs on Linux only"),
-    pytest.mark.skipif(
-        shutil.which("Xvfb") is None or shutil.which("openbox") is None,
-        reason="needs Xvfb and openbox (apt-get install xvfb openbox libxcb-cursor0 "
-        "libxcb-icccm4 libxcb-keysyms1)",
-    ),
-]
+pytestmark = [pytest.mark.slow, *needs("Xvfb", "openbox")]
 
 
 @pytest.mark.parametrize("presentation", [True, False], ids=["presenting", "normal"])

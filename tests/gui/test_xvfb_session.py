@@ -18,21 +18,22 @@ from pathlib import Path
 
 import pytest
 
-from tests.xsession import TAG_ENV, read_line, tagged_processes, wait_for_window, xdotool, xvfb
+from tests.xsession import (
+    TAG_ENV,
+    needs,
+    read_line,
+    tagged_processes,
+    wait_for_window,
+    xdotool,
+    xvfb,
+)
 from workbench.gui.app import E2E_REPORT_ENV
 
 TITLE = "Concurrency Workbench"
 WINDOW_TIMEOUT_S = 60
 RUN_TIMEOUT_S = 120
 
-pytestmark = [
-    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Xvfb runs on Linux only"),
-    pytest.mark.skipif(
-        shutil.which("Xvfb") is None or shutil.which("xdotool") is None,
-        reason="needs Xvfb and xdotool (apt-get install xvfb xdotool libxcb-cursor0 "
-        "libxcb-icccm4 libxcb-keysyms1)",
-    ),
-]
+pytestmark = needs("Xvfb", "xdotool")
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ Needs Xvfb and xdotool (openbox when installed); skipped, saying so, without the
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -24,6 +23,7 @@ from tests.waiting import wait_until
 from tests.xsession import (
     TAG_ENV,
     kill_tagged,
+    needs,
     read_line,
     tagged_processes,
     wait_for_window,
@@ -37,14 +37,7 @@ TITLE = "Concurrency Workbench"
 WINDOW_TIMEOUT_S = 60
 RUN_TIMEOUT_S = 120
 
-pytestmark = [
-    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Xvfb runs on Linux only"),
-    pytest.mark.skipif(
-        shutil.which("Xvfb") is None or shutil.which("xdotool") is None,
-        reason="needs Xvfb and xdotool (apt-get install xvfb xdotool openbox libxcb-cursor0 "
-        "libxcb-icccm4 libxcb-keysyms1)",
-    ),
-]
+pytestmark = needs("Xvfb", "xdotool")
 
 
 class App:
