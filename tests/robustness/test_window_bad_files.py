@@ -110,6 +110,14 @@ def test_a_bad_file_is_said_and_what_is_on_screen_stays(
     assert main.comparison.table.cell_texts() == table
 
 
+def _seconds_to_open(main: MainWindow, loop: qasync.QEventLoop, path: str) -> float:
+    """How long the window takes to open ``path`` and show it whole."""
+    began = time.perf_counter()
+    assert main.files.open_file(path)
+    settle(main, loop)
+    return time.perf_counter() - began
+
+
 def test_a_huge_error_that_looks_like_html_is_plain_elided_and_quick(
     window: tuple[MainWindow, qasync.QEventLoop], tmp_path: Path
 ) -> None:
@@ -117,14 +125,8 @@ def test_a_huge_error_that_looks_like_html_is_plain_elided_and_quick(
     plain = _saved(_failed_with("ValueError: x"), tmp_path / "plain.json")
     hostile = _saved(_failed_with(HOSTILE), tmp_path / "hostile.json")
 
-    began = time.perf_counter()
-    assert main.files.open_file(plain)
-    settle(main, loop)
-    baseline_s = time.perf_counter() - began
-    began = time.perf_counter()
-    assert main.files.open_file(hostile)
-    settle(main, loop)
-    hostile_s = time.perf_counter() - began
+    baseline_s = _seconds_to_open(main, loop, plain)
+    hostile_s = _seconds_to_open(main, loop, hostile)
 
     assert main.presenter.results is not None
     assert main.presenter.results.runs[1].error == HOSTILE  # the file's text is kept whole
@@ -203,14 +205,8 @@ def test_huge_names_that_look_like_html_are_plain_elided_and_quick(
     plain = _saved(_named_with("plain"), tmp_path / "plain.json")
     hostile = _saved(_named_with("<b>bold</b>" + "x" * 200_000), tmp_path / "hostile.json")
 
-    began = time.perf_counter()
-    assert main.files.open_file(plain)
-    settle(main, loop)
-    baseline_s = time.perf_counter() - began
-    began = time.perf_counter()
-    assert main.files.open_file(hostile)
-    settle(main, loop)
-    hostile_s = time.perf_counter() - began
+    baseline_s = _seconds_to_open(main, loop, plain)
+    hostile_s = _seconds_to_open(main, loop, hostile)
 
     header = main.header.text()
     assert "&lt;b&gt;bold" in header
