@@ -61,7 +61,9 @@ def test_a_run_draws_one_bar_per_task_and_compares_every_strategy(
 def test_bars_appear_while_running_and_running_bars_grow(
     window: MainWindow, loop: qasync.QEventLoop
 ) -> None:
-    configure(window, "sleep", ["sequential"], 4, duration=0.4)
+    # 4 s in all: two live redraws fit even at the slowest pace (one a second, a busy
+    # machine's); at 1.6 s a CI run once ended first and the wait for them timed out.
+    configure(window, "sleep", ["sequential"], 4, duration=1.0)
     window.actions.run.trigger()
     view = window.timeline
 
