@@ -23,19 +23,20 @@ def _overlap_ns(a: TaskSpan, b: TaskSpan) -> int:
 
 
 def test_threads_on_cpu_take_turns_under_the_gil(run: Runner) -> None:
-    results = run("cpu", ["sequential", "threads"], 2, size=3_000_000)
-    seq, threads = results.runs_of("sequential")[0], results.runs_of("threads")[0]
+    results = run("cpu", ["threads"], 2, size=3_000_000)
+    (threads,) = results.runs
     a, b = threads.tasks
     # Each thread runs in many short slices (the GIL's switch interval), not one block ...
     assert len(a.running) > 5
     assert len(b.running) > 5
     # ... the slices barely overlap (one thread runs Python at a time) ...
     assert _overlap_ns(a, b) < 0.1 * (a.running_ns + b.running_ns)
-    # ... and together they add up to about the sequential CPU time — give or take what other
-    # programs took from either run (a preemption shorter than a heartbeat gap reads as running).
-    sequential_running = sum(t.running_ns for t in seq.tasks)
-    lost = max(noise.run_loss(run, results).share for run in (seq, threads))
-    assert a.running_ns + b.running_ns == pytest.approx(sequential_running, rel=0.25 + lost)
+    # ... and together they add up to about the run's CPU time: the time it held a core, however
+    # fast the machine ran then (another guest on a VM's host can slow the same work by a third
+    # between two runs, which no load figure shows) — give or take what other programs took from
+    # it (a preemption shorter than a heartbeat gap reads as running).
+    lost = noise.run_loss(threads, results).share
+    assert a.running_ns + b.running_ns == pytest.approx(threads.cpu_ns, rel=0.25 + lost)
 
 
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs at least two cores")

@@ -27,6 +27,7 @@ from workbench.core.cluster_explain import cluster_notes
 from workbench.core.concurrency import concurrency, concurrency_of
 from workbench.core.explain_states import with_thread_states
 from workbench.core.results import Results, Run, TaskSpan
+from workbench.core.slowdown import BUSY_WORKLOADS
 from workbench.core.strategies import STRATEGIES, Family
 from workbench.core.summary import baseline_strategy, summarize
 from workbench.core.workloads import WORKLOADS
@@ -283,7 +284,7 @@ def _reading(m: Measured, results: Results, base: Measured | None) -> str:
     elif not is_baseline and (m.speedup is None or m.speedup < GAIN):
         why, explains = _why_no_gain(m, family, holds_gil, cpus), True
     else:  # a gain, or a concurrent baseline: say what overlapped and on what
-        waits = results.config.workload not in noise.BUSY_WORKLOADS
+        waits = results.config.workload not in BUSY_WORKLOADS
         why, explains = _why_gain(m, family, holds_gil, gil_enabled, waits)
     if gain and not explains:
         why += _not_from_overlap(m, base)

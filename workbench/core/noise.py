@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from workbench.core.clock import to_seconds
 from workbench.core.concurrency import concurrency_of
 from workbench.core.results import Results, Run
+from workbench.core.slowdown import BUSY_WORKLOADS, slowed_share
 from workbench.core.strategies import STRATEGIES, Family
 from workbench.core.workloads import WORKLOADS
 
@@ -66,9 +67,6 @@ CPU_TICK_S = 0.01
 SERIAL_OVERLAP = 0.05
 """Tasks whose running slices overlap for less than this share of their running time ran one
 at a time (heartbeat slices of GIL-bound threads touch at the switches)."""
-BUSY_WORKLOADS = frozenset({"cpu", "hash"})
-"""Workloads whose tasks compute throughout, never waiting: a run that computed one task at a
-time took, undisturbed, about its CPU time."""
 NOTABLE_LOSS = 0.05
 """A strategy that lost at least this share of its time is named when a verdict says why."""
 NOTABLE_LOAD = 0.25
@@ -197,6 +195,12 @@ class Timing:
     cpu_s: float
     lost_share: float
     other_cores: float | None
+    slowed_share: float
+    """The most any run lost to a machine that computed the same work slower (see
+    :mod:`workbench.core.slowdown`): other programs sharing the hardware, which no load figure
+    shows."""
+    disagreed: bool
+    """The repeats' ranges did not meet even so: some run lost time nothing measured."""
     serial: bool
     """It computes one task at a time by its nature, whatever the load (see
     :func:`serial_by_nature`)."""
@@ -219,11 +223,12 @@ def timing(results: Results, strategy: str) -> Timing | None:
     """The strategy's successful runs taken together; None when none succeeded.
 
     Each run says where its undisturbed wall time lies: its wall time less what it lost, the
-    loss taken anywhere in :data:`LOSS_RANGE` times the measured one, widened by the noise. The
-    undisturbed time is the same for every repeat, so it lies where all of them agree: the
-    runs' ranges intersected — the least disturbed run bounds it from above, the best
-    corrected one from below. Ranges that do not meet mean some run lost more than it
-    measured; then the medians of their ends stand instead.
+    loss taken anywhere in :data:`LOSS_RANGE` times the measured one — plus, at most, what it
+    lost to a slower machine — widened by the noise. The undisturbed time is the same for every
+    repeat, so it lies where all of them agree: the runs' ranges intersected — the least
+    disturbed run bounds it from above, the best corrected one from below. Ranges that do not
+    meet mean some run lost more than anything measured: a loss only ever slows a run, so the
+    upper bound stands, and the lower falls to the lowest any run allows.
     """
     runs = [run for run in results.runs_of(strategy) if run.ok and run.wall_ns > 0]
     if not runs:
@@ -237,15 +242,18 @@ def timing(results: Results, strategy: str) -> Timing | None:
         + WAIT_NOISE * (1 - busy)
         + SHARED_HARDWARE * min(1.0, other or 0.0) * busy
     )
+    slowed = [slowed_share(results, run) for run in runs]
     lows, highs = [], []
-    for run, loss in zip(runs, losses, strict=True):
+    for run, loss, slower in zip(runs, losses, slowed, strict=True):
         wall = to_seconds(run.wall_ns)
-        least, most = (min(MAX_LOSS, factor * loss.share) for factor in LOSS_RANGE)
+        least, most = (factor * loss.share for factor in LOSS_RANGE)
+        most = min(MAX_LOSS, most + slower)
         lows.append(max(0.0, wall * (1 - most) * (1 - noise) - TIMER_SLACK_S))
-        highs.append(wall * (1 - least) * (1 + noise) + TIMER_SLACK_S)
+        highs.append(wall * (1 - min(MAX_LOSS, least)) * (1 + noise) + TIMER_SLACK_S)
     low, high = max(lows), min(highs)
-    if low > high:  # the runs disagree beyond what their figures allow: a loss was missed
-        low, high = _median(lows), _median(highs)
+    disagreed = low > high
+    if disagreed:
+        low = min(lows)
     return Timing(
         strategy=strategy,
         wall_s=_median([to_seconds(run.wall_ns) for run in runs]),
@@ -254,6 +262,8 @@ def timing(results: Results, strategy: str) -> Timing | None:
         cpu_s=_median([to_seconds(run.cpu_ns) for run in runs]),
         lost_share=_median([loss.share for loss in losses]),
         other_cores=other,
+        slowed_share=max(slowed),
+        disagreed=disagreed,
         serial=serial_by_nature(results, runs),
         noise=noise,
     )
@@ -277,8 +287,12 @@ def cpu_settles(results: Results, over: Timing, strategy: Timing) -> bool:
 
 
 def cpu_ratio_range(over: Timing, strategy: Timing) -> tuple[float, float]:
-    low = max(0.0, over.cpu_s - CPU_TICK_S) / (strategy.cpu_s + CPU_TICK_S)
-    high = (over.cpu_s + CPU_TICK_S) / max(CPU_TICK_S, strategy.cpu_s - CPU_TICK_S)
+    """Where the ratio of the two CPU times lies; a CPU time is itself inflated by a slower
+    machine, so each may have been lower by what its runs lost to one."""
+    over_low = over.cpu_s * (1 - over.slowed_share)
+    mine_low = strategy.cpu_s * (1 - strategy.slowed_share)
+    low = max(0.0, over_low - CPU_TICK_S) / (strategy.cpu_s + CPU_TICK_S)
+    high = (over.cpu_s + CPU_TICK_S) / max(CPU_TICK_S, mine_low - CPU_TICK_S)
     return low * (1 - 2 * CPU_NOISE), high * (1 + 2 * CPU_NOISE)
 
 
@@ -295,7 +309,20 @@ def disturbance(timings: list[Timing], cores: int) -> str:
     other = other_cores(timings)
     if other is not None and other >= NOTABLE_LOAD:
         parts.append(f"other programs kept {other:.1f} of {cores} cores busy")
+    slowed = []
     for t in timings:
         if t.lost_share >= NOTABLE_LOSS:
             parts.append(f"{t.strategy} lost {round(100 * t.lost_share)} % of its time")
+        if t.slowed_share >= NOTABLE_LOSS:
+            slowed.append(f"{t.strategy} lost {round(100 * t.slowed_share)} %")
+        elif t.disagreed:
+            parts.append(
+                f"{t.strategy}'s repeats differed more than other programs' measured load explains"
+            )
+    if slowed:
+        whose = " and ".join(slowed) + (" of its" if len(slowed) == 1 else " of their")
+        parts.append(
+            f"{whose} speed to other programs sharing the hardware (the same work ran "
+            "faster in another run)"
+        )
     return "; ".join(parts)

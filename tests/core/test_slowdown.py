@@ -1,0 +1,146 @@
+"""A machine that computed the same work slower in one run than in another — other programs
+sharing the hardware, with no load figure to show it — makes a verdict inconclusive, naming it,
+never a clean failure. The figures are those of CI runs where it happened: the machine idle by
+every measure, sequential's repeats of `cpu` × 4 taking 0.97 s and 1.52 s of CPU time."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+import pytest
+
+from tests.core.results_factory import MACHINE
+from workbench.core import noise
+from workbench.core.results import Config, Interference, Results, Run, RunInterpreter, TaskSpan
+from workbench.core.slowdown import slowed_share
+from workbench.core.verdicts import Rule, Verdict
+
+S = 1_000_000_000
+TASKS = 4
+AT_MOST = Rule("speedup", "async-gather", over="sequential", max=1.15)
+AT_LEAST = Rule("speedup", "process-pool", over="sequential", min=1.5, needs_cores=2)
+
+
+def _run(strategy: str, index: int, seconds: float, cpu_s: float | None) -> Run:
+    """One run that computed throughout: a pool's or threads' two workers at once (threads
+    without the GIL), the others' tasks one after another on one thread."""
+    wall = round(seconds * S)
+    cpu = round((seconds if cpu_s is None else cpu_s) * S)
+    if strategy in ("process-pool", "threads"):
+        worker = strategy.split("-", maxsplit=1)[0].removesuffix("s")
+        spans = tuple(
+            TaskSpan(i, 0, wall, f"{worker}-{i % 2 + 1}", running=((0, wall),))
+            for i in range(TASKS)
+        )
+    else:
+        step = wall // TASKS
+        spans = tuple(
+            TaskSpan(i, i * step, (i + 1) * step, "main", running=((i * step, (i + 1) * step),))
+            for i in range(TASKS)
+        )
+    return Run(
+        strategy, index, True, None, wall, cpu, 0, spans, interference=Interference(0.05, 0.0, 5)
+    )
+
+
+def _results(
+    walls: dict[str, Sequence[float]],
+    workload: str = "cpu",
+    cpus: dict[str, Sequence[float]] | None = None,
+) -> Results:
+    """Each strategy's repeats by wall time (CPU time the same unless given), interleaved."""
+    repeat = len(next(iter(walls.values())))
+    runs = [
+        _run(name, index, times[index], (cpus or {}).get(name, times)[index])
+        for index in range(repeat)
+        for name, times in walls.items()
+    ]
+    config = Config(workload, {}, TASKS, 2, repeat, tuple(walls))
+    return Results(replace(MACHINE, logical_cpus=2), config, tuple(runs))
+
+
+CI_REPEATS = {"sequential": (1.360, 0.974, 1.521), "async-gather": (0.992, 0.950, 1.604)}
+"""A CI run: no run-queue loss, no steal, 0.05 core busy elsewhere; the engine said
+"async-gather is 1.37× as fast as sequential: doesn't hold here"."""
+
+
+def test_repeats_that_computed_slower_no_longer_fail_a_claim_that_holds() -> None:
+    outcome = AT_MOST.check(_results(CI_REPEATS), 1.0)
+    assert outcome.verdict is not Verdict.FAILS, outcome
+    assert "1.37× as fast" in outcome.measured  # what was measured is still said as it was
+
+
+def test_one_repeat_that_computed_slower_is_inconclusive_and_names_the_hardware() -> None:
+    """The headless preset test's case: one repeat each, nothing to compare a run with but the
+    other strategy's run of the same work on one thread."""
+    data = _results({"sequential": (1.36,), "async-gather": (0.99,)})
+    outcome = AT_MOST.check(data, 1.0)
+    assert outcome.verdict is Verdict.INCONCLUSIVE, outcome
+    assert "sequential lost 21 % of its speed to other programs sharing the hardware" in (
+        outcome.reason
+    ), outcome.reason
+    # CPU time cannot settle it either: it grew with the slower machine.
+    assert "CPU time settles it" not in outcome.reason
+
+
+def test_a_claim_that_fails_by_more_than_the_slowdown_still_fails() -> None:
+    """A slower machine explains up to its own share, not more: threads that gain 2× (a Python
+    without the GIL) on work said to gain nothing fail even when a run lost a sixth of its
+    speed."""
+    data = _results(
+        {"sequential": (2.0, 2.6), "threads": (1.0, 1.0)},
+        cpus={"sequential": (2.0, 2.6), "threads": (2.0, 2.0)},
+    )
+    assert max(slowed_share(data, run) for run in data.runs) > 0.15
+    outcome = Rule("speedup", "threads", over="sequential", max=1.15).check(data, 1.0)
+    assert outcome.verdict is Verdict.FAILS, outcome
+
+
+def test_quiet_repeats_lose_nothing_and_are_named_by_nothing() -> None:
+    data = _results({"sequential": (1.00, 1.03, 0.99), "async-gather": (1.01, 0.98, 1.02)})
+    assert all(slowed_share(data, run) == 0.0 for run in data.runs)
+    timings = [t for name in ("sequential", "async-gather") if (t := noise.timing(data, name))]
+    assert noise.disturbance(timings, 2) == ""
+    assert AT_MOST.check(data, 1.0).verdict is Verdict.HOLDS
+
+
+def test_a_pool_is_compared_only_with_its_own_repeats() -> None:
+    """Two workers computing at once take more CPU time per task than one thread on such a
+    machine (shared caches): that is the pool's cost, not a disturbance."""
+    data = _results(
+        {"sequential": (1.0, 1.0), "process-pool": (0.55, 0.56)},
+        cpus={"sequential": (1.0, 1.0), "process-pool": (1.22, 1.24)},
+    )
+    assert all(slowed_share(data, run) == 0.0 for run in data.runs)
+    assert AT_LEAST.check(data, 1.0).verdict is Verdict.HOLDS
+
+
+def test_a_pool_whose_repeats_differ_names_its_lost_speed() -> None:
+    data = _results(
+        {"sequential": (1.0, 1.0), "process-pool": (0.62, 0.9)},
+        cpus={"sequential": (1.0, 1.0), "process-pool": (1.2, 1.75)},
+    )
+    (fast, slow) = (run for run in data.runs if run.strategy == "process-pool")
+    assert slowed_share(data, fast) == 0.0
+    assert slowed_share(data, slow) == pytest.approx(1 - 1.2 * 1.08 / 1.75)
+    outcome = AT_LEAST.check(data, 1.0)
+    assert outcome.verdict is not Verdict.FAILS, outcome
+
+
+def test_each_interpreter_is_compared_only_with_itself() -> None:
+    """A free-threaded 3.13 computes the same work at its own pace (slower per step than
+    3.11's): that is the interpreter, not a disturbance."""
+    standard = RunInterpreter("/usr/bin/python3.11", "3.11.7", "CPython", False, True, "3.11")
+    free = RunInterpreter("/opt/python3.13t", "3.13.5", "CPython", True, False, "3.13t")
+    data = _results({"sequential": (1.0, 1.5)})
+    on_each = (replace(data.runs[0], interpreter=standard), replace(data.runs[1], interpreter=free))
+    data = replace(data, runs=on_each)
+    assert [slowed_share(data, run) for run in data.runs] == [0.0, 0.0]
+
+
+@pytest.mark.parametrize("workload", ["sleep", "http", "file"])
+def test_work_that_waits_is_never_taken_as_slowed(workload: str) -> None:
+    """A sleep's CPU time says nothing about the machine's speed."""
+    data = _results(CI_REPEATS, workload=workload)
+    assert all(slowed_share(data, run) == 0.0 for run in data.runs)

@@ -1,0 +1,69 @@
+"""How much slower the same work computed in one run than in the fastest run of a measurement:
+the share of a run's time lost to a machine that itself ran slower. Pure functions over results.
+
+Other programs can slow a run without ever taking its core: on a virtual machine the host's
+other guests share the physical cores (a hyper-thread sibling, caches, memory bandwidth, the
+clock's boost), and none of that shows in the run queue, in steal time or in the machine's load.
+It does show in the work itself. The busy workloads give every task the same computation, so
+a run's CPU time per task — the time its tasks held a core, however fast that core went, and
+never the time they waited for one — is the machine's speed for that run. Measured on the
+2-core development VM, the machine otherwise idle by every figure (load 0.35, no steal):
+sequential's repeats of `cpu` × 4 took 0.97 s and 1.52 s of CPU time for the same work, and
+async-gather's 0.95 s and 1.60 s — enough, by their medians, to make async-gather look 1.37×
+as fast as sequential.
+
+A run is compared with the fastest run of the same shape: every run that computed on one
+thread at a time (sequential, the event loops) shares one reference, whatever its strategy;
+a pool or threads only with its own repeats, since computing on two cores at once is itself
+slower per task on such a machine (shared caches), which is the strategy's cost, not a
+disturbance.
+"""
+
+from __future__ import annotations
+
+from workbench.core.results import Results, Run
+
+SPEED_NOISE = 0.08
+"""How much more CPU time the same work may take in one quiet run than in another (single runs
+on one thread differed by up to 8 % here, medians of three by 1-4 %): a run is only taken as
+slowed beyond this."""
+BUSY_WORKLOADS = frozenset({"cpu", "hash"})
+"""Workloads whose tasks compute throughout, each the same computation."""
+
+
+def cpu_per_task(run: Run) -> float | None:
+    """The run's CPU time per task, ns; None when it is unknown or the run failed."""
+    if not run.ok or not run.tasks or run.cpu_ns <= 0:
+        return None
+    return run.cpu_ns / len(run.tasks)
+
+
+def on_one_thread(run: Run) -> bool:
+    return len({span.worker for span in run.tasks}) <= 1
+
+
+def _peers(results: Results, run: Run) -> list[Run]:
+    """The runs ``run`` is compared with, on its own interpreter (another computes the same
+    work at its own speed): every one-thread run, or its strategy's repeats."""
+    label = run.interpreter_label
+    if on_one_thread(run):
+        return [
+            other
+            for other in results.runs
+            if other.interpreter_label == label and other.tasks and on_one_thread(other)
+        ]
+    return list(results.runs_of(run.strategy, label))
+
+
+def slowed_share(results: Results, run: Run) -> float:
+    """The share of ``run``'s time it lost to a slower machine (0-1): how much more CPU time
+    its tasks took than the same tasks in the fastest comparable run, beyond
+    :data:`SPEED_NOISE`. 0 for work that is not all computation, or when CPU time is unknown."""
+    if results.config.workload not in BUSY_WORKLOADS:
+        return 0.0
+    mine = cpu_per_task(run)
+    if mine is None or mine <= 0:
+        return 0.0
+    known = [t for peer in _peers(results, run) if (t := cpu_per_task(peer)) is not None]
+    fastest = min(known, default=mine)
+    return max(0.0, 1 - fastest * (1 + SPEED_NOISE) / mine)
