@@ -13,7 +13,7 @@ import pytest
 from tests.core.results_factory import MACHINE
 from workbench.core import noise
 from workbench.core.results import Config, Interference, Results, Run, RunInterpreter, TaskSpan
-from workbench.core.slowdown import slowed_share
+from workbench.core.slowdown import parallel_speed, slowed_share
 from workbench.core.verdicts import Rule, Verdict
 
 S = 1_000_000_000
@@ -97,6 +97,31 @@ def test_a_claim_that_fails_by_more_than_the_slowdown_still_fails() -> None:
     assert outcome.verdict is Verdict.FAILS, outcome
 
 
+def test_a_strategy_slowed_in_every_repeat_is_allowed_the_slowdown_seen_elsewhere() -> None:
+    """Another CI run: sequential's first repeat fast, the next two a third slower; the pool's
+    three repeats all in the slow spell, so nothing of its own to compare them with. Allowing
+    the slowdown only where it was seen made "process-pool is 1.85× as fast as sequential"
+    fail against at least 1.5×, judged from sequential's fast repeat alone."""
+    data = _results(
+        {"sequential": (0.95, 1.40, 1.45), "process-pool": (0.76, 0.75, 0.78)},
+        cpus={"sequential": (0.95, 1.40, 1.45), "process-pool": (1.5, 1.5, 1.5)},
+    )
+    assert [slowed_share(data, run) for run in data.runs_of("process-pool")] == [0.0] * 3
+    outcome = AT_LEAST.check(data, 1.0)
+    assert outcome.verdict is Verdict.INCONCLUSIVE, outcome
+    assert "sequential lost 29 % of its speed" in outcome.reason, outcome.reason
+
+
+def test_a_rule_whose_own_runs_kept_their_speed_names_the_machine_when_others_did_not() -> None:
+    data = _results(
+        {"sequential": (1.0, 1.0), "async-gather": (1.0, 1.5), "process-pool": (0.6, 0.65)},
+        cpus={"sequential": (1.0, 1.0), "async-gather": (1.0, 1.5), "process-pool": (1.2, 1.3)},
+    )
+    outcome = AT_LEAST.check(data, 1.0)
+    assert outcome.verdict is Verdict.INCONCLUSIVE, outcome
+    assert "the machine's speed varied: a run lost 28 % of its speed" in outcome.reason
+
+
 def test_quiet_repeats_lose_nothing_and_are_named_by_nothing() -> None:
     data = _results({"sequential": (1.00, 1.03, 0.99), "async-gather": (1.01, 0.98, 1.02)})
     assert all(slowed_share(data, run) == 0.0 for run in data.runs)
@@ -144,3 +169,31 @@ def test_work_that_waits_is_never_taken_as_slowed(workload: str) -> None:
     """A sleep's CPU time says nothing about the machine's speed."""
     data = _results(CI_REPEATS, workload=workload)
     assert all(slowed_share(data, run) == 0.0 for run in data.runs)
+
+
+def test_cpus_that_compute_slower_side_by_side_make_a_pool_rule_depend_on_the_machine() -> None:
+    """Two virtual CPUs sharing a physical core: each computes at ~60 % of one alone when both
+    are busy, so a 2-worker pool gains 1.25×, not 1.5×. That is this machine, said with the
+    figures, not a claim that fails."""
+    data = _results(
+        {"sequential": (1.0, 1.0), "process-pool": (0.8, 0.8)},
+        cpus={"sequential": (1.0, 1.0), "process-pool": (1.6, 1.6)},
+    )
+    assert parallel_speed(data, "process-pool") == pytest.approx(1 / 1.6)
+    outcome = AT_LEAST.check(data, 1.0)
+    assert outcome.verdict is Verdict.DEPENDS, outcome
+    assert outcome.reason == (
+        "needs 2 full cores; with 2 busy, each of this machine's CPUs computed at 62 % of one "
+        "alone (1.2 cores' worth: hardware shared between them, or with other programs)"
+    )
+
+
+def test_a_pool_that_computed_at_full_speed_and_still_gained_too_little_fails() -> None:
+    """Both CPUs computed at full speed, yet the pool took 0.8 s for 1 s of work: what failed
+    is the claim (here, say, the pool's start-up), not the machine."""
+    data = _results(
+        {"sequential": (1.0, 1.0), "process-pool": (0.8, 0.8)},
+        cpus={"sequential": (1.0, 1.0), "process-pool": (1.02, 1.02)},
+    )
+    assert parallel_speed(data, "process-pool") == pytest.approx(1 / 1.02)
+    assert AT_LEAST.check(data, 1.0).verdict is Verdict.FAILS

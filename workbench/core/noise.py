@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from workbench.core.clock import to_seconds
 from workbench.core.concurrency import concurrency_of
 from workbench.core.results import Results, Run
-from workbench.core.slowdown import BUSY_WORKLOADS, slowed_share
+from workbench.core.slowdown import BUSY_WORKLOADS, slowed_share, speed_varied
 from workbench.core.strategies import STRATEGIES, Family
 from workbench.core.workloads import WORKLOADS
 
@@ -196,9 +196,12 @@ class Timing:
     lost_share: float
     other_cores: float | None
     slowed_share: float
-    """The most any run lost to a machine that computed the same work slower (see
+    """The most any of its runs lost to a machine that computed the same work slower (see
     :mod:`workbench.core.slowdown`): other programs sharing the hardware, which no load figure
     shows."""
+    speed_varied: float
+    """The most any run of the whole measurement lost so: what each of its runs may have lost
+    unseen (see :func:`workbench.core.slowdown.speed_varied`)."""
     disagreed: bool
     """The repeats' ranges did not meet even so: some run lost time nothing measured."""
     serial: bool
@@ -243,11 +246,12 @@ def timing(results: Results, strategy: str) -> Timing | None:
         + SHARED_HARDWARE * min(1.0, other or 0.0) * busy
     )
     slowed = [slowed_share(results, run) for run in runs]
+    unseen = speed_varied(results)
     lows, highs = [], []
-    for run, loss, slower in zip(runs, losses, slowed, strict=True):
+    for run, loss in zip(runs, losses, strict=True):
         wall = to_seconds(run.wall_ns)
         least, most = (factor * loss.share for factor in LOSS_RANGE)
-        most = min(MAX_LOSS, most + slower)
+        most = min(MAX_LOSS, most + unseen)
         lows.append(max(0.0, wall * (1 - most) * (1 - noise) - TIMER_SLACK_S))
         highs.append(wall * (1 - min(MAX_LOSS, least)) * (1 + noise) + TIMER_SLACK_S)
     low, high = max(lows), min(highs)
@@ -263,6 +267,7 @@ def timing(results: Results, strategy: str) -> Timing | None:
         lost_share=_median([loss.share for loss in losses]),
         other_cores=other,
         slowed_share=max(slowed),
+        speed_varied=unseen,
         disagreed=disagreed,
         serial=serial_by_nature(results, runs),
         noise=noise,
@@ -289,8 +294,8 @@ def cpu_settles(results: Results, over: Timing, strategy: Timing) -> bool:
 def cpu_ratio_range(over: Timing, strategy: Timing) -> tuple[float, float]:
     """Where the ratio of the two CPU times lies; a CPU time is itself inflated by a slower
     machine, so each may have been lower by what its runs lost to one."""
-    over_low = over.cpu_s * (1 - over.slowed_share)
-    mine_low = strategy.cpu_s * (1 - strategy.slowed_share)
+    over_low = over.cpu_s * (1 - over.speed_varied)
+    mine_low = strategy.cpu_s * (1 - strategy.speed_varied)
     low = max(0.0, over_low - CPU_TICK_S) / (strategy.cpu_s + CPU_TICK_S)
     high = (over.cpu_s + CPU_TICK_S) / max(CPU_TICK_S, mine_low - CPU_TICK_S)
     return low * (1 - 2 * CPU_NOISE), high * (1 + 2 * CPU_NOISE)
@@ -324,5 +329,10 @@ def disturbance(timings: list[Timing], cores: int) -> str:
         parts.append(
             f"{whose} speed to other programs sharing the hardware (the same work ran "
             "faster in another run)"
+        )
+    elif (varied := max((t.speed_varied for t in timings), default=0.0)) >= NOTABLE_LOSS:
+        parts.append(
+            f"the machine's speed varied: a run lost {round(100 * varied)} % of its speed to "
+            "other programs sharing the hardware"
         )
     return "; ".join(parts)

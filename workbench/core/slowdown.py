@@ -67,3 +67,37 @@ def slowed_share(results: Results, run: Run) -> float:
     known = [t for peer in _peers(results, run) if (t := cpu_per_task(peer)) is not None]
     fastest = min(known, default=mine)
     return max(0.0, 1 - fastest * (1 + SPEED_NOISE) / mine)
+
+
+def speed_varied(results: Results) -> float:
+    """The most any run of the measurement lost to a slower machine: how far its speed varied.
+
+    Any run may have lost that much unseen — a strategy whose every repeat ran in the slow
+    spell has nothing faster to be compared with (a pool only meets its own repeats) — so a
+    comparison between strategies allows it to every one of them.
+    """
+    return max((slowed_share(results, run) for run in results.runs), default=0.0)
+
+
+def parallel_speed(results: Results, strategy: str) -> float | None:
+    """How fast each CPU computed while the strategy kept several busy, relative to one CPU
+    computing alone: the one-thread runs' CPU time per task over the strategy's, the fastest
+    of each (so a slow spell is not taken for it). Two virtual CPUs that are one physical
+    core's two hyper-threads, or whose host runs other guests beside them, compute the same
+    work slower each when both are busy — measured here 0.6-0.85 of one CPU's speed with a
+    2-worker pool, the machine otherwise idle. None where it cannot be told: work that is not
+    all computation, a strategy on one thread, or no one-thread run to compare with."""
+    if results.config.workload not in BUSY_WORKLOADS:
+        return None
+    mine = [run for run in results.runs_of(strategy) if not on_one_thread(run)]
+    alone = [run for run in results.runs if run.tasks and on_one_thread(run)]
+    together = [t for run in mine if (t := cpu_per_task(run)) is not None]
+    single = [
+        t
+        for run in alone
+        if {run.interpreter_label} <= {r.interpreter_label for r in mine}
+        and (t := cpu_per_task(run)) is not None
+    ]
+    if not together or not single:
+        return None
+    return min(1.0, min(single) / min(together))

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from enum import Enum, StrEnum
 from typing import Any
 
-from workbench.core import noise
+from workbench.core import noise, slowdown
 from workbench.core.clock import to_seconds
 from workbench.core.noise import Timing
 from workbench.core.results import Results, Run, TaskSpan
@@ -153,9 +153,16 @@ class Rule:
             self, f"_check_{self.kind.replace('-', '_')}"
         )
         finding = check(results, timings, time_scale)
-        return self._decide(finding, cores, results.machine.physical_cpus)
+        speed = slowdown.parallel_speed(results, self.strategy) if self.needs_cores > 1 else None
+        return self._decide(finding, cores, results.machine.physical_cpus, speed)
 
-    def _decide(self, finding: _Finding, cores: int, physical: int | None = None) -> Outcome:
+    def _decide(
+        self,
+        finding: _Finding,
+        cores: int,
+        physical: int | None = None,
+        parallel_speed: float | None = None,
+    ) -> Outcome:
         if finding.state is _State.HOLDS:
             return Outcome(Verdict.HOLDS, finding.measured, finding.note)
         other = noise.other_cores(finding.timings) or 0.0
@@ -174,6 +181,17 @@ class Rule:
                     finding.measured,
                     f"needs {self.needs_cores} cores; this machine's {cores} logical CPUs share "
                     f"{physical} physical {'core' if physical == 1 else 'cores'}",
+                )
+            if parallel_speed is not None and parallel_speed * self.needs_cores < (
+                self.needs_cores - FREE_CORE_SLACK
+            ):
+                return Outcome(
+                    Verdict.DEPENDS,
+                    finding.measured,
+                    f"needs {self.needs_cores} full cores; with {self.needs_cores} busy, each of "
+                    f"this machine's CPUs computed at {round(100 * parallel_speed)} % of one "
+                    f"alone ({parallel_speed * self.needs_cores:.1f} cores' worth: hardware "
+                    "shared between them, or with other programs)",
                 )
             if self.hardware:
                 return Outcome(Verdict.DEPENDS, finding.measured, "this machine's hardware")
