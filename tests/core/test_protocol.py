@@ -115,3 +115,28 @@ def test_anything_else_is_a_protocol_error_saying_what_is_wrong(line: bytes, mes
 
 def test_a_protocol_error_is_a_value_error() -> None:
     assert issubclass(ProtocolError, ValueError)
+
+
+@pytest.mark.parametrize(
+    "column", [[], [0], [-1, 2**63 - 1, -(2**63)], list(range(1_024))], ids=len
+)
+def test_event_columns_travel_packed_and_come_back_whole(column: list[int]) -> None:
+    """The child packs each column as 64-bit words (cheap to write while the run is measured);
+    the parent gets back the very integers, whatever their size or sign."""
+    n = len(column)
+    workers = [4250, MAIN_WORKER] * (n // 2) + [4250] * (n % 2)  # a column, not one number
+    message = Events([LAST_STEP] * n, list(range(n)), column, column, workers)
+    wire = json.loads(protocol.encode(message))
+    assert all(isinstance(wire[name], str) for name in ("kinds", "task_ids", "starts", "ends"))
+    assert n < 2 or isinstance(wire["workers"], str)
+    assert protocol.decode(protocol.encode(message)) == message
+
+
+@pytest.mark.parametrize("packed", ["main", "AAAA", "not base64!", "AAAAAAAAAA=="])
+def test_packed_columns_that_are_not_whole_words_are_refused(packed: str) -> None:
+    line = json.dumps(
+        {"type": "events", "kinds": packed, "task_ids": [], "starts": [], "ends": [],
+         "workers": 0, "errors": [], "heartbeats": [], "lag": [], "thread_pids": []}
+    )  # fmt: skip
+    with pytest.raises(ProtocolError, match="expected a list of integers"):
+        protocol.decode(line)

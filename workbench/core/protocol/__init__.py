@@ -8,8 +8,10 @@ stderr, so a workload's prints cannot corrupt the stream): :class:`Started`, the
 read messages only through :func:`encode` and :func:`decode`, so the field names below are the
 wire's own (they are written once per batch, so readable names cost nothing per event).
 
-An event batch travels as columns of plain integers (``json`` encodes an int list at C speed),
-one entry per event:
+An event batch travels as columns of integers, one entry per event. The child packs the
+``kinds``, ``task_ids``, ``starts`` and ``ends`` columns (and a ``workers`` one) as
+little-endian 64-bit words in base64 (``fields.pack_ints``): ~70 ns an event to encode, where
+``json`` writing the numbers took 165-295. A plain JSON list of integers reads the same:
 
 - ``kinds``: :data:`BEGIN`, :data:`END`, :data:`FAILED` for a sync task; :data:`STEP`,
   :data:`LAST_STEP`, :data:`FAILED_STEP` for one step of a coroutine (its first step begins

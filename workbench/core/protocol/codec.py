@@ -8,6 +8,7 @@ from dataclasses import asdict, fields
 from typing import Any
 
 from workbench.core.protocol.fields import (
+    pack_ints,
     read_flag,
     read_int,
     read_ints,
@@ -35,9 +36,26 @@ from workbench.core.protocol.messages import (
 _ENCODER = json.JSONEncoder(separators=(",", ":"))
 
 
+_PACKED = ("kinds", "task_ids", "starts", "ends")
+"""The event columns sent packed (see :func:`pack_ints`)."""
+
+
 def encode(message: Message) -> bytes:
     """One line of JSON, newline included."""
+    if isinstance(message, Events):
+        return _encode_events(message)
     return (_ENCODER.encode(_to_wire(message)) + "\n").encode()
+
+
+def _encode_events(message: Events) -> bytes:
+    """An event batch, its packed columns spliced in as they are: base64 needs no escaping,
+    and asking ``json`` to check 11 characters a number costs as much as packing it."""
+    wire = _to_wire(message)
+    packed = "".join(f',"{name}":"{pack_ints(wire.pop(name))}"' for name in _PACKED)
+    workers = wire["workers"]
+    if not isinstance(workers, int):
+        packed += f',"workers":"{pack_ints(wire.pop("workers"))}"'
+    return (_ENCODER.encode(wire)[:-1] + packed + "}\n").encode()
 
 
 def decode(line: bytes | str) -> Message:
