@@ -30,6 +30,7 @@ def main() -> int:
     parser.add_argument("--preset", default="chess-exhibition")
     parser.add_argument("--time-scale", default="0.0002")
     args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)  # the probe writes into it, and says nothing
     for size in SIZES:
         out = args.out / f"projector-{size}-presentation.png"
         with xvfb(60, size) as display, window_manager(display) as managed:
