@@ -14,6 +14,7 @@ from tests.core.results_factory import MACHINE
 from workbench.core import noise
 from workbench.core.explain import GAIN, MOSTLY_WAITING, PARALLEL, explain
 from workbench.core.results import Config, Interference, Results, Run, TaskSpan
+from workbench.core.slowdown import slowed_share
 from workbench.core.strategies import STRATEGIES
 
 S = 1_000_000_000
@@ -110,9 +111,15 @@ def test_readings_agree_with_their_figures_over_many_synthetic_results() -> None
         if "mostly waited" in text:
             assert busy < MOSTLY_WAITING, where
             checked["waited"] += 1
-        lost = re.search(r"sequential lost (\d+) % of its time", text)
+        lost = re.search(r"sequential lost (\d+) % of its time( to a slower machine)?", text)
         if lost:
-            assert int(lost.group(1)) == round(100 * noise.run_loss(results.runs[0], results).share)
+            base = results.runs[0]
+            share = (
+                slowed_share(results, base)
+                if lost.group(2)
+                else noise.run_loss(base, results).share
+            )
+            assert int(lost.group(1)) == round(100 * share), where
         assert base_reading.text.startswith("sequential: the baseline")
     assert all(count > 20 for count in checked.values()), checked  # every branch was exercised
 

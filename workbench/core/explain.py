@@ -27,7 +27,7 @@ from workbench.core.cluster_explain import cluster_notes
 from workbench.core.concurrency import concurrency, concurrency_of
 from workbench.core.explain_states import with_thread_states
 from workbench.core.results import Results, Run, TaskSpan
-from workbench.core.slowdown import BUSY_WORKLOADS
+from workbench.core.slowdown import BUSY_WORKLOADS, slowed_share
 from workbench.core.strategies import STRATEGIES, Family
 from workbench.core.summary import baseline_strategy, summarize
 from workbench.core.workloads import WORKLOADS
@@ -66,6 +66,9 @@ class Measured:
     """Whether the GIL was on in the run (None: as on the machine the workbench ran on)."""
     lost_share: float = 0.0
     """Share of the run's time other programs took (see :func:`workbench.core.noise.run_loss`)."""
+    slowed_share: float = 0.0
+    """Share of its time lost to a machine that computed the same work slower than in another
+    run (see :func:`workbench.core.slowdown.slowed_share`)."""
     overlap: float | None = None
     """Share of the tasks' running time two or more ran at once; None when not known."""
     peak_memory_bytes: int | None = None
@@ -137,6 +140,7 @@ def measure(results: Results) -> tuple[Measured, ...]:
                 interpreter=summary.interpreter,
                 gil_enabled=None if run.interpreter is None else run.interpreter.gil_enabled,
                 lost_share=noise.run_loss(run, results).share,
+                slowed_share=slowed_share(results, run),
                 overlap=noise.peak_running(run),
                 peak_memory_bytes=run.peak_memory.bytes if run.peak_memory else None,
             )
@@ -253,6 +257,12 @@ def _not_from_overlap(m: Measured, base: Measured | None) -> str:
     if base is not None and base.lost_share >= noise.NOTABLE_LOSS:
         cause = (
             f"{base.strategy} lost {round(100 * base.lost_share)} % of its time to other programs"
+        )
+    elif base is not None and base.slowed_share >= noise.NOTABLE_LOSS:
+        cause = (
+            f"{base.strategy} lost {round(100 * base.slowed_share)} % of its time to a slower "
+            "machine (the same work ran faster in another run: other programs were sharing "
+            "the hardware)"
         )
     elif base is not None:
         cause = f"each task simply took less time than under {base.strategy}"
