@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.core.honest import says_why_undecided
+from tests.core.honest import TOO_CLOSE, says_why_undecided
 from workbench.core import noise
 from workbench.core.presets import (
     PresetError,
@@ -69,10 +69,6 @@ def test_every_required_preset_is_there_with_its_claim() -> None:
 def quiet(timings: list[noise.Timing], cores: int) -> bool:
     """Nothing notable disturbed these strategies' runs (by their own measured interference)."""
     return not noise.disturbance(timings, cores)
-
-
-TOO_CLOSE = "too close to call"
-"""The engine's reason for a figure inside the noise band around a rule's bound."""
 
 
 @pytest.mark.parametrize("name", REQUIRED)

@@ -209,3 +209,14 @@ def test_the_reading_says_a_gain_came_from_a_slower_machine() -> None:
         "does not come from running tasks at once: sequential lost 21 % of its time to a slower "
         "machine"
     ) in reading.text, reading.text
+
+
+def test_a_pool_near_its_bound_on_shared_cpus_is_too_close_to_call_naming_them() -> None:
+    data = _results(
+        {"sequential": (1.0, 1.0), "process-pool": (0.69, 0.69)},
+        cpus={"sequential": (1.0, 1.0), "process-pool": (1.38, 1.38)},
+    )
+    outcome = AT_LEAST.check(data, 1.0)
+    assert outcome.verdict is Verdict.INCONCLUSIVE, outcome
+    assert outcome.reason.startswith("too close to call"), outcome.reason
+    assert "each of this machine's CPUs computed at 72 % of one alone" in outcome.reason

@@ -182,16 +182,11 @@ class Rule:
                     f"needs {self.needs_cores} cores; this machine's {cores} logical CPUs share "
                     f"{physical} physical {'core' if physical == 1 else 'cores'}",
                 )
-            if parallel_speed is not None and parallel_speed * self.needs_cores < (
-                self.needs_cores - FREE_CORE_SLACK
-            ):
+            if shared := self._cores_shared(parallel_speed):
                 return Outcome(
                     Verdict.DEPENDS,
                     finding.measured,
-                    f"needs {self.needs_cores} full cores; with {self.needs_cores} busy, each of "
-                    f"this machine's CPUs computed at {round(100 * parallel_speed)} % of one "
-                    f"alone ({parallel_speed * self.needs_cores:.1f} cores' worth: hardware "
-                    "shared between them, or with other programs)",
+                    f"needs {self.needs_cores} full cores; {shared}",
                 )
             if self.hardware:
                 return Outcome(Verdict.DEPENDS, finding.measured, "this machine's hardware")
@@ -200,10 +195,21 @@ class Rule:
         if why:
             return Outcome(Verdict.INCONCLUSIVE, finding.measured, f"{TOO_NOISY}{why}")
         allowed = round(100 * sum(t.noise for t in finding.timings))
-        return Outcome(
-            Verdict.INCONCLUSIVE,
-            finding.measured,
-            f"too close to call: within the ±{allowed} % a quiet machine's timings vary",
+        close = f"too close to call: within the ±{allowed} % a quiet machine's timings vary"
+        if shared := self._cores_shared(parallel_speed):
+            close += f"; {shared}"
+        return Outcome(Verdict.INCONCLUSIVE, finding.measured, close)
+
+    def _cores_shared(self, parallel_speed: float | None) -> str:
+        """What the machine's CPUs computed side by side, when short of the cores the rule
+        needs (see :func:`workbench.core.slowdown.parallel_speed`); "" otherwise."""
+        n = self.needs_cores
+        if parallel_speed is None or parallel_speed * n >= n - FREE_CORE_SLACK:
+            return ""
+        return (
+            f"with {n} busy, each of this machine's CPUs computed at "
+            f"{round(100 * parallel_speed)} % of one alone ({parallel_speed * n:.1f} cores' "
+            "worth: hardware shared between them, or with other programs)"
         )
 
     def _check_speedup(
