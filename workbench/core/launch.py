@@ -30,19 +30,37 @@ class Interpreter:
 
 def python_command(module: str, interpreter: Interpreter | None = None) -> list[str]:
     """The command line that runs ``module.main()`` in a fresh interpreter (this one if
-    ``interpreter`` is None)."""
+    ``interpreter`` is None).
+
+    ``-P``: ``-m`` would otherwise put the current folder first on the child's path, and a
+    ``workbench`` folder there — another checkout, the user's own project of that name —
+    would be imported instead of the engine's own (seen: a run from inside an older checkout
+    got that checkout's child, which the engine could not read). :func:`child_environment`
+    names the engine's own instead.
+    """
     if interpreter is not None:
         return [interpreter.path, *interpreter.flags, "-m", module]
     if getattr(sys, "frozen", False):
         return [sys.executable, ENTRY_FLAG, module]
-    return [sys.executable, "-m", module]
+    return [sys.executable, "-P", "-m", module]
 
 
 def child_environment() -> dict[str, str]:
-    """The environment for helper processes: unbuffered, and never pointed at a display."""
+    """The environment for helper processes: unbuffered, never pointed at a display, and able
+    to import the very ``workbench`` package this process runs — a checkout run without
+    installing goes first on ``PYTHONPATH`` (``-P`` no longer finds it as the current folder);
+    an install is found where it is (site-packages on ``PYTHONPATH`` would come before the
+    standard library)."""
     env = dict(os.environ)
     env["PYTHONUNBUFFERED"] = "1"
     env.pop("PYTHONSTARTUP", None)
+    if not getattr(sys, "frozen", False):
+        import workbench
+
+        own = os.path.dirname(os.path.dirname(os.path.abspath(workbench.__file__)))
+        if os.path.basename(own) not in ("site-packages", "dist-packages"):
+            inherited = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p != own]
+            env["PYTHONPATH"] = os.pathsep.join([own, *(p for p in inherited if p)])
     return env
 
 
