@@ -220,3 +220,27 @@ def test_a_pool_near_its_bound_on_shared_cpus_is_too_close_to_call_naming_them()
     assert outcome.verdict is Verdict.INCONCLUSIVE, outcome
     assert outcome.reason.startswith("too close to call"), outcome.reason
     assert "each of this machine's CPUs computed at 72 % of one alone" in outcome.reason
+
+
+def test_time_scaled_work_of_milliseconds_says_nothing_of_the_machine() -> None:
+    """The headless preset test's pool-map-squares: 0.2 ms of sequential work against a pool
+    whose one busy worker's CPU time was mostly its start-up. Taken for a 99 % slower machine,
+    it left a range down to nothing, and the verdict divided by zero."""
+    data = _results(
+        {"sequential": (0.000157,), "mp-pool": (0.0202,)},
+        cpus={"sequential": (0.000167,), "mp-pool": (0.0219,)},
+    )
+    one_worker = tuple(replace(span, worker="process-1") for span in data.runs[1].tasks)
+    data = replace(data, runs=(data.runs[0], replace(data.runs[1], tasks=one_worker)))
+    assert [slowed_share(data, run) for run in data.runs] == [0.0, 0.0]
+    outcome = Rule("speedup", "mp-pool", over="sequential", max=1.0).check(data, 1.0)
+    assert outcome.verdict is Verdict.HOLDS, outcome
+
+
+def test_a_range_down_to_nothing_leaves_the_ratio_unbounded_not_a_division_by_zero() -> None:
+    data = _results({"sequential": (1.0,), "async-gather": (1.0,)})
+    timing = noise.timing(data, "sequential")
+    assert timing is not None
+    nothing = replace(timing, low_s=0.0)
+    low, high = noise.ratio_range(timing, nothing)
+    assert high == float("inf") and 0 < low <= 1

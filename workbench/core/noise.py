@@ -23,6 +23,7 @@ default size, 5 interleaved repeats, idle and under one CPU hog per core:
 
 from __future__ import annotations
 
+import math
 import statistics
 from dataclasses import dataclass
 
@@ -275,8 +276,11 @@ def timing(results: Results, strategy: str) -> Timing | None:
 
 
 def ratio_range(over: Timing, strategy: Timing) -> tuple[float, float]:
-    """Where ``over``'s undisturbed wall time divided by ``strategy``'s lies."""
-    return over.low_s / strategy.high_s, over.high_s / strategy.low_s
+    """Where ``over``'s undisturbed wall time divided by ``strategy``'s lies; unbounded above
+    when ``strategy``'s could be as good as nothing (a run of milliseconds that may have lost
+    almost all of them)."""
+    high = over.high_s / strategy.low_s if strategy.low_s > 0 else math.inf
+    return over.low_s / strategy.high_s, high
 
 
 def cpu_settles(results: Results, over: Timing, strategy: Timing) -> bool:

@@ -22,6 +22,7 @@ disturbance.
 from __future__ import annotations
 
 from workbench.core.results import Results, Run
+from workbench.core.strategies import STRATEGIES, Family
 
 SPEED_NOISE = 0.08
 """How much more CPU time the same work may take in one quiet run than in another (single runs
@@ -29,17 +30,25 @@ on one thread differed by up to 8 % here, medians of three by 1-4 %): a run is o
 slowed beyond this."""
 BUSY_WORKLOADS = frozenset({"cpu", "hash"})
 """Workloads whose tasks compute throughout, each the same computation."""
+MIN_CPU_NS = 100_000_000
+"""Runs that used less CPU time than this say nothing of the machine's speed: CPU time is
+counted in 10 ms ticks on Linux, and a pool's start-up alone (~20 ms here) would read as a
+slower machine on time-scaled work of a few milliseconds."""
 
 
 def cpu_per_task(run: Run) -> float | None:
-    """The run's CPU time per task, ns; None when it is unknown or the run failed."""
-    if not run.ok or not run.tasks or run.cpu_ns <= 0:
+    """The run's CPU time per task, ns; None when it is unknown, too little to tell, or the
+    run failed."""
+    if not run.ok or not run.tasks or run.cpu_ns < MIN_CPU_NS:
         return None
     return run.cpu_ns / len(run.tasks)
 
 
 def on_one_thread(run: Run) -> bool:
-    return len({span.worker for span in run.tasks}) <= 1
+    """Its tasks computed one at a time on one thread of the run's own process — not a pool
+    that handed every task to one worker (its CPU time includes starting the pool)."""
+    family = STRATEGIES[run.strategy].family if run.strategy in STRATEGIES else None
+    return family is not Family.PROCESSES and len({span.worker for span in run.tasks}) <= 1
 
 
 def _peers(results: Results, run: Run) -> list[Run]:
@@ -62,7 +71,7 @@ def slowed_share(results: Results, run: Run) -> float:
     if results.config.workload not in BUSY_WORKLOADS:
         return 0.0
     mine = cpu_per_task(run)
-    if mine is None or mine <= 0:
+    if mine is None:
         return 0.0
     known = [t for peer in _peers(results, run) if (t := cpu_per_task(peer)) is not None]
     fastest = min(known, default=mine)
