@@ -261,8 +261,7 @@ def _not_from_overlap(m: Measured, base: Measured | None) -> str:
     elif base is not None and base.slowed_share >= noise.NOTABLE_LOSS:
         cause = (
             f"{base.strategy} lost {round(100 * base.slowed_share)} % of its time to a slower "
-            "machine (the same work ran faster in another run: other programs were sharing "
-            "the hardware)"
+            f"machine (the same work ran faster in another run: {noise.SLOWER_MACHINE})"
         )
     elif base is not None:
         cause = f"each task simply took less time than under {base.strategy}"

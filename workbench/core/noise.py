@@ -70,6 +70,8 @@ SERIAL_OVERLAP = 0.05
 at a time (heartbeat slices of GIL-bound threads touch at the switches)."""
 NOTABLE_LOSS = 0.05
 """A strategy that lost at least this share of its time is named when a verdict says why."""
+SLOWER_MACHINE = "another guest on the host, or the CPU's clock"
+"""What can make the same work run slower with nothing else measured in the way."""
 NOTABLE_LOAD = 0.25
 """Other programs busy on at least this many cores are named when a verdict says why."""
 
@@ -204,7 +206,8 @@ class Timing:
     """The most any run of the whole measurement lost so: what each of its runs may have lost
     unseen (see :func:`workbench.core.slowdown.speed_varied`)."""
     disagreed: bool
-    """The repeats' ranges did not meet even so: some run lost time nothing measured."""
+    """The repeats' ranges did not meet even so: some figure was wrong, so their union
+    stands."""
     serial: bool
     """It computes one task at a time by its nature, whatever the load (see
     :func:`serial_by_nature`)."""
@@ -227,12 +230,13 @@ def timing(results: Results, strategy: str) -> Timing | None:
     """The strategy's successful runs taken together; None when none succeeded.
 
     Each run says where its undisturbed wall time lies: its wall time less what it lost, the
-    loss taken anywhere in :data:`LOSS_RANGE` times the measured one — plus, at most, what it
-    lost to a slower machine — widened by the noise. The undisturbed time is the same for every
-    repeat, so it lies where all of them agree: the runs' ranges intersected — the least
-    disturbed run bounds it from above, the best corrected one from below. Ranges that do not
-    meet mean some run lost more than anything measured: a loss only ever slows a run, so the
-    upper bound stands, and the lower falls to the lowest any run allows.
+    loss taken anywhere in :data:`LOSS_RANGE` times the measured one — plus, at most, the most
+    any run of the measurement lost to a slower machine (:func:`speed_varied`) — widened by
+    the noise. The undisturbed time is the same for every repeat, so it lies where all of them
+    agree: the runs' ranges intersected — the least disturbed run bounds it from above, the
+    best corrected one from below. Ranges that do not meet mean some figure was wrong — a loss
+    nothing measured, or one measured too high (a machine-load estimate, a GIL hand-off read
+    as a wait for a core) — so every range any run allows stands: their union.
     """
     runs = [run for run in results.runs_of(strategy) if run.ok and run.wall_ns > 0]
     if not runs:
@@ -258,7 +262,7 @@ def timing(results: Results, strategy: str) -> Timing | None:
     low, high = max(lows), min(highs)
     disagreed = low > high
     if disagreed:
-        low = min(lows)
+        low, high = min(lows), max(highs)
     return Timing(
         strategy=strategy,
         wall_s=_median([to_seconds(run.wall_ns) for run in runs]),
@@ -325,18 +329,13 @@ def disturbance(timings: list[Timing], cores: int) -> str:
         if t.slowed_share >= NOTABLE_LOSS:
             slowed.append(f"{t.strategy} lost {round(100 * t.slowed_share)} %")
         elif t.disagreed:
-            parts.append(
-                f"{t.strategy}'s repeats differed more than other programs' measured load explains"
-            )
+            parts.append(f"{t.strategy}'s repeats disagreed beyond what their figures allow")
     if slowed:
         whose = " and ".join(slowed) + (" of its" if len(slowed) == 1 else " of their")
-        parts.append(
-            f"{whose} speed to other programs sharing the hardware (the same work ran "
-            "faster in another run)"
-        )
+        parts.append(f"{whose} speed: the same work ran faster in another run ({SLOWER_MACHINE})")
     elif (varied := max((t.speed_varied for t in timings), default=0.0)) >= NOTABLE_LOSS:
         parts.append(
-            f"the machine's speed varied: a run lost {round(100 * varied)} % of its speed to "
-            "other programs sharing the hardware"
+            f"the machine's speed varied: a run lost {round(100 * varied)} % of its speed "
+            f"against another ({SLOWER_MACHINE})"
         )
     return "; ".join(parts)
