@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from workbench.core.clock import to_seconds
 from workbench.core.concurrency import concurrency_of
 from workbench.core.results import Results, Run
-from workbench.core.slowdown import BUSY_WORKLOADS, slowed_share, speed_varied
+from workbench.core.slowdown import BUSY_WORKLOADS, on_one_thread, slowed_share, speed_varied
 from workbench.core.strategies import STRATEGIES, Family
 from workbench.core.workloads import WORKLOADS
 
@@ -203,8 +203,8 @@ class Timing:
     :mod:`workbench.core.slowdown`): other programs sharing the hardware, which no load figure
     shows."""
     speed_varied: float
-    """The most any run of the whole measurement lost so: what each of its runs may have lost
-    unseen (see :func:`workbench.core.slowdown.speed_varied`)."""
+    """The most any run of the whole measurement lost so: what a run compared only with its
+    own repeats may have lost unseen (see :func:`workbench.core.slowdown.speed_varied`)."""
     disagreed: bool
     """The repeats' ranges did not meet even so: some figure was wrong, so their union
     stands."""
@@ -230,13 +230,14 @@ def timing(results: Results, strategy: str) -> Timing | None:
     """The strategy's successful runs taken together; None when none succeeded.
 
     Each run says where its undisturbed wall time lies: its wall time less what it lost, the
-    loss taken anywhere in :data:`LOSS_RANGE` times the measured one — plus, at most, the most
-    any run of the measurement lost to a slower machine (:func:`speed_varied`) — widened by
-    the noise. The undisturbed time is the same for every repeat, so it lies where all of them
-    agree: the runs' ranges intersected — the least disturbed run bounds it from above, the
-    best corrected one from below. Ranges that do not meet mean some figure was wrong — a loss
-    nothing measured, or one measured too high (a machine-load estimate, a GIL hand-off read
-    as a wait for a core) — so every range any run allows stands: their union.
+    loss taken anywhere in :data:`LOSS_RANGE` times the measured one — plus, at most, what it
+    lost to a slower machine beyond the quiet noise (for a run compared only with its own
+    repeats, at least the most any run of the measurement lost so, :func:`speed_varied`) —
+    widened by the noise. The undisturbed time is the same for every repeat, so it lies where
+    all of them agree: the runs' ranges intersected — the least disturbed run bounds it from
+    above, the best corrected one from below. Ranges that do not meet mean some figure was
+    wrong — a loss nothing measured, or one measured too high (a machine-load estimate, a GIL
+    hand-off read as a wait for a core) — so every range any run allows stands: their union.
     """
     runs = [run for run in results.runs_of(strategy) if run.ok and run.wall_ns > 0]
     if not runs:
@@ -256,7 +257,12 @@ def timing(results: Results, strategy: str) -> Timing | None:
     for run, loss in zip(runs, losses, strict=True):
         wall = to_seconds(run.wall_ns)
         least, most = (factor * loss.share for factor in LOSS_RANGE)
-        most = min(MAX_LOSS, most + unseen)
+        # Its own slowdown beyond the noise its range already allows; a run compared only with
+        # its own repeats (a pool, threads) may have lost as much as any run did, unseen.
+        slower = slowed_share(results, run, beyond=QUIET_NOISE)
+        if not on_one_thread(run):
+            slower = max(slower, unseen)
+        most = min(MAX_LOSS, most + slower)
         lows.append(max(0.0, wall * (1 - most) * (1 - noise) - TIMER_SLACK_S))
         highs.append(wall * (1 - min(MAX_LOSS, least)) * (1 + noise) + TIMER_SLACK_S)
     low, high = max(lows), min(highs)
@@ -302,8 +308,8 @@ def cpu_settles(results: Results, over: Timing, strategy: Timing) -> bool:
 def cpu_ratio_range(over: Timing, strategy: Timing) -> tuple[float, float]:
     """Where the ratio of the two CPU times lies; a CPU time is itself inflated by a slower
     machine, so each may have been lower by what its runs lost to one."""
-    over_low = over.cpu_s * (1 - over.speed_varied)
-    mine_low = strategy.cpu_s * (1 - strategy.speed_varied)
+    over_low = over.cpu_s * (1 - over.slowed_share)
+    mine_low = strategy.cpu_s * (1 - strategy.slowed_share)
     low = max(0.0, over_low - CPU_TICK_S) / (strategy.cpu_s + CPU_TICK_S)
     high = (over.cpu_s + CPU_TICK_S) / max(CPU_TICK_S, mine_low - CPU_TICK_S)
     return low * (1 - 2 * CPU_NOISE), high * (1 + 2 * CPU_NOISE)

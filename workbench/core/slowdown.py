@@ -89,10 +89,11 @@ def _peers(results: Results, run: Run) -> list[Run]:
     return list(results.runs_of(run.strategy, label))
 
 
-def slowed_share(results: Results, run: Run) -> float:
+def slowed_share(results: Results, run: Run, beyond: float = SPEED_NOISE) -> float:
     """The share of ``run``'s time it lost to a slower machine (0-1): how much more CPU time
-    its tasks took than the same tasks in the fastest comparable run, beyond
-    :data:`SPEED_NOISE`. 0 for work that is not all computation, or when CPU time is unknown."""
+    its tasks took than the same tasks in the fastest comparable run, beyond ``beyond`` (by
+    default :data:`SPEED_NOISE`: what is worth naming). 0 for work that is not all
+    computation, or when CPU time is unknown."""
     if results.config.workload not in BUSY_WORKLOADS:
         return 0.0
     mine = cpu_per_task(run)
@@ -100,7 +101,7 @@ def slowed_share(results: Results, run: Run) -> float:
         return 0.0
     known = [t for peer in _peers(results, run) if (t := cpu_per_task(peer)) is not None]
     fastest = min(known, default=mine)
-    return max(0.0, 1 - fastest * (1 + SPEED_NOISE) / mine)
+    return max(0.0, 1 - fastest * (1 + beyond) / mine)
 
 
 def speed_varied(results: Results) -> float:
