@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import qasync
+from PySide6.QtCore import QSettings
 
 from workbench.core.results import Results
 from workbench.gui.main_window import MainWindow
@@ -53,3 +57,22 @@ def settle(window: MainWindow, loop: qasync.QEventLoop) -> None:
     """Wait until what the window was given is on screen whole: the comparison and readings
     are computed off the event loop and arrive a moment later."""
     loop.run_until_complete(asyncio.wait_for(window.presenter.wait_idle(), RUN_TIMEOUT_S))
+
+
+@contextmanager
+def reopened(
+    window: MainWindow, path: Path, settings: QSettings, loop: qasync.QEventLoop
+) -> Iterator[MainWindow]:
+    """``path`` opened in a second window of ``window``'s size, settled; closed and deleted
+    afterwards, whatever the test asserted."""
+    other = MainWindow(settings)
+    other.resize(window.size())
+    other.show()
+    try:
+        assert other.files.open_file(str(path))
+        settle(other, loop)
+        yield other
+    finally:
+        other.close()
+        loop.run_until_complete(other.serve_until_closed())
+        other.deleteLater()

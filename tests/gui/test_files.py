@@ -10,7 +10,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
-from tests.gui.scenario import configure, run_to_completion, settle
+from tests.gui.scenario import configure, reopened, run_to_completion
 from workbench.gui.main_window import MainWindow
 
 
@@ -43,20 +43,11 @@ def test_a_saved_file_reopens_identically(
     path = tmp_path / "run.json"
     assert window.files.save_to(str(path))
 
-    other = MainWindow(settings)
-    other.resize(window.size())
-    other.show()
-    try:
-        assert other.files.open_file(str(path))
-        settle(other, loop)
+    with reopened(window, path, settings, loop) as other:
         QApplication.processEvents()  # let the new panels take their size, as on screen
         assert snapshot(other) == before
         assert other.config_panel.read_config() == window.config_panel.read_config()
         assert str(path.resolve()) in other.files.recent.paths()
-    finally:
-        other.close()
-        loop.run_until_complete(other.serve_until_closed())
-        other.deleteLater()
 
 
 def test_an_unreadable_file_is_reported_in_the_window(window: MainWindow, tmp_path: Path) -> None:
@@ -108,19 +99,10 @@ def test_a_compact_file_reopens_identically(
     assert window.files.save_to(str(path))
     assert path.read_bytes()[:4] == b"\x89WBR"
 
-    other = MainWindow(settings)
-    other.resize(window.size())
-    other.show()
-    try:
-        assert other.files.open_file(str(path))
-        settle(other, loop)
+    with reopened(window, path, settings, loop) as other:
         QApplication.processEvents()
         assert snapshot(other) == before
         assert other.results == window.results
-    finally:
-        other.close()
-        loop.run_until_complete(other.serve_until_closed())
-        other.deleteLater()
 
 
 def test_save_offers_the_compact_form_first_for_a_big_run() -> None:

@@ -11,7 +11,7 @@ import qasync
 from PySide6.QtCore import QPointF, QSettings
 from PySide6.QtWidgets import QApplication
 
-from tests.gui.scenario import configure, run_to_completion, settle
+from tests.gui.scenario import configure, reopened, run_to_completion, settle
 from workbench.core.comparison import COLUMNS
 from workbench.core.config import build_config
 from workbench.core.results import LagSample
@@ -117,18 +117,9 @@ def test_a_saved_file_reopens_with_identical_slices_and_lag(
 
     before = seen(window)
     assert before["threads"][0][0]  # there were slices to compare
-    other = MainWindow(settings)
-    other.resize(window.size())
-    other.show()
-    try:
-        assert other.files.open_file(str(path))
-        settle(other, loop)
+    with reopened(window, path, settings, loop) as other:
         QApplication.processEvents()
         assert seen(other) == before
-    finally:
-        other.close()
-        loop.run_until_complete(other.serve_until_closed())
-        other.deleteLater()
 
 
 def test_slices_and_lag_arrive_live_with_end_events() -> None:

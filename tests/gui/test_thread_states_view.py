@@ -14,7 +14,7 @@ from PySide6.QtCore import QPointF, QSettings
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
 
-from tests.gui.scenario import configure, run_to_completion, settle
+from tests.gui.scenario import configure, reopened, run_to_completion
 from workbench.core.threadstates import ThreadState
 from workbench.core.threadstates.sampler import procfs_available
 from workbench.gui.main_window import MainWindow
@@ -54,12 +54,7 @@ def test_threads_on_cpu_with_states_on_carry_the_lock_colour(
 
     path = tmp_path / "run.json"
     assert window.files.save_to(str(path))
-    other = MainWindow(settings)
-    other.resize(window.size())
-    other.show()
-    try:
-        assert other.files.open_file(str(path))
-        settle(other, loop)
+    with reopened(window, path, settings, loop) as other:
         other.timeline.controls.states_check.setChecked(True)
         QApplication.processEvents()
         window.timeline.refresh()
@@ -80,10 +75,6 @@ def test_threads_on_cpu_with_states_on_carry_the_lock_colour(
                 np.array_equal(getattr(a, f), getattr(b, f))
                 for f in ("start_ns", "end_ns", "row", "code")
             )
-    finally:
-        other.close()
-        loop.run_until_complete(other.serve_until_closed())
-        other.deleteLater()
 
     window.timeline.controls.states_check.setChecked(False)
     assert threads.gantt.states.drawn_pieces() == 0
