@@ -28,6 +28,10 @@ def needs(*programs: str) -> list[pytest.MarkDecorator]:
     ]
 
 
+WINDOW_TIMEOUT_S = 60
+"""How long the app may take to show its window on a busy machine's X server."""
+RUN_TIMEOUT_S = 120
+"""How long a short run started from the window may take there."""
 TAG_ENV = "WORKBENCH_TEST_TAG"
 """Every process a test starts inherits a unique tag, so leftovers can be found by it."""
 

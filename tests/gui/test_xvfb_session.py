@@ -19,7 +19,9 @@ from pathlib import Path
 import pytest
 
 from tests.xsession import (
+    RUN_TIMEOUT_S,
     TAG_ENV,
+    WINDOW_TIMEOUT_S,
     needs,
     read_line,
     tagged_processes,
@@ -28,10 +30,7 @@ from tests.xsession import (
     xvfb,
 )
 from workbench.gui.app import E2E_REPORT_ENV
-
-TITLE = "Concurrency Workbench"
-WINDOW_TIMEOUT_S = 60
-RUN_TIMEOUT_S = 120
+from workbench.gui.main_window import TITLE
 
 pytestmark = needs("Xvfb", "xdotool")
 

@@ -20,12 +20,16 @@ from tests.packaging.desktop import (
     read_entry,
 )
 from tests.waiting import wait_until
-from tests.xsession import read_line, tagged_processes, wait_for_window, xdotool
+from tests.xsession import (
+    RUN_TIMEOUT_S,
+    WINDOW_TIMEOUT_S,
+    read_line,
+    tagged_processes,
+    wait_for_window,
+    xdotool,
+)
 from workbench.gui.app import E2E_REPORT_ENV
-
-TITLE = "Concurrency Workbench"
-WINDOW_TIMEOUT_S = 60
-RUN_TIMEOUT_S = 120
+from workbench.gui.main_window import TITLE
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="the desktop entry is for Linux"

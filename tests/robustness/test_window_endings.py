@@ -21,7 +21,9 @@ import pytest
 
 from tests.waiting import wait_until
 from tests.xsession import (
+    RUN_TIMEOUT_S,
     TAG_ENV,
+    WINDOW_TIMEOUT_S,
     kill_tagged,
     needs,
     read_line,
@@ -32,10 +34,7 @@ from tests.xsession import (
     xvfb,
 )
 from workbench.gui.app import E2E_REPORT_ENV
-
-TITLE = "Concurrency Workbench"
-WINDOW_TIMEOUT_S = 60
-RUN_TIMEOUT_S = 120
+from workbench.gui.main_window import TITLE
 
 pytestmark = needs("Xvfb", "xdotool")
 
