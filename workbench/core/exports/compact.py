@@ -23,8 +23,8 @@ from dataclasses import replace
 from typing import Any
 
 from workbench.core.clock import to_ns
-from workbench.core.exports.columns import ColumnError, Ints, Packed, pack, unpack
-from workbench.core.exports.results_reader import ResultsFileError, from_json
+from workbench.core.exports.columns import LEVEL, ColumnError, Ints, Packed, pack, unpack
+from workbench.core.exports.results_reader import ResultsFileError, from_parsed, parsed
 from workbench.core.exports.results_values import MAX_SECONDS
 from workbench.core.exports.results_writer import to_dict
 from workbench.core.exports.task_columns import Limits, TaskColumns, columns_of, spans_from
@@ -64,7 +64,7 @@ def to_compact(results: Results) -> bytes:
         return [offset - len(data), len(data)]
 
     skeleton = _skeleton(results)
-    index: dict[str, Any] = {"format": FORMAT, "skeleton": place(zlib.compress(skeleton, 6))}
+    index: dict[str, Any] = {"format": FORMAT, "skeleton": place(zlib.compress(skeleton, LEVEL))}
     runs = []
     for number, run in enumerate(results.runs):
         columns = columns_of(run.tasks)
@@ -77,7 +77,7 @@ def to_compact(results: Results) -> bytes:
         entry["columns"] = {name: p.entry(place(p.data)[0]) for name, p in packed.items()}
         runs.append(entry)
     index["runs"] = runs
-    head = zlib.compress(json.dumps(index, separators=(",", ":")).encode("utf-8"), 6)
+    head = zlib.compress(json.dumps(index, separators=(",", ":")).encode("utf-8"), LEVEL)
     return b"".join([MAGIC, _HEAD.pack(len(head)), head, *blobs])
 
 
@@ -163,13 +163,14 @@ def from_compact(data: bytes) -> Results:
     index, body = _index(data)
     text = _inflate(_slice(body, index.get("skeleton"), "the skeleton"), "the skeleton")
     try:
-        results = from_json(text.decode("utf-8"))
+        skeleton = parsed(text.decode("utf-8"))
     except UnicodeDecodeError:
         raise ResultsFileError("damaged compact results file: the skeleton is not text") from None
+    results = from_parsed(skeleton)  # checks the threads _owners reads next
     runs_index = index.get("runs")
     if not isinstance(runs_index, list) or len(runs_index) != len(results.runs):
         raise ResultsFileError("damaged compact results file: the index does not match its runs")
-    owners = _owners(json.loads(text))
+    owners = _owners(skeleton)
     runs: list[Run] = []
     for number, (run, entry) in enumerate(zip(results.runs, runs_index, strict=True)):
         at = f"runs[{number}].tasks"

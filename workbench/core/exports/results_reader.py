@@ -320,7 +320,7 @@ NESTED_TOO_DEEPLY = "nested too deeply (a results file is a few levels deep)"
 """Python's reader gives up on deep nesting with a RecursionError: said plainly instead."""
 
 
-def _parsed(text: str) -> Any:
+def parsed(text: str) -> Any:
     try:
         return json.loads(text)  # NaN and Infinity parse; the checks refuse them, by field
     except json.JSONDecodeError as exc:
@@ -345,8 +345,14 @@ def from_json(text: str) -> Results:
     problem_size = too_big(len(text))
     if problem_size is not None:
         raise ResultsFileError(problem_size)
-    data = _parsed(text)
+    data = parsed(text)
     del text  # the caller's reference is gone too when it passed a temporary (see load)
+    return from_parsed(data)
+
+
+def from_parsed(data: Any) -> Results:
+    """:func:`from_json` for text ``json`` has already parsed (the compact reader's skeleton,
+    whose threads it reads too). Its long lists are emptied as they are converted."""
     if not isinstance(data, dict) or "schema" not in data:
         raise ResultsFileError("not a workbench results file (no schema field)")
     if data["schema"] not in READABLE_SCHEMAS:
@@ -357,11 +363,9 @@ def from_json(text: str) -> Results:
     try:
         found = problem(RESULTS, outline(data))
         if found is not None:
-            raise ResultsFileError(f"damaged results file: {found}")
+            raise ResultsFileError(found)
         return _from_dict(data)
     except ResultsFileError as exc:
-        if str(exc).startswith("damaged results file: "):
-            raise
         raise ResultsFileError(f"damaged results file: {exc}") from None
     except v.BadValue as exc:
         raise ResultsFileError(f"damaged results file: {_placed([], exc)}") from None
