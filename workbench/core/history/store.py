@@ -171,7 +171,10 @@ class History:
 
     def results_text(self, entry_id: int) -> str:
         """The entry's results file as JSON text (what a class collector is sent)."""
-        blob = self._blob(entry_id)
+        return self._json_text(entry_id, self._blob(entry_id))
+
+    def _json_text(self, entry_id: int, blob: bytes) -> str:
+        """A stored blob, already read, as JSON text."""
         if is_compact(blob):
             return to_json(self._from_compact(entry_id, blob))
         try:
@@ -187,22 +190,26 @@ class History:
 
     def get(self, entry_id: int) -> Results:
         """The results of one entry, as recorded."""
-        blob = self._blob(entry_id)
+        return self._results(entry_id, self._blob(entry_id))
+
+    def _results(self, entry_id: int, blob: bytes) -> Results:
         if is_compact(blob):
             return self._from_compact(entry_id, blob)
         try:
-            return from_json(self.results_text(entry_id))
+            return from_json(self._json_text(entry_id, blob))
         except ResultsFileError as exc:
             raise self._damaged(entry_id, exc) from None
 
     def export(self, entry_id: int, path: str | Path) -> None:
         """Write the entry's results file to ``path`` — compact for a ``.wbr`` name, else
-        JSON — all or nothing, never half a file."""
-        if not wants_compact(path):
-            write_atomically(path, self.results_text(entry_id))
-            return
+        JSON — all or nothing, never half a file. The entry is read once."""
         blob = self._blob(entry_id)
-        write_atomically(path, blob if is_compact(blob) else to_compact(self.get(entry_id)))
+        if not wants_compact(path):
+            write_atomically(path, self._json_text(entry_id, blob))
+        elif is_compact(blob):
+            write_atomically(path, blob)
+        else:
+            write_atomically(path, to_compact(self._results(entry_id, blob)))
 
     def delete(self, entry_id: int) -> None:
         with self._connection() as conn, transaction(conn):
