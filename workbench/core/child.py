@@ -16,13 +16,12 @@ import time
 
 from workbench.core import protocol
 from workbench.core.clock import now_ns
-from workbench.core.launch import raise_open_file_limit
+from workbench.core.launch import ask_parent_death_signal, raise_open_file_limit
 from workbench.core.process_tree import kill_tree
 from workbench.core.protocol import BEGIN, END, FAILED, FAILED_STEP
 from workbench.core.recording import Recorder, describe_error
 
 ORPHANED_EXIT_CODE = 70
-PR_SET_PDEATHSIG = 1
 MAX_BATCH = 1024
 """Events per message at most (~2.5 ms of work for the reader on a slow machine)."""
 
@@ -102,16 +101,9 @@ def _die_with_parent(parent: int) -> bool:
     :func:`run`). Pool workers forked from here inherit the handler, not the request, so
     they get the default back.
     """
-    if sys.platform != "linux":
-        return False
-    import ctypes
     import signal
 
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
-            return False
-    except (OSError, AttributeError):
+    if not ask_parent_death_signal(signal.SIGTERM):
         return False
     signal.signal(signal.SIGTERM, _leave_as_orphan)
     os.register_at_fork(after_in_child=lambda: signal.signal(signal.SIGTERM, signal.SIG_DFL))

@@ -46,26 +46,15 @@ async def _serve(ready: asyncio.Event, port_box: list[int]) -> None:
         await runner.cleanup()
 
 
-PR_SET_PDEATHSIG = 1
-"""prctl(2): the signal this process gets when its parent dies."""
-
-
 def die_with_parent() -> None:
     """Linux: have the kernel kill this process when its parent dies, even by SIGKILL. (The
     signal comes when the parent *thread* ends: the engine starts the server from its event
     loop's thread, which lives as long as the engine.) Elsewhere the stdin watch does it."""
-    if not sys.platform.startswith("linux"):
-        return
-    import ctypes
+    from workbench.core.launch import ask_parent_death_signal
 
     parent = os.getppid()
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):
-        return  # no prctl: the stdin watch remains
-    if os.getppid() != parent:  # it died before the signal was asked for
-        os._exit(0)
+    if ask_parent_death_signal(signal.SIGKILL) and os.getppid() != parent:
+        os._exit(0)  # it died before the signal was asked for
 
 
 def main() -> None:

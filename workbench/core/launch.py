@@ -64,6 +64,26 @@ def child_environment() -> dict[str, str]:
     return env
 
 
+PR_SET_PDEATHSIG = 1
+"""prctl(2): the signal this process gets when its parent dies."""
+
+
+def ask_parent_death_signal(signal_number: int) -> bool:
+    """Linux: have the kernel send ``signal_number`` to this process when its parent dies,
+    even by SIGKILL (when the parent *thread* that started it ends, strictly). False where
+    that is not available. The caller checks ``os.getppid()`` afterwards: a parent that died
+    before the request was in place sends nothing."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return bool(libc.prctl(PR_SET_PDEATHSIG, signal_number, 0, 0, 0) == 0)
+    except (OSError, AttributeError):
+        return False
+
+
 def raise_open_file_limit() -> None:
     """Lift the soft descriptor limit to the hard one: 1,024 sockets is too few for big runs."""
     try:
