@@ -32,7 +32,7 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from workbench.core.exports.threads_io import task_state_adder
+from workbench.core.exports.threads_io import task_state_adder, worker_labels
 from workbench.core.exports.trace_lanes import by_worker, pack
 from workbench.core.results import Results, Run, TaskSpan
 from workbench.core.threadstates.model import ThreadTimeline
@@ -220,19 +220,14 @@ def _counters(run: Run, pid: int, offset: int, end: int) -> Iterator[Event]:
 
 
 def _run_events(
-    results: Results, run: Run, pid: int, name: str, offset: int, lanes: _Lanes
+    results: Results, run: Run, pid: int, name: str, offset: int, end: int, lanes: _Lanes
 ) -> Iterator[Event]:
-    end = run_end_ns(run)
     yield {"ph": "M", "name": "process_name", "pid": pid, "args": {"name": name}}
     yield {"ph": "M", "name": "process_sort_index", "pid": pid, "args": {"sort_index": pid}}
     tid, meta = lanes.open(pid, "run")
     yield from meta
     yield _bar(name, "run", pid, tid, offset, offset + end, _about(results, run))
-    workers = {
-        (s.pid, s.native_id): s.worker
-        for s in run.tasks
-        if s.pid is not None and s.native_id is not None
-    }
+    workers = worker_labels(run)
     states_of = {workers[t.key]: t for t in run.threads if t.key in workers}
     add_states = task_state_adder(run)
     for timeline in run.threads:  # the run's own threads, that ran no task: on top
@@ -255,8 +250,9 @@ def to_chrome_trace(results: Results) -> str:
     offset = 0
     names = run_names(results)
     for pid, (run, name) in enumerate(zip(results.runs, names, strict=True), start=1):
-        events.extend(_run_events(results, run, pid, name, offset, lanes))
-        offset += run_end_ns(run) + _GAP_NS
+        end = run_end_ns(run)
+        events.extend(_run_events(results, run, pid, name, offset, end, lanes))
+        offset += end + _GAP_NS
     machine = results.machine
     metadata = {
         "workload": results.config.workload,

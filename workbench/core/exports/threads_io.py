@@ -31,7 +31,8 @@ def _s(ns: int) -> float:
     return round(ns / 1e9, DIGITS)
 
 
-def _worker_labels(run: Run) -> dict[ThreadKey, str]:
+def worker_labels(run: Run) -> dict[ThreadKey, str]:
+    """Each thread that ran a task → that task's worker label."""
     return {
         (span.pid, span.native_id): span.worker
         for span in run.tasks
@@ -57,7 +58,7 @@ def run_record(run: Run) -> dict[str, Any]:
     sampling = run.thread_sampling
     if sampling is None:
         return {}
-    workers = _worker_labels(run)
+    workers = worker_labels(run)
     threads = []
     for timeline in run.threads:
         record: dict[str, Any] = {
