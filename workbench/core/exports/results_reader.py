@@ -139,21 +139,10 @@ def _each(items: Any, convert: Callable[[Any], T], definition: str, at: list[Any
     except (v.BadValue, *_BAD_ITEM) as exc:
         place = [*at, index]
         found = problem(RESULTS, items[index], definition=definition, at=place)
-        raise ResultsFileError(found or _placed(place, exc)) from None
+        raise ResultsFileError(found or v.placed(place, exc)) from None
     converted = tuple(items)
     items.clear()
     return converted
-
-
-def _placed(place: list[Any], exc: Exception) -> str:
-    """``runs[0].tasks[8].end_s: …``: where the problem is, then what it is."""
-    if isinstance(exc, v.BadValue):
-        return f"{location([*place, *exc.path])}: {exc.message}"
-    return f"{location(place)}: {_detail(exc)}"
-
-
-def _detail(exc: Exception) -> str:
-    return f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
 
 
 def _interpreter_from(i: Any) -> RunInterpreter:
@@ -297,7 +286,7 @@ def _from_dict(data: dict[str, Any]) -> Results:
         try:
             runs.append(_run_from(r, config, machine.logical_cpus, ["runs", index]))
         except v.BadValue as exc:
-            raise ResultsFileError(_placed(["runs", index], exc)) from None
+            raise ResultsFileError(v.placed(["runs", index], exc)) from None
     interrupted = v.optional(data, "interrupted", v.flag, False)
     return Results(machine, config, tuple(runs), interrupted)
 
@@ -368,8 +357,8 @@ def from_parsed(data: Any) -> Results:
     except ResultsFileError as exc:
         raise ResultsFileError(f"damaged results file: {exc}") from None
     except v.BadValue as exc:
-        raise ResultsFileError(f"damaged results file: {_placed([], exc)}") from None
+        raise ResultsFileError(f"damaged results file: {v.placed([], exc)}") from None
     except _BAD_ITEM as exc:  # what the checks do not name (threads_io's placed messages)
-        raise ResultsFileError(f"damaged results file: {_detail(exc)}") from None
+        raise ResultsFileError(f"damaged results file: {v.detail(exc)}") from None
     except RecursionError:
         raise ResultsFileError(NESTED_TOO_DEEPLY) from None

@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from workbench.core.clock import to_ns
+from workbench.core.schemas import location
 
 MAX_SECONDS = 10_000_000.0
 """The longest time a file may hold (about 116 days): far beyond any run, and small enough
@@ -42,6 +43,18 @@ class BadValue(ValueError):
         super().__init__(message)
         self.message = message
         self.path = path
+
+
+def placed(place: Sequence[Any], exc: Exception) -> str:
+    """``runs[0].tasks[8].end_s: …``: where the problem is, then what it is."""
+    if isinstance(exc, BadValue):
+        return f"{location([*place, *exc.path])}: {exc.message}"
+    return f"{location(list(place))}: {detail(exc)}"
+
+
+def detail(exc: Exception) -> str:
+    """What went wrong in a record, without its place."""
+    return f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
 
 
 def shown(value: Any) -> str:

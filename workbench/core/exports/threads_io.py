@@ -18,7 +18,7 @@ import numpy as np
 
 from workbench.core.exports import results_values as v
 from workbench.core.results import Run, ThreadSampling
-from workbench.core.schemas import RESULTS, location, problem
+from workbench.core.schemas import RESULTS, problem
 from workbench.core.task_shares import CODE, task_states, timeline_arrays
 from workbench.core.threadstates.model import ALL_STATES, Interval, ThreadState, ThreadTimeline
 
@@ -193,10 +193,4 @@ def outline_threads(run: dict[str, Any], items: int) -> dict[str, Any]:
 
 
 def _where(item: Any, definition: str, place: list[Any], exc: Exception) -> str:
-    found = problem(RESULTS, item, definition=definition, at=place)
-    if found is not None:
-        return found
-    if isinstance(exc, v.BadValue):
-        return f"{location([*place, *exc.path])}: {exc.message}"
-    detail = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
-    return f"{location(place)}: {detail}"
+    return problem(RESULTS, item, definition=definition, at=place) or v.placed(place, exc)
