@@ -94,12 +94,9 @@ class FinalColumns:
         how many tasks streamed in whole (begun and ended) to the track this replaces, -1 when
         not all that began also ended."""
         steps = cls.in_steps(run, rows, streamed_tasks, chunk=max(1, len(run.tasks)))
-        while True:
-            try:
-                next(steps)
-            except StopIteration as done:
-                final: FinalColumns = done.value
-                return final
+        while (final := _step(steps)) is None:
+            pass
+        return final
 
     @classmethod
     def in_steps(
@@ -262,26 +259,25 @@ class RunTrack:
     def finish(self, run: Run) -> None:
         """Replace what streamed in by the run's final record: it is the authority (tasks that
         never ended are closed there, as failed)."""
-        streamed = self.ended if self.ended == self.begun else -1
-        self.take(FinalColumns.of(run, self.tasks, streamed))
+        self.take(FinalColumns.of(run, self.tasks, self._streamed_tasks))
 
     def final_columns(self, run: Run) -> Generator[None, None, FinalColumns]:
         """What :meth:`take` needs of a finished run, in steps (see
         :meth:`FinalColumns.in_steps`); its events must all have arrived."""
-        streamed = self.ended if self.ended == self.begun else -1
-        return FinalColumns.in_steps(run, self.tasks, streamed)
+        return FinalColumns.in_steps(run, self.tasks, self._streamed_tasks)
+
+    @property
+    def _streamed_tasks(self) -> int:
+        """How many tasks streamed in whole; -1 when not all that began also ended."""
+        return self.ended if self.ended == self.begun else -1
 
     async def final_columns_in_turns(self, run: Run, turn_s: float) -> FinalColumns:
         """:meth:`final_columns`, a turn of the event loop (a real timer of ``turn_s``, so
         that Qt paints and serves due timers) between its steps."""
         steps = self.final_columns(run)
-        while True:
-            try:
-                next(steps)
-            except StopIteration as done:
-                final: FinalColumns = done.value
-                return final
+        while (final := _step(steps)) is None:
             await asyncio.sleep(turn_s)
+        return final
 
     def take(self, final: FinalColumns) -> None:
         """Put the run's final record in place (quick: the columns are ready)."""
@@ -380,3 +376,13 @@ class RunTrack:
             return t, lag
         shown = t <= self.until_ns / NS_PER_S
         return t[shown], lag[shown]
+
+
+def _step(steps: Generator[None, None, FinalColumns]) -> FinalColumns | None:
+    """One step of building a final record: None while there are more, then the record."""
+    try:
+        next(steps)
+    except StopIteration as done:
+        final: FinalColumns = done.value
+        return final
+    return None
