@@ -57,12 +57,11 @@ class WriteFailure:
 
 def run_outputs(out: Path | None, csv: Path | None, trace: Path | None) -> list[Output]:
     """The outputs asked for, in the order they are written."""
-    from workbench.core.exports import to_chrome_trace, to_csv, to_json
-    from workbench.core.exports.compact import to_compact, wants_compact
+    from workbench.core.exports import to_chrome_trace, to_csv
+    from workbench.core.exports.json_io import results_file
 
-    results_form = to_compact if out is not None and wants_compact(out) else to_json
     asked = (
-        ("--out", out, results_form),
+        ("--out", out, lambda results: results_file(results, out or "")),
         ("--csv", csv, to_csv),
         ("--trace", trace, to_chrome_trace),
     )
@@ -175,9 +174,8 @@ def unwritten_message(
 
 
 def _save_elsewhere(results: Sequence[Results]) -> str:
-    from workbench.core.atomic import write_atomically
     from workbench.core.datadir import data_dir
-    from workbench.core.exports import to_json
+    from workbench.core.exports import save
 
     stamp = time.strftime("%Y%m%d-%H%M%S")
     try:
@@ -187,7 +185,7 @@ def _save_elsewhere(results: Sequence[Results]) -> str:
         for number, one in enumerate(results, start=1):
             suffix = f"-{number}" if len(results) > 1 else ""
             path = folder / f"results-{stamp}-{os.getpid()}{suffix}.json"
-            write_atomically(path, to_json(one))
+            save(one, path)
             saved.append(str(path))
     except OSError as exc:
         return f"nor could the results be kept anywhere else ({exc.strerror or exc})"

@@ -26,14 +26,19 @@ from workbench.core.exports.results_reader import ResultsFileError, from_json, t
 from workbench.core.exports.results_writer import to_dict, to_json
 from workbench.core.results import Results
 
-__all__ = ["ResultsFileError", "from_json", "load", "save", "to_dict", "to_json"]
+__all__ = ["ResultsFileError", "from_json", "load", "results_file", "save", "to_dict", "to_json"]
 
 
 def save(results: Results, path: str | os.PathLike[str]) -> None:
     """Write atomically: a crash never leaves half a results file (see
-    :func:`~workbench.core.atomic.write_atomically`). A ``.wbr`` name gets the compact form,
-    any other the JSON."""
-    write_atomically(path, to_compact(results) if wants_compact(path) else to_json(results))
+    :func:`~workbench.core.atomic.write_atomically`)."""
+    write_atomically(path, results_file(results, path))
+
+
+def results_file(results: Results, path: str | os.PathLike[str]) -> str | bytes:
+    """What a results file of this name holds: the compact form for a ``.wbr`` name, any
+    other the JSON."""
+    return to_compact(results) if wants_compact(path) else to_json(results)
 
 
 def load(path: str | os.PathLike[str]) -> Results:
