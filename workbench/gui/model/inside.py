@@ -185,6 +185,8 @@ def slices_to_draw(
 
 CELL_TABLE = 8_000_000
 """Cells up to which :func:`first_in_each_cell` uses a table rather than sorting."""
+TABLE_PER_KEY = 4
+"""… and at most this many cells per key."""
 
 
 def first_in_each_cell(key: np.ndarray) -> np.ndarray:
@@ -192,12 +194,16 @@ def first_in_each_cell(key: np.ndarray) -> np.ndarray:
     ``np.unique(key, return_index=True)[1]`` gives. Zoomed out, the keys (pixel cells) are
     few enough for a table indexed by key: written back to front, each cell keeps its
     first slice, with no sort (2,000,000 slices in task order: 24 ms here against 35 ms for
-    unique, which takes longer still on keys out of order)."""
-    if key.size == 0 or int(key.min()) < 0 or int(key.max()) >= CELL_TABLE:
+    unique, which takes longer still on keys out of order). Only where the table is not far
+    larger than the keys: 2,000 keys up to 7.9 M took 4.5 ms filling it, 0.03 ms sorted."""
+    if key.size == 0:
+        return np.zeros(0, np.intp)
+    largest = int(key.max())
+    if int(key.min()) < 0 or largest >= min(CELL_TABLE, TABLE_PER_KEY * key.size):
         _, first = np.unique(key, return_index=True)
         return first
     dtype = np.int32 if key.size < 2**31 else np.int64
-    table: np.ndarray = np.full(int(key.max()) + 1, -1, dtype)
+    table: np.ndarray = np.full(largest + 1, -1, dtype)
     table[key[::-1]] = np.arange(key.size - 1, -1, -1)
     kept: np.ndarray = table[table >= 0]
     return kept
