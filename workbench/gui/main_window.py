@@ -276,7 +276,11 @@ class MainWindow(QMainWindow):
     def show_header(self, text: str) -> None:
         """Plain text (it quotes the results' names): escaped into the header's rich text."""
         self._header_text = text
-        self.header.setText(html.escape(text).replace("\n", "<br>"))
+        self._set_header()
+
+    def _set_header(self, note: str = "") -> None:
+        """The header's plain text, escaped, then ``note`` (rich text), lines broken."""
+        self.header.setText(f"{html.escape(self._header_text)}{note}".replace("\n", "<br>"))
 
     def _settings_edited(self) -> None:
         """Say so when the settings no longer match what is on screen (F5 runs the new)."""
@@ -285,8 +289,7 @@ class MainWindow(QMainWindow):
             return
         current = self.config_panel.current_config()
         stale = self.presets.preset() is None and current != results.config
-        note = "\n<i>The settings have changed since: F5 runs them.</i>" if stale else ""
-        self.header.setText(f"{html.escape(self._header_text)}{note}".replace("\n", "<br>"))
+        self._set_header("\n<i>The settings have changed since: F5 runs them.</i>" if stale else "")
 
     def show_config(self, config: Config) -> None:
         self.config_panel.set_config(config)

@@ -50,11 +50,14 @@ def merge_rows(
     band = np.floor((rows + 0.5) / pixel_rows).astype(np.int64)
     end_s = start_s + width_s
     origin = float(start_s.min())
+    latest = float(end_s.max())
     if start_s.size >= RASTER_FROM:
-        cells = (float(end_s.max()) - origin) / pixel_s * (int(band.max()) + 1)
-        if cells <= RASTER_CELLS:
-            return _raster(start_s - origin, end_s - origin, band, pixel_s, pixel_rows, origin)
-    span = float(end_s.max()) - origin + 1.0
+        bands = int(band.max()) + 1
+        if (latest - origin) / pixel_s * bands <= RASTER_CELLS:
+            return _raster(
+                start_s - origin, end_s - origin, band, bands, pixel_s, pixel_rows, origin
+            )
+    span = latest - origin + 1.0
     # Sort by pixel row, then start; offsetting each row by a span keeps running maxima
     # from leaking from one pixel row into the next.
     order = np.argsort(band * span + (start_s - origin), kind="stable")
@@ -79,6 +82,7 @@ def _raster(
     start: np.ndarray,
     end: np.ndarray,
     band: np.ndarray,
+    bands: int,
     pixel_s: float,
     pixel_rows: float,
     origin: float,
@@ -88,7 +92,6 @@ def _raster(
     first = np.ceil(start / pixel_s - 0.5).astype(np.int64)
     last = np.maximum(np.floor(end / pixel_s - 0.5).astype(np.int64), first)
     columns = int(last.max()) + 2
-    bands = int(band.max()) + 1
     size = bands * columns
     opened = np.bincount(band * columns + first, minlength=size)
     closed = np.bincount(band * columns + last + 1, minlength=size)
