@@ -8,27 +8,16 @@ Each part runs in an interpreter of its own, so each peak-memory figure is that 
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 import tempfile
 from collections.abc import Callable
 from typing import Any
 
+from workbench.bench.probes import probe_json
+
 MILLION = 1_000_000
 TARGET_BYTES_PER_TASK = 40.0
 TARGET_S_PER_100K = 1.0
-
-
-def _probe(*args: str) -> dict[str, Any]:
-    proc = subprocess.run(
-        [sys.executable, "-m", *args], capture_output=True, text=True, check=False, timeout=1800
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(f"{args[0]} failed: {proc.stderr.strip()[-400:]}")
-    figures: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
-    return figures
 
 
 def _window(tasks: int, progress: Callable[[str], None]) -> dict[str, Any]:
@@ -40,9 +29,11 @@ def _window(tasks: int, progress: Callable[[str], None]) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, "results.wbr")
         progress(f"million: the window runs {tasks:,} tasks live")
-        live = _probe("workbench.bench.window_big_probe", "live", str(tasks), path)
+        live = probe_json(
+            "workbench.bench.window_big_probe", "live", str(tasks), path, timeout_s=1800
+        )
         progress("million: a fresh window reopens them")
-        reopened = _probe("workbench.bench.window_big_probe", "open", path)
+        reopened = probe_json("workbench.bench.window_big_probe", "open", path, timeout_s=1800)
     return {"window_live": live, "window_reopened": reopened}
 
 
@@ -50,8 +41,11 @@ def measure_million(
     progress: Callable[[str], None], tasks: int = MILLION, *, with_json: bool = True
 ) -> dict[str, Any]:
     progress(f"million: {tasks:,} gathered tasks, the engine and the results file")
-    engine = _probe(
-        "workbench.bench.scale_probe", str(tasks), *([] if with_json else ["--no-json"])
+    engine = probe_json(
+        "workbench.bench.scale_probe",
+        str(tasks),
+        *([] if with_json else ["--no-json"]),
+        timeout_s=1800,
     )
     engine["target_bytes_per_task"] = TARGET_BYTES_PER_TASK
     engine["target_s_per_100k"] = TARGET_S_PER_100K

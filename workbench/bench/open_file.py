@@ -6,12 +6,13 @@ so the peak memory belongs to the opening alone (see :mod:`workbench.bench.open_
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
+
+from workbench.bench.probes import probe_json
 
 PROBE = [sys.executable, "-m", "workbench.bench.open_file_probe"]
 TASKS = 520_000
@@ -22,6 +23,4 @@ def measure_opening(tasks: int = TASKS) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as folder:
         path = str(Path(folder) / "big.json")
         subprocess.run([*PROBE, "write", path, str(tasks)], check=True)
-        done = subprocess.run([*PROBE, "load", path], capture_output=True, text=True, check=True)
-    figures: dict[str, Any] = {"tasks": tasks, **json.loads(done.stdout.strip().splitlines()[-1])}
-    return figures
+        return {"tasks": tasks, **probe_json("workbench.bench.open_file_probe", "load", path)}

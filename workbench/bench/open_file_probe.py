@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import sys
 import time
 from pathlib import Path
 
+from workbench.bench.probes import peak_bytes
 from workbench.core.exports import load, save
 from workbench.core.results import Config, CpuSample, Machine, Results, Run, TaskSpan
 
@@ -40,12 +40,7 @@ def _resident_bytes() -> int:
     statm = Path("/proc/self/statm")
     if statm.exists():
         return int(statm.read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    return _peak_bytes()
-
-
-def _peak_bytes() -> int:
-    scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB elsewhere
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
+    return peak_bytes()
 
 
 def opened(path: str) -> dict[str, float]:
@@ -56,7 +51,7 @@ def opened(path: str) -> dict[str, float]:
     began = time.perf_counter()
     load(path)
     load_s = time.perf_counter() - began
-    peak = _peak_bytes()
+    peak = peak_bytes()
     size = os.path.getsize(path)
     return {
         "file_mb": round(size / 2**20, 1),

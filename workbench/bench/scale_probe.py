@@ -15,6 +15,7 @@ import tempfile
 import time
 from typing import Any
 
+from workbench.bench.probes import peak_bytes
 from workbench.core.config import build_config
 from workbench.core.engine import run_experiment
 from workbench.core.exports import load, save, to_chrome_trace
@@ -22,12 +23,6 @@ from workbench.core.results import Results
 
 PER = 100_000
 """The save and load targets are per this many tasks (≤ 1 s each)."""
-
-
-def _peak_bytes(who: int) -> int:
-    # ru_maxrss is KiB on Linux, bytes on macOS.
-    scale = 1 if sys.platform == "darwin" else 1024
-    return resource.getrusage(who).ru_maxrss * scale
 
 
 def _file_figures(results: Results, folder: str, suffix: str) -> dict[str, Any]:
@@ -65,8 +60,8 @@ def main() -> None:
         "ok": run.ok,
         "wall_s": run.wall_ns / 1e9,
         "experiment_s": round(experiment_s, 1),
-        "engine_peak_rss_mb": round(_peak_bytes(resource.RUSAGE_SELF) / 2**20, 1),
-        "run_process_peak_rss_mb": round(_peak_bytes(resource.RUSAGE_CHILDREN) / 2**20, 1),
+        "engine_peak_rss_mb": round(peak_bytes(resource.RUSAGE_SELF) / 2**20, 1),
+        "run_process_peak_rss_mb": round(peak_bytes(resource.RUSAGE_CHILDREN) / 2**20, 1),
         "load_average_1min": round(os.getloadavg()[0], 2),
     }
     with tempfile.TemporaryDirectory() as folder:

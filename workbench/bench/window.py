@@ -6,28 +6,22 @@ platform unless a display is set, so Qt never loads into the benchmark's own pro
 
 from __future__ import annotations
 
-import json
 import statistics
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from typing import Any
 
 import PySide6  # noqa: F401 - ImportError here tells the runner to skip the window figures
 
+from workbench.bench.probes import probe_json
+
 TARGET_LATENESS_P99_MS = 16.0
 TARGET_REDRAW_MS = 100.0
 TARGET_STARTUP_S = 1.5
-PROBE = [sys.executable, "-m", "workbench.bench.window_probe"]
 
 
 def _probe(*args: str) -> dict[str, Any]:
-    proc = subprocess.run([*PROBE, *args], capture_output=True, text=True, check=False, timeout=600)
-    if proc.returncode != 0:
-        raise RuntimeError(f"window probe failed: {proc.stderr.strip()[-400:]}")
-    figures: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
-    return figures
+    return probe_json("workbench.bench.window_probe", *args)
 
 
 def _startup_s() -> float:

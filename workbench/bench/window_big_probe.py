@@ -22,6 +22,7 @@ from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from workbench.bench.probes import peak_bytes
 from workbench.bench.window_probe import TICK_MS, _percentile
 
 SIZE = (1280, 800)
@@ -31,8 +32,7 @@ AFTER_IDLE_S = 1.0
 
 
 def _peak_mb(who: int) -> float:
-    scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: KiB on Linux, bytes on macOS
-    return round(resource.getrusage(who).ru_maxrss * scale / 2**20, 1)
+    return round(peak_bytes(who) / 2**20, 1)
 
 
 def _redraw_ms(window: Any) -> float:
