@@ -69,9 +69,14 @@ def remove_abandoned_once() -> int:
     return len(remove_abandoned())
 
 
+def _started_ms(pid: int) -> int:
+    """When ``pid`` started, in ms since the epoch; psutil's error when it cannot be read."""
+    return round(psutil.Process(pid).create_time() * 1000)
+
+
 def _start_ms(pid: int) -> int:
     try:
-        return round(psutil.Process(pid).create_time() * 1000)
+        return _started_ms(pid)
     except psutil.Error:
         return 0
 
@@ -88,7 +93,7 @@ def _running(pid: int, start_ms: int) -> bool:
     """The process that made the folder still runs (a process we may not look at is assumed
     to be it: its folder is left alone)."""
     try:
-        started = round(psutil.Process(pid).create_time() * 1000)
+        started = _started_ms(pid)
     except psutil.NoSuchProcess:
         return False
     except psutil.Error:

@@ -60,7 +60,7 @@ class _Bounds:
 
     def cores(self, value: Any) -> tuple[int, ...]:
         cpus = self.cpus
-        return tuple(v.at(i, lambda c: v.core(c, cpus), c) for i, c in enumerate(v.items(value)))
+        return v.each(lambda c: v.core(c, cpus))(value)
 
     def per_core(self, value: Any) -> tuple[float, ...]:
         return v.per_core(value, self.cpus)
