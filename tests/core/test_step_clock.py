@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import sys
+import types
 from collections import defaultdict
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Generator
 from typing import Any
 
 import pytest
@@ -179,3 +181,43 @@ def test_the_loop_is_the_stock_one_again_afterwards_even_after_an_error() -> Non
     with pytest.raises(RuntimeError, match="boom"):
         asyncio.run(main())
     assert asyncio.Handle._run is stock
+
+
+def test_each_task_steps_in_its_own_context_as_on_the_stock_loop() -> None:
+    seen: dict[str, list[str]] = {}
+    name = contextvars.ContextVar("name", default="unset")
+
+    async def keep(label: str) -> None:
+        name.set(label)
+        await asyncio.sleep(0)  # the next step is run by the loop again, in the task's context
+        seen[label] = [name.get()]
+
+    _gather(StepClock(Recorder()), keep("a"), keep("b"))
+    assert seen == {"a": ["a"], "b": ["b"]}
+    assert name.get() == "unset"
+
+
+def test_keyboard_interrupt_in_a_task_stops_the_loop_as_on_the_stock_loop() -> None:
+    async def interrupt() -> None:
+        await asyncio.sleep(0)
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        _gather(StepClock(Recorder()), interrupt(), _steps(3))
+
+
+def test_an_awaitable_that_is_not_a_native_coroutine_is_started_and_timed_too() -> None:
+    recorder = Recorder()
+
+    @types.coroutine
+    def old_style() -> Generator[None, None, None]:
+        yield  # one bare yield: the task's step ends here and the loop runs it again
+
+    async def main() -> None:
+        with StepClock(recorder) as clock:
+            await asyncio.gather(*clock.start([old_style(), _steps(2)]))
+
+    asyncio.run(main())
+    events = _by_task(recorder)
+    assert [kind for kind, _, _ in events[0]] == [STEP, LAST_STEP]
+    assert [kind for kind, _, _ in events[1]] == [STEP, LAST_STEP]
