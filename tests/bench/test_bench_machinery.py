@@ -72,6 +72,10 @@ def test_quick_bench_writes_json_and_markdown_from_outside_a_checkout(tmp_path: 
     assert point["pairs"] >= 2
     assert point["us_per_task_ci_low"] <= point["us_per_task"] <= point["us_per_task_ci_high"]
     assert point["bare_cpu_us_per_task"] > 0
+    sampler = figures["sampler_share"]
+    assert (sampler["tasks"], sampler["pairs"]) == (1_000, 2)
+    low, high = sampler["sampler_us_per_task_ci_low"], sampler["sampler_us_per_task_ci_high"]
+    assert low <= sampler["sampler_us_per_task"] <= high
     (share,) = figures["collector_share"]
     assert share["bare_asyncio_collector_us_per_task_median"] >= 0
     assert figures["scale"]["ok"] is True
@@ -83,6 +87,7 @@ def test_quick_bench_writes_json_and_markdown_from_outside_a_checkout(tmp_path: 
         assert states["engine"][0]["sampler_cpu_percent_of_a_core"] > 0
     assert "| sleep-3x1s-gather |" in markdown.read_text()
     assert "outside the collector" in markdown.read_text()
+    assert "Of which the thread-state sampler: 1,000 tasks" in markdown.read_text()
     assert "| tasks | µs/task (CPU) | 95 % interval |" in markdown.read_text()
 
 

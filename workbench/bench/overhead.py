@@ -131,3 +131,37 @@ def measure_overhead(
     progress: Callable[[str], None] = print,
 ) -> list[dict[str, Any]]:
     return [measure_size(n, min_pairs=min_pairs, progress=progress) for n in sizes]
+
+
+SAMPLER_TASKS = 100_000
+SAMPLER_PAIRS = 12
+
+
+def _engine_cpu_us(case: Case, *, thread_states: bool) -> float:
+    return run_engine_sync(case, thread_states=thread_states).cpu_ns / 1e3
+
+
+def measure_sampler_share(
+    tasks: int = SAMPLER_TASKS, pairs: int = SAMPLER_PAIRS, progress: Callable[[str], None] = print
+) -> dict[str, Any]:
+    """What the curve's figure owes to the thread-state sampler: the same gather through the
+    engine with the sampler on and off, in pairs of alternating order, CPU time of the run's
+    process. The sampler runs in the engine's process, not the run's, so any difference is
+    what reading the run's threads from outside costs the run itself, on a machine whose
+    cores share caches and memory."""
+    case = _case(tasks)
+    diffs: list[float] = []
+    load_before = machine_load()
+    for pair in range(pairs):
+        progress(f"sampler share {pair + 1}/{pairs}: {tasks:,} tasks")
+        on_first = pair % 2 == 0
+        first = _engine_cpu_us(case, thread_states=on_first)
+        second = _engine_cpu_us(case, thread_states=not on_first)
+        on, off = (first, second) if on_first else (second, first)
+        diffs.append((on - off) / tasks)
+    return {
+        "tasks": tasks,
+        "pairs": pairs,
+        **mean_interval(diffs).as_dict("sampler_us_per_task", 3),
+        "machine": load_since(load_before),
+    }

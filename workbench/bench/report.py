@@ -91,6 +91,21 @@ def overhead_markdown(curve: list[Mapping[str, Any]]) -> list[str]:
     return lines
 
 
+def sampler_markdown(share: Mapping[str, Any]) -> list[str]:
+    return [
+        f"### Of which the thread-state sampler: {share['tasks']:,} tasks",
+        "",
+        "The same gather through the engine with the thread-state sampler on and off, in",
+        f"{share['pairs']} pairs of alternating order, CPU time of the run's process: the sampler",
+        "runs in the engine's process and reads the run's threads from `/proc`, so what it",
+        "adds here is what watching from outside costs the run (shared caches and memory).",
+        f"**{_fmt(share['sampler_us_per_task'], 2)} µs a task** (95 % interval "
+        f"{_interval(share, 'sampler_us_per_task', 2)}; cores busy "
+        f"{_fmt((share.get('machine') or {}).get('busy_share'), 2)}).",
+        "",
+    ]
+
+
 def collector_markdown(rows: list[Mapping[str, Any]]) -> list[str]:
     lines = [
         "### Where it goes: the step clock, and the wrapper it replaced, in-process, µs per task",
@@ -188,6 +203,8 @@ def to_markdown(figures: Mapping[str, Any]) -> str:
     if figures["fidelity"] and figures["fidelity"][0].get("machine"):
         lines += [_machine_line(figures["fidelity"][0]["machine"]), ""]
     lines += overhead_markdown(figures["overhead"])
+    if figures.get("sampler_share"):
+        lines += sampler_markdown(figures["sampler_share"])
     if figures.get("collector_share"):
         lines += collector_markdown(figures["collector_share"])
     lines += ["## Recording inside tasks: steps, heartbeats, lag probe (target < 2%)", ""]

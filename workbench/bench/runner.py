@@ -16,7 +16,13 @@ from workbench.bench.collector_share import measure_collector_share
 from workbench.bench.fidelity import measure_fidelity
 from workbench.bench.inside import NAMES, measure_inside_overhead
 from workbench.bench.open_file import TASKS, measure_opening
-from workbench.bench.overhead import DEFAULT_LARGEST, SIZES, measure_overhead
+from workbench.bench.overhead import (
+    DEFAULT_LARGEST,
+    SAMPLER_TASKS,
+    SIZES,
+    measure_overhead,
+    measure_sampler_share,
+)
 from workbench.bench.reference import CASES
 from workbench.bench.report import to_markdown
 from workbench.bench.scale import measure_scale
@@ -58,6 +64,9 @@ def run_bench(
             progress=_progress,
         ),
     }
+    figures["sampler_share"] = measure_sampler_share(
+        SIZES[0] if quick else SAMPLER_TASKS, 2 if quick else 12, _progress
+    )
     figures["collector_share"] = measure_collector_share(
         SIZES[:1] if quick else COLLECTOR_SIZES, 1 if quick else 3, _progress
     )
