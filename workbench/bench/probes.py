@@ -27,7 +27,29 @@ def probe_json(module: str, *args: str, timeout_s: float = 600) -> dict[str, Any
     return figures
 
 
+def _own_high_water_bytes() -> int | None:
+    """This process's peak resident memory since it started (Linux's ``VmHWM``); None where
+    there is no ``/proc``."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024  # kB
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
 def peak_bytes(who: int = resource.RUSAGE_SELF) -> int:
-    """The largest resident memory ``who`` has had (this process, or its reaped children)."""
+    """The largest resident memory ``who`` has had (this process, or its reaped children).
+
+    Not ``ru_maxrss`` for this process on Linux: a process keeps, across ``exec``, the peak
+    of the one that started it, so a probe started by a benchmark that had grown to 600 MB
+    reported 600 MB whatever it used itself (``VmHWM`` is its own). Its children's figure
+    can only come from ``ru_maxrss``: each carries this process's own peak at the moment it
+    was started as a floor, which the probes keep small by starting them first.
+    """
+    if who == resource.RUSAGE_SELF and (own := _own_high_water_bytes()) is not None:
+        return own
     scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB elsewhere
     return resource.getrusage(who).ru_maxrss * scale
