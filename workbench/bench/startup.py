@@ -14,6 +14,12 @@ from workbench.core.processes import HelperProcess
 TARGET_CHILD_MS = 100.0
 
 
+def _settle(future: asyncio.Future[int], value: int) -> None:
+    """The first Started sets the result; a late duplicate is ignored."""
+    if not future.done():
+        future.set_result(value)
+
+
 async def _child_startup_ms() -> float:
     """Launch → the child's ``started`` message (its t0), on the one shared clock."""
     loop = asyncio.get_running_loop()
@@ -21,8 +27,7 @@ async def _child_startup_ms() -> float:
 
     def on_line(line: bytes | None) -> None:
         if line and isinstance(message := protocol.decode(line), protocol.Started):
-            t0 = message.t0_ns
-            loop.call_soon_threadsafe(lambda: started.done() or started.set_result(t0))
+            loop.call_soon_threadsafe(_settle, started, message.t0_ns)
 
     request = protocol.RunRequest("sequential", "sleep", {"duration": 0.0}, 1, 1)
     launched = now_ns()

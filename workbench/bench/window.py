@@ -26,7 +26,7 @@ def _probe(*args: str) -> dict[str, Any]:
 
 def _startup_s() -> float:
     launched = time.perf_counter_ns()
-    painted = _probe("startup")["first_paint_ns"]
+    painted = int(_probe("startup")["first_paint_ns"])
     return (painted - launched) / 1e9
 
 
