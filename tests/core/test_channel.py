@@ -6,7 +6,9 @@ import os
 import threading
 
 from workbench.core import protocol
-from workbench.core.child import Channel
+from workbench.core.child import Channel, Flusher
+from workbench.core.protocol import BEGIN, END, FAILED, LAST_STEP, MAIN_WORKER, NOT_ENDED, STEP
+from workbench.core.recording import Recorder
 
 
 def test_send_nowait_returns_with_the_pipe_full_and_nothing_is_lost_or_reordered() -> None:
@@ -39,3 +41,34 @@ def test_send_nowait_returns_with_the_pipe_full_and_nothing_is_lost_or_reordered
         [2],
     ]
     assert isinstance(messages[-1], protocol.Done)
+
+
+def _flusher() -> tuple[Recorder, Flusher]:
+    recorder = Recorder()
+    return recorder, Flusher(
+        recorder, Channel(os.open(os.devnull, os.O_WRONLY)), 1.0, threaded=False
+    )
+
+
+def test_the_first_start_is_the_earliest_task_start_over_every_batch() -> None:
+    recorder, flusher = _flusher()
+    recorder._extend((BEGIN, 1, 200, NOT_ENDED, MAIN_WORKER))
+    flusher.flush()
+    assert flusher.first_begin_ns == 200
+    # A task known only by its end (a Dask result that came back before the news that it
+    # began) started earlier, and comes in a later batch with no begin in it.
+    recorder._extend((END, 0, 150, 400, MAIN_WORKER))
+    recorder._extend((FAILED, 2, 180, 420, MAIN_WORKER))
+    flusher.flush()
+    assert flusher.first_begin_ns == 150
+    recorder._extend((END, 1, 200, 500, MAIN_WORKER))
+    flusher.flush()
+    assert flusher.first_begin_ns == 150
+
+
+def test_coroutine_steps_never_make_a_first_start() -> None:
+    recorder, flusher = _flusher()
+    recorder._extend((STEP, 0, 100, 110, MAIN_WORKER))
+    recorder._extend((LAST_STEP, 0, 120, 130, MAIN_WORKER))
+    flusher.flush()
+    assert flusher.first_begin_ns is None
