@@ -59,9 +59,9 @@ def _bare(case: Case) -> tuple[float, float]:
     return float(figures["wall_s"]), float(figures["cpu_s"])
 
 
-def _engine(case: Case) -> tuple[float, float]:
+def _engine(case: Case, *, thread_states: bool = True) -> tuple[float, float]:
     """(wall s, CPU s) of the same gather in the engine's child, recorded and streamed."""
-    run = run_engine_sync(case)
+    run = run_engine_sync(case, thread_states=thread_states)
     return run.wall_ns / 1e9, run.cpu_ns / 1e9
 
 
@@ -137,10 +137,6 @@ SAMPLER_TASKS = 100_000
 SAMPLER_PAIRS = 12
 
 
-def _engine_cpu_us(case: Case, *, thread_states: bool) -> float:
-    return run_engine_sync(case, thread_states=thread_states).cpu_ns / 1e3
-
-
 def measure_sampler_share(
     tasks: int = SAMPLER_TASKS, pairs: int = SAMPLER_PAIRS, progress: Callable[[str], None] = print
 ) -> dict[str, Any]:
@@ -155,10 +151,10 @@ def measure_sampler_share(
     for pair in range(pairs):
         progress(f"sampler share {pair + 1}/{pairs}: {tasks:,} tasks")
         on_first = pair % 2 == 0
-        first = _engine_cpu_us(case, thread_states=on_first)
-        second = _engine_cpu_us(case, thread_states=not on_first)
+        _, first = _engine(case, thread_states=on_first)
+        _, second = _engine(case, thread_states=not on_first)
         on, off = (first, second) if on_first else (second, first)
-        diffs.append((on - off) / tasks)
+        diffs.append((on - off) / tasks * 1e6)
     return {
         "tasks": tasks,
         "pairs": pairs,

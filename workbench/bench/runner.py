@@ -18,6 +18,7 @@ from workbench.bench.inside import NAMES, measure_inside_overhead
 from workbench.bench.open_file import TASKS, measure_opening
 from workbench.bench.overhead import (
     DEFAULT_LARGEST,
+    SAMPLER_PAIRS,
     SAMPLER_TASKS,
     SIZES,
     measure_overhead,
@@ -65,7 +66,7 @@ def run_bench(
         ),
     }
     figures["sampler_share"] = measure_sampler_share(
-        SIZES[0] if quick else SAMPLER_TASKS, 2 if quick else 12, _progress
+        SIZES[0] if quick else SAMPLER_TASKS, 2 if quick else SAMPLER_PAIRS, _progress
     )
     figures["collector_share"] = measure_collector_share(
         SIZES[:1] if quick else COLLECTOR_SIZES, 1 if quick else 3, _progress

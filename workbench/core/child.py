@@ -149,8 +149,8 @@ class Flusher:
         self._recorder = recorder
         self._interval = interval_s
         self.first_begin_ns: int | None = None
-        """The earliest start of a task's span (begin, end or failure) sent so far."""
-        self._spans = False
+        """The earliest start of a task's span (begin, end or failure) sent so far; it stays
+        None for a run of coroutines' steps, whose batches are then never scanned further."""
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         # On the loop, never wait for the parent (see Channel); a thread may.
@@ -173,7 +173,7 @@ class Flusher:
         lag = recorder.take_lag()
         if not kinds and not lag:
             return
-        if self._spans or BEGIN in kinds:  # coroutines' steps have none: no scan past this
+        if self.first_begin_ns is not None or BEGIN in kinds:  # coroutines' steps have none
             self._note_first_start(kinds, starts)
         # Several small messages rather than one huge one: the reader handles each in one
         # go on its event loop (the window's), so a message must stay a few ms of work.
@@ -188,7 +188,6 @@ class Flusher:
         always in the first batch that has one. A Dask task whose result came back before
         the news that it began is recorded by its end alone (it carries the start), in a later
         batch than another's begin (seen once: start-up 486.0 ms, first task at 484.5)."""
-        self._spans = True
         marked = map(_SPAN_KINDS.__contains__, kinds)  # C speed: a flush may hold 100,000s
         earliest = min(compress(starts, marked), default=None)
         if earliest is not None and (self.first_begin_ns is None or earliest < self.first_begin_ns):
