@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from array import array
 
 import pytest
 
@@ -19,6 +20,7 @@ from workbench.core.protocol import (
     ProtocolError,
     RunRequest,
     Started,
+    TaskAddresses,
 )
 
 MESSAGES = [
@@ -35,6 +37,7 @@ MESSAGES = [
         lag=[50, 3],
         thread_pids={4250: 4249},
     ),
+    TaskAddresses(16_384, [0x7F3A_0000_1000, 0x7F3A_0000_2F50]),
     Done(ok=False, error="pool worker (pid 7) died", wall_ns=99, cpu_ns=5, startup_ns=1),
     Failed("No module named 'aiofiles'"),
 ]
@@ -140,3 +143,12 @@ def test_packed_columns_that_are_not_whole_words_are_refused(packed: str) -> Non
     )  # fmt: skip
     with pytest.raises(ProtocolError, match="expected a list of integers"):
         protocol.decode(line)
+
+
+def test_task_addresses_go_packed_straight_from_the_array_the_clock_keeps() -> None:
+    """The step clock sends its tasks' addresses as an array (no int object per task): they
+    travel as packed words and come back as the same numbers."""
+    addresses = array("q", [0x7F3A_0000_1000 + 80 * i for i in range(1_000)])
+    line = protocol.encode(TaskAddresses(0, addresses))
+    assert isinstance(json.loads(line)["addresses"], str)
+    assert protocol.decode(line) == TaskAddresses(0, addresses.tolist())

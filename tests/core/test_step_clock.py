@@ -12,17 +12,31 @@ from typing import Any
 
 import pytest
 
-from workbench.core.protocol import FAILED_STEP, LAST_STEP, MAIN_WORKER, STEP
+from workbench.core import step_clock
+from workbench.core.protocol import FAILED_STEP, LAST_STEP, MAIN_WORKER, STEP, TaskAddresses
 from workbench.core.recording import Recorder
-from workbench.core.step_clock import StepClock, task_number
+from workbench.core.step_clock import StepClock
+
+
+def _addresses(recorder: Recorder) -> dict[int, int]:
+    """Task address → task id, as the parent learns it from the clock's messages."""
+    table: dict[int, int] = {}
+    for note in recorder.take_notes():
+        assert isinstance(note, TaskAddresses)
+        ids = range(note.first, note.first + len(note.addresses))
+        table.update(zip(note.addresses, ids, strict=True))
+    return table
 
 
 def _by_task(recorder: Recorder) -> dict[int, list[tuple[int, int, int]]]:
-    kinds, ids, starts, ends, workers = recorder.take()
+    """The run's tasks' steps by task id; steps of other tasks left out, as the parent does."""
+    table = _addresses(recorder)
+    kinds, addresses, starts, ends, workers = recorder.take()
     assert set(workers) <= {MAIN_WORKER}
     events: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
-    for kind, task_id, start, end in zip(kinds, ids, starts, ends, strict=True):
-        events[task_id].append((kind, start, end))
+    for kind, address, start, end in zip(kinds, addresses, starts, ends, strict=True):
+        if address in table:
+            events[table[address]].append((kind, start, end))
     return dict(events)
 
 
@@ -67,21 +81,29 @@ def test_the_task_runs_the_coroutine_itself_not_a_wrapper() -> None:
     assert list(_by_task(recorder)) == [0]
 
 
-def test_it_keeps_nothing_per_task_when_the_loop_numbered_the_tasks_in_a_row() -> None:
-    clock = StepClock(Recorder())
+def test_the_parent_is_told_each_tasks_address_in_task_order_in_small_messages(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(step_clock, "ADDRESSES_PER_MESSAGE", 2)
+    recorder = Recorder()
+    clock = StepClock(recorder)
 
-    async def main() -> None:
-        earlier = asyncio.create_task(_steps(1))  # numbering need not start at 1
-        tasks = clock.start(_steps(1) for _ in range(3))
-        numbers = [task_number(t) for t in tasks]  # type: ignore[arg-type]
-        assert numbers == list(range(numbers[0], numbers[0] + 3))  # type: ignore[operator]
-        await asyncio.gather(earlier, *tasks)
+    async def main() -> list[int]:
+        with clock:
+            tasks = clock.start(_steps(1) for _ in range(5))
+            await asyncio.gather(*tasks)
+            return [id(task) for task in tasks]
 
-    asyncio.run(main())
-    assert clock._ids == {}
+    addresses = asyncio.run(main())
+    notes = recorder.take_notes()
+    assert all(isinstance(note, TaskAddresses) for note in notes)
+    told = [note for note in notes if isinstance(note, TaskAddresses)]
+    assert [(note.first, len(note.addresses)) for note in told] == [(0, 2), (2, 2), (4, 1)]
+    assert [address for note in told for address in note.addresses] == addresses
+    assert clock._tasks == ()  # held while the clock was entered: an address is a live task's
 
 
-def test_tasks_named_otherwise_are_told_apart_by_identity() -> None:
+def test_tasks_named_otherwise_are_recorded_all_the_same() -> None:
     recorder = Recorder()
     names = iter(["alpha", "beta", "Task-x"])
 
@@ -96,25 +118,12 @@ def test_tasks_named_otherwise_are_told_apart_by_identity() -> None:
             await asyncio.gather(*clock.start([_steps(2), _steps(1), _steps(3)]))
 
     asyncio.run(main())
-    assert len(clock._ids) == 0  # emptied on the way out
     events = _by_task(recorder)
     assert {task: [kind for kind, _, _ in steps] for task, steps in events.items()} == {
         0: [STEP, LAST_STEP],
         1: [LAST_STEP],
         2: [STEP, STEP, LAST_STEP],
     }
-
-
-def test_a_task_number_is_read_from_the_loops_own_name_only() -> None:
-    async def main() -> list[int | None]:
-        named = [asyncio.create_task(_steps(1), name=n) for n in ("Task-7", "Task-x", "fetch")]
-        unnamed = asyncio.create_task(_steps(1))
-        await asyncio.gather(*named, unnamed)
-        return [task_number(t) for t in (*named, unnamed)]
-
-    seven, x, fetch, unnamed = asyncio.run(main())
-    assert (seven, x, fetch) == (7, None, None)
-    assert isinstance(unnamed, int)
 
 
 def test_a_failing_task_is_recorded_with_why_and_the_others_go_on() -> None:
@@ -125,9 +134,11 @@ def test_a_failing_task_is_recorded_with_why_and_the_others_go_on() -> None:
         raise ValueError("no luck")
 
     _gather(StepClock(recorder), _steps(2), fail(), _steps(2))
+    task_at = {task: address for address, task in _addresses(recorder).items()}
+    recorder.post(TaskAddresses(0, list(task_at.values())))  # read again below
     events = _by_task(recorder)
     assert [kind for kind, _, _ in events[1]] == [STEP, FAILED_STEP]
-    assert recorder.errors == {1: "ValueError: no luck"}
+    assert recorder.errors == {task_at[1]: "ValueError: no luck"}  # named as its steps are
     assert events[0][-1][0] == events[2][-1][0] == LAST_STEP
 
 

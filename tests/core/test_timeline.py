@@ -6,12 +6,14 @@ from workbench.core.protocol import (
     BEGIN,
     END,
     FAILED,
+    FAILED_STEP,
     LAST_STEP,
     MAIN_WORKER,
     NOT_ENDED,
     STEP,
     Events,
     Started,
+    TaskAddresses,
 )
 from workbench.core.timeline import (
     BEGIN_EVENT,
@@ -118,3 +120,36 @@ def test_coroutine_steps_become_running_intervals_first_begins_last_ends() -> No
     assert (span.start_ns, span.end_ns, span.worker) == (10, 205, "main")
     assert (span.pid, span.native_id) == (RUN_PID, MAIN_THREAD)
     assert span.running == ((10, 20), (200, 205))
+
+
+def test_steps_named_by_address_are_their_tasks_and_other_tasks_steps_are_left_out() -> None:
+    first, second, stranger = 0x7F3A_0000_1000, 0x7F3A_0000_2000, 0x7F3A_0000_3000
+    assembler = SpanAssembler(started(100))
+    assembler.learn_addresses(TaskAddresses(4, [first, second]))
+    events = assembler.feed(
+        batch(
+            (STEP, second, 110, 120, MAIN_WORKER),
+            (STEP, stranger, 120, 125, MAIN_WORKER),  # a task the code started itself
+            (FAILED_STEP, second, 130, 140, MAIN_WORKER),
+            (LAST_STEP, first, 150, 160, MAIN_WORKER),
+            errors={second: "ValueError: no luck", stranger: "not ours"},
+        )
+    )
+    assert [(e.kind, e.task_id) for e in events] == [
+        (BEGIN_EVENT, 5),
+        (END_EVENT, 5),
+        (BEGIN_EVENT, 4),
+        (END_EVENT, 4),
+    ]
+    spans = assembler.finish(500, None)
+    assert [(s.id, s.ok, s.error) for s in spans] == [
+        (4, True, None),
+        (5, False, "ValueError: no luck"),
+    ]
+    assert spans[1].running == ((10, 20), (30, 40))
+
+
+def test_steps_are_task_ids_as_they_are_when_no_addresses_were_sent() -> None:
+    assembler = SpanAssembler(started(0))
+    assembler.feed(batch((LAST_STEP, 3, 10, 20, MAIN_WORKER)))
+    assert [span.id for span in assembler.finish(50, None)] == [3]

@@ -110,6 +110,11 @@ class _RunSession:
                 self.protocol_error = "the run's process sent events before starting"
                 return False
             self._on_events(self.assembler, message)
+        elif isinstance(message, protocol.TaskAddresses):
+            if self.assembler is None:
+                self.protocol_error = "the run's process sent task addresses before starting"
+                return False
+            self.assembler.learn_addresses(message)
         elif isinstance(message, protocol.ClusterNews):
             if self.assembler is None:
                 self.protocol_error = "the run's process sent cluster news before starting"

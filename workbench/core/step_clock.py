@@ -9,18 +9,21 @@ pass, so the wrapper's cost per task grew with N: measured in-process on 2 cores
 
 Here the loop's :class:`asyncio.Handle` runs through a wrapper for the length of the run
 instead: each handle is one callback of the loop, and a task's step is a handle whose
-callback is bound to the task (its ``__step`` or ``__wakeup``). When that task is one of the
-run's, the step is timed and recorded as ``(STEP, task_id, start, end, MAIN_WORKER)``; its
-last step as :data:`LAST_STEP` (or :data:`FAILED_STEP`, with why). The loop stays the stock
-one; every other callback runs as it would, after a type check.
+callback is bound to the task (its ``__step`` or ``__wakeup``). When it is a task's, the step
+is timed and recorded as ``(STEP, id(task), start, end, MAIN_WORKER)``; its last step as
+:data:`LAST_STEP` (or :data:`FAILED_STEP`, with why). The loop stays the stock one; every
+other callback runs as it would, after a type check.
 
-Which task is which needs no state per task either: the loop names a task it creates
-``Task-<n>`` from one counter, so the run's N tasks, created in one go, are numbered
-``first … first + N - 1`` in task-id order, and a step's task id is its task's number minus
-``first``. (Keeping an ``id(task) → task id`` dict instead cost 1 µs a task at 300,000 tasks,
-most of it the collector walking a heap that the dict's int keys had spread out.) Should the
-numbers not be consecutive — another thread's loop creating tasks meanwhile — that dict is
-the fallback.
+A step names its task by the task's address, and the parent tells which task that is: the
+run's tasks' addresses go to it once, packed (:class:`~workbench.core.protocol.TaskAddresses`),
+and a step of any other task (the run's main one, one the code started itself) is left out
+there. Telling the tasks apart here cost more than anything else the clock does, and more
+the more tasks there were: reading the number out of the ``Task-<n>`` name the loop gives a
+task added 0.56 µs a task at 10,000 tasks and 0.78 at 100,000 (measured in-process, 2 cores,
+N × ``sleep(0)`` gathered, interleaved with bare asyncio): each name is an object of its own,
+one more cache miss a step once the tasks outgrow the caches. (A dict from task to task id
+cost more still: its N int values spread the heap the collector walks.) An address is
+unique while its task lives, and the clock holds the run's tasks until it is left.
 
 A task that fails does not raise into the gather here (its failure is recorded, as a
 wrapped task's is): the gather must be told ``return_exceptions=True``.
@@ -30,35 +33,26 @@ from __future__ import annotations
 
 import asyncio
 import types
+from array import array
 from collections.abc import Awaitable, Iterable, Sequence
 from typing import Any
 
 from workbench.core.clock import now_ns
-from workbench.core.protocol import FAILED_STEP, LAST_STEP, MAIN_WORKER, STEP
+from workbench.core.protocol import FAILED_STEP, LAST_STEP, MAIN_WORKER, STEP, TaskAddresses
 from workbench.core.recording import Recorder
 
-_DEFAULT_NAME = "Task-"
-
-
-def task_number(task: asyncio.Task[Any]) -> int | None:
-    """The number in the name the loop gave ``task``; None if it has another name."""
-    name = task.get_name()
-    if not name.startswith(_DEFAULT_NAME):
-        return None
-    try:
-        return int(name[len(_DEFAULT_NAME) :])
-    except ValueError:
-        return None
+ADDRESSES_PER_MESSAGE = 16_384
+"""The run's task addresses go in messages of this many: the window reads each one in a go
+on its event loop (~1.5 ms), so a million tasks' must not be one."""
 
 
 class StepClock:
-    """Records the steps of the tasks made by :meth:`start` while it is entered."""
+    """Records the steps of every task while it is entered, named by address; :meth:`start`
+    makes the run's tasks and tells the parent their addresses."""
 
     def __init__(self, recorder: Recorder) -> None:
         self._recorder = recorder
-        self._first: int | None = None
-        self._count = 0
-        self._ids: dict[int, int] = {}
+        self._tasks: Sequence[asyncio.Future[None]] = ()
         self._original: Any = None
 
     def start(self, coroutines: Iterable[Awaitable[None]]) -> Sequence[asyncio.Future[None]]:
@@ -77,18 +71,13 @@ class StepClock:
             create(c) if type(c) is native else asyncio.ensure_future(c, loop=loop)
             for c in coroutines
         ]
-        if not tasks:
-            return tasks
-        first, last = self._number(tasks[0]), self._number(tasks[-1])
-        if first is not None and last is not None and last - first == len(tasks) - 1:
-            self._first, self._count = first, len(tasks)
-        else:
-            self._ids = {id(task): task_id for task_id, task in enumerate(tasks)}
+        # Held until the clock is left: an address names one task only while it lives.
+        self._tasks = tasks
+        for first in range(0, len(tasks), ADDRESSES_PER_MESSAGE):
+            chunk = tasks[first : first + ADDRESSES_PER_MESSAGE]
+            # An array, not a list: no int object per task for the collector to walk.
+            self._recorder.post(TaskAddresses(first, array("q", map(id, chunk))))
         return tasks
-
-    @staticmethod
-    def _number(task: asyncio.Future[None]) -> int | None:
-        return task_number(task) if isinstance(task, asyncio.Task) else None
 
     def __enter__(self) -> StepClock:
         self._original = asyncio.Handle._run
@@ -97,12 +86,11 @@ class StepClock:
 
     def __exit__(self, *_: object) -> None:
         asyncio.Handle._run = self._original  # type: ignore[method-assign]
-        self._ids = {}
+        self._tasks = ()
 
     def _timed(self, run: Any) -> Any:
         extend, fail = self._recorder._extend, self._recorder.fail
         function, task_type, now, main = types.FunctionType, asyncio.Task, now_ns, MAIN_WORKER
-        prefix, skip = _DEFAULT_NAME, len(_DEFAULT_NAME)
 
         def timed_run(handle: asyncio.Handle) -> None:
             # Inline, not in helper functions: this runs for every callback of the loop.
@@ -110,22 +98,8 @@ class StepClock:
             if type(callback) is function:  # no __self__: asking would raise, and cost 0.5 µs
                 run(handle)
                 return
-            owner = getattr(callback, "__self__", None)
-            if not isinstance(owner, task_type):
-                run(handle)
-                return
-            first = self._first
-            if first is None:
-                task_id = self._ids.get(id(owner), -1)
-            else:
-                name = owner.get_name()
-                try:
-                    task_id = int(name[skip:]) - first if name.startswith(prefix) else -1
-                except ValueError:  # named by the code itself
-                    task_id = -1
-                if task_id >= self._count:  # started by the code itself
-                    task_id = -1
-            if task_id < 0:
+            task = getattr(callback, "__self__", None)
+            if not isinstance(task, task_type):
                 run(handle)
                 return
             # What Handle._run does, inline: a task's step lets only SystemExit and
@@ -139,12 +113,12 @@ class StepClock:
             except SystemExit:  # the code called sys.exit(): its task fails, as a thread's would
                 pass
             end = now()
-            if not owner.done() or owner.cancelled():  # cancelled: ended from outside, the
-                extend((STEP, task_id, start, end, main))  # step ran, nothing failed in it
-            elif (error := owner.exception()) is None:
-                extend((LAST_STEP, task_id, start, end, main))
+            if not task.done() or task.cancelled():  # cancelled: ended from outside, the
+                extend((STEP, id(task), start, end, main))  # step ran, nothing failed in it
+            elif (error := task.exception()) is None:
+                extend((LAST_STEP, id(task), start, end, main))
             else:
-                fail(task_id, error)
-                extend((FAILED_STEP, task_id, start, end, main))
+                fail(id(task), error)
+                extend((FAILED_STEP, id(task), start, end, main))
 
         return timed_run

@@ -14,6 +14,7 @@ from workbench.core.protocol import (
     STEP,
     Events,
     Started,
+    TaskAddresses,
 )
 from workbench.core.results import TaskSpan
 
@@ -140,6 +141,8 @@ class SpanAssembler:
         self._open: dict[int, tuple[int, Worker]] = {}
         self._steps: dict[int, list[tuple[int, int]]] = {}
         self._spans: list[TaskSpan] = []
+        self._task_at: dict[int, int] = {}
+        """Task address → task id, for a run whose steps name their tasks by address."""
 
     @property
     def t0_ns(self) -> int:
@@ -150,6 +153,13 @@ class SpanAssembler:
         """Labels for worker codes, from the run (see :meth:`Workers.name`)."""
         self._workers.name(labels)
 
+    def learn_addresses(self, message: TaskAddresses) -> None:
+        """Which task each address is (see :class:`TaskAddresses`), before the steps that
+        name them: the child leaves telling its tasks apart to the parent."""
+        addresses = message.addresses
+        ids = range(message.first, message.first + len(addresses))
+        self._task_at.update(zip(addresses, ids, strict=True))
+
     def feed(self, batch: Events) -> list[TaskEvent]:
         """Take one batch (absolute times); return its events for observers (relative).
 
@@ -159,14 +169,17 @@ class SpanAssembler:
         self._workers.learn(batch.thread_pids)
         events: list[TaskEvent] = []
         t0, opened, spans = self._t0, self._open, self._spans
-        worker_of, known = self._workers, self._workers.known
+        worker_of, known, task_at = self._workers, self._workers.known, self._task_at
         for kind, task, start_abs, end_abs, code in zip(
             batch.kinds, batch.task_ids, batch.starts, batch.ends, batch.workers, strict=True
         ):
             start, end = start_abs - t0, end_abs - t0
             worker = known.get(code) or worker_of(code)
             if kind >= STEP:
-                self._step(kind, task, start, end, worker, batch, events)
+                # By address: the batch's errors name the task so too.
+                named = task_at.get(task, -1) if task_at else task
+                if named >= 0:  # else a task the code started itself
+                    self._step(kind, named, task, start, end, worker, batch, events)
                 continue
             if kind == BEGIN:
                 opened[task] = (start, worker)
@@ -184,13 +197,15 @@ class SpanAssembler:
         self,
         kind: int,
         task: int,
+        key: int,
         start: int,
         end: int,
         worker: Worker,
         batch: Events,
         events: list[TaskEvent],
     ) -> None:
-        """One coroutine step: the first one begins the task, the last one ends it."""
+        """One coroutine step: the first one begins the task, the last one ends it. ``key``
+        names the task in the batch (its id, or its address)."""
         steps = self._steps.get(task)
         if steps is None:
             steps = self._steps[task] = []
@@ -199,10 +214,10 @@ class SpanAssembler:
         steps.append((start, end))
         if kind == STEP:
             return
-        error = batch.errors.get(task, "failed") if kind == FAILED_STEP else None
+        error = batch.errors.get(key, "failed") if kind == FAILED_STEP else None
         began, _ = self._open.pop(task)
         running = tuple(self._steps.pop(task))
-        trace = batch.tracebacks.get(task) if batch.tracebacks else None
+        trace = batch.tracebacks.get(key) if batch.tracebacks else None
         self._spans.append(_span(task, began, end, worker, error, running, (), trace))
         events.append(_end_event(task, end, worker, error, running))
 

@@ -55,6 +55,7 @@ from workbench.core.protocol.messages import (
     RunRequest,
     Scalar,
     Started,
+    TaskAddresses,
 )
 
 __all__ = [
@@ -79,6 +80,7 @@ __all__ = [
     "RunRequest",
     "Scalar",
     "Started",
+    "TaskAddresses",
     "decode",
     "decode_request",
     "encode",

@@ -31,6 +31,7 @@ from workbench.core.protocol.messages import (
     ProtocolError,
     RunRequest,
     Started,
+    TaskAddresses,
 )
 
 _ENCODER = json.JSONEncoder(separators=(",", ":"))
@@ -44,7 +45,15 @@ def encode(message: Message) -> bytes:
     """One line of JSON, newline included."""
     if isinstance(message, Events):
         return _encode_events(message)
+    if isinstance(message, TaskAddresses):
+        return _encode_task_addresses(message)
     return (_ENCODER.encode(_to_wire(message)) + "\n").encode()
+
+
+def _encode_task_addresses(message: TaskAddresses) -> bytes:
+    """Packed as an event batch's columns are (the step clock sends them from the run)."""
+    head = f'{{"type":"{message.TYPE}","first":{int(message.first)},"addresses":"'
+    return (head + pack_ints(message.addresses) + '"}\n').encode()
 
 
 def _encode_events(message: Events) -> bytes:
@@ -204,6 +213,10 @@ def _read_events(wire: dict[str, Any]) -> Events:
     )
 
 
+def _read_task_addresses(wire: dict[str, Any]) -> TaskAddresses:
+    return TaskAddresses(read_int(wire["first"]), read_ints(wire["addresses"]))
+
+
 def _read_lane(values: Any) -> ClusterLane:
     if not isinstance(values, list) or len(values) != 8:
         raise TypeError("expected a lane of 8 fields")
@@ -263,6 +276,7 @@ _READERS: dict[str, Callable[[dict[str, Any]], Message]] = {
     RunRequest.TYPE: _read_request,
     Started.TYPE: _read_started,
     Events.TYPE: _read_events,
+    TaskAddresses.TYPE: _read_task_addresses,
     ClusterNews.TYPE: _read_cluster,
     Done.TYPE: _read_done,
     Failed.TYPE: _read_failed,

@@ -111,6 +111,20 @@ class Events:
 
 
 @dataclass(frozen=True, slots=True)
+class TaskAddresses:
+    """Which task each address is, for a run whose coroutines' steps name their task by the
+    address of its ``asyncio.Task`` (``id()``) instead of its task id: the step clock's way
+    of keeping no object per task in the measured process (see
+    :mod:`workbench.core.step_clock`). ``addresses[i]`` is task ``first + i``; sent ahead of
+    the events that use them. A step whose address is not among them belongs to a task the
+    code started itself, and is left out."""
+
+    TYPE: ClassVar[str] = "task_addresses"
+    first: int
+    addresses: Sequence[int]
+
+
+@dataclass(frozen=True, slots=True)
 class ClusterLane:
     """One thread of a Dask worker, as the task events name it (its worker code)."""
 
@@ -166,4 +180,4 @@ class Failed:
     """The line of the user's file where it raised."""
 
 
-Message = RunRequest | Started | Events | ClusterNews | Done | Failed
+Message = RunRequest | Started | Events | TaskAddresses | ClusterNews | Done | Failed
