@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from workbench.bench.machine_load import LoadReading, machine_load
+from workbench.bench.overhead import _judged
 from workbench.bench.report import overhead_markdown
-from workbench.bench.stats import mean_interval, median_ratio_interval, t_975
+from workbench.bench.stats import Interval, mean_interval, median_ratio_interval, t_975
 
 
 def test_t_quantiles_match_the_table_and_never_narrow_between_rows() -> None:
@@ -125,3 +126,9 @@ def test_a_noisy_size_stops_at_its_budget_and_is_not_judged_within(
     assert row["pairs"] == 8  # never narrow enough: the cap
     assert row["us_per_task_ci_low"] < overhead.TARGET_US_PER_TASK < row["us_per_task_ci_high"]
     assert row["within_target"] is False
+
+
+def test_an_overhead_size_is_repeated_until_its_interval_is_on_one_side_of_the_target() -> None:
+    assert _judged(Interval(1.3, 1.1, 1.5))  # within: judged
+    assert _judged(Interval(2.6, 2.2, 3.0))  # beyond: judged
+    assert not _judged(Interval(1.9, 1.6, 2.2))  # narrow, but straddling: not yet

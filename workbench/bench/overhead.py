@@ -31,9 +31,6 @@ SIZES = (1_000, 3_000, 10_000, 30_000, 100_000, 300_000, 1_000_000)
 DEFAULT_LARGEST = 300_000
 """The default bench stops here: one 1,000,000-task pair takes about a minute and a half on 2
 cores (``workbench bench --overhead-up-to 1000000`` adds it)."""
-CLOSE_ENOUGH_US = TARGET_US_PER_TASK / 4
-"""Stop repeating once the interval's half-width is this small: it then cannot straddle the
-target unless the estimate is within half a microsecond of it."""
 
 
 def _case(tasks: int) -> Case:
@@ -76,7 +73,14 @@ def _pair(case: Case, engine_first: bool) -> tuple[tuple[float, float], tuple[fl
 def _size_budget_s(tasks: int) -> float:
     """Seconds of pairs one size may take once it has its minimum: more for the small sizes,
     whose runs are short and whose per-task figures divide the noise by fewer tasks."""
-    return 20.0 if tasks <= 30_000 else 45.0
+    return 30.0 if tasks <= 30_000 else 90.0
+
+
+def _judged(interval: Interval) -> bool:
+    """The whole interval on one side of the target: more pairs would not change the verdict.
+    (Stopping at a fixed half-width instead stopped at ±0.45 µs with the estimate near 2,
+    an interval that straddled the target.)"""
+    return interval.high <= TARGET_US_PER_TASK or interval.low > TARGET_US_PER_TASK
 
 
 def measure_size(
@@ -105,9 +109,7 @@ def measure_size(
         if len(cpu_diffs) < max(min_pairs, 2):
             continue
         interval = mean_interval(cpu_diffs)
-        if interval.half_width <= CLOSE_ENOUGH_US:
-            break
-        if time.perf_counter() - started > budget:
+        if _judged(interval) or time.perf_counter() - started > budget:
             break
     if interval is None:
         interval = mean_interval(cpu_diffs)

@@ -36,9 +36,9 @@ from workbench.core.machine import this_machine
 
 COLLECTOR_SIZES = (1_000, 10_000, 100_000)
 """In-process, three interpreters a size: the curve's largest sizes would add minutes."""
-FIDELITY_PAIRS = 7
-"""Bare/workbench pairs per fidelity case: enough for a bootstrapped interval that means
-something, ~15 s a round of the seven cases here."""
+FIDELITY_PAIRS = 11
+"""Bare/workbench pairs per fidelity case, ~15 s a round of the seven cases here: with 7, two
+runs of the bench gave sleep-10000 intervals that did not meet (1.005-1.019, 1.023-1.080)."""
 
 
 def _progress(message: str) -> None:
