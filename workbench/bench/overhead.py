@@ -71,9 +71,11 @@ def _pair(case: Case, engine_first: bool) -> tuple[tuple[float, float], tuple[fl
 
 
 def _size_budget_s(tasks: int) -> float:
-    """Seconds of pairs one size may take once it has its minimum: more for the small sizes,
-    whose runs are short and whose per-task figures divide the noise by fewer tasks."""
-    return 30.0 if tasks <= 30_000 else 90.0
+    """Seconds one size may take before it stops short of a verdict: a pair of 1,000,000
+    tasks takes about a minute, and five of them left the interval at ±0.5 µs."""
+    if tasks <= 30_000:
+        return 30.0
+    return 90.0 if tasks <= 300_000 else 600.0
 
 
 def _judged(interval: Interval) -> bool:

@@ -35,7 +35,7 @@ def register(commands: Subcommands) -> None:
         default=None,
         metavar="TASKS",
         help="the per-task overhead curve's largest N (default 300000; 1000000 adds the "
-        "million-task point, about 10 more minutes on 2 cores)",
+        "million-task point, 5-10 more minutes on 2 cores)",
     )
     bench.set_defaults(handler=run_bench)
 
