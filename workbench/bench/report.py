@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from workbench.bench.million import to_markdown as million_markdown
@@ -89,6 +89,35 @@ def overhead_markdown(curve: list[Mapping[str, Any]]) -> list[str]:
         ],
     )
     return lines
+
+
+def fidelity_parts_markdown(rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The CPU cases' gap, taken apart (see :mod:`workbench.bench.fidelity_parts`)."""
+    rounds = rows[0]["rounds"] if rows else 0
+    lines = [
+        "### Where the CPU cases' gap goes: the workbench's pieces added one at a time",
+        "",
+        "The bare script's work, then with one more piece of the workbench each arm, every arm",
+        f"in a fresh interpreter, arms shuffled in each of {rounds} rounds; median wall time",
+        "over the bare script's in the same rounds, bootstrapped 95 % interval. A step between",
+        "two arms larger than their intervals is what that piece costs.",
+        "",
+    ]
+    return lines + _table(
+        ["case", "arm", "what it adds", "ratio to bare", "95 % interval", "wall s", "bare s"],
+        [
+            [
+                r["case"],
+                r["arm"],
+                r["what"],
+                _fmt(r["ratio"]),
+                _interval(r, "ratio", 3),
+                _fmt(r["wall_s_median"]),
+                _fmt(r["bare_wall_s_median"]),
+            ]
+            for r in rows
+        ],
+    )
 
 
 def sampler_markdown(share: Mapping[str, Any]) -> list[str]:
@@ -202,6 +231,8 @@ def to_markdown(figures: Mapping[str, Any]) -> str:
     )
     if figures["fidelity"] and figures["fidelity"][0].get("machine"):
         lines += [_machine_line(figures["fidelity"][0]["machine"]), ""]
+    if figures.get("fidelity_parts"):
+        lines += fidelity_parts_markdown(figures["fidelity_parts"])
     lines += overhead_markdown(figures["overhead"])
     if figures.get("sampler_share"):
         lines += sampler_markdown(figures["sampler_share"])

@@ -14,6 +14,7 @@ from typing import Any
 
 from workbench.bench.collector_share import measure_collector_share
 from workbench.bench.fidelity import measure_fidelity
+from workbench.bench.fidelity_parts import CPU_CASES, measure_fidelity_parts
 from workbench.bench.inside import NAMES, measure_inside_overhead
 from workbench.bench.open_file import TASKS, measure_opening
 from workbench.bench.overhead import (
@@ -40,6 +41,9 @@ FIDELITY_PAIRS = 11
 """Bare/workbench pairs per fidelity case, ~15 s a round of the seven cases here: with 7, two
 runs of the bench gave sleep-10000 intervals that did not meet (1.005-1.019, 1.023-1.080)."""
 
+FIDELITY_PARTS_ROUNDS = 16
+"""Rounds of the CPU cases taken apart: ~10 s a round of both here."""
+
 
 def _progress(message: str) -> None:
     print(f"bench: {message}", file=sys.stderr, flush=True)
@@ -65,6 +69,9 @@ def run_bench(
             progress=_progress,
         ),
     }
+    figures["fidelity_parts"] = measure_fidelity_parts(
+        2 if quick else FIDELITY_PARTS_ROUNDS, CPU_CASES[-1:] if quick else CPU_CASES, _progress
+    )
     figures["sampler_share"] = measure_sampler_share(
         SIZES[0] if quick else SAMPLER_TASKS, 2 if quick else SAMPLER_PAIRS, _progress
     )

@@ -1,0 +1,42 @@
+"""The fidelity decomposition: every arm runs the case's work, and the table says each arm's
+ratio to the bare script (tiny cases: the machinery, not the figures)."""
+
+from __future__ import annotations
+
+import pytest
+
+from workbench.bench import fidelity_parts
+from workbench.bench.reference import Case
+from workbench.bench.report import fidelity_parts_markdown
+
+SIZE = 20_000
+THREADS = Case(
+    "tiny-threads", "cpu", "threads", 2, 2, {"size": SIZE}, "cpu.py", (str(SIZE), "threads")
+)
+POOL = Case(
+    "tiny-pool", "cpu", "process-pool", 2, 2, {"size": SIZE}, "cpu.py", (str(SIZE), "process-pool")
+)
+
+
+@pytest.mark.parametrize("case", [THREADS, POOL], ids=lambda c: c.strategy)
+@pytest.mark.parametrize("arm", ["spin", "recorded", "strategy", "child"])
+def test_every_arm_runs_the_cases_tasks_to_the_end(case: Case, arm: str) -> None:
+    assert fidelity_parts._probe(case, arm) > 0
+
+
+def test_each_arm_gets_a_ratio_to_the_bare_script_with_its_interval() -> None:
+    rows = fidelity_parts.measure_fidelity_parts(2, (POOL,), progress=lambda _: None)
+    assert [row["arm"] for row in rows] == [arm for arm, _ in fidelity_parts.ARMS["process-pool"]]
+    for row in rows:
+        assert row["ratio_ci_low"] <= row["ratio"] <= row["ratio_ci_high"]
+        assert row["wall_s_median"] > 0 and row["bare_wall_s_median"] > 0
+    table = "\n".join(fidelity_parts_markdown(rows))
+    assert table.count("| tiny-pool |") == len(rows)
+    assert "| tiny-pool | engine |" in table
+
+
+def test_fewer_than_two_rounds_is_refused_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as leaving:
+        fidelity_parts.main(["--rounds", "1"])
+    assert leaving.value.code == 2
+    assert "--rounds must be at least 2" in capsys.readouterr().err
