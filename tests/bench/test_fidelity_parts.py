@@ -3,9 +3,14 @@ ratio to the bare script (tiny cases: the machinery, not the figures)."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from dataclasses import asdict
+
 import pytest
 
-from workbench.bench import fidelity_parts
+from workbench.bench import fidelity_parts, fidelity_parts_probe
 from workbench.bench.reference import Case
 from workbench.bench.report import fidelity_parts_markdown
 
@@ -21,7 +26,7 @@ POOL = Case(
 @pytest.mark.parametrize("case", [THREADS, POOL], ids=lambda c: c.strategy)
 @pytest.mark.parametrize("arm", ["spin", "recorded", "strategy", "child"])
 def test_every_arm_runs_the_cases_tasks_to_the_end(case: Case, arm: str) -> None:
-    assert fidelity_parts._probe(case, arm) > 0
+    assert fidelity_parts_probe.probe(asdict(case), arm) > 0
 
 
 def test_each_arm_gets_a_ratio_to_the_bare_script_with_its_interval() -> None:
@@ -40,3 +45,18 @@ def test_fewer_than_two_rounds_is_refused_in_one_line(capsys: pytest.CaptureFixt
         fidelity_parts.main(["--rounds", "1"])
     assert leaving.value.code == 2
     assert "--rounds must be at least 2" in capsys.readouterr().err
+
+
+def test_the_first_arm_does_not_carry_the_engines_imports() -> None:
+    """The spin arm prices the workbench's spin (and the workloads it is imported with, as in
+    the run's process); the engine's imports would be priced with it if the probe pulled
+    them in."""
+    code = (
+        "import json, sys; from workbench.bench.fidelity_parts_probe import probe; "
+        "probe(json.loads(sys.argv[1]), 'spin'); "
+        "print(sorted(set(sys.modules) & {'psutil', 'workbench.core.engine', "
+        "'workbench.bench.reference'}))"
+    )
+    command = [sys.executable, "-c", code, json.dumps(asdict(THREADS))]
+    out = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
