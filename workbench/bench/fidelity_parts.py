@@ -28,7 +28,7 @@ from dataclasses import asdict
 from typing import Any
 
 from workbench.bench.reference import CASES, BenchError, Case, run_bare
-from workbench.bench.stats import median_ratio_interval
+from workbench.bench.stats import Spread, median_ratio_interval
 
 ARMS: dict[str, tuple[tuple[str, str], ...]] = {
     "threads": (
@@ -76,8 +76,8 @@ def measure_fidelity_parts(
                     "arm": arm,
                     "what": what,
                     **ratio.as_dict("ratio", 3),
-                    "wall_s_median": round(sorted(walls[arm])[len(walls[arm]) // 2], 3),
-                    "bare_wall_s_median": round(sorted(walls["bare"])[rounds // 2], 3),
+                    "wall_s_median": round(Spread.of(walls[arm]).median, 3),
+                    "bare_wall_s_median": round(Spread.of(walls["bare"]).median, 3),
                     "rounds": rounds,
                 }
             )

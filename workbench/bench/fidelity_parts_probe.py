@@ -97,11 +97,7 @@ def _threads_spin(case: Fields) -> None:
     from workbench.core.workloads.compute import spin
 
     size = int(case["params"]["size"])
-    threads = [threading.Thread(target=spin, args=(size,)) for _ in range(case["tasks"])]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _start_and_join([threading.Thread(target=spin, args=(size,)) for _ in range(case["tasks"])])
 
 
 def _threads_recorded(case: Fields) -> None:
@@ -112,7 +108,13 @@ def _threads_recorded(case: Fields) -> None:
 
     call, job = Recorder().call, _job(case)
     run_sync = workload_named(case["workload"]).run_sync
-    threads = [threading.Thread(target=call, args=(run_sync, job, i)) for i in range(case["tasks"])]
+    _start_and_join(
+        [threading.Thread(target=call, args=(run_sync, job, i)) for i in range(case["tasks"])]
+    )
+
+
+def _start_and_join(threads: list[Any]) -> None:
+    """What the bare script does with its threads: start them all, then wait for each."""
     for thread in threads:
         thread.start()
     for thread in threads:

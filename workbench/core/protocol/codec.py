@@ -52,7 +52,7 @@ def encode(message: Message) -> bytes:
 
 def _encode_task_addresses(message: TaskAddresses) -> bytes:
     """Packed as an event batch's columns are (the step clock sends them from the run)."""
-    head = f'{{"type":"{message.TYPE}","first":{int(message.first)},"addresses":"'
+    head = f'{{"type":"{message.TYPE}","first":{message.first},"addresses":"'
     return (head + pack_ints(message.addresses) + '"}\n').encode()
 
 
