@@ -9,7 +9,8 @@ the child calls it, then the child's whole run (streaming into a channel that en
 message and drops it), then the engine. Each arm runs in a fresh interpreter, in a shuffled
 order every round; an arm's figure is its median wall time over the bare script's, in the
 same rounds, with a bootstrapped 95 % interval. A step between two arms is what the piece
-costs, when it is larger than the intervals. The arms themselves are in
+costs, when it is larger than the intervals. The first arm is the bare script once more, in a
+process of its own: how far a ratio moves when nothing differs but the process. The arms themselves are in
 :mod:`workbench.bench.fidelity_parts_probe`, which imports only what each arm needs.
 
 Part of ``workbench bench``; alone, ``python -m workbench.bench.fidelity_parts [--rounds N]``
@@ -30,8 +31,10 @@ from typing import Any
 from workbench.bench.reference import CASES, BenchError, Case, run_bare
 from workbench.bench.stats import Spread, median_ratio_interval
 
+AGAIN = ("bare-again", "the bare script again: what a fresh process alone moves the ratio")
 ARMS: dict[str, tuple[tuple[str, str], ...]] = {
     "threads": (
+        AGAIN,
         ("spin", "the workbench's spin in bare threads"),
         ("recorded", "+ the recorder around each task: its span and heartbeats"),
         ("strategy", "+ the threads strategy: its main thread wakes every 50 ms to stream"),
@@ -39,6 +42,7 @@ ARMS: dict[str, tuple[tuple[str, str], ...]] = {
         ("engine", "+ the engine: the run as `workbench run` makes it"),
     ),
     "process-pool": (
+        AGAIN,
         ("spin", "the workbench's spin on a bare process pool"),
         ("recorded", "+ each task recorded in its worker, events queued to a reader"),
         ("strategy", "+ the process-pool strategy: its relay polls the queue every 10 ms"),
@@ -85,7 +89,7 @@ def measure_fidelity_parts(
 
 
 def _wall_s(case: Case, arm: str) -> float:
-    if arm == "bare":
+    if arm in ("bare", "bare-again"):
         return run_bare(case.bare_command(None))
     command = [*PROBE, json.dumps(asdict(case)), arm]  # a fresh interpreter, imports and all
     proc = subprocess.run(command, capture_output=True, text=True, check=False)

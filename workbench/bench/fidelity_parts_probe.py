@@ -4,6 +4,9 @@ in ns.
 Kept apart from the measuring side so that an arm imports what its own pieces need and nothing
 more: the bare script's work with the workbench's ``spin`` must not also carry the engine's
 imports (asyncio, psutil, the protocol), or the first step of the table would price them too.
+And an arm imports and builds its pieces before its timer starts, as the bare script and the
+run's process do: the first version timed the imports too, and the 45 ms it takes to import the
+workloads read as a 5-10 % gap on these 0.5-1 s cases.
 
 ``python -m workbench.bench.fidelity_parts_probe CASE_JSON ARM``, where ``CASE_JSON`` holds a
 reference case's fields (:class:`workbench.bench.reference.Case`).
@@ -11,6 +14,7 @@ reference case's fields (:class:`workbench.bench.reference.Case`).
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 import time
@@ -22,22 +26,34 @@ Fields = Mapping[str, Any]
 
 def probe(case: Fields, arm: str) -> int:
     """Wall ns of ``arm`` of ``case`` (see ``fidelity_parts.ARMS``), measured as the child
-    measures a run: around the strategy's work, its pool's start and end included."""
+    measures a run: around the strategy's work, its pool's start and end included, and not
+    around the imports and set-up that come before it (the bare script's are outside its
+    timer too)."""
+    return prepared(case, arm)()
+
+
+def prepared(case: Fields, arm: str) -> Callable[[], int]:
+    """``arm`` of ``case`` with its imports done and its pieces built: calling it runs the
+    work and returns its wall ns."""
     if arm == "engine":
         return _engine_wall_ns(case)
     if arm == "child":
         return _child_wall_ns(case)
-    run = (_THREADS if case["strategy"] == "threads" else _POOL)[arm]
-    started = time.perf_counter_ns()
-    run(case)
-    return time.perf_counter_ns() - started
+    run = (_THREADS if case["strategy"] == "threads" else _POOL)[arm](case)
+
+    def timed() -> int:
+        started = time.perf_counter_ns()
+        run()
+        return time.perf_counter_ns() - started
+
+    return timed
 
 
-def _engine_wall_ns(case: Fields) -> int:
+def _engine_wall_ns(case: Fields) -> Callable[[], int]:
     from workbench.bench.reference import Case, run_engine_sync
 
     fields = dict(case, script_args=tuple(case["script_args"]))
-    return run_engine_sync(Case(**fields)).wall_ns
+    return lambda: run_engine_sync(Case(**fields)).wall_ns  # the child's own timer
 
 
 def _job(case: Fields) -> Any:
@@ -50,30 +66,35 @@ class _NullChannel:
     """Encodes every message, as the child's channel does, and drops it."""
 
     def __init__(self) -> None:
+        from workbench.core import protocol
+
+        self._protocol = protocol
         self.done: Any = None
 
     def send_nowait(self, message: Any) -> None:
-        from workbench.core import protocol
-
-        if isinstance(message, protocol.Done):
+        if isinstance(message, self._protocol.Done):
             self.done = message
-        protocol.encode(message)
+        self._protocol.encode(message)
 
     send = send_nowait
 
 
-def _child_wall_ns(case: Fields) -> int:
+def _child_wall_ns(case: Fields) -> Callable[[], int]:
     from workbench.core import protocol
     from workbench.core.child import run
 
-    channel: Any = _NullChannel()  # the child's Channel, less the pipe
     request = protocol.RunRequest(
         case["strategy"], case["workload"], dict(case["params"]), case["tasks"], case["workers"]
     )
-    run(request, channel)
-    if channel.done is None or not channel.done.ok:
-        raise RuntimeError(f"{case['name']}: the child's run failed")
-    return int(channel.done.wall_ns)
+
+    def child_run() -> int:  # the child's own timer, around the strategy's run
+        channel: Any = _NullChannel()  # the child's Channel, less the pipe
+        run(request, channel)
+        if channel.done is None or not channel.done.ok:
+            raise RuntimeError(f"{case['name']}: the child's run failed")
+        return int(channel.done.wall_ns)
+
+    return child_run
 
 
 def _context(case: Fields, streamed: bool) -> Any:
@@ -91,25 +112,30 @@ def _context(case: Fields, streamed: bool) -> Any:
     return RunContext(workload, _job(case), case["tasks"], case["workers"], recorder, stream)
 
 
-def _threads_spin(case: Fields) -> None:
+Work = Callable[[], object]
+
+
+def _threads_spin(case: Fields) -> Work:
     import threading
 
     from workbench.core.workloads.compute import spin
 
-    size = int(case["params"]["size"])
-    _start_and_join([threading.Thread(target=spin, args=(size,)) for _ in range(case["tasks"])])
+    size, tasks = int(case["params"]["size"]), case["tasks"]
+    return lambda: _start_and_join(
+        [threading.Thread(target=spin, args=(size,)) for _ in range(tasks)]
+    )
 
 
-def _threads_recorded(case: Fields) -> None:
+def _threads_recorded(case: Fields) -> Work:
     import threading
 
     from workbench.core.recording import Recorder
     from workbench.core.workloads import workload_named
 
-    call, job = Recorder().call, _job(case)
+    call, job, tasks = Recorder().call, _job(case), case["tasks"]
     run_sync = workload_named(case["workload"]).run_sync
-    _start_and_join(
-        [threading.Thread(target=call, args=(run_sync, job, i)) for i in range(case["tasks"])]
+    return lambda: _start_and_join(
+        [threading.Thread(target=call, args=(run_sync, job, i)) for i in range(tasks)]
     )
 
 
@@ -121,70 +147,81 @@ def _start_and_join(threads: list[Any]) -> None:
         thread.join()
 
 
-def _threads_strategy(case: Fields) -> None:
+def _threads_strategy(case: Fields) -> Work:
     from workbench.core.strategies.threaded import run_threads
 
-    run_threads(_context(case, streamed=True))
+    context = _context(case, streamed=True)
+    return functools.partial(run_threads, context)
 
 
-def _pool_spin(case: Fields) -> None:
+def _pool_spin(case: Fields) -> Work:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     from workbench.core.workloads.compute import spin
 
     sizes = [int(case["params"]["size"])] * case["tasks"]
-    context = multiprocessing.get_context()
-    with ProcessPoolExecutor(max_workers=case["workers"], mp_context=context) as pool:
-        for _ in pool.map(spin, sizes):
-            pass
+    context, workers = multiprocessing.get_context(), case["workers"]
+
+    def run() -> None:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            for _ in pool.map(spin, sizes):
+                pass
+
+    return run
 
 
 READ_TIMEOUT_S = 120.0
 
 
-def _pool_recorded(case: Fields) -> None:
-    import functools
+def _pool_recorded(case: Fields) -> Work:
     import multiprocessing
     import threading
     from concurrent.futures import ProcessPoolExecutor
 
     from workbench.core.pool_worker import init_worker, pool_task
 
-    context, job, tasks = multiprocessing.get_context(), _job(case), case["tasks"]
-    queue = context.SimpleQueue()
+    context, job, tasks, workers = (
+        multiprocessing.get_context(),
+        _job(case),
+        case["tasks"],
+        case["workers"],
+    )
 
-    def read_all() -> None:  # blocks in get: an end carries heartbeats, more than a pipe holds
-        for _ in range(2 * tasks):
-            queue.get()
+    def run() -> None:
+        queue = context.SimpleQueue()
 
-    reader = threading.Thread(target=read_all, daemon=True)
-    reader.start()
-    with ProcessPoolExecutor(
-        max_workers=case["workers"],
-        mp_context=context,
-        initializer=init_worker,
-        initargs=(queue, job),
-    ) as pool:
-        for _ in pool.map(functools.partial(pool_task, job), range(tasks)):
-            pass
-    reader.join(READ_TIMEOUT_S)
-    if reader.is_alive():  # a worker's event never came: say so rather than hang
-        raise RuntimeError(f"{case['name']}: the workers' events did not all arrive")
+        def read_all() -> None:  # blocks in get: an end carries heartbeats, more than a pipe holds
+            for _ in range(2 * tasks):
+                queue.get()
+
+        reader = threading.Thread(target=read_all, daemon=True)
+        reader.start()
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=init_worker, initargs=(queue, job)
+        ) as pool:
+            for _ in pool.map(functools.partial(pool_task, job), range(tasks)):
+                pass
+        reader.join(READ_TIMEOUT_S)
+        if reader.is_alive():  # a worker's event never came: say so rather than hang
+            raise RuntimeError(f"{case['name']}: the workers' events did not all arrive")
+
+    return run
 
 
-def _pool_strategy(case: Fields) -> None:
+def _pool_strategy(case: Fields) -> Work:
     from workbench.core.strategies.processes import run_process_pool
 
-    run_process_pool(_context(case, streamed=False))
+    context = _context(case, streamed=False)
+    return functools.partial(run_process_pool, context)
 
 
-_THREADS: dict[str, Callable[[Fields], None]] = {
+_THREADS: dict[str, Callable[[Fields], Work]] = {
     "spin": _threads_spin,
     "recorded": _threads_recorded,
     "strategy": _threads_strategy,
 }
-_POOL: dict[str, Callable[[Fields], None]] = {
+_POOL: dict[str, Callable[[Fields], Work]] = {
     "spin": _pool_spin,
     "recorded": _pool_recorded,
     "strategy": _pool_strategy,
