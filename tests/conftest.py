@@ -63,6 +63,18 @@ def _new_children(before: set[int]) -> list[str]:
 
 
 @pytest.fixture
+def no_resource_tracker_left() -> Iterator[None]:
+    """A spawn pool started in this process starts multiprocessing's resource tracker, a
+    process that would otherwise live as long as pytest — and the window tests count this
+    process's children to prove a run leaves none behind. Its private ``_stop`` is the only
+    way to end it (CPython's own tests use it)."""
+    yield
+    from multiprocessing import resource_tracker
+
+    resource_tracker._resource_tracker._stop()  # type: ignore[attr-defined]
+
+
+@pytest.fixture
 def loop() -> Iterator[asyncio.AbstractEventLoop]:
     """A plain event loop of the test's own (the window's tests override it with Qt's)."""
     event_loop = asyncio.new_event_loop()

@@ -9,7 +9,6 @@ import json
 import multiprocessing
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -170,18 +169,6 @@ def _drain(queue: object) -> list[tuple[object, ...]]:
     while not queue.empty():  # type: ignore[attr-defined]
         events.append(queue.get())  # type: ignore[attr-defined]
     return events
-
-
-@pytest.fixture
-def no_resource_tracker_left() -> Iterator[None]:
-    """A spawn pool started in this process starts multiprocessing's resource tracker, a
-    process that would otherwise live as long as pytest — and the window tests count this
-    process's children to prove a run leaves none behind. Its private ``_stop`` is the only
-    way to end it (CPython's own tests use it)."""
-    yield
-    from multiprocessing import resource_tracker
-
-    resource_tracker._resource_tracker._stop()  # type: ignore[attr-defined]
 
 
 @pytest.mark.usefixtures("no_resource_tracker_left")

@@ -45,7 +45,7 @@ ARMS: dict[str, tuple[tuple[str, str], ...]] = {
         AGAIN,
         ("spin", "the workbench's spin on a bare process pool"),
         ("recorded", "+ each task recorded in its worker, events queued to a reader"),
-        ("strategy", "+ the process-pool strategy: its relay polls the queue every 10 ms"),
+        ("strategy", "+ the process-pool strategy: its relay moves the events on and streams them"),
         ("child", "+ the rest of the run's process (its stream encoded, then dropped)"),
         ("engine", "+ the engine: the run as `workbench run` makes it"),
     ),

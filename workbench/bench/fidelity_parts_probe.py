@@ -212,7 +212,7 @@ def _pool_recorded(case: Fields) -> Work:
 def _pool_strategy(case: Fields) -> Work:
     from workbench.core.strategies.processes import run_process_pool
 
-    context = _context(case, streamed=False)
+    context = _context(case, streamed=True)
     return functools.partial(run_process_pool, context)
 
 

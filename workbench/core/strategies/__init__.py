@@ -102,6 +102,7 @@ STRATEGIES: dict[str, Strategy] = {
             run_process_pool,
             uses_workers=True,
             max_workers=MAX_PROCESS_WORKERS,
+            streams_itself=True,
         ),
         Strategy(
             "mp-pool",
@@ -110,6 +111,7 @@ STRATEGIES: dict[str, Strategy] = {
             run_mp_pool,
             uses_workers=True,
             max_workers=MAX_PROCESS_WORKERS,
+            streams_itself=True,
         ),
         Strategy(
             "dask",

@@ -56,8 +56,9 @@ class Strategy:
     run: RunFunction
     uses_workers: bool = False
     streams_itself: bool = False
-    """Its main thread waits (on its event loop, or on its workers) and calls
-    :attr:`RunContext.stream` meanwhile, so the child needs no streaming thread."""
+    """It calls :attr:`RunContext.stream` itself — from its main thread while that waits (on
+    its event loop, or on its workers), or from a pool's relay as events arrive — so the
+    child needs no streaming thread."""
     max_tasks: int = MAX_TASKS
     max_workers: int = MAX_TASKS
     awaits: bool = False

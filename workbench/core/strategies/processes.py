@@ -5,26 +5,27 @@ platform (fork on Linux before 3.14, spawn on Windows and macOS): a pool's start
 part of what the workbench shows, so it must be the real one. The child is built to be
 fork-safe (its helper threads hold no Python-level locks a forked worker could need). Workers
 report their task events through a queue to a relay thread in the child, so
-their spans land on the same clock and stream live like everyone else's.
+their spans land on the same clock and stream live like everyone else's; the relay streams
+them on itself.
 """
 
 from __future__ import annotations
 
 import functools
 import multiprocessing
+import os
 import threading
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from workbench.core.clock import now_ns
+from workbench.core.event_queue import EventQueue
 from workbench.core.pool_worker import init_worker, pool_task
 from workbench.core.protocol import BEGIN
 from workbench.core.recording import Recorder
 from workbench.core.strategies.base import RunContext
-
-POLL_S = 0.01
-"""How often the relay looks for worker events when none are waiting."""
 
 
 class WorkerDied(RuntimeError):
@@ -32,33 +33,59 @@ class WorkerDied(RuntimeError):
 
 
 class _Relay:
-    """Moves worker events from the queue into the child's recorder; tracks tasks in flight."""
+    """Moves worker events from the queue into the child's recorder, streams them on, and
+    tracks the tasks in flight.
 
-    def __init__(self, queue: Any, recorder: Recorder) -> None:
+    It sleeps until an event comes (or it is told to stop): the run's process has no thread
+    that wakes for nothing while the pool's workers want every core. Being the only thread
+    that records while the pool runs, it also streams what it relayed, at most every
+    ``stream_interval_s``, so the child needs no streaming thread of its own.
+    """
+
+    def __init__(
+        self,
+        queue: EventQueue,
+        recorder: Recorder,
+        stream: Callable[[], None] | None = None,
+        stream_interval_s: float = 0.05,
+    ) -> None:
         self._queue = queue
         self._recorder = recorder
+        self._stream = stream
+        self._stream_interval_ns = round(stream_interval_s * 1e9)
         self._in_flight: dict[int, int] = {}
-        self._closing = threading.Event()
+        self._closing = False
+        self._wake_read, self._wake_write = os.pipe()
         self._thread = threading.Thread(target=self._pump, name="pool-relay", daemon=True)
         self._thread.start()
 
     def _pump(self) -> None:
-        # Polls rather than waiting for a sentinel: a pool worker killed mid-``put`` leaves the
-        # queue's process-shared write lock taken, and a sentinel ``put`` would then block
-        # the run forever. Closing sets a flag instead; what is queued is drained first.
-        queue = self._queue
+        # Told to stop through a pipe of its own, not a sentinel on the queue: a pool worker
+        # killed mid-``put`` leaves the queue's process-shared write lock taken, and a sentinel
+        # ``put`` would then block the run forever. What is queued is drained first.
+        queue, stream, last_streamed = self._queue, self._stream, 0
+        due: int | None = None  # when what was relayed and not yet streamed must go out
         while True:
-            if queue.empty():
-                if self._closing.is_set():
-                    return
-                self._closing.wait(POLL_S)
+            queue.wait(self._wake_read, None if due is None else max(0, due - now_ns()) / 1e9)
+            while not queue.empty():
+                self._relay(queue.get())
+                if due is None and stream is not None:
+                    due = max(now_ns(), last_streamed + self._stream_interval_ns)
+            if self._closing:
+                if queue.empty():
+                    return  # the child streams what is left once the strategy returns
                 continue
-            kind, task_id, start, end, worker, pid, error, heartbeats, trace = queue.get()
-            if kind == BEGIN:
-                self._in_flight[task_id] = pid
-            else:
-                self._in_flight.pop(task_id, None)
-            self._recorder.record(kind, task_id, start, end, worker, pid, error, heartbeats, trace)
+            if stream is not None and due is not None and now_ns() >= due:
+                stream()
+                last_streamed, due = now_ns(), None
+
+    def _relay(self, event: tuple[Any, ...]) -> None:
+        kind, task_id, start, end, worker, pid, error, heartbeats, trace = event
+        if kind == BEGIN:
+            self._in_flight[task_id] = pid
+        else:
+            self._in_flight.pop(task_id, None)
+        self._recorder.record(kind, task_id, start, end, worker, pid, error, heartbeats, trace)
 
     def dead_worker(self) -> int | None:
         """The pid of a worker that died while running a task, if any.
@@ -71,8 +98,14 @@ class _Relay:
 
     def close(self) -> None:
         """Stop after relaying everything queued so far (safe to call twice)."""
-        self._closing.set()
+        if self._closing:
+            return
+        self._closing = True
+        os.write(self._wake_write, b"x")
         self._thread.join(timeout=5)
+        if not self._thread.is_alive():  # else it is stuck in a dead worker's half-sent event
+            os.close(self._wake_read)
+            os.close(self._wake_write)
 
 
 def _died(pid: int | None) -> WorkerDied:
@@ -82,8 +115,8 @@ def _died(pid: int | None) -> WorkerDied:
 
 def run_process_pool(ctx: RunContext) -> int:
     context = multiprocessing.get_context()
-    queue = context.SimpleQueue()
-    relay = _Relay(queue, ctx.recorder)
+    queue = EventQueue(context)
+    relay = _Relay(queue, ctx.recorder, ctx.stream, ctx.stream_interval_s)
     started = now_ns()
     try:
         with ProcessPoolExecutor(
@@ -104,8 +137,8 @@ def run_process_pool(ctx: RunContext) -> int:
 
 def run_mp_pool(ctx: RunContext) -> int:
     context = multiprocessing.get_context()
-    queue = context.SimpleQueue()
-    relay = _Relay(queue, ctx.recorder)
+    queue = EventQueue(context)
+    relay = _Relay(queue, ctx.recorder, ctx.stream, ctx.stream_interval_s)
     started = now_ns()
     pool = context.Pool(ctx.workers, initializer=init_worker, initargs=(queue, ctx.job))
     try:
