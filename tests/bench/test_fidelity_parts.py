@@ -4,6 +4,7 @@ ratio to the bare script (tiny cases: the machinery, not the figures)."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from dataclasses import asdict
@@ -35,6 +36,7 @@ def test_each_arm_gets_a_ratio_to_the_bare_script_with_its_interval() -> None:
     for row in rows:
         assert row["ratio_ci_low"] <= row["ratio"] <= row["ratio_ci_high"]
         assert row["wall_s_median"] > 0 and row["bare_wall_s_median"] > 0
+    assert all(row["engine_cpu_share"] is None for row in rows if row["arm"] != "engine")
     table = "\n".join(fidelity_parts_markdown(rows))
     assert table.count("| tiny-pool |") == len(rows)
     assert "| tiny-pool | engine |" in table
@@ -78,3 +80,14 @@ def test_an_arm_is_timed_after_its_imports() -> None:
         command = [sys.executable, "-c", code, json.dumps(asdict(case))]
         out = subprocess.run(command, capture_output=True, text=True, check=True)
         assert set(json.loads(out.stdout)) <= as_in_the_bare_script, case.strategy
+
+
+def test_the_engine_arm_says_how_much_cpu_the_engine_took_while_the_run_went_on() -> None:
+    """Long enough for several batches of events (one every 50 ms): the window between the
+    first and the last is the run's, and the engine's CPU over it is at most every core."""
+    size = 3_000_000  # ~0.1 s a task here: three tasks, one after another under the GIL
+    case = Case("threads", "cpu", "threads", 3, 2, {"size": size}, "cpu.py", (str(size), "threads"))
+    figures = fidelity_parts_probe.prepared(asdict(case), "engine")()
+    assert figures["wall_ns"] > 0
+    assert 0 < figures["engine_window_ns"] < 2 * figures["wall_ns"]  # within the run, near enough
+    assert 0 <= figures["engine_cpu_ns"] <= (os.cpu_count() or 1) * figures["engine_window_ns"]

@@ -10,7 +10,9 @@ message and drops it), then the engine. Each arm runs in a fresh interpreter, in
 order every round; an arm's figure is its median wall time over the bare script's, in the
 same rounds, with a bootstrapped 95 % interval. A step between two arms is what the piece
 costs, when it is larger than the intervals. The first arm is the bare script once more, in a
-process of its own: how far a ratio moves when nothing differs but the process. The arms themselves are in
+process of its own: how far a ratio moves when nothing differs but the process. The engine's
+row also says how much of the machine the engine's own CPU took while the run went on: on a
+machine the run keeps busy, that much is taken from the run. The arms themselves are in
 :mod:`workbench.bench.fidelity_parts_probe`, which imports only what each arm needs.
 
 Part of ``workbench bench``; alone, ``python -m workbench.bench.fidelity_parts [--rounds N]``
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import subprocess
 import sys
@@ -62,18 +65,26 @@ def measure_fidelity_parts(
 ) -> list[dict[str, Any]]:
     """One row per case and arm: its median wall time over the bare script's, with interval."""
     rng = random.Random(20)
+    cpus = os.cpu_count() or 1
     rows: list[dict[str, Any]] = []
     for case in cases:
         arms = ARMS[case.strategy]
         walls: dict[str, list[float]] = {name: [] for name in ("bare", *(a for a, _ in arms))}
+        engine_shares: list[float] = []
         for round_ in range(rounds):
             progress(f"fidelity parts {round_ + 1}/{rounds}: {case.name}")
             order = list(walls)
             rng.shuffle(order)
             for arm in order:
-                walls[arm].append(_wall_s(case, arm))
+                figures = _figures(case, arm)
+                walls[arm].append(figures["wall_ns"] / 1e9)
+                if figures.get("engine_window_ns"):
+                    engine_shares.append(
+                        figures["engine_cpu_ns"] / (cpus * figures["engine_window_ns"])
+                    )
         for arm, what in arms:
             ratio = median_ratio_interval(walls[arm], walls["bare"])
+            share = Spread.of(engine_shares).median if arm == "engine" and engine_shares else None
             rows.append(
                 {
                     "case": case.name,
@@ -82,20 +93,22 @@ def measure_fidelity_parts(
                     **ratio.as_dict("ratio", 3),
                     "wall_s_median": round(Spread.of(walls[arm]).median, 3),
                     "bare_wall_s_median": round(Spread.of(walls["bare"]).median, 3),
+                    "engine_cpu_share": None if share is None else round(share, 4),
                     "rounds": rounds,
                 }
             )
     return rows
 
 
-def _wall_s(case: Case, arm: str) -> float:
+def _figures(case: Case, arm: str) -> dict[str, int]:
     if arm in ("bare", "bare-again"):
-        return run_bare(case.bare_command(None))
+        return {"wall_ns": round(run_bare(case.bare_command(None)) * 1e9)}
     command = [*PROBE, json.dumps(asdict(case)), arm]  # a fresh interpreter, imports and all
     proc = subprocess.run(command, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise BenchError(f"{case.name} ({arm}) failed: {proc.stderr.strip()[-300:]}")
-    return int(proc.stdout.strip().splitlines()[-1]) / 1e9
+    figures: dict[str, int] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return figures
 
 
 def main(argv: Sequence[str] | None = None) -> int:

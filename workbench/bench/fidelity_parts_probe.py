@@ -24,36 +24,65 @@ from typing import Any
 Fields = Mapping[str, Any]
 
 
+Figures = dict[str, int]
+"""What an arm measured: ``wall_ns`` always; the engine arm also ``engine_cpu_ns`` and
+``engine_window_ns`` (see :func:`_through_engine`)."""
+
+
 def probe(case: Fields, arm: str) -> int:
     """Wall ns of ``arm`` of ``case`` (see ``fidelity_parts.ARMS``), measured as the child
     measures a run: around the strategy's work, its pool's start and end included, and not
     around the imports and set-up that come before it (the bare script's are outside its
     timer too)."""
-    return prepared(case, arm)()
+    return prepared(case, arm)()["wall_ns"]
 
 
-def prepared(case: Fields, arm: str) -> Callable[[], int]:
+def prepared(case: Fields, arm: str) -> Callable[[], Figures]:
     """``arm`` of ``case`` with its imports done and its pieces built: calling it runs the
-    work and returns its wall ns."""
+    work and returns what it measured."""
     if arm == "engine":
-        return _engine_wall_ns(case)
+        return _through_engine(case)
     if arm == "child":
         return _child_wall_ns(case)
     run = (_THREADS if case["strategy"] == "threads" else _POOL)[arm](case)
 
-    def timed() -> int:
+    def timed() -> Figures:
         started = time.perf_counter_ns()
         run()
-        return time.perf_counter_ns() - started
+        return {"wall_ns": time.perf_counter_ns() - started}
 
     return timed
 
 
-def _engine_wall_ns(case: Fields) -> Callable[[], int]:
+def _through_engine(case: Fields) -> Callable[[], Figures]:
+    """The run as ``workbench run`` makes it, and the engine's own CPU while it ran.
+
+    The engine watches from outside, and on a machine the run keeps busy its CPU is taken
+    from the run: measured between the first and the last batch of the run's events (the
+    engine's start of the child before, and its summing-up after, are not the run's)."""
     from workbench.bench.reference import Case, run_engine_sync
+    from workbench.core.observer import Observer
+
+    class Clocks(Observer):
+        def __init__(self) -> None:
+            self.marks: list[tuple[int, int]] = []
+
+        def task_events(self, strategy: str, repeat_index: int, events: Any) -> None:
+            self.marks.append((time.process_time_ns(), time.perf_counter_ns()))
 
     fields = dict(case, script_args=tuple(case["script_args"]))
-    return lambda: run_engine_sync(Case(**fields)).wall_ns  # the child's own timer
+
+    def through_engine() -> Figures:
+        clocks = Clocks()
+        wall_ns = run_engine_sync(Case(**fields), observer=clocks).wall_ns  # the child's timer
+        (cpu_first, t_first), (cpu_last, t_last) = clocks.marks[0], clocks.marks[-1]
+        return {
+            "wall_ns": wall_ns,
+            "engine_cpu_ns": cpu_last - cpu_first,
+            "engine_window_ns": t_last - t_first,
+        }
+
+    return through_engine
 
 
 def _job(case: Fields) -> Any:
@@ -79,7 +108,7 @@ class _NullChannel:
     send = send_nowait
 
 
-def _child_wall_ns(case: Fields) -> Callable[[], int]:
+def _child_wall_ns(case: Fields) -> Callable[[], Figures]:
     from workbench.core import protocol
     from workbench.core.child import run
 
@@ -87,12 +116,12 @@ def _child_wall_ns(case: Fields) -> Callable[[], int]:
         case["strategy"], case["workload"], dict(case["params"]), case["tasks"], case["workers"]
     )
 
-    def child_run() -> int:  # the child's own timer, around the strategy's run
+    def child_run() -> Figures:  # the child's own timer, around the strategy's run
         channel: Any = _NullChannel()  # the child's Channel, less the pipe
         run(request, channel)
         if channel.done is None or not channel.done.ok:
             raise RuntimeError(f"{case['name']}: the child's run failed")
-        return int(channel.done.wall_ns)
+        return {"wall_ns": int(channel.done.wall_ns)}
 
     return child_run
 
@@ -229,4 +258,4 @@ _POOL: dict[str, Callable[[Fields], Work]] = {
 
 
 if __name__ == "__main__":
-    print(probe(json.loads(sys.argv[1]), sys.argv[2]))
+    print(json.dumps(prepared(json.loads(sys.argv[1]), sys.argv[2])()))

@@ -158,6 +158,11 @@ async def run_engine(
 
 
 def run_engine_sync(
-    case: Case, url: str | None = None, *, inside: bool = True, thread_states: bool = True
+    case: Case,
+    url: str | None = None,
+    observer: Observer | None = None,
+    *,
+    inside: bool = True,
+    thread_states: bool = True,
 ) -> Run:
-    return asyncio.run(run_engine(case, url, inside=inside, thread_states=thread_states))
+    return asyncio.run(run_engine(case, url, observer, inside=inside, thread_states=thread_states))

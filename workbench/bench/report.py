@@ -19,6 +19,10 @@ def _fmt(value: Any, digits: int = 3) -> str:
     return str(value)
 
 
+def _percent(share: float | None) -> str:
+    return "—" if share is None else f"{100 * share:.1f} %"
+
+
 def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
     return [
         "| " + " | ".join(headers) + " |",
@@ -100,11 +104,22 @@ def fidelity_parts_markdown(rows: Sequence[Mapping[str, Any]]) -> list[str]:
         "The bare script's work, then with one more piece of the workbench each arm, every arm",
         f"in a fresh interpreter, arms shuffled in each of {rounds} rounds; median wall time",
         "over the bare script's in the same rounds, bootstrapped 95 % interval. A step between",
-        "two arms larger than their intervals is what that piece costs.",
+        "two arms larger than their intervals is what that piece costs. The engine's CPU: its",
+        "own CPU time between the run's first and last batch of events, as a share of every",
+        "core over that time (what it takes from a run that keeps every core busy).",
         "",
     ]
     return lines + _table(
-        ["case", "arm", "what it adds", "ratio to bare", "95 % interval", "wall s", "bare s"],
+        [
+            "case",
+            "arm",
+            "what it adds",
+            "ratio to bare",
+            "95 % interval",
+            "wall s",
+            "bare s",
+            "engine's CPU",
+        ],
         [
             [
                 r["case"],
@@ -114,6 +129,7 @@ def fidelity_parts_markdown(rows: Sequence[Mapping[str, Any]]) -> list[str]:
                 _interval(r, "ratio", 3),
                 _fmt(r["wall_s_median"]),
                 _fmt(r["bare_wall_s_median"]),
+                _percent(r.get("engine_cpu_share")),
             ]
             for r in rows
         ],
