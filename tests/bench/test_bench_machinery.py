@@ -102,3 +102,16 @@ def test_an_overhead_curve_below_its_first_size_is_one_clear_line() -> None:
     assert proc.stderr.strip().splitlines() == [
         "workbench: error: --overhead-up-to must be at least 1,000 tasks, not 10"
     ]
+
+
+def test_a_case_given_more_pairs_gets_them_and_the_others_keep_theirs() -> None:
+    from workbench.bench.fidelity import measure_fidelity
+    from workbench.bench.reference import Case
+
+    size = 20_000
+    short, other = (
+        Case(name, "cpu", strategy, 2, 2, {"size": size}, "cpu.py", (str(size), strategy))
+        for name, strategy in (("short", "threads"), ("other", "sequential"))
+    )
+    figures = measure_fidelity(2, (short, other), lambda _: None, more_pairs={"short": 3})
+    assert {f["name"]: f["repeats"] for f in figures} == {"short": 3, "other": 2}

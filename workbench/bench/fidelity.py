@@ -10,7 +10,7 @@ Target: ratio ≤ 1.02 for every case.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from workbench.bench.machine_load import load_since, machine_load
@@ -22,16 +22,16 @@ TARGET_RATIO = 1.02
 
 
 async def _measure(
-    cases: tuple[Case, ...], repeats: int, progress: Callable[[str], None]
+    cases: tuple[Case, ...], pairs: Mapping[str, int], progress: Callable[[str], None]
 ) -> list[dict[str, Any]]:
     bare: dict[str, list[float]] = {c.name: [] for c in cases}
     engine: dict[str, list[float]] = {c.name: [] for c in cases}
     loop = asyncio.get_running_loop()
     load_before = machine_load()
     async with local_http_server() as url:
-        for repeat in range(repeats):
-            for case in cases:
-                progress(f"fidelity {repeat + 1}/{repeats}: {case.name}")
+        for repeat in range(max(pairs.values())):
+            for case in (c for c in cases if repeat < pairs[c.name]):
+                progress(f"fidelity {repeat + 1}/{pairs[case.name]}: {case.name}")
                 command = case.bare_command(url)
                 if repeat % 2:  # every other pair the other way round: no side always first
                     engine[case.name].append((await run_engine(case, url)).wall_ns / 1e9)
@@ -41,6 +41,7 @@ async def _measure(
     load = load_since(load_before)
     figures = []
     for case in cases:
+        repeats = pairs[case.name]
         ratios = [w / b for w, b in zip(engine[case.name], bare[case.name], strict=True)]
         spread = Spread.of(ratios)
         of_medians = (
@@ -64,6 +65,13 @@ async def _measure(
 
 
 def measure_fidelity(
-    repeats: int = 5, cases: tuple[Case, ...] = CASES, progress: Callable[[str], None] = print
+    repeats: int = 5,
+    cases: tuple[Case, ...] = CASES,
+    progress: Callable[[str], None] = print,
+    more_pairs: Mapping[str, int] | None = None,
 ) -> list[dict[str, Any]]:
-    return asyncio.run(_measure(cases, repeats, progress))
+    """``repeats`` pairs a case, or as many as ``more_pairs`` gives a case by its name: a
+    short case whose pairs spread widely needs more of them for the same interval, and
+    they cost little."""
+    pairs = {case.name: (more_pairs or {}).get(case.name, repeats) for case in cases}
+    return asyncio.run(_measure(cases, pairs, progress))

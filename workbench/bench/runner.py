@@ -41,6 +41,11 @@ FIDELITY_PAIRS = 11
 """Bare/workbench pairs per fidelity case, ~15 s a round of the seven cases here: with 7, two
 runs of the bench gave sleep-10000 intervals that did not meet (1.005-1.019, 1.023-1.080)."""
 
+CPU_FIDELITY_PAIRS = 33
+"""The two CPU cases that run on more than one thread of execution, which take 0.5-1 s a run:
+their pairs spread ±5-10 % (one fresh process to the next), so 11 pairs left intervals
+~15 % wide; three times as many cost ~2 minutes."""
+
 FIDELITY_PARTS_ROUNDS = 16
 """Rounds of the CPU cases taken apart: ~10 s a round of both here."""
 
@@ -62,7 +67,12 @@ def run_bench(
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "quick": quick,
         "machine": asdict(this_machine()),
-        "fidelity": measure_fidelity(1 if quick else FIDELITY_PAIRS, cases, _progress),
+        "fidelity": measure_fidelity(
+            1 if quick else FIDELITY_PAIRS,
+            cases,
+            _progress,
+            more_pairs=None if quick else {case.name: CPU_FIDELITY_PAIRS for case in CPU_CASES},
+        ),
         "overhead": measure_overhead(
             SIZES[:1] if quick else tuple(n for n in SIZES if n <= overhead_up_to),
             min_pairs=2 if quick else 5,
