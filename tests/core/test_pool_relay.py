@@ -6,6 +6,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+from multiprocessing.connection import Connection
 from typing import Any
 
 import pytest
@@ -37,19 +38,16 @@ def test_events_put_by_other_processes_arrive_whole_and_in_order(method: str) ->
     assert queue.empty()
 
 
-def test_wait_returns_for_an_event_or_for_the_other_descriptor() -> None:
+def test_wait_returns_for_an_event_or_for_the_other_connection() -> None:
     queue = EventQueue(multiprocessing.get_context())
-    wake_read, wake_write = os.pipe()
-    try:
+    wake_read, wake_write = multiprocessing.Pipe(duplex=False)
+    with wake_read, wake_write:
         queue.put("event")
         queue.wait(wake_read, WAIT_S)  # at once: an event waits
         assert queue.get() == "event"
-        os.write(wake_write, b"x")
-        queue.wait(wake_read, WAIT_S)  # at once: the other descriptor is readable
+        wake_write.send_bytes(b"stop")
+        queue.wait(wake_read, WAIT_S)  # at once: the other connection is readable
         assert queue.empty()
-    finally:
-        os.close(wake_read)
-        os.close(wake_write)
 
 
 class _WatchedQueue(EventQueue):
@@ -60,10 +58,10 @@ class _WatchedQueue(EventQueue):
         self.timeouts: list[float | None] = []
         self.waited = threading.Event()
 
-    def wait(self, other_fd: int, timeout: float | None) -> None:
+    def wait(self, other: Connection, timeout: float | None) -> None:
         self.timeouts.append(timeout)
         self.waited.set()
-        super().wait(other_fd, timeout)
+        super().wait(other, timeout)
 
 
 def _begin(task_id: int) -> tuple[Any, ...]:

@@ -5,7 +5,7 @@ until an event comes.
 pipe's read end, so a reader that must also notice "stop" can only poll it. A relay polling
 every 10 ms wakes 100 times a second in the run's process, on cores the pool's workers want.
 This is the same pipe and lock with the read end in reach: :meth:`EventQueue.wait` sleeps
-until an event is waiting or another file descriptor (the reader's own "stop") is readable.
+until an event is waiting or another connection (the reader's own "stop") is readable.
 (What it saves was too small to see in a two-worker CPU pool's wall time here: the run's
 process alone took 1.052 and 1.051 of the bare script's time with and without it, 30
 interleaved rounds.)
@@ -40,9 +40,12 @@ class EventQueue:
     def empty(self) -> bool:
         return not self._reader.poll()
 
-    def wait(self, other_fd: int, timeout: float | None) -> None:
-        """Sleep until an event is waiting, ``other_fd`` is readable, or ``timeout`` passes."""
-        connection.wait([self._reader, other_fd], timeout)
+    def wait(self, other: connection.Connection, timeout: float | None) -> None:
+        """Sleep until an event is waiting, ``other`` is readable, or ``timeout`` passes.
+
+        ``other`` is a multiprocessing connection, not a bare descriptor: on Windows only
+        handles can be waited on together."""
+        connection.wait([self._reader, other], timeout)
 
     def __getstate__(self) -> tuple[Any, Any, Any]:
         # Only while a spawned worker's arguments are pickled, as for any multiprocessing

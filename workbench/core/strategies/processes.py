@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import multiprocessing
-import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -55,7 +54,7 @@ class _Relay:
         self._stream_interval_ns = round(stream_interval_s * 1e9)
         self._in_flight: dict[int, int] = {}
         self._closing = False
-        self._wake_read, self._wake_write = os.pipe()
+        self._wake_read, self._wake_write = multiprocessing.Pipe(duplex=False)
         self._thread = threading.Thread(target=self._pump, name="pool-relay", daemon=True)
         self._thread.start()
 
@@ -101,11 +100,11 @@ class _Relay:
         if self._closing:
             return
         self._closing = True
-        os.write(self._wake_write, b"x")
+        self._wake_write.send_bytes(b"stop")
         self._thread.join(timeout=5)
         if not self._thread.is_alive():  # else it is stuck in a dead worker's half-sent event
-            os.close(self._wake_read)
-            os.close(self._wake_write)
+            self._wake_read.close()
+            self._wake_write.close()
 
 
 def _died(pid: int | None) -> WorkerDied:
