@@ -101,7 +101,7 @@ def measure_fidelity_parts(
 
 
 def _figures(case: Case, arm: str) -> dict[str, int]:
-    if arm in ("bare", "bare-again"):
+    if arm in ("bare", AGAIN[0]):
         return {"wall_ns": round(run_bare(case.bare_command(None)) * 1e9)}
     command = [*PROBE, json.dumps(asdict(case)), arm]  # a fresh interpreter, imports and all
     proc = subprocess.run(command, capture_output=True, text=True, check=False)

@@ -1,5 +1,5 @@
-"""One arm of :mod:`workbench.bench.fidelity_parts`, in a fresh interpreter: prints its wall time
-in ns.
+"""One arm of :mod:`workbench.bench.fidelity_parts`, in a fresh interpreter: prints what it
+measured (its wall time in ns, and the engine arm its engine's CPU) as one line of JSON.
 
 Kept apart from the measuring side so that an arm imports what its own pieces need and nothing
 more: the bare script's work with the workbench's ``spin`` must not also carry the engine's
@@ -43,7 +43,7 @@ def prepared(case: Fields, arm: str) -> Callable[[], Figures]:
     if arm == "engine":
         return _through_engine(case)
     if arm == "child":
-        return _child_wall_ns(case)
+        return _through_child(case)
     run = (_THREADS if case["strategy"] == "threads" else _POOL)[arm](case)
 
     def timed() -> Figures:
@@ -108,7 +108,7 @@ class _NullChannel:
     send = send_nowait
 
 
-def _child_wall_ns(case: Fields) -> Callable[[], Figures]:
+def _through_child(case: Fields) -> Callable[[], Figures]:
     from workbench.core import protocol
     from workbench.core.child import run
 
