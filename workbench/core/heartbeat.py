@@ -10,7 +10,6 @@ for a core, or for IO. Outside a recorded task, :func:`beat` does nothing.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import sys
 import threading
 from collections.abc import Callable
@@ -28,18 +27,22 @@ _local = threading.local()
 def _core_reader() -> Callable[[], int]:
     if sys.platform != "linux":
         return lambda: NO_CORE
-    try:
-        # PyDLL, not CDLL: a CDLL call releases the GIL, and a thread that drops and retakes
-        # the GIL every beat starves the others (they never see a forced switch) — the
-        # instrument would erase the very interleaving it is there to show.
-        libc = ctypes.PyDLL(ctypes.util.find_library("c") or "libc.so.6")
-        reader = libc.sched_getcpu
-        reader.restype = ctypes.c_int
-        reader.argtypes = []
-        reader()
-    except (OSError, AttributeError):
-        return lambda: NO_CORE
-    return reader
+    # The C library as the interpreter already has it loaded (``None``: dlopen of the
+    # program itself), not found by name: ``ctypes.util.find_library`` runs ``ldconfig -p``
+    # in a subprocess, 8-15 ms of every run process's start (and of the engine's) here.
+    for library in (None, "libc.so.6"):
+        try:
+            # PyDLL, not CDLL: a CDLL call releases the GIL, and a thread that drops and
+            # retakes the GIL every beat starves the others (they never see a forced
+            # switch) — the instrument would erase the very interleaving it is there to show.
+            reader = ctypes.PyDLL(library).sched_getcpu
+            reader.restype = ctypes.c_int
+            reader.argtypes = []
+            reader()
+        except (OSError, AttributeError):
+            continue
+        return reader
+    return lambda: NO_CORE
 
 
 current_core = _core_reader()
