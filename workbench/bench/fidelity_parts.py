@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import subprocess
 import sys
@@ -33,6 +32,7 @@ from typing import Any
 
 from workbench.bench.reference import CASES, BenchError, Case, run_bare
 from workbench.bench.stats import Spread, median_ratio_interval
+from workbench.core.machine import this_machine
 
 AGAIN = ("bare-again", "the bare script again: what a fresh process alone moves the ratio")
 ARMS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -65,7 +65,7 @@ def measure_fidelity_parts(
 ) -> list[dict[str, Any]]:
     """One row per case and arm: its median wall time over the bare script's, with interval."""
     rng = random.Random(20)
-    cpus = os.cpu_count() or 1
+    cpus = this_machine().logical_cpus  # the count the report's header gives
     rows: list[dict[str, Any]] = []
     for case in cases:
         arms = ARMS[case.strategy]

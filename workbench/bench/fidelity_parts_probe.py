@@ -22,8 +22,6 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 Fields = Mapping[str, Any]
-
-
 Figures = dict[str, int]
 """What an arm measured: ``wall_ns`` always; the engine arm also ``engine_cpu_ns`` and
 ``engine_window_ns`` (see :func:`_through_engine`)."""
@@ -126,17 +124,16 @@ def _through_child(case: Fields) -> Callable[[], Figures]:
     return child_run
 
 
-def _context(case: Fields, streamed: bool) -> Any:
+def _context(case: Fields) -> Any:
+    """What the child gives a strategy, streaming into a channel that encodes and drops."""
     from workbench.core.child import Flusher
     from workbench.core.recording import Recorder
     from workbench.core.strategies.base import RunContext
     from workbench.core.workloads import workload_named
 
     recorder = Recorder()
-    stream = None
-    if streamed:
-        null: Any = _NullChannel()
-        stream = Flusher(recorder, null, 0.05, threaded=False).flush
+    null: Any = _NullChannel()
+    stream = Flusher(recorder, null, 0.05, threaded=False).flush
     workload = workload_named(case["workload"])
     return RunContext(workload, _job(case), case["tasks"], case["workers"], recorder, stream)
 
@@ -179,7 +176,7 @@ def _start_and_join(threads: list[Any]) -> None:
 def _threads_strategy(case: Fields) -> Work:
     from workbench.core.strategies.threaded import run_threads
 
-    context = _context(case, streamed=True)
+    context = _context(case)
     return functools.partial(run_threads, context)
 
 
@@ -208,6 +205,7 @@ def _pool_recorded(case: Fields) -> Work:
     import threading
     from concurrent.futures import ProcessPoolExecutor
 
+    from workbench.core.event_queue import EventQueue
     from workbench.core.pool_worker import init_worker, pool_task
 
     context, job, tasks, workers = (
@@ -218,7 +216,7 @@ def _pool_recorded(case: Fields) -> Work:
     )
 
     def run() -> None:
-        queue = context.SimpleQueue()
+        queue = EventQueue(context)  # the strategy's own queue: the next arm adds its relay
 
         def read_all() -> None:  # blocks in get: an end carries heartbeats, more than a pipe holds
             for _ in range(2 * tasks):
@@ -241,7 +239,7 @@ def _pool_recorded(case: Fields) -> Work:
 def _pool_strategy(case: Fields) -> Work:
     from workbench.core.strategies.processes import run_process_pool
 
-    context = _context(case, streamed=True)
+    context = _context(case)
     return functools.partial(run_process_pool, context)
 
 
