@@ -25,7 +25,7 @@ POOL = Case(
 
 
 @pytest.mark.parametrize("case", [THREADS, POOL], ids=lambda c: c.strategy)
-@pytest.mark.parametrize("arm", ["spin", "recorded", "strategy", "child"])
+@pytest.mark.parametrize("arm", ["spin", "recorded", "strategy", "child", "launched"])
 def test_every_arm_runs_the_cases_tasks_to_the_end(case: Case, arm: str) -> None:
     assert fidelity_parts_probe.probe(asdict(case), arm) > 0
 
@@ -36,7 +36,9 @@ def test_each_arm_gets_a_ratio_to_the_bare_script_with_its_interval() -> None:
     for row in rows:
         assert row["ratio_ci_low"] <= row["ratio"] <= row["ratio_ci_high"]
         assert row["wall_s_median"] > 0 and row["bare_wall_s_median"] > 0
-    assert all(row["engine_cpu_share"] is None for row in rows if row["arm"] != "engine")
+    engine_arms = {"engine", "engine-no-states"}
+    assert all(row["engine_cpu_share"] is None for row in rows if row["arm"] not in engine_arms)
+    assert all(row["fastest_ratio"] > 0 for row in rows)
     table = "\n".join(fidelity_parts_markdown(rows))
     assert table.count("| tiny-pool |") == len(rows)
     assert "| tiny-pool | engine |" in table

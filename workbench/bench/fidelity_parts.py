@@ -6,14 +6,19 @@ as bare scripts, while the same work run sequentially matched. Each arm here is 
 script's work with one more of the workbench's pieces: its ``spin`` (which checks for a
 heartbeat every 5,000 iterations), then the recorder around each task, then the strategy as
 the child calls it, then the child's whole run (streaming into a channel that encodes every
-message and drops it), then the engine. Each arm runs in a fresh interpreter, in a shuffled
-order every round; an arm's figure is its median wall time over the bare script's, in the
-same rounds, with a bootstrapped 95 % interval. A step between two arms is what the piece
-costs, when it is larger than the intervals. The first arm is the bare script once more, in a
-process of its own: how far a ratio moves when nothing differs but the process. The engine's
-row also says how much of the machine the engine's own CPU took while the run went on: on a
-machine the run keeps busy, that much is taken from the run. The arms themselves are in
-:mod:`workbench.bench.fidelity_parts_probe`, which imports only what each arm needs.
+message and drops it), then that run in a process of its own started as the engine starts it
+(read by a plain loop: no engine), then the engine reading it with its CPU and process-tree
+watcher, then the thread-state sampler as well: the run as ``workbench run`` makes it.
+
+Each arm runs in a fresh interpreter, in a shuffled order every round; an arm's figure is its
+median wall time over the bare script's, in the same rounds, with a bootstrapped 95 %
+interval, and its fastest run over the bare script's fastest (noise only adds time). A step
+between two arms is what the piece costs, when it is larger than the intervals. The first arm
+is the bare script once more, in a process of its own: how far a ratio moves when nothing
+differs but the process. The engine's rows also say how much of the machine the engine's own
+CPU took while the run went on: on a machine the run keeps busy, that much is taken from the
+run. The arms themselves are in :mod:`workbench.bench.fidelity_parts_probe`, which imports only
+what each arm needs.
 
 Part of ``workbench bench``; alone, ``python -m workbench.bench.fidelity_parts [--rounds N]``
 prints its table.
@@ -35,6 +40,12 @@ from workbench.bench.stats import Spread, median_ratio_interval
 from workbench.core.machine import this_machine
 
 AGAIN = ("bare-again", "the bare script again: what a fresh process alone moves the ratio")
+LAUNCHED = ("launched", "+ its own process, started as the engine starts it, read by a plain loop")
+ENGINE_NO_STATES = (
+    "engine-no-states",
+    "+ the engine reading it, and its CPU and process-tree watcher (every 0.2 s)",
+)
+ENGINE = ("engine", "+ the thread-state sampler: the run as `workbench run` makes it")
 ARMS: dict[str, tuple[tuple[str, str], ...]] = {
     "threads": (
         AGAIN,
@@ -42,7 +53,9 @@ ARMS: dict[str, tuple[tuple[str, str], ...]] = {
         ("recorded", "+ the recorder around each task: its span and heartbeats"),
         ("strategy", "+ the threads strategy: its main thread wakes every 50 ms to stream"),
         ("child", "+ the rest of the run's process (its stream encoded, then dropped)"),
-        ("engine", "+ the engine: the run as `workbench run` makes it"),
+        LAUNCHED,
+        ENGINE_NO_STATES,
+        ENGINE,
     ),
     "process-pool": (
         AGAIN,
@@ -50,7 +63,9 @@ ARMS: dict[str, tuple[tuple[str, str], ...]] = {
         ("recorded", "+ each task recorded in its worker, events queued to a reader"),
         ("strategy", "+ the process-pool strategy: its relay moves the events on and streams them"),
         ("child", "+ the rest of the run's process (its stream encoded, then dropped)"),
-        ("engine", "+ the engine: the run as `workbench run` makes it"),
+        LAUNCHED,
+        ENGINE_NO_STATES,
+        ENGINE,
     ),
 }
 CPU_CASES = tuple(case for case in CASES if case.name in ("cpu-4-threads", "cpu-4-process-pool-2"))
@@ -70,7 +85,7 @@ def measure_fidelity_parts(
     for case in cases:
         arms = ARMS[case.strategy]
         walls: dict[str, list[float]] = {name: [] for name in ("bare", *(a for a, _ in arms))}
-        engine_shares: list[float] = []
+        engine_shares: dict[str, list[float]] = {}
         for round_ in range(rounds):
             progress(f"fidelity parts {round_ + 1}/{rounds}: {case.name}")
             order = list(walls)
@@ -79,18 +94,22 @@ def measure_fidelity_parts(
                 figures = _figures(case, arm)
                 walls[arm].append(figures["wall_ns"] / 1e9)
                 if figures.get("engine_window_ns"):
-                    engine_shares.append(
+                    engine_shares.setdefault(arm, []).append(
                         figures["engine_cpu_ns"] / (cpus * figures["engine_window_ns"])
                     )
         for arm, what in arms:
             ratio = median_ratio_interval(walls[arm], walls["bare"])
-            share = Spread.of(engine_shares).median if arm == "engine" and engine_shares else None
+            shares = engine_shares.get(arm)
+            share = Spread.of(shares).median if shares else None
             rows.append(
                 {
                     "case": case.name,
                     "arm": arm,
                     "what": what,
                     **ratio.as_dict("ratio", 3),
+                    # Noise only ever adds time: the fastest runs show what a piece costs
+                    # when nothing else got in the way.
+                    "fastest_ratio": round(min(walls[arm]) / min(walls["bare"]), 3),
                     "wall_s_median": round(Spread.of(walls[arm]).median, 3),
                     "bare_wall_s_median": round(Spread.of(walls["bare"]).median, 3),
                     "engine_cpu_share": None if share is None else round(share, 4),

@@ -38,8 +38,10 @@ def probe(case: Fields, arm: str) -> int:
 def prepared(case: Fields, arm: str) -> Callable[[], Figures]:
     """``arm`` of ``case`` with its imports done and its pieces built: calling it runs the
     work and returns what it measured."""
-    if arm == "engine":
-        return _through_engine(case)
+    if arm in ("engine", "engine-no-states"):
+        return _through_engine(case, thread_states=arm == "engine")
+    if arm == "launched":
+        return _launched(case)
     if arm == "child":
         return _through_child(case)
     run = (_THREADS if case["strategy"] == "threads" else _POOL)[arm](case)
@@ -52,8 +54,9 @@ def prepared(case: Fields, arm: str) -> Callable[[], Figures]:
     return timed
 
 
-def _through_engine(case: Fields) -> Callable[[], Figures]:
-    """The run as ``workbench run`` makes it, and the engine's own CPU while it ran.
+def _through_engine(case: Fields, *, thread_states: bool) -> Callable[[], Figures]:
+    """The run as ``workbench run`` makes it (less its thread-state sampler if
+    ``thread_states`` is False), and the engine's own CPU while it ran.
 
     The engine watches from outside, and on a machine the run keeps busy its CPU is taken
     from the run: measured between the first and the last batch of the run's events (the
@@ -72,7 +75,8 @@ def _through_engine(case: Fields) -> Callable[[], Figures]:
 
     def through_engine() -> Figures:
         clocks = Clocks()
-        wall_ns = run_engine_sync(Case(**fields), observer=clocks).wall_ns  # the child's timer
+        run = run_engine_sync(Case(**fields), observer=clocks, thread_states=thread_states)
+        wall_ns = run.wall_ns  # the child's timer
         (cpu_first, t_first), (cpu_last, t_last) = clocks.marks[0], clocks.marks[-1]
         return {
             "wall_ns": wall_ns,
@@ -106,13 +110,55 @@ class _NullChannel:
     send = send_nowait
 
 
-def _through_child(case: Fields) -> Callable[[], Figures]:
+def _request(case: Fields) -> Any:
     from workbench.core import protocol
-    from workbench.core.child import run
 
-    request = protocol.RunRequest(
+    return protocol.RunRequest(
         case["strategy"], case["workload"], dict(case["params"]), case["tasks"], case["workers"]
     )
+
+
+def _launched(case: Fields) -> Callable[[], Figures]:
+    """The run's process started as the engine starts it (its command line, environment and
+    session), sent its request the same way, its stream read by a plain loop: what the run's
+    own process costs, with no engine reading or watching it."""
+    import subprocess
+
+    from workbench.core import protocol
+    from workbench.core.engine import CHILD_MODULE
+    from workbench.core.launch import child_environment, python_command
+    from workbench.core.processes import new_session_options
+
+    request = protocol.encode(_request(case))
+    command, environment = python_command(CHILD_MODULE), child_environment()
+
+    def launched() -> Figures:  # the run's own timer, as the engine reads it
+        done = None
+        with subprocess.Popen(
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=environment,
+            **new_session_options(),
+        ) as child:
+            assert child.stdin is not None and child.stdout is not None
+            child.stdin.write(request)
+            child.stdin.flush()
+            for line in child.stdout:
+                message = protocol.decode(line)
+                if isinstance(message, protocol.Done):
+                    done = message
+        if done is None or not done.ok:
+            raise RuntimeError(f"{case['name']}: the launched run failed")
+        return {"wall_ns": int(done.wall_ns)}
+
+    return launched
+
+
+def _through_child(case: Fields) -> Callable[[], Figures]:
+    from workbench.core.child import run
+
+    request = _request(case)
 
     def child_run() -> Figures:  # the child's own timer, around the strategy's run
         channel: Any = _NullChannel()  # the child's Channel, less the pipe
