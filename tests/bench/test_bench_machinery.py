@@ -115,3 +115,13 @@ def test_a_case_given_more_pairs_gets_them_and_the_others_keep_theirs() -> None:
     )
     figures = measure_fidelity(2, (short, other), lambda _: None, more_pairs={"short": 3})
     assert {f["name"]: f["repeats"] for f in figures} == {"short": 3, "other": 2}
+
+
+def test_the_cases_given_more_pairs_are_reference_cases() -> None:
+    """Pairs are given by name: a renamed case would quietly fall back to the fewer pairs."""
+    from workbench.bench.reference import CASES
+    from workbench.bench.runner import CPU_FIDELITY_PAIRS, SHORT_FIDELITY_PAIRS, _more_pairs
+
+    more = _more_pairs()
+    assert set(more) <= {case.name for case in CASES}
+    assert sorted(more.values()) == [CPU_FIDELITY_PAIRS] * 2 + [SHORT_FIDELITY_PAIRS]

@@ -46,8 +46,21 @@ CPU_FIDELITY_PAIRS = 33
 their pairs spread ±5-10 % (one fresh process to the next), so 11 pairs left intervals
 ~15 % wide; three times as many cost ~2 minutes."""
 
+SHORT_FIDELITY_PAIRS = 99
+SHORT_CASES = ("file-100x1MiB-thread-pool",)
+"""Cases of ~20 ms a run: a fresh process alone moves one by ±20 % (pair ratios 0.83-1.45
+over 11 pairs, intervals 0.88-1.31), so a 2 % target needs many pairs; 99 cost ~40 s."""
+
 FIDELITY_PARTS_ROUNDS = 16
 """Rounds of the CPU cases taken apart: ~10 s a round of both here."""
+
+
+def _more_pairs() -> dict[str, int]:
+    """Pairs for the cases whose runs spread most, by name (the rest get ``FIDELITY_PAIRS``)."""
+    return {
+        **{case.name: CPU_FIDELITY_PAIRS for case in CPU_CASES},
+        **dict.fromkeys(SHORT_CASES, SHORT_FIDELITY_PAIRS),
+    }
 
 
 def _progress(message: str) -> None:
@@ -71,7 +84,7 @@ def run_bench(
             1 if quick else FIDELITY_PAIRS,
             cases,
             _progress,
-            more_pairs=None if quick else {case.name: CPU_FIDELITY_PAIRS for case in CPU_CASES},
+            more_pairs=None if quick else _more_pairs(),
         ),
         "overhead": measure_overhead(
             SIZES[:1] if quick else tuple(n for n in SIZES if n <= overhead_up_to),
