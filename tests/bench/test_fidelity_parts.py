@@ -93,3 +93,9 @@ def test_the_engine_arm_says_how_much_cpu_the_engine_took_while_the_run_went_on(
     assert figures["wall_ns"] > 0
     assert 0 < figures["engine_window_ns"] < 2 * figures["wall_ns"]  # within the run, near enough
     assert 0 <= figures["engine_cpu_ns"] <= (os.cpu_count() or 1) * figures["engine_window_ns"]
+
+
+def test_a_launched_run_that_fails_says_why() -> None:
+    broken = dict(asdict(THREADS), workload="no-such-workload")
+    with pytest.raises(RuntimeError, match=r"launched run failed: .*no-such-workload"):
+        fidelity_parts_probe.prepared(broken, "launched")()

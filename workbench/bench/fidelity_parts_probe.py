@@ -1,5 +1,5 @@
 """One arm of :mod:`workbench.bench.fidelity_parts`, in a fresh interpreter: prints what it
-measured (its wall time in ns, and the engine arm its engine's CPU) as one line of JSON.
+measured (its wall time in ns, and the engine arms their engine's CPU) as one line of JSON.
 
 Kept apart from the measuring side so that an arm imports what its own pieces need and nothing
 more: the bare script's work with the workbench's ``spin`` must not also carry the engine's
@@ -23,7 +23,7 @@ from typing import Any
 
 Fields = Mapping[str, Any]
 Figures = dict[str, int]
-"""What an arm measured: ``wall_ns`` always; the engine arm also ``engine_cpu_ns`` and
+"""What an arm measured: ``wall_ns`` always; the engine arms also ``engine_cpu_ns`` and
 ``engine_window_ns`` (see :func:`_through_engine`)."""
 
 
@@ -133,7 +133,7 @@ def _launched(case: Fields) -> Callable[[], Figures]:
     command, environment = python_command(CHILD_MODULE), child_environment()
 
     def launched() -> Figures:  # the run's own timer, as the engine reads it
-        done = None
+        done, why = None, "it ended without saying it was done"
         with subprocess.Popen(
             command,
             stdin=subprocess.PIPE,
@@ -148,8 +148,11 @@ def _launched(case: Fields) -> Callable[[], Figures]:
                 message = protocol.decode(line)
                 if isinstance(message, protocol.Done):
                     done = message
+                elif isinstance(message, protocol.Failed):
+                    why = message.error
         if done is None or not done.ok:
-            raise RuntimeError(f"{case['name']}: the launched run failed")
+            why = done.error if done is not None and done.error else why
+            raise RuntimeError(f"{case['name']}: the launched run failed: {why}")
         return {"wall_ns": int(done.wall_ns)}
 
     return launched
