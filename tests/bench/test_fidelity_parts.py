@@ -99,3 +99,18 @@ def test_a_launched_run_that_fails_says_why() -> None:
     broken = dict(asdict(THREADS), workload="no-such-workload")
     with pytest.raises(RuntimeError, match=r"launched run failed: .*no-such-workload"):
         fidelity_parts_probe.prepared(broken, "launched")()
+
+
+def test_only_the_arms_named_run_besides_the_bare_script() -> None:
+    rows = fidelity_parts.measure_fidelity_parts(
+        2, (POOL,), progress=lambda _: None, only=("launched", "engine")
+    )
+    assert [row["arm"] for row in rows] == ["launched", "engine"]
+
+
+def test_an_unknown_arm_is_refused_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as leaving:
+        fidelity_parts.main(["--case", "cpu-4-threads", "--arms", "launched,nope"])
+    assert leaving.value.code == 2
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert "--arms: no arm 'nope'; the arms: bare-again, child, engine" in last

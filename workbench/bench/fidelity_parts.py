@@ -20,8 +20,8 @@ CPU took while the run went on: on a machine the run keeps busy, that much is ta
 run. The arms themselves are in :mod:`workbench.bench.fidelity_parts_probe`, which imports only
 what each arm needs.
 
-Part of ``workbench bench``; alone, ``python -m workbench.bench.fidelity_parts [--rounds N]``
-prints its table.
+Part of ``workbench bench``; alone, ``python -m workbench.bench.fidelity_parts [--rounds N]
+[--case NAME] [--arms A,B,…]`` prints its table (fewer arms: more rounds in the same time).
 """
 
 from __future__ import annotations
@@ -77,13 +77,17 @@ def measure_fidelity_parts(
     rounds: int = ROUNDS,
     cases: Sequence[Case] = CPU_CASES,
     progress: Callable[[str], None] = print,
+    only: Sequence[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """One row per case and arm: its median wall time over the bare script's, with interval."""
+    """One row per case and arm: its median wall time over the bare script's, with interval.
+
+    ``only`` names the arms to run (the bare script always runs): fewer arms, more rounds in
+    the same time, for a closer look at two steps."""
     rng = random.Random(20)
     cpus = this_machine().logical_cpus  # the count the report's header gives
     rows: list[dict[str, Any]] = []
     for case in cases:
-        arms = ARMS[case.strategy]
+        arms = tuple(a for a in ARMS[case.strategy] if only is None or a[0] in only)
         walls: dict[str, list[float]] = {name: [] for name in ("bare", *(a for a, _ in arms))}
         engine_shares: dict[str, list[float]] = {}
         for round_ in range(rounds):
@@ -133,12 +137,32 @@ def _figures(case: Case, arm: str) -> dict[str, int]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m workbench.bench.fidelity_parts")
     parser.add_argument("--rounds", type=int, default=ROUNDS, help="rounds of every arm")
+    parser.add_argument(
+        "--case",
+        choices=[case.name for case in CPU_CASES],
+        help="one of the two cases (default: both)",
+    )
+    parser.add_argument(
+        "--arms",
+        help="the arms to run, comma-separated (default: all; the bare script always runs)",
+    )
     args = parser.parse_args(argv)
     if args.rounds < 2:
         parser.error("--rounds must be at least 2: an interval needs two pairs")
+    cases = tuple(case for case in CPU_CASES if args.case in (None, case.name))
+    only = None
+    if args.arms is not None:
+        only = [arm.strip() for arm in args.arms.split(",") if arm.strip()]
+        known = {arm for case in cases for arm, _ in ARMS[case.strategy]}
+        unknown = [arm for arm in only if arm not in known]
+        if unknown or not only:
+            name = unknown[0] if unknown else ""
+            parser.error(f"--arms: no arm {name!r}; the arms: {', '.join(sorted(known))}")
     from workbench.bench.report import fidelity_parts_markdown
 
-    rows = measure_fidelity_parts(args.rounds, progress=lambda m: print(m, file=sys.stderr))
+    rows = measure_fidelity_parts(
+        args.rounds, cases, progress=lambda m: print(m, file=sys.stderr), only=only
+    )
     print("\n".join(fidelity_parts_markdown(rows)))
     return 0
 
