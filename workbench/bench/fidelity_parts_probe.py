@@ -119,39 +119,31 @@ def _request(case: Fields) -> Any:
 
 
 def _launched(case: Fields) -> Callable[[], Figures]:
-    """The run's process started as the engine starts it (its command line, environment and
-    session), sent its request the same way, its stream read by a plain loop: what the run's
-    own process costs, with no engine reading or watching it."""
-    import subprocess
+    """The run's process started by the engine's own launcher (command line, environment,
+    session, request on stdin), its stream read by a plain loop: what the run's own process
+    costs, with no engine reading or watching it."""
+    import queue
 
     from workbench.core import protocol
     from workbench.core.engine import CHILD_MODULE
-    from workbench.core.launch import child_environment, python_command
-    from workbench.core.processes import new_session_options
+    from workbench.core.processes import HelperProcess
 
     request = protocol.encode(_request(case))
-    command, environment = python_command(CHILD_MODULE), child_environment()
 
     def launched() -> Figures:  # the run's own timer, as the engine reads it
-        done, why = None, "it ended without saying it was done"
-        with subprocess.Popen(
-            command,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            env=environment,
-            **new_session_options(),
-        ) as child:
-            assert child.stdin is not None and child.stdout is not None
-            child.stdin.write(request)
-            child.stdin.flush()
-            for line in child.stdout:
-                message = protocol.decode(line)
-                if isinstance(message, protocol.Done):
-                    done = message
-                elif isinstance(message, protocol.Failed):
-                    why = message.error
+        lines: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        child = HelperProcess(CHILD_MODULE, lines.put)
+        child.send(request)
+        done, why = None, None
+        while (line := lines.get()) is not None:
+            message = protocol.decode(line)
+            if isinstance(message, protocol.Done):
+                done = message
+            elif isinstance(message, protocol.Failed):
+                why = message.error
+        child.wait()
         if done is None or not done.ok:
-            why = done.error if done is not None and done.error else why
+            why = (done.error if done is not None else None) or why or child.last_error_line()
             raise RuntimeError(f"{case['name']}: the launched run failed: {why}")
         return {"wall_ns": int(done.wall_ns)}
 

@@ -17,6 +17,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.context import BaseContext
 from typing import Any
 
 from workbench.core.clock import now_ns
@@ -112,10 +113,15 @@ def _died(pid: int | None) -> WorkerDied:
     return WorkerDied(f"{who} died abruptly while running a task")
 
 
+def _start_relay(ctx: RunContext, context: BaseContext) -> tuple[EventQueue, _Relay]:
+    """The queue the pool's workers send their events through, and the relay reading it."""
+    queue = EventQueue(context)
+    return queue, _Relay(queue, ctx.recorder, ctx.stream, ctx.stream_interval_s)
+
+
 def run_process_pool(ctx: RunContext) -> int:
     context = multiprocessing.get_context()
-    queue = EventQueue(context)
-    relay = _Relay(queue, ctx.recorder, ctx.stream, ctx.stream_interval_s)
+    queue, relay = _start_relay(ctx, context)
     started = now_ns()
     try:
         with ProcessPoolExecutor(
@@ -136,8 +142,7 @@ def run_process_pool(ctx: RunContext) -> int:
 
 def run_mp_pool(ctx: RunContext) -> int:
     context = multiprocessing.get_context()
-    queue = EventQueue(context)
-    relay = _Relay(queue, ctx.recorder, ctx.stream, ctx.stream_interval_s)
+    queue, relay = _start_relay(ctx, context)
     started = now_ns()
     pool = context.Pool(ctx.workers, initializer=init_worker, initargs=(queue, ctx.job))
     try:
