@@ -295,6 +295,14 @@ def to_markdown(figures: Mapping[str, Any]) -> str:
     for section in ("window", "responsiveness"):
         if section in figures:
             lines += [f"## {section.capitalize()}", ""]
+            if section == "responsiveness":
+                lines += [
+                    "A 10 ms timer on the window's loop while the window runs each experiment:",
+                    "how late it fires, over the whole experiment (from the click to the outcome",
+                    "on screen: the target's reading) and during the run alone (from the run's",
+                    "start to its record complete).",
+                    "",
+                ]
             lines += _table(
                 ["figure", "value"], [[k, _fmt(v, 1)] for k, v in figures[section].items()]
             )

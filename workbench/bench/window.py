@@ -37,8 +37,12 @@ def measure_window(*, quick: bool, progress: Callable[[str], None]) -> dict[str,
     load = _probe("responsiveness", *(["--quick"] if quick else []))
     responsiveness: dict[str, Any] = {}
     for case in load["cases"]:
+        # The whole experiment (click to outcome on screen) is what the target reads; the
+        # run alone shows how much of the worst is the run's start and end.
         responsiveness[f"{case['name']}: p99 ms"] = case["lateness_ms_p99"]
         responsiveness[f"{case['name']}: max ms"] = case["lateness_ms_max"]
+        responsiveness[f"{case['name']}: during the run, p99 ms"] = case["run_lateness_ms_p99"]
+        responsiveness[f"{case['name']}: during the run, max ms"] = case["run_lateness_ms_max"]
     worst = max(case["lateness_ms_p99"] for case in load["cases"])
     responsiveness["target p99 ms"] = TARGET_LATENESS_P99_MS
     responsiveness["within_target"] = worst <= TARGET_LATENESS_P99_MS
