@@ -15,9 +15,10 @@ from workbench.core.workloads import Job, workload_named
 _recorder: WorkerRecorder | None = None
 
 
-def init_worker(queue: Any, job: Job | None = None) -> None:
+def init_worker(queue: Any, job: Job | None = None, inside: bool = True) -> None:
     """Pool initializer: events from this worker travel back to the child through ``queue``;
-    the workload gets ready in this process (the user's code loads here, by path).
+    the workload gets ready in this process (the user's code loads here, by path); ``inside``
+    False records no heartbeats, as the run's own recorder then records none.
 
     It never raises: a pool whose initializer fails replaces the worker forever
     (``multiprocessing.Pool``) or breaks (``ProcessPoolExecutor``); the workload keeps any
@@ -28,7 +29,7 @@ def init_worker(queue: Any, job: Job | None = None) -> None:
     if job is not None:
         workload_named(job.workload).prepare_worker(job)
         user_file = job.code.path if job.code is not None else None
-    _recorder = WorkerRecorder(queue, user_file)
+    _recorder = WorkerRecorder(queue, user_file, inside)
 
 
 def pool_task(job: Job, task_id: int) -> None:

@@ -272,13 +272,14 @@ class WorkerRecorder:
     heavy by nature; the child's relay thread feeds them into its own :class:`Recorder`.
     """
 
-    def __init__(self, queue: Any, user_file: str | None = None) -> None:
+    def __init__(self, queue: Any, user_file: str | None = None, inside: bool = True) -> None:
         self._put = queue.put
         self._user_file = user_file
+        self._inside = inside
 
     def call(self, function: Callable[[Any, int], None], job: Any, task_id: int) -> None:
         put, pid, worker = self._put, os.getpid(), threading.get_native_id()
-        beats = start_beats()
+        beats = start_beats() if self._inside else None
         begin = now_ns()
         put((BEGIN, task_id, begin, NOT_ENDED, worker, pid, None, None, None))
         kind, error, trace = END, None, None
@@ -288,5 +289,6 @@ class WorkerRecorder:
             kind, error = FAILED, describe_error(exc)
             trace = user_traceback(exc, self._user_file)
         end = now_ns()
-        stop_beats()
+        if beats is not None:
+            stop_beats()
         put((kind, task_id, begin, end, worker, pid, error, beats or None, trace))

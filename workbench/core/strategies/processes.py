@@ -128,7 +128,7 @@ def run_process_pool(ctx: RunContext) -> int:
             max_workers=ctx.workers,
             mp_context=context,
             initializer=init_worker,
-            initargs=(queue, ctx.job),
+            initargs=(queue, ctx.job, ctx.recorder.inside),
         ) as pool:
             for _ in pool.map(functools.partial(pool_task, ctx.job), range(ctx.tasks)):
                 pass
@@ -144,7 +144,9 @@ def run_mp_pool(ctx: RunContext) -> int:
     context = multiprocessing.get_context()
     queue, relay = _start_relay(ctx, context)
     started = now_ns()
-    pool = context.Pool(ctx.workers, initializer=init_worker, initargs=(queue, ctx.job))
+    pool = context.Pool(
+        ctx.workers, initializer=init_worker, initargs=(queue, ctx.job, ctx.recorder.inside)
+    )
     try:
         result = pool.map_async(functools.partial(pool_task, ctx.job), range(ctx.tasks))
         # multiprocessing.Pool silently replaces a dead worker and waits forever for its task.
