@@ -124,4 +124,4 @@ def test_the_cases_given_more_pairs_are_reference_cases() -> None:
 
     more = _more_pairs()
     assert set(more) <= {case.name for case in CASES}
-    assert sorted(more.values()) == [CPU_FIDELITY_PAIRS] * 2 + [SHORT_FIDELITY_PAIRS]
+    assert sorted(more.values()) == [CPU_FIDELITY_PAIRS] * 3 + [SHORT_FIDELITY_PAIRS]

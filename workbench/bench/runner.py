@@ -46,6 +46,11 @@ CPU_FIDELITY_PAIRS = 33
 their pairs spread ±5-10 % (one fresh process to the next), so 11 pairs left intervals
 ~15 % wide; three times as many cost ~2 minutes."""
 
+SPREAD_CASES = ("http-500x0.2s-gather",)
+"""Cases given ``CPU_FIDELITY_PAIRS`` too: 500 HTTP requests through a local server spread
+their pairs over 0.96-1.18 (11 pairs), and its intervals ran 0.93-1.10 and 0.97-1.06 in two
+runs — too wide to tell 1.02 from 1.05; 33 pairs cost ~20 s."""
+
 SHORT_FIDELITY_PAIRS = 99
 SHORT_CASES = ("file-100x1MiB-thread-pool",)
 """Cases of ~20 ms a run: a fresh process alone moves one by ±20 % (pair ratios 0.83-1.45
@@ -59,6 +64,7 @@ def _more_pairs() -> dict[str, int]:
     """Pairs for the cases whose runs spread most, by name (the rest get ``FIDELITY_PAIRS``)."""
     return {
         **{case.name: CPU_FIDELITY_PAIRS for case in CPU_CASES},
+        **dict.fromkeys(SPREAD_CASES, CPU_FIDELITY_PAIRS),
         **dict.fromkeys(SHORT_CASES, SHORT_FIDELITY_PAIRS),
     }
 

@@ -42,10 +42,11 @@ START_TURN_S = 0.001
 """A run's start is three pieces — its process started, the thread-state sampler started, the
 CPU sampler and tree watcher started — with a turn of the loop after each. On a window's loop,
 a redraw or timer due meanwhile then waits for one piece, not for all: measured with the
-window probe, the three took 10-30 ms together on the window's thread (starting the process
-alone 0.3-18 ms, as the window's other threads held the GIL or not). A real timer, not a zero
-delay: Qt serves due timers and paints between timers, not before posted events. The pieces
-end before the request is sent, so none of it is in the run's measured time."""
+window probe, the three took 6-26 ms together on the window's thread (starting the process
+and its output readers alone 2-18 ms, as the window's other threads held the GIL or not). A
+real timer, not a zero delay: Qt serves due timers and paints between timers, not before
+posted events. The pieces end before the request is sent, so none of it is in the run's
+measured time."""
 
 
 class _Stopped(Exception):

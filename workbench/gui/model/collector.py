@@ -22,10 +22,9 @@ the run's own record, and a middle collection walks every object that survived t
 young ones — at a tenth of a second each, a second of a 100,000-task run's record, ~30 ms
 with the window frozen, once a second (measured with the window probe; with it deferred, the
 worst tick of a 10 ms timer during that run fell from 23-33 ms to 9-19 ms, five probe runs
-each, interleaved). Young collections
-still run, and reclaim almost everything. Once the run is over and the window idle, one
-full collection runs, and what survives it (the window itself, the results on screen) is
-frozen so later passes skip it.
+each, interleaved). Young collections still run, and reclaim almost everything. Once the run
+is over and the window idle, one full collection runs, and what survives it (the window
+itself, the results on screen) is frozen so later passes skip it.
 
 This is the window's own heap only: a run's child process, whose timings are measured, keeps
 Python's defaults, as the user's script would.
