@@ -16,3 +16,7 @@ any Python):
 - :mod:`.tracker`: the run's wait loop, turning what the workers report into task events;
 - :mod:`.address`: checking a scheduler address before any work.
 """
+
+INSTALL = 'pip install "concurrency-workbench[dask]"'
+"""The one line that installs the ``dask`` strategy's extra (here, not in :mod:`.connection`:
+the strategies' registry names it without importing the cluster's machinery)."""

@@ -18,12 +18,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from workbench.core.cluster import INSTALL
 from workbench.core.cluster.address import check_reachable
 from workbench.core.params import ConfigError
 from workbench.core.process_tree import kill_tree
 
-INSTALL = 'pip install "concurrency-workbench[dask]"'
-"""The one line that installs the ``dask`` strategy's extra."""
 CONNECT_TIMEOUT_S = 5.0
 """How long to try reaching an existing scheduler before saying it does not answer."""
 WORKERS_TIMEOUT_S = 30.0

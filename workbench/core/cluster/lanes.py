@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from workbench.core.clock import now_ns
+from workbench.core.cluster import INSTALL
 from workbench.core.cluster.clocks import Probe, Reading, WorkerClock, estimate, read_boot_id
-from workbench.core.cluster.connection import INSTALL, ClusterError
+from workbench.core.cluster.connection import ClusterError
 from workbench.core.cluster.worker import read_clock, short_host_name
 from workbench.core.protocol import ClusterLane
 

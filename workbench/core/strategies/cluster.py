@@ -11,7 +11,8 @@ script imports it at its top: importing it takes about a second here.
 from __future__ import annotations
 
 from workbench.core.clock import now_ns
-from workbench.core.cluster.connection import INSTALL, connected, import_distributed
+from workbench.core.cluster import INSTALL
+from workbench.core.cluster.connection import connected, import_distributed
 from workbench.core.cluster.tracker import Tracker
 from workbench.core.strategies.base import RunContext
 
