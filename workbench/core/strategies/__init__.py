@@ -24,16 +24,17 @@ _S, _A, _T, _P = Family.SEQUENTIAL, Family.ASYNC, Family.THREADS, Family.PROCESS
 def _lazily(load: Callable[[], ModuleType], name: str) -> RunFunction:
     """``name`` from the module ``load`` imports, imported when a run first calls it.
 
-    A run's process imports only its own strategy's module: every run starts sooner, and a
-    process pool's workers are forked from a smaller process. Measured here: a sequential
-    run's process took 68-70 ms from launch to its clock's start against 82-84 before (three
-    interleaved sets of ten), the other strategies' modules having been 13-18 ms of it
-    (asyncio's step clock and lag probe, the Dask machinery). A bare pool forked from a
-    process holding the run's process's former modules ran its tasks 1.009-1.015 as long as
-    one forked from a process with only the pool's own (50-60 rounds); at the whole run's
-    level that was too small to see (0.997 [0.972, 1.015], 40 rounds). The loaders import by
-    name inside a function, so the walk that finds the child's modules
-    (:mod:`workbench.core.child_source`) still finds these.
+    A run's process imports only its own strategy's module, and starts sooner: measured here,
+    a sequential run's process took 68-78 ms from launch to its clock's start against 82-88
+    with every strategy's module (two quiet sets of three, ten launches each), those modules
+    having been 13-18 ms of it (asyncio's step clock and lag probe, the Dask machinery). A
+    process pool's workers now fork from a smaller process too; a bare pool forked from a
+    process holding the former modules ran its tasks 1.009-1.015 as long (50-60 rounds), but
+    at the run's level no gain showed (new over old 1.010 [0.994, 1.029], 50 rounds). The
+    loaders import by name inside a function, so the walk that finds the child's modules
+    (:mod:`workbench.core.child_source`) still finds these; each is also its strategy's
+    :attr:`~Strategy.prepare`, so the child imports the module before the run's clock starts,
+    as a script's imports come before its timer.
     """
 
     def run(context: RunContext) -> int | None:
@@ -69,7 +70,7 @@ def _cluster() -> ModuleType:
 
 
 def _prepare_dask() -> None:
-    _cluster().prepare_dask()
+    _cluster().prepare_dask()  # its module imported, then Dask's own imports
 
 
 STRATEGIES: dict[str, Strategy] = {
@@ -80,12 +81,14 @@ STRATEGIES: dict[str, Strategy] = {
             "A plain for-loop calling the blocking function.",
             _S,
             _lazily(_threaded, "run_sequential"),
+            prepare=_threaded,
         ),
         Strategy(
             "async-sequential",
             "Await each coroutine in turn: async, yet one at a time.",
             _A,
             _lazily(_asynchronous, "run_async_sequential"),
+            prepare=_asynchronous,
             streams_itself=True,
             awaits=True,
         ),
@@ -94,6 +97,7 @@ STRATEGIES: dict[str, Strategy] = {
             "asyncio.gather of every coroutine on one event loop.",
             _A,
             _lazily(_asynchronous, "run_async_gather"),
+            prepare=_asynchronous,
             streams_itself=True,
             awaits=True,
         ),
@@ -102,6 +106,7 @@ STRATEGIES: dict[str, Strategy] = {
             "asyncio.TaskGroup creating one task per coroutine.",
             _A,
             _lazily(_asynchronous, "run_async_taskgroup"),
+            prepare=_asynchronous,
             streams_itself=True,
             awaits=True,
         ),
@@ -110,6 +115,7 @@ STRATEGIES: dict[str, Strategy] = {
             "gather under a semaphore: at most --workers at once.",
             _A,
             _lazily(_asynchronous, "run_async_bounded"),
+            prepare=_asynchronous,
             uses_workers=True,
             streams_itself=True,
             awaits=True,
@@ -119,12 +125,14 @@ STRATEGIES: dict[str, Strategy] = {
             "The blocking call inside coroutines: stalls the loop.",
             _A,
             _lazily(_asynchronous, "run_async_blocking"),
+            prepare=_asynchronous,
         ),
         Strategy(
             "async-to-thread",
             "asyncio.to_thread per task (default executor's threads).",
             _A,
             _lazily(_asynchronous, "run_async_to_thread"),
+            prepare=_asynchronous,
             streams_itself=True,
         ),
         Strategy(
@@ -132,6 +140,7 @@ STRATEGIES: dict[str, Strategy] = {
             "One threading.Thread per task, all started, then joined.",
             _T,
             _lazily(_threaded, "run_threads"),
+            prepare=_threaded,
             max_tasks=MAX_THREADS,
             streams_itself=True,
         ),
@@ -140,6 +149,7 @@ STRATEGIES: dict[str, Strategy] = {
             "concurrent.futures.ThreadPoolExecutor with --workers threads.",
             _T,
             _lazily(_threaded, "run_thread_pool"),
+            prepare=_threaded,
             uses_workers=True,
             max_workers=MAX_THREAD_WORKERS,
             streams_itself=True,
@@ -149,6 +159,7 @@ STRATEGIES: dict[str, Strategy] = {
             "concurrent.futures.ProcessPoolExecutor, --workers processes.",
             _P,
             _lazily(_processes, "run_process_pool"),
+            prepare=_processes,
             uses_workers=True,
             max_workers=MAX_PROCESS_WORKERS,
             streams_itself=True,
@@ -158,6 +169,7 @@ STRATEGIES: dict[str, Strategy] = {
             "multiprocessing.Pool.map with --workers processes.",
             _P,
             _lazily(_processes, "run_mp_pool"),
+            prepare=_processes,
             uses_workers=True,
             max_workers=MAX_PROCESS_WORKERS,
             streams_itself=True,

@@ -68,8 +68,9 @@ class Strategy:
     """A module outside the standard library it imports when it runs (an optional extra)."""
     install: str | None = None
     """The one line that installs what it :attr:`needs`."""
-    prepare: Callable[[], None] = lambda: None
-    """Run before the run's clock starts, like a script's imports at its top."""
+    prepare: Callable[[], object] = lambda: None
+    """Run before the run's clock starts, like a script's imports at its top (what it
+    returns is ignored)."""
 
     @property
     def unavailable(self) -> str | None:
