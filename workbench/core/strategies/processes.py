@@ -113,22 +113,24 @@ def _died(pid: int | None) -> WorkerDied:
     return WorkerDied(f"{who} died abruptly while running a task")
 
 
-def _start_relay(ctx: RunContext, context: BaseContext) -> tuple[EventQueue, _Relay]:
-    """The queue the pool's workers send their events through, and the relay reading it."""
+def _start_relay(ctx: RunContext, context: BaseContext) -> tuple[_Relay, tuple[Any, ...]]:
+    """The relay reading the queue the pool's workers send their events through, and the
+    arguments of the workers' initializer (that queue, the job, whether to record inside)."""
     queue = EventQueue(context)
-    return queue, _Relay(queue, ctx.recorder, ctx.stream, ctx.stream_interval_s)
+    relay = _Relay(queue, ctx.recorder, ctx.stream, ctx.stream_interval_s)
+    return relay, (queue, ctx.job, ctx.recorder.inside)
 
 
 def run_process_pool(ctx: RunContext) -> int:
     context = multiprocessing.get_context()
-    queue, relay = _start_relay(ctx, context)
+    relay, initargs = _start_relay(ctx, context)
     started = now_ns()
     try:
         with ProcessPoolExecutor(
             max_workers=ctx.workers,
             mp_context=context,
             initializer=init_worker,
-            initargs=(queue, ctx.job, ctx.recorder.inside),
+            initargs=initargs,
         ) as pool:
             for _ in pool.map(functools.partial(pool_task, ctx.job), range(ctx.tasks)):
                 pass
@@ -142,11 +144,9 @@ def run_process_pool(ctx: RunContext) -> int:
 
 def run_mp_pool(ctx: RunContext) -> int:
     context = multiprocessing.get_context()
-    queue, relay = _start_relay(ctx, context)
+    relay, initargs = _start_relay(ctx, context)
     started = now_ns()
-    pool = context.Pool(
-        ctx.workers, initializer=init_worker, initargs=(queue, ctx.job, ctx.recorder.inside)
-    )
+    pool = context.Pool(ctx.workers, initializer=init_worker, initargs=initargs)
     try:
         result = pool.map_async(functools.partial(pool_task, ctx.job), range(ctx.tasks))
         # multiprocessing.Pool silently replaces a dead worker and waits forever for its task.
