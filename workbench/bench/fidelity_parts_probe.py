@@ -23,8 +23,8 @@ from typing import Any
 
 Fields = Mapping[str, Any]
 Figures = dict[str, int]
-"""What an arm measured: ``wall_ns`` always; the engine arms also ``engine_cpu_ns`` and
-``engine_window_ns`` (see :func:`_through_engine`)."""
+"""What an arm measured: ``wall_ns`` always; the engine arms also ``engine_cpu_ns``,
+``engine_window_ns`` and ``engine_batches`` (see :func:`_through_engine`)."""
 
 
 def probe(case: Fields, arm: str) -> int:
@@ -60,7 +60,9 @@ def _through_engine(case: Fields, *, thread_states: bool) -> Callable[[], Figure
 
     The engine watches from outside, and on a machine the run keeps busy its CPU is taken
     from the run: measured between the first and the last batch of the run's events (the
-    engine's start of the child before, and its summing-up after, are not the run's)."""
+    engine's start of the child before, and its summing-up after, are not the run's). A run
+    whose events all came in one batch (a busy machine can hold the engine back until the end)
+    has no such window: both read 0, and ``engine_batches`` says why."""
     from workbench.bench.reference import Case, run_engine_sync
     from workbench.core.observer import Observer
 
@@ -82,6 +84,7 @@ def _through_engine(case: Fields, *, thread_states: bool) -> Callable[[], Figure
             "wall_ns": wall_ns,
             "engine_cpu_ns": cpu_last - cpu_first,
             "engine_window_ns": t_last - t_first,
+            "engine_batches": len(clocks.marks),
         }
 
     return through_engine
