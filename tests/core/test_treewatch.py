@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import pytest
 
 from tests.core.conftest import Runner
+from workbench.core import treewatch
 from workbench.core.results import CpuSample
-from workbench.core.treewatch import TreeReading, other_cores, runqueue_share
+from workbench.core.treewatch import (
+    PssMark,
+    TreeReading,
+    TreeWatcher,
+    other_cores,
+    pss_due,
+    runqueue_share,
+)
 
 MS = 1_000_000
+MIB = 1 << 20
 TICK = 200 * MS
 
 
@@ -79,3 +89,46 @@ def test_a_run_records_its_interference_and_its_trees_peak_memory(run: Runner) -
     # Two pool workers hold memory of their own beside the run's process.
     assert pool.peak_memory is not None and sequential.peak_memory is not None
     assert pool.peak_memory.bytes > sequential.peak_memory.bytes
+
+
+def test_pss_is_read_only_when_the_tree_may_have_grown() -> None:
+    last = PssMark(0, 100 * MIB, frozenset({1, 2}))
+    pids = frozenset({1, 2})
+    assert pss_due(None, 0, 100 * MIB, pids)  # the first tick
+    assert not pss_due(last, 200 * MS, 100 * MIB, pids)  # nothing moved
+    assert not pss_due(last, 200 * MS, 100 * MIB + MIB - 1, pids)  # grew by less than a MiB
+    assert not pss_due(last, 200 * MS, 50 * MIB, pids)  # shrank: the peak is behind us
+    assert pss_due(last, 200 * MS, 101 * MIB, pids)  # grew by a MiB
+    assert pss_due(last, 200 * MS, 100 * MIB, frozenset({1, 2, 3}))  # a worker came
+    assert pss_due(last, 200 * MS, 100 * MIB, frozenset({1}))  # one went
+    assert pss_due(last, 1000 * MS, 100 * MIB, pids)  # a second passed
+    assert pss_due(last, 200 * MS, None, pids)  # no RSS, no bound
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="PSS is read on Linux only")
+def test_a_tick_reads_pss_when_due_and_the_peak_is_the_largest_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    resident = {"bytes": 100 * MIB}
+    pss_reads: list[int] = []
+
+    def fake_pss(process: object) -> int:
+        pss_reads.append(resident["bytes"])
+        return resident["bytes"] // 2
+
+    monkeypatch.setattr(treewatch, "_resident", lambda process: resident["bytes"])
+    monkeypatch.setattr(treewatch, "_proportional", fake_pss)
+    watcher = TreeWatcher(follow_threads=False)
+    watcher.follow(os.getpid())
+    watcher.tick(0)
+    watcher.tick(200 * MS)
+    resident["bytes"] = 140 * MIB
+    watcher.tick(400 * MS)
+    resident["bytes"] = 90 * MIB
+    watcher.tick(600 * MS)
+    watcher.tick(1400 * MS)  # a second after the last reading
+    assert pss_reads == [100 * MIB, 140 * MIB, 90 * MIB]
+    assert [r.memory_bytes for r in watcher.readings] == [50 * MIB, None, 70 * MIB, None, 45 * MIB]
+    peak = watcher.memory_peak()
+    assert peak is not None and peak.bytes == 70 * MIB and peak.measure == "pss"
+    watcher.close()

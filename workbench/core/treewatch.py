@@ -13,12 +13,26 @@ workers):
 - **Run-queue wait** (Linux: ``/proc/<pid>/task/<tid>/schedstat``, ns on a core and ns
   waiting on the run queue, per thread; the files stay open and are re-read with ``pread``,
   ~1.3 µs each). See :func:`runqueue_share` for what the figure means.
-- **Memory** (Linux: PSS, from ``smaps_rollup`` via psutil, ~0.25 ms a process: shared pages
-  are divided among the processes sharing them, so forked pool workers, which share most of
-  their pages with the run's process, are not counted twice as RSS would; elsewhere RSS,
-  the figure every OS gives cheaply — USS on Windows walks the whole working set).
+- **Memory** (Linux: PSS, from ``smaps_rollup`` via psutil: shared pages are divided among
+  the processes sharing them, so forked pool workers, which share most of their pages with
+  the run's process, are not counted twice as RSS would; elsewhere RSS, the figure every OS
+  gives cheaply — USS on Windows walks the whole working set).
 
-Costs, measured here: a tick over a 3-process tree takes ~1 ms, on the sampler's own thread.
+PSS is the dear part: the kernel walks each process's page tables for it, ~0.6 ms a process
+here, three quarters of a tick over a pool of two — and while a pool keeps every core busy,
+that CPU is taken from the run. So each tick reads the tree's RSS (O(1) a process), and PSS
+only when it may have moved: the RSS grew by :data:`PSS_AFTER_GROWTH` since the last PSS, a
+process came or went, or :data:`PSS_EVERY_NS` passed (pages a worker copies on write turn
+shared into private with no change in RSS). A process's PSS grows by no more than its RSS
+does, so between two readings the tree's PSS exceeded the last one by less than
+:data:`PSS_AFTER_GROWTH`, plus what was copied on write within the second.
+
+Costs, measured here: a tick over a 3-process tree takes ~0.5 ms, ~2 ms when it reads PSS,
+on the sampler's own thread. In the CPU pool case of the fidelity bench (four tasks on two
+workers), the whole engine's CPU while the run went on fell from 2.1 % to 1.6 % of the
+machine's cores when PSS stopped being read every tick (30 interleaved runs each; ``python
+-m workbench.bench.fidelity_parts --case cpu-4-process-pool-2 --arms engine``); the run's
+wall time moved by less than that noise could show (new over old 1.002, 0.966-1.029).
 """
 
 from __future__ import annotations
@@ -27,7 +41,7 @@ import contextlib
 import itertools
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import psutil
@@ -42,6 +56,10 @@ _CHILDREN_OF_ALL_THREADS = 64
 """Processes with at most this many threads have every thread's ``children`` read (a pool
 can be started from any thread); bigger ones only the main thread's (thousands of reads)."""
 _LINUX = sys.platform == "linux"
+PSS_EVERY_NS = 1_000_000_000
+"""PSS is read at least this often, whatever the RSS does."""
+PSS_AFTER_GROWTH = 1 << 20
+"""PSS is read again once the tree's RSS grew by this many bytes since the last reading."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +74,27 @@ class TreeReading:
     wait_ns: int
     """Summed over the threads followed: ns ready but waiting on the run queue."""
     memory_bytes: int | None
+
+
+@dataclass(frozen=True)
+class PssMark:
+    """When the tree's PSS was last read, and what its RSS and processes were then."""
+
+    t_ns: int
+    resident: int
+    pids: frozenset[int]
+
+
+def pss_due(last: PssMark | None, t_ns: int, resident: int | None, pids: frozenset[int]) -> bool:
+    """Whether this tick reads PSS: the first, or the tree may have grown since ``last`` (see
+    the module's docstring); an RSS that could not be read gives no bound, so PSS is read."""
+    return (
+        last is None
+        or resident is None
+        or pids != last.pids
+        or t_ns - last.t_ns >= PSS_EVERY_NS
+        or resident - last.resident >= PSS_AFTER_GROWTH
+    )
 
 
 class _ThreadCounters:
@@ -92,6 +131,7 @@ class TreeWatcher:
         self._follow_threads = follow_threads
         self.too_many_threads = False
         self.memory_measure = "pss" if _LINUX else "rss"
+        self._last_pss: PssMark | None = None
 
     def follow(self, pid: int) -> None:
         """Start following ``pid`` (the run's process) from the next tick."""
@@ -103,20 +143,21 @@ class TreeWatcher:
         pids = self._tree(self._root)
         if not pids:
             return
-        memory: int | None = 0
         # Only the living tree counts: a worker that exited and was reaped has its time in its
         # parent's children_* now, and keeping its own last reading would count it twice.
         cpu_ns = {pid: self._cpu_ns[pid] for pid in pids if pid in self._cpu_ns}
+        processes: list[psutil.Process] = []
         for pid in pids:
             process = self._process(pid)
             if process is None:
                 continue
+            processes.append(process)
             with contextlib.suppress(psutil.Error):
                 times = process.cpu_times()
                 cpu_ns[pid] = round(
                     1e9 * (times.user + times.system + times.children_user + times.children_system)
                 )
-            memory = self._add_memory(memory, process)
+        memory = self._memory(t_ns, processes)
         self._cpu_ns = cpu_ns
         if self._follow_threads and not self.too_many_threads:
             self._read_threads(pids)
@@ -125,17 +166,17 @@ class TreeWatcher:
         total = sum(cpu_ns.values())
         self.readings.append(TreeReading(t_ns, total, run_ns, wait_ns, memory or None))
 
-    def _add_memory(self, total: int | None, process: psutil.Process) -> int | None:
-        if total is None:
-            return None
-        try:
-            if self.memory_measure == "pss":
-                return total + int(process.memory_full_info().pss)
-            return total + int(process.memory_info().rss)
-        except psutil.AccessDenied:
-            return None  # a figure missing one process would understate the tree
-        except psutil.Error:
-            return total  # exited meanwhile: it holds nothing any more
+    def _memory(self, t_ns: int, processes: list[psutil.Process]) -> int | None:
+        """The tree's memory this tick, or None when it was not read (or could not be)."""
+        resident = _summed(processes, _resident)
+        if self.memory_measure != "pss":
+            return resident
+        pids = frozenset(process.pid for process in processes)
+        if not pss_due(self._last_pss, t_ns, resident, pids):
+            return None  # the peak is among the readings taken: see the module's docstring
+        if resident is not None:
+            self._last_pss = PssMark(t_ns, resident, pids)
+        return _summed(processes, _proportional)
 
     def _process(self, pid: int) -> psutil.Process | None:
         process = self._processes.get(pid)
@@ -215,6 +256,28 @@ class TreeWatcher:
             share = runqueue_share(readings, wall_ns, cores)
         other, samples = other_cores(readings, list(machine), wall_ns)
         return Interference(other, share, samples)
+
+
+def _resident(process: psutil.Process) -> int:
+    return int(process.memory_info().rss)
+
+
+def _proportional(process: psutil.Process) -> int:
+    return int(process.memory_full_info().pss)
+
+
+def _summed(
+    processes: Iterable[psutil.Process], read: Callable[[psutil.Process], int]
+) -> int | None:
+    total = 0
+    for process in processes:
+        try:
+            total += read(process)
+        except psutil.AccessDenied:
+            return None  # a figure missing one process would understate the tree
+        except psutil.Error:
+            pass  # exited meanwhile: it holds nothing any more
+    return total
 
 
 def _thread_ids(pid: int) -> list[int] | None:
