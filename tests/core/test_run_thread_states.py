@@ -32,6 +32,8 @@ from workbench.core.workloads import EXTRA_MODULES_ENV
 
 RUNNING, RUNNABLE = ThreadState.RUNNING, ThreadState.RUNNABLE
 LOCK, IO = ThreadState.LOCK, ThreadState.IO
+GIL_SWITCH_NS = 5_000_000
+"""CPython's default switch interval: how often a thread waiting for the GIL gets it."""
 
 pytestmark = [
     pytest.mark.skipif(not procfs_available(), reason="needs Linux's /proc"),
@@ -79,7 +81,11 @@ def test_threads_on_cpu_take_turns_on_the_gil(run: Runner) -> None:
     keys = {(span.pid, span.native_id) for span in one.tasks}
     threads = [timeline for timeline in one.threads if timeline.key in keys]
     assert len(threads) == 2
-    assert together_ns(threads, RUNNING, end_ns=one.wall_ns) < 0.10 * one.wall_ns
+    # At each GIL handover (every 5 ms) the readings blur the two threads' turns by half an
+    # interval between readings on average; the sampler's CPU budget stretches that interval
+    # on a slow machine (1.5-2.6 ms seen, with 6-11 % of the run blurred): the bound follows.
+    blur = max(0.10, one.thread_sampling.interval_ns / GIL_SWITCH_NS / 2)
+    assert together_ns(threads, RUNNING, end_ns=one.wall_ns) < blur * one.wall_ns
     # the sampler was reading before the run's clock started: the main thread is seen at 0
     main = next(t for t in one.threads if t.pid == t.native_id == one.tasks[0].pid)
     assert main.start_ns == 0
