@@ -53,7 +53,9 @@ def test_an_existing_cluster_runs_every_task_on_the_run_axis(cluster: LoopbackCl
     # Cross-check against the scheduler's own task stream (Dask's startstops, in each worker's
     # wall-clock time): the same worker, the same duration, and on one axis — each task's
     # start lags Dask's "compute" start by the hand-off to the worker's thread, never by a
-    # clock error (a wrong offset between the two workers would be seconds, or hours).
+    # clock error (a wrong offset between the two workers would be seconds, or hours). The
+    # hand-off itself differed by up to 35 ms between tasks on a VM running at a third of its
+    # usual speed: the bound leaves room for that and still catches any clock error.
     stream = {
         int(str(record["key"]).rsplit("-", 1)[1]): record
         for record in cluster.client.get_task_stream(start=before)
@@ -69,7 +71,7 @@ def test_an_existing_cluster_runs_every_task_on_the_run_axis(cluster: LoopbackCl
         assert span.duration_ns <= (stop_s - start_s) * 1e9 + 1 * MS
         assert (stop_s - start_s) * 1e9 - span.duration_ns < 5 * MS
         lags.append(start_s * 1e9 - span.start_ns)
-    assert max(lags) - min(lags) < 25 * MS, [round(lag - min(lags)) for lag in lags]
+    assert max(lags) - min(lags) < 100 * MS, [round(lag - min(lags)) for lag in lags]
 
 
 def _compute(record: dict[str, object]) -> tuple[float, float]:
