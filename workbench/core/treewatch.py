@@ -30,9 +30,10 @@ does, so between two readings the tree's PSS exceeded the last one by less than
 Costs, measured here: a tick over a 3-process tree takes ~0.5 ms, ~2 ms when it reads PSS,
 on the sampler's own thread. In the CPU pool case of the fidelity bench (four tasks on two
 workers), the whole engine's CPU while the run went on fell from 2.1 % to 1.6 % of the
-machine's cores when PSS stopped being read every tick (30 interleaved runs each; ``python
--m workbench.bench.fidelity_parts --case cpu-4-process-pool-2 --arms engine``); the run's
-wall time moved by less than that noise could show (new over old 1.002, 0.966-1.029).
+machine's cores when PSS stopped being read every tick (``python -m
+workbench.bench.fidelity_parts --case cpu-4-process-pool-2 --arms engine`` on either side of
+the change, 30 interleaved runs each); the run's wall time moved by less than the machine's
+noise could show (new over old 1.002, 0.966-1.029).
 """
 
 from __future__ import annotations
