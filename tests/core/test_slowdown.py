@@ -13,7 +13,16 @@ import pytest
 from tests.core.results_factory import MACHINE
 from workbench.core import noise
 from workbench.core.explain import explain
-from workbench.core.results import Config, Interference, Results, Run, RunInterpreter, TaskSpan
+from workbench.core.results import (
+    Cluster,
+    ClusterWorker,
+    Config,
+    Interference,
+    Results,
+    Run,
+    RunInterpreter,
+    TaskSpan,
+)
 from workbench.core.slowdown import parallel_speed, slowed_share
 from workbench.core.verdicts import Rule, Verdict
 
@@ -285,3 +294,38 @@ def test_a_pool_whose_cpu_time_was_not_all_counted_says_nothing_of_the_machine()
     assert [slowed_share(data, run) for run in data.runs] == [0.0] * 4
     dask = replace(data, runs=tuple(replace(run, strategy="dask") for run in data.runs[1::2]))
     assert all(slowed_share(dask, run) == 0.0 for run in dask.runs)
+
+
+def _on_dask(data: Results, *, shared_clock: bool) -> Results:
+    """``data`` with its pool runs made Dask runs on a cluster of two workers, on this machine
+    (``shared_clock``) or elsewhere."""
+    workers = tuple(
+        ClusterWorker(f"worker-{i}", f"tcp://w{i}:1", f"w{i}", i, 0, 0, shared_clock)
+        for i in (1, 2)
+    )
+    cluster = Cluster("tcp://scheduler:8786", local=shared_clock, workers=workers)
+    runs = tuple(
+        replace(run, strategy="dask", cluster=cluster) if run.strategy == "process-pool" else run
+        for run in data.runs
+    )
+    config = replace(data.config, strategies=("sequential", "dask"))
+    return replace(data, config=config, runs=runs)
+
+
+def test_a_dask_cluster_on_this_machine_whose_cpus_computed_slower_depends_on_the_machine() -> None:
+    """The CI run's case: Dask 1.22× as fast as sequential, 0.1 core busy elsewhere. Its
+    workers' tasks took 1.6× as long as sequential's: the machine, not the cluster, failed the
+    claim. On a cluster elsewhere their speed says nothing of this machine: it still fails."""
+    slow = _results(
+        {"sequential": (1.0, 1.0), "process-pool": (0.82, 0.82)},
+        cpus={"sequential": (1.0, 1.0), "process-pool": (1.6, 1.6)},
+    )
+    rule = Rule("speedup", "dask", over="sequential", min=1.5, needs_cores=2)
+    here = _on_dask(slow, shared_clock=True)
+    assert parallel_speed(here, "dask") == pytest.approx(1 / 1.6)
+    outcome = rule.check(here, 1.0)
+    assert outcome.verdict is Verdict.DEPENDS, outcome
+    assert "each of this machine's CPUs computed at 62 % of one alone" in outcome.reason
+    elsewhere = _on_dask(slow, shared_clock=False)
+    assert parallel_speed(elsewhere, "dask") is None
+    assert rule.check(elsewhere, 1.0).verdict is Verdict.FAILS
