@@ -59,6 +59,27 @@ def test_the_run_queue_share_counts_only_waits_others_caused(
     assert runqueue_share(readings(*steps), wall, cores) == pytest.approx(share, abs=0.002)
 
 
+@pytest.mark.parametrize(
+    ("step", "busy", "share", "every_wait"),
+    [
+        # Four GIL-bound threads on an idle 2-core VM: hand-offs waited 15 % of the time they
+        # ran, with 0.9 of a core idle throughout; the engine's own 0.1 core took nothing.
+        ((1.0, 1.0, 0.15), (60.0, 50.0), 0.0, 0.15 / 1.15),
+        ((0.69, 0.69, 0.31), (100.0, 100.0), 0.31, 0.31),  # others held both cores
+        ((0.69, 0.69, 0.31), (100.0, 80.0), 0.11, 0.31),  # a fifth of a core idle took some
+        ((1.0, 1.0, 1.0), (100.0, 100.0), 0.5, 0.5),  # two pool workers, each given half a core
+    ],
+)
+def test_waits_an_idle_core_could_have_taken_are_not_others_doing(
+    step: tuple[float, float, float], busy: tuple[float, float], share: float, every_wait: float
+) -> None:
+    tree = readings(*[step] * 3)
+    machine = [CpuSample(i * TICK, busy) for i in (1, 2, 3)]
+    assert runqueue_share(tree, 3 * TICK, 2, machine) == pytest.approx(share, abs=0.002)
+    # Without the machine's figures every wait counts.
+    assert runqueue_share(tree, 3 * TICK, 2) == pytest.approx(every_wait, abs=0.002)
+
+
 def test_only_the_part_of_a_tick_inside_the_run_counts() -> None:
     tree = readings((1.0, 1.0, 0.0), (0.5, 0.5, 0.5))
     # The run ends half-way through the second tick: weighted 1 : 0.5.

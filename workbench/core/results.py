@@ -153,8 +153,9 @@ class Interference:
     runqueue_share: float | None = None
     """Linux: the share of the run's time its threads were ready to run but waited on the run
     queue for a core, not counting the waits the run caused itself by having more threads
-    ready than the machine has cores. None where the OS does not say (not Linux), or the tree
-    had too many threads to follow cheaply."""
+    ready than the machine has cores, nor those an idle core could have taken (the GIL's
+    hand-offs). None where the OS does not say (not Linux), or the tree had too many threads
+    to follow cheaply."""
     samples: int = 0
     """Sampling intervals the figures are drawn from."""
 
