@@ -301,6 +301,12 @@ def _inside(start: int, end: int, wall_ns: int) -> int:
     return max(0, min(end, wall_ns) - max(start, 0))
 
 
+def _busy_cores(machine: Iterable[CpuSample]) -> dict[int, float]:
+    """The machine's busy cores at each CPU sample's time (the sampler reads the tree in the
+    same tick, so a reading's time finds its interval's sample)."""
+    return {sample.t_ns: sum(sample.per_core) / 100 for sample in machine}
+
+
 def other_cores(
     readings: list[TreeReading], machine: list[CpuSample], wall_ns: int
 ) -> tuple[float | None, int]:
@@ -311,7 +317,7 @@ def other_cores(
     CPU-time delta; intervals are weighted by how much of them lies inside the run. Returns
     (figure, intervals used); None when no interval lies inside the run.
     """
-    busy_at = {sample.t_ns: sum(sample.per_core) / 100 for sample in machine}
+    busy_at = _busy_cores(machine)
     total_ns = 0
     other_ns = 0.0
     used = 0
@@ -364,7 +370,7 @@ def runqueue_share(
 
     Time-weighted over the intervals inside ``[0, wall]``; None when there is none.
     """
-    busy_at = {sample.t_ns: sum(sample.per_core) / 100 for sample in machine}
+    busy_at = _busy_cores(machine)
     lost = total = 0.0
     for before, after in itertools.pairwise(readings):
         dt = after.t_ns - before.t_ns
