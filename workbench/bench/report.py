@@ -140,6 +140,70 @@ def fidelity_parts_markdown(rows: Sequence[Mapping[str, Any]]) -> list[str]:
     )
 
 
+def instructions_markdown(figures: Mapping[str, Any]) -> list[str]:
+    """The CPU cases' gap counted in instructions (see :mod:`workbench.bench.instructions`)."""
+    lines = ["### The same gap in instructions: counted, not timed", ""]
+    if figures.get("skipped"):
+        return [*lines, f"Not measured: {figures['skipped']}.", ""]
+    lines += [
+        "Instructions one iteration of the work executes (valgrind's cachegrind: exact, and",
+        "the same every run), each arm at two sizes of the work so that start-up cancels out,",
+        "split by where they ran: the interpreter's loop (the task's bytecode: what the",
+        "workbench's code adds), CPython's memory allocator, the rest. The GIL's forced",
+        "switches are off in these runs so that counts repeat. Ratios are to the bare script.",
+        "",
+    ]
+    lines += _table(
+        [
+            "case",
+            "arm",
+            "what it adds",
+            "per iteration",
+            "interpreter's loop",
+            "allocator",
+            "other",
+            "ratio to bare",
+            "loop's ratio",
+            "allocator aside",
+        ],
+        [
+            [
+                r["case"],
+                r["arm"],
+                r["what"] or "the bare script",
+                _fmt(r["per_iteration"], 2),
+                _fmt(r["interpreter"], 2),
+                _fmt(r["allocator"], 2),
+                _fmt(r["other"], 2),
+                _fmt(r["ratio"], 4),
+                _fmt(r["interpreter_ratio"], 4),
+                _fmt(r["allocator_aside_ratio"], 4),
+            ]
+            for r in figures["arms"]
+        ],
+    )
+    lines += [
+        "The allocator's share is set by its state when the loop starts, not by the code: the",
+        "bare script's own spin, alone in a process, with a few integers allocated just before",
+        "it (ratios to the state that costs least):",
+        "",
+    ]
+    return lines + _table(
+        ["integers first", "per iteration", "interpreter's loop", "allocator", "other", "ratio"],
+        [
+            [
+                str(r["extra_objects"]),
+                _fmt(r["per_iteration"], 2),
+                _fmt(r["interpreter"], 2),
+                _fmt(r["allocator"], 2),
+                _fmt(r["other"], 2),
+                _fmt(r["ratio"], 4),
+            ]
+            for r in figures["floor"]
+        ],
+    )
+
+
 def sampler_markdown(share: Mapping[str, Any]) -> list[str]:
     return [
         f"### Of which the thread-state sampler: {share['tasks']:,} tasks",
@@ -253,6 +317,8 @@ def to_markdown(figures: Mapping[str, Any]) -> str:
         lines += [_machine_line(figures["fidelity"][0]["machine"]), ""]
     if figures.get("fidelity_parts"):
         lines += fidelity_parts_markdown(figures["fidelity_parts"])
+    if figures.get("instructions"):
+        lines += instructions_markdown(figures["instructions"])
     lines += overhead_markdown(figures["overhead"])
     if figures.get("sampler_share"):
         lines += sampler_markdown(figures["sampler_share"])

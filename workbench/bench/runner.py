@@ -16,6 +16,7 @@ from workbench.bench.collector_share import measure_collector_share
 from workbench.bench.fidelity import measure_fidelity
 from workbench.bench.fidelity_parts import CPU_CASES, measure_fidelity_parts
 from workbench.bench.inside import NAMES, measure_inside_overhead
+from workbench.bench.instructions import measure_all
 from workbench.bench.open_file import TASKS, measure_opening
 from workbench.bench.overhead import (
     DEFAULT_LARGEST,
@@ -101,6 +102,8 @@ def run_bench(
     figures["fidelity_parts"] = measure_fidelity_parts(
         2 if quick else FIDELITY_PARTS_ROUNDS, CPU_CASES[-1:] if quick else CPU_CASES, _progress
     )
+    if not quick:  # minutes under valgrind, and exact: nothing a quick run needs to check
+        figures["instructions"] = measure_all(_progress)
     figures["sampler_share"] = measure_sampler_share(
         SIZES[0] if quick else SAMPLER_TASKS, 2 if quick else SAMPLER_PAIRS, _progress
     )

@@ -1,0 +1,290 @@
+"""The CPU cases' fidelity gap in instructions: counted, not timed.
+
+Wall time cannot settle a 2 % question on a shared VM: two sets of the same comparison minutes
+apart put the workbench's spin in bare threads at 1.08 and at 1.01 of the bare script, each
+with an interval that excluded the other, and the guest sees no hardware counters. Valgrind's
+cachegrind counts every instruction a process executes, by function, and the count repeats
+exactly from run to run. Each in-process arm of :mod:`workbench.bench.fidelity_parts` and the
+bare script run under it at two sizes of the case's work; the difference over the iterations
+added is what one iteration of the work costs in that arm, with start-up, imports and a pool's
+start cancelled out (a pool's workers are forked, and counted with their parent). Split by
+where the instructions ran:
+
+- **the interpreter's loop** (``_PyEval_EvalFrameDefault``): the task's bytecode, so what the
+  workbench's own code adds to every iteration (its spin's chunks, the heartbeats, recording);
+- **the memory allocator** (CPython's ``obmalloc``): every integer the loop makes is allocated
+  and freed, and what that costs depends on the allocator's state when the loop starts —
+  whether the few blocks it cycles through sit at a pool's edge, so that frees keep moving a
+  pool between lists. Whatever the process allocated before sets that state, so any
+  difference in the process moves it. The floor rows show the size of that: the bare
+  script's own spin, alone in a process, with a few integers allocated before it starts;
+- everything else.
+
+The arms that add processes (``launched``, the engine's) are not here: their cost is not
+instructions in the run's process but the CPU they take beside it, which the parts table
+gives. The GIL's forced switches are off in these runs (a switch interval of 1,000 s) and
+string hashing is fixed (``PYTHONHASHSEED=0``), so that a count repeats: under valgrind the
+threads would otherwise switch on its slowed clock, at points that differ run to run.
+
+Part of ``workbench bench`` when valgrind is installed; alone, ``python -m
+workbench.bench.instructions [--case NAME]`` prints its tables (a few minutes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from workbench.bench.fidelity_parts import ARMS, CPU_CASES
+from workbench.bench.reference import BenchError, Case
+
+SIZES = (200_000, 800_000)
+"""Iterations per task in the two runs of an arm: their difference is 600,000 per task."""
+IN_PROCESS_ARMS = ("spin", "recorded", "strategy", "child")
+FLOOR_OBJECTS = (0, 1, 2, 3, 4)
+"""How many integers the floor's probe allocates before its spin starts."""
+INTERPRETER = "interpreter"
+ALLOCATOR = "allocator"
+OTHER = "other"
+GROUPS = (INTERPRETER, ALLOCATOR, OTHER)
+_EVAL_LOOP = "_PyEval_EvalFrameDefault"
+_ALLOCATOR_FILE = "obmalloc.c"
+_ALLOCATOR_NAMES = frozenset(
+    {
+        "_PyObject_Malloc",
+        "_PyObject_Free",
+        "_PyObject_Calloc",
+        "_PyObject_Realloc",
+        "PyObject_Malloc",
+        "PyObject_Free",
+        "PyObject_Calloc",
+        "PyObject_Realloc",
+    }
+)
+"""The allocator's entry points by name, for an interpreter built without line tables."""
+
+_LAUNCH = (
+    "import runpy, sys; sys.setswitchinterval(1000.0); module = sys.argv[1]; "
+    "sys.argv = sys.argv[1:]; runpy.run_module(module, run_name='__main__', alter_sys=True)"
+)
+"""Runs a module as ``python -m`` would, with the GIL's forced switches off."""
+_FLOOR = (
+    "import sys; sys.setswitchinterval(1000.0); "
+    "from workbench.bench.bare.cpu import spin; "
+    "size, extra = int(sys.argv[1]), int(sys.argv[2]); "
+    "kept = [1_000_000 + i for i in range(extra)]; spin(size)"
+)
+"""The bare script's spin in one thread, ``extra`` integers allocated just before it."""
+
+Counts = Mapping[tuple[str, str], int]
+"""Instructions by (source file, function)."""
+
+
+@dataclass(frozen=True)
+class PerIteration:
+    """Instructions one iteration of the work executes, by where they ran."""
+
+    interpreter: float
+    allocator: float
+    other: float
+
+    @property
+    def total(self) -> float:
+        return self.interpreter + self.allocator + self.other
+
+
+def parse_cachegrind(text: str) -> dict[tuple[str, str], int]:
+    """Instructions by (file, function) from a cachegrind out file (``--cache-sim=no``: the
+    one event is ``Ir``). A cost line is ``<line> <count>``; ``fl=`` and ``fn=`` say whose."""
+    counts: dict[tuple[str, str], int] = {}
+    source, function = "", ""
+    for line in text.splitlines():
+        if line.startswith("fl="):
+            source = line[3:].strip()
+        elif line.startswith("fn="):
+            function = line[3:].strip()
+        elif line[:1].isdigit() and function:
+            fields = line.split()
+            if len(fields) >= 2:
+                key = (source, function)
+                counts[key] = counts.get(key, 0) + int(fields[1])
+    return counts
+
+
+def group_of(source: str, function: str) -> str:
+    if function == _EVAL_LOOP:
+        return INTERPRETER
+    if source.endswith(_ALLOCATOR_FILE) or function in _ALLOCATOR_NAMES:
+        return ALLOCATOR
+    return OTHER
+
+
+def per_iteration(small: Counts, large: Counts, iterations: int) -> PerIteration:
+    """What the ``iterations`` the large run did beyond the small one cost, per iteration."""
+    grouped = dict.fromkeys(GROUPS, 0)
+    for key in set(small) | set(large):
+        grouped[group_of(*key)] += large.get(key, 0) - small.get(key, 0)
+    return PerIteration(*(grouped[group] / iterations for group in GROUPS))
+
+
+def merged(counts: Iterable[Counts]) -> dict[tuple[str, str], int]:
+    """One process tree's counts: a pool's workers write files of their own."""
+    total: dict[tuple[str, str], int] = {}
+    for each in counts:
+        for key, count in each.items():
+            total[key] = total.get(key, 0) + count
+    return total
+
+
+def valgrind() -> str:
+    """The valgrind to count with, or :class:`BenchError` saying what is missing."""
+    found = shutil.which("valgrind")
+    if found is None:
+        raise BenchError(
+            "counting instructions needs valgrind (its cachegrind tool) on PATH; "
+            "on Debian: apt-get install valgrind"
+        )
+    return found
+
+
+def count(argv: Sequence[str]) -> dict[tuple[str, str], int]:
+    """Instructions of ``python <argv>`` and every process it forks, under cachegrind."""
+    with tempfile.TemporaryDirectory(prefix="workbench-cachegrind-") as folder:
+        out = Path(folder) / "counts"
+        command = [
+            valgrind(),
+            "--tool=cachegrind",
+            "--cache-sim=no",
+            f"--cachegrind-out-file={out}.%p",
+            sys.executable,
+            *argv,
+        ]
+        env = dict(os.environ, PYTHONHASHSEED="0")
+        done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
+        if done.returncode != 0:
+            raise BenchError(f"under cachegrind: {done.stderr.strip()[-300:]}")
+        return merged(parse_cachegrind(f.read_text()) for f in Path(folder).glob("counts.*"))
+
+
+def arm_argv(case: Case, arm: str, size: int) -> list[str]:
+    """The arm (or ``bare``: the bare script) at ``size`` iterations a task."""
+    if arm == "bare":
+        module = "workbench.bench.bare." + case.script.removesuffix(".py")
+        strategy = case.script_args[-1]
+        return ["-c", _LAUNCH, module, str(case.tasks), str(case.workers), str(size), strategy]
+    fields = asdict(replace(case, params={**case.params, "size": size}))
+    return ["-c", _LAUNCH, "workbench.bench.fidelity_parts_probe", json.dumps(fields), arm]
+
+
+def measure_instructions(
+    cases: Sequence[Case] = CPU_CASES,
+    sizes: tuple[int, int] = SIZES,
+    progress: Callable[[str], None] = print,
+    arms: Sequence[str] = IN_PROCESS_ARMS,
+) -> list[dict[str, Any]]:
+    """One row per case and arm (the bare script first): instructions per iteration of the
+    work, by group, and the total and the interpreter's loop over the bare script's."""
+    small, large = sizes
+    rows: list[dict[str, Any]] = []
+    for case in cases:
+        what = dict(ARMS[case.strategy])
+        bare: PerIteration | None = None
+        for arm in ("bare", *arms):
+            progress(f"instructions: {case.name} {arm}")
+            cost = per_iteration(
+                count(arm_argv(case, arm, small)),
+                count(arm_argv(case, arm, large)),
+                (large - small) * case.tasks,
+            )
+            bare = bare or cost
+            rows.append(_row(cost, bare, case=case.name, arm=arm, what=what.get(arm, "")))
+    return rows
+
+
+def measure_floor(
+    extra_objects: Sequence[int] = FLOOR_OBJECTS,
+    sizes: tuple[int, int] = SIZES,
+    progress: Callable[[str], None] = print,
+) -> list[dict[str, Any]]:
+    """The bare script's spin alone, after 0, 1, 2… integers: the same loop, in the same
+    code, in allocator states that differ by what was allocated just before it; ratios are
+    to the state that costs least."""
+    small, large = sizes
+    costs: list[PerIteration] = []
+    for extra in extra_objects:
+        progress(f"instructions: the bare spin after {extra} integers")
+        costs.append(
+            per_iteration(
+                count(["-c", _FLOOR, str(small), str(extra)]),
+                count(["-c", _FLOOR, str(large), str(extra)]),
+                large - small,
+            )
+        )
+    cheapest = min(costs, key=lambda cost: cost.total)
+    return [
+        _row(cost, cheapest, extra_objects=extra)
+        for extra, cost in zip(extra_objects, costs, strict=True)
+    ]
+
+
+def _row(cost: PerIteration, base: PerIteration, **labels: Any) -> dict[str, Any]:
+    """``cost`` with its ratios to ``base``: in all, in the interpreter's loop, and with the
+    allocator set aside (the code's own cost, whatever state the allocator is in)."""
+    return {
+        **labels,
+        "per_iteration": round(cost.total, 2),
+        **{group: round(getattr(cost, group), 2) for group in GROUPS},
+        "ratio": round(cost.total / base.total, 4),
+        "interpreter_ratio": round(cost.interpreter / base.interpreter, 4),
+        "allocator_aside_ratio": round(
+            (cost.total - cost.allocator) / (base.total - base.allocator), 4
+        ),
+    }
+
+
+def measure_all(progress: Callable[[str], None] = print) -> dict[str, Any]:
+    """Both tables for ``workbench bench``, or why they were not made."""
+    try:
+        valgrind()
+        arms = measure_instructions(progress=progress)
+        return {"arms": arms, "floor": measure_floor(progress=progress)}
+    except BenchError as error:
+        return {"skipped": str(error)}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m workbench.bench.instructions")
+    parser.add_argument(
+        "--case",
+        choices=[case.name for case in CPU_CASES],
+        help="one of the two cases (default: both)",
+    )
+    args = parser.parse_args(argv)
+    from workbench.bench.report import instructions_markdown
+
+    cases = tuple(case for case in CPU_CASES if args.case in (None, case.name))
+    progress: Callable[[str], None] = lambda message: print(message, file=sys.stderr)  # noqa: E731
+    try:
+        valgrind()
+        figures = {
+            "arms": measure_instructions(cases, progress=progress),
+            "floor": measure_floor(progress=progress),
+        }
+    except BenchError as error:
+        print(f"workbench.bench.instructions: {error}", file=sys.stderr)
+        return 2
+    print("\n".join(instructions_markdown(figures)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
