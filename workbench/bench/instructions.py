@@ -272,18 +272,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     from workbench.bench.report import instructions_markdown
 
     cases = tuple(case for case in CPU_CASES if args.case in (None, case.name))
-    progress: Callable[[str], None] = lambda message: print(message, file=sys.stderr)  # noqa: E731
     try:
         valgrind()
         figures = {
-            "arms": measure_instructions(cases, progress=progress),
-            "floor": measure_floor(progress=progress),
+            "arms": measure_instructions(cases, progress=_to_stderr),
+            "floor": measure_floor(progress=_to_stderr),
         }
     except BenchError as error:
         print(f"workbench.bench.instructions: {error}", file=sys.stderr)
         return 2
     print("\n".join(instructions_markdown(figures)))
     return 0
+
+
+def _to_stderr(message: str) -> None:
+    print(message, file=sys.stderr)
 
 
 if __name__ == "__main__":
