@@ -12,6 +12,7 @@ import gc
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
 
@@ -55,11 +56,38 @@ def child_processes() -> list[psutil.Process]:
     return psutil.Process().children(recursive=True)
 
 
+class _TestEventLoop(qasync.QEventLoop):
+    """qasync's loop, whose ``run_until_complete`` ends with its loop still the running one.
+
+    qasync's ``run_until_complete`` gives Qt's events one more pass after ``run_forever`` has
+    returned, and by then no asyncio loop is running: a task step that lands in that pass (a
+    callback scheduled as the awaited future completed) sees none, and an ``asyncio.Queue``
+    bound to this loop raises "bound to a different event loop". A run's engine failed that
+    way in CI once, between two waits of a test. The app runs its loop once, to its end;
+    a test runs it many times, so here that last pass runs with the loop set, as every
+    other pass does."""
+
+    _finishing = False
+
+    def run_until_complete(self, future: Any) -> Any:
+        self._finishing = True
+        try:
+            return super().run_until_complete(future)
+        finally:
+            self._finishing = False
+            asyncio.events._set_running_loop(None)
+
+    def _after_run_forever(self) -> None:
+        super()._after_run_forever()
+        if self._finishing:  # run_until_complete's last pass follows, then clears it
+            asyncio.events._set_running_loop(self)
+
+
 @pytest.fixture
 def loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
     qapp.setQuitOnLastWindowClosed(False)  # as the app does: closing must not end the loop
     apply_app_style(qapp)
-    event_loop = qasync.QEventLoop(qapp)
+    event_loop = _TestEventLoop(qapp)
     asyncio.set_event_loop(event_loop)
     yield event_loop
     event_loop.close()
