@@ -1,8 +1,8 @@
 """The CPU cases' fidelity gap in instructions: counted, not timed.
 
 Wall time cannot settle a 2 % question on a shared VM: two sets of the same comparison minutes
-apart put the workbench's spin in bare threads at 1.08 and at 1.01 of the bare script, each
-with an interval that excluded the other, and the guest sees no hardware counters. Valgrind's
+apart put the workbench's spin in bare threads at 1.08 [1.065, 1.113] and at 1.01 [0.98, 1.06]
+of the bare script, and the guest sees no hardware counters. Valgrind's
 cachegrind counts every instruction a process executes, by function, and the count repeats
 exactly from run to run. Each in-process arm of :mod:`workbench.bench.fidelity_parts` and the
 bare script run under it at two sizes of the case's work; the difference over the iterations
@@ -13,11 +13,14 @@ where the instructions ran:
 - **the interpreter's loop** (``_PyEval_EvalFrameDefault``): the task's bytecode, so what the
   workbench's own code adds to every iteration (its spin's chunks, the heartbeats, recording);
 - **the memory allocator** (CPython's ``obmalloc``): every integer the loop makes is allocated
-  and freed, and what that costs depends on the allocator's state when the loop starts —
-  whether the few blocks it cycles through sit at a pool's edge, so that frees keep moving a
-  pool between lists. Whatever the process allocated before sets that state, so any
-  difference in the process moves it. The floor rows show the size of that: the bare
-  script's own spin, alone in a process, with a few integers allocated before it starts;
+  and freed, and what that costs depends on where the few blocks it cycles through sit in
+  their pool: at a pool's edge, frees keep moving the pool between lists. That is set by what
+  the process allocated before the loop and by what the loop keeps alive beside its own
+  integers. The floor rows show both: each spin alone in a process, after 0 to 11 integers.
+  Both cost up to 255 allocator instructions an iteration after some histories and settle
+  after most: the bare script's loop at 198, the workbench's at 210 (its loop runs in chunks
+  of 5,000 iterations, a heartbeat after each, whose bounds are integers alive beside the
+  loop's own);
 - everything else.
 
 The arms that add processes (``launched``, the engine's) are not here: their cost is not
@@ -50,7 +53,7 @@ from workbench.bench.reference import BenchError, Case
 SIZES = (200_000, 800_000)
 """Iterations per task in the two runs of an arm: their difference is 600,000 per task."""
 IN_PROCESS_ARMS = ("spin", "recorded", "strategy", "child")
-FLOOR_OBJECTS = (0, 1, 2, 3, 4)
+FLOOR_OBJECTS = tuple(range(12))
 """How many integers the floor's probe allocates before its spin starts."""
 INTERPRETER = "interpreter"
 ALLOCATOR = "allocator"
@@ -78,12 +81,17 @@ _LAUNCH = (
 )
 """Runs a module as ``python -m`` would, with the GIL's forced switches off."""
 _FLOOR = (
-    "import sys; sys.setswitchinterval(1000.0); "
-    "from workbench.bench.bare.cpu import spin; "
-    "size, extra = int(sys.argv[1]), int(sys.argv[2]); "
+    "import importlib, sys; sys.setswitchinterval(1000.0); "
+    "module, size, extra = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]); "
+    "spin = importlib.import_module(module).spin; "
     "kept = [1_000_000 + i for i in range(extra)]; spin(size)"
 )
-"""The bare script's spin in one thread, ``extra`` integers allocated just before it."""
+"""A module's ``spin`` in one thread, ``extra`` integers allocated just before it."""
+FLOOR_SPINS = {
+    "bare": "workbench.bench.bare.cpu",
+    "workbench": "workbench.core.workloads.compute",
+}
+"""Whose spin the floor runs: the bare script's, and the workbench's (in chunks of 5,000)."""
 
 Counts = Mapping[tuple[str, str], int]
 """Instructions by (source file, function)."""
@@ -215,25 +223,26 @@ def measure_floor(
     sizes: tuple[int, int] = SIZES,
     progress: Callable[[str], None] = print,
 ) -> list[dict[str, Any]]:
-    """The bare script's spin alone, after 0, 1, 2… integers: the same loop, in the same
-    code, in allocator states that differ by what was allocated just before it; ratios are
-    to the state that costs least."""
+    """Each spin alone, after 0, 1, 2… integers: the same loop, in the same code, in
+    allocator states that differ by what was allocated just before it; ratios are to the
+    state that costs the bare spin least.
+
+    Which state a loop starts in is set by everything its process allocated before, and is
+    the same on every run of the same code (the counts do not move with the hash seed). After
+    a few integers each spin settles in the state most histories leave it in."""
     small, large = sizes
-    costs: list[PerIteration] = []
-    for extra in extra_objects:
-        progress(f"instructions: the bare spin after {extra} integers")
-        costs.append(
-            per_iteration(
-                count(["-c", _FLOOR, str(small), str(extra)]),
-                count(["-c", _FLOOR, str(large), str(extra)]),
+    costs: list[tuple[str, int, PerIteration]] = []
+    for spin, module in FLOOR_SPINS.items():
+        for extra in extra_objects:
+            progress(f"instructions: the {spin} spin after {extra} integers")
+            cost = per_iteration(
+                count(["-c", _FLOOR, module, str(small), str(extra)]),
+                count(["-c", _FLOOR, module, str(large), str(extra)]),
                 large - small,
             )
-        )
-    cheapest = min(costs, key=lambda cost: cost.total)
-    return [
-        _row(cost, cheapest, extra_objects=extra)
-        for extra, cost in zip(extra_objects, costs, strict=True)
-    ]
+            costs.append((spin, extra, cost))
+    cheapest = min((cost for spin, _, cost in costs if spin == "bare"), key=lambda c: c.total)
+    return [_row(cost, cheapest, spin=spin, extra_objects=extra) for spin, extra, cost in costs]
 
 
 def _row(cost: PerIteration, base: PerIteration, **labels: Any) -> dict[str, Any]:

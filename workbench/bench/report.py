@@ -183,15 +183,26 @@ def instructions_markdown(figures: Mapping[str, Any]) -> list[str]:
         ],
     )
     lines += [
-        "The allocator's share is set by its state when the loop starts, not by the code: the",
-        "bare script's own spin, alone in a process, with a few integers allocated just before",
-        "it (ratios to the state that costs least):",
+        "The allocator's share depends on where the loop's few live integers sit in their",
+        "pool: on what the process allocated before the loop and on what the loop keeps alive.",
+        "Each spin alone in a process, after a few integers allocated just before it (ratios to",
+        "the state that costs the bare spin least): where each settles after most histories,",
+        "and how far the same code moves before it does.",
         "",
     ]
     return lines + _table(
-        ["integers first", "per iteration", "interpreter's loop", "allocator", "other", "ratio"],
+        [
+            "spin",
+            "integers first",
+            "per iteration",
+            "interpreter's loop",
+            "allocator",
+            "other",
+            "ratio",
+        ],
         [
             [
+                r["spin"],
                 str(r["extra_objects"]),
                 _fmt(r["per_iteration"], 2),
                 _fmt(r["interpreter"], 2),
