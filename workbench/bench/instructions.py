@@ -36,6 +36,7 @@ workbench.bench.instructions [--case NAME]`` prints its tables (a few minutes).
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import shutil
@@ -193,6 +194,10 @@ def arm_argv(case: Case, arm: str, size: int) -> list[str]:
     return ["-c", _LAUNCH, "workbench.bench.fidelity_parts_probe", json.dumps(fields), arm]
 
 
+def _floor_argv(module: str, extra: int, size: int) -> list[str]:
+    return ["-c", _FLOOR, module, str(size), str(extra)]
+
+
 def measure_instructions(
     cases: Sequence[Case] = CPU_CASES,
     sizes: tuple[int, int] = SIZES,
@@ -201,18 +206,13 @@ def measure_instructions(
 ) -> list[dict[str, Any]]:
     """One row per case and arm (the bare script first): instructions per iteration of the
     work, by group, and the total and the interpreter's loop over the bare script's."""
-    small, large = sizes
     rows: list[dict[str, Any]] = []
     for case in cases:
         what = dict(ARMS[case.strategy])
         bare: PerIteration | None = None
         for arm in ("bare", *arms):
             progress(f"instructions: {case.name} {arm}")
-            cost = per_iteration(
-                count(arm_argv(case, arm, small)),
-                count(arm_argv(case, arm, large)),
-                (large - small) * case.tasks,
-            )
+            cost = _counted(functools.partial(arm_argv, case, arm), sizes, case.tasks)
             bare = bare or cost
             rows.append(_row(cost, bare, case=case.name, arm=arm, what=what.get(arm, "")))
     return rows
@@ -230,19 +230,23 @@ def measure_floor(
     Which state a loop starts in is set by everything its process allocated before, and is
     the same on every run of the same code (the counts do not move with the hash seed). After
     a few integers each spin settles in the state most histories leave it in."""
-    small, large = sizes
     costs: list[tuple[str, int, PerIteration]] = []
     for spin, module in FLOOR_SPINS.items():
         for extra in extra_objects:
             progress(f"instructions: the {spin} spin after {extra} integers")
-            cost = per_iteration(
-                count(["-c", _FLOOR, module, str(small), str(extra)]),
-                count(["-c", _FLOOR, module, str(large), str(extra)]),
-                large - small,
-            )
+            cost = _counted(functools.partial(_floor_argv, module, extra), sizes)
             costs.append((spin, extra, cost))
     cheapest = min((cost for spin, _, cost in costs if spin == "bare"), key=lambda c: c.total)
     return [_row(cost, cheapest, spin=spin, extra_objects=extra) for spin, extra, cost in costs]
+
+
+def _counted(
+    argv_at: Callable[[int], list[str]], sizes: tuple[int, int], tasks: int = 1
+) -> PerIteration:
+    """One iteration's instructions: the program at the two sizes (iterations a task, in
+    ``tasks`` tasks), the smaller run's count taken from the larger's."""
+    small, large = sizes
+    return per_iteration(count(argv_at(small)), count(argv_at(large)), (large - small) * tasks)
 
 
 def _row(cost: PerIteration, base: PerIteration, **labels: Any) -> dict[str, Any]:
@@ -260,11 +264,13 @@ def _row(cost: PerIteration, base: PerIteration, **labels: Any) -> dict[str, Any
     }
 
 
-def measure_all(progress: Callable[[str], None] = print) -> dict[str, Any]:
-    """Both tables for ``workbench bench``, or why they were not made."""
+def measure_all(
+    progress: Callable[[str], None] = print, cases: Sequence[Case] = CPU_CASES
+) -> dict[str, Any]:
+    """Both tables, or why they were not made."""
     try:
         valgrind()
-        arms = measure_instructions(progress=progress)
+        arms = measure_instructions(cases, progress=progress)
         return {"arms": arms, "floor": measure_floor(progress=progress)}
     except BenchError as error:
         return {"skipped": str(error)}
@@ -281,14 +287,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from workbench.bench.report import instructions_markdown
 
     cases = tuple(case for case in CPU_CASES if args.case in (None, case.name))
-    try:
-        valgrind()
-        figures = {
-            "arms": measure_instructions(cases, progress=_to_stderr),
-            "floor": measure_floor(progress=_to_stderr),
-        }
-    except BenchError as error:
-        print(f"workbench.bench.instructions: {error}", file=sys.stderr)
+    figures = measure_all(_to_stderr, cases)
+    if "skipped" in figures:
+        print(f"workbench.bench.instructions: {figures['skipped']}", file=sys.stderr)
         return 2
     print("\n".join(instructions_markdown(figures)))
     return 0

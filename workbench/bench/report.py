@@ -140,6 +140,14 @@ def fidelity_parts_markdown(rows: Sequence[Mapping[str, Any]]) -> list[str]:
     )
 
 
+_COST_HEADERS = ["per iteration", "interpreter's loop", "allocator", "other"]
+
+
+def _cost_cells(row: Mapping[str, Any]) -> list[str]:
+    """One iteration's instructions in all and by where they ran (``_COST_HEADERS``)."""
+    return [_fmt(row[key], 2) for key in ("per_iteration", "interpreter", "allocator", "other")]
+
+
 def instructions_markdown(figures: Mapping[str, Any]) -> list[str]:
     """The CPU cases' gap counted in instructions (see :mod:`workbench.bench.instructions`)."""
     lines = ["### The same gap in instructions: counted, not timed", ""]
@@ -158,10 +166,7 @@ def instructions_markdown(figures: Mapping[str, Any]) -> list[str]:
             "case",
             "arm",
             "what it adds",
-            "per iteration",
-            "interpreter's loop",
-            "allocator",
-            "other",
+            *_COST_HEADERS,
             "ratio to bare",
             "loop's ratio",
             "allocator aside",
@@ -171,10 +176,7 @@ def instructions_markdown(figures: Mapping[str, Any]) -> list[str]:
                 r["case"],
                 r["arm"],
                 r["what"] or "the bare script",
-                _fmt(r["per_iteration"], 2),
-                _fmt(r["interpreter"], 2),
-                _fmt(r["allocator"], 2),
-                _fmt(r["other"], 2),
+                *_cost_cells(r),
                 _fmt(r["ratio"], 4),
                 _fmt(r["interpreter_ratio"], 4),
                 _fmt(r["allocator_aside_ratio"], 4),
@@ -191,25 +193,9 @@ def instructions_markdown(figures: Mapping[str, Any]) -> list[str]:
         "",
     ]
     return lines + _table(
+        ["spin", "integers first", *_COST_HEADERS, "ratio"],
         [
-            "spin",
-            "integers first",
-            "per iteration",
-            "interpreter's loop",
-            "allocator",
-            "other",
-            "ratio",
-        ],
-        [
-            [
-                r["spin"],
-                str(r["extra_objects"]),
-                _fmt(r["per_iteration"], 2),
-                _fmt(r["interpreter"], 2),
-                _fmt(r["allocator"], 2),
-                _fmt(r["other"], 2),
-                _fmt(r["ratio"], 4),
-            ]
+            [r["spin"], str(r["extra_objects"]), *_cost_cells(r), _fmt(r["ratio"], 4)]
             for r in figures["floor"]
         ],
     )
