@@ -25,7 +25,7 @@ POOL = Case(
 
 
 @pytest.mark.parametrize("case", [THREADS, POOL], ids=lambda c: c.strategy)
-@pytest.mark.parametrize("arm", ["spin", "recorded", "strategy", "child", "launched"])
+@pytest.mark.parametrize("arm", ["bare-loop", "spin", "recorded", "strategy", "child", "launched"])
 def test_every_arm_runs_the_cases_tasks_to_the_end(case: Case, arm: str) -> None:
     assert fidelity_parts_probe.probe(asdict(case), arm) > 0
 
@@ -49,6 +49,30 @@ def test_fewer_than_two_rounds_is_refused_in_one_line(capsys: pytest.CaptureFixt
         fidelity_parts.main(["--rounds", "1"])
     assert leaving.value.code == 2
     assert "--rounds must be at least 2" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("case", [THREADS, POOL], ids=lambda c: c.strategy)
+def test_the_bare_loop_arm_runs_the_bare_scripts_code_after_the_runs_imports(case: Case) -> None:
+    """No workbench code in the work, every import the run's process makes before it: the
+    arm prices the process, not the workbench's pieces."""
+    code = (
+        "import json, sys; from workbench.bench import fidelity_parts_probe as probe; "
+        "work = probe._bare_loop(json.loads(sys.argv[1])); "
+        "print(work.func.__module__, work.func.__name__, "
+        "all(m in sys.modules for m in ('workbench.core.child', sys.argv[2])))"
+    )
+    strategy_module = {
+        "threads": "workbench.core.strategies.threaded",
+        "process-pool": "workbench.core.strategies.processes",
+    }[case.strategy]
+    proc = subprocess.run(
+        [sys.executable, "-c", code, json.dumps(asdict(case)), strategy_module],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    script_function = case.strategy.replace("-", "_")
+    assert proc.stdout.split() == ["workbench.bench.bare.cpu", script_function, "True"]
 
 
 def test_the_first_arm_does_not_carry_the_engines_imports() -> None:
@@ -120,4 +144,4 @@ def test_an_unknown_arm_is_refused_in_one_line(capsys: pytest.CaptureFixture[str
         fidelity_parts.main(["--case", "cpu-4-threads", "--arms", "launched,nope"])
     assert leaving.value.code == 2
     last = capsys.readouterr().err.strip().splitlines()[-1]
-    assert "--arms: no arm 'nope'; the arms: bare-again, child, engine" in last
+    assert "--arms: no arm 'nope'; the arms: bare-again, bare-loop, child, engine" in last

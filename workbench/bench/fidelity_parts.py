@@ -15,10 +15,12 @@ median wall time over the bare script's, in the same rounds, with a bootstrapped
 interval, and its fastest run over the bare script's fastest (noise only adds time). A step
 between two arms is what the piece costs, when it is larger than the intervals. The first arm
 is the bare script once more, in a process of its own: how far a ratio moves when nothing
-differs but the process. The engine's rows also say how much of the machine the engine's own
-CPU took while the run went on: on a machine the run keeps busy, that much is taken from the
-run. The arms themselves are in :mod:`workbench.bench.fidelity_parts_probe`, which imports only
-what each arm needs.
+differs but the process. The second is the bare script's own code once more, in a process that
+first imported what the run's process imports: how far the ratio moves when nothing of the
+workbench runs during the work, only its imports were made before it. The engine's rows
+also say how much of the machine the engine's own CPU took while the run went on: on a
+machine the run keeps busy, that much is taken from the run. The arms themselves are in
+:mod:`workbench.bench.fidelity_parts_probe`, which imports only what each arm needs.
 
 Part of ``workbench bench``; alone, ``python -m workbench.bench.fidelity_parts [--rounds N]
 [--case NAME] [--arms A,B,…]`` prints its table (fewer arms: more rounds in the same time).
@@ -40,6 +42,10 @@ from workbench.bench.stats import Spread, median_ratio_interval
 from workbench.core.machine import this_machine
 
 AGAIN = ("bare-again", "the bare script again: what a fresh process alone moves the ratio")
+BARE_LOOP = (
+    "bare-loop",
+    "the bare script's own code, in a process that first imported what the run's process does",
+)
 LAUNCHED = ("launched", "+ its own process, started as the engine starts it, read by a plain loop")
 ENGINE_NO_STATES = (
     "engine-no-states",
@@ -49,6 +55,7 @@ ENGINE = ("engine", "+ the thread-state sampler: the run as `workbench run` make
 ARMS: dict[str, tuple[tuple[str, str], ...]] = {
     "threads": (
         AGAIN,
+        BARE_LOOP,
         ("spin", "the workbench's spin in bare threads"),
         ("recorded", "+ the recorder around each task: its span and heartbeats"),
         ("strategy", "+ the threads strategy: its main thread wakes every 50 ms to stream"),
@@ -59,6 +66,7 @@ ARMS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "process-pool": (
         AGAIN,
+        BARE_LOOP,
         ("spin", "the workbench's spin on a bare process pool"),
         ("recorded", "+ each task recorded in its worker, events queued to a reader"),
         ("strategy", "+ the process-pool strategy: its relay moves the events on and streams them"),
