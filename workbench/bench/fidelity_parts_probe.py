@@ -185,12 +185,6 @@ def _context(case: Fields) -> Any:
 Work = Callable[[], object]
 
 
-_STRATEGY_MODULES = {
-    "threads": "workbench.core.strategies.threaded",
-    "process-pool": "workbench.core.strategies.processes",
-}
-
-
 def _bare_loop(case: Fields) -> Work:
     """The bare script's own work, its code unchanged, in a process that has first imported
     what the run's process imports (the child, the workloads, the strategy).
@@ -200,12 +194,11 @@ def _bare_loop(case: Fields) -> Work:
     the allocator's pools, where its objects sit in the caches). Counted
     (:mod:`workbench.bench.instructions`), the loop here executes the bare script's bytecode to
     the instruction and 1.5 % more instructions in all, every one of them in the allocator."""
-    import importlib
-
+    import workbench.core.child  # noqa: F401  (the run's process's modules, workloads too)
     from workbench.bench.bare import cpu
+    from workbench.core.strategies import STRATEGIES
 
-    for module in ("workbench.core.child", _STRATEGY_MODULES[case["strategy"]]):
-        importlib.import_module(module)  # the run's process's imports, made before its work
+    STRATEGIES[case["strategy"]].prepare()  # its module, imported as the child does
     size = int(case["params"]["size"])
     return functools.partial(cpu.STRATEGIES[case["strategy"]], case["tasks"], case["workers"], size)
 
