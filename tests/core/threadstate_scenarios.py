@@ -4,7 +4,7 @@ Standard library only, run as a script: ``python threadstate_scenarios.py SCENAR
 Each prints ``ready <pid>:<native id>:<role> …`` once every thread it watches is at its
 work, and ``done <key>=<value> …`` just before it exits by itself: the CPU time each busy
 thread or process used by its own account (to check the sampler's *running* against), or
-the pids of the pool's workers.
+the pids of the pool's workers and when each one's task began and ended.
 """
 
 from __future__ import annotations
@@ -141,9 +141,12 @@ def busy_and_idle(seconds: float) -> None:
     _say("done", cpu)
 
 
-def _square(x: int) -> int:
+def _square(x: int) -> tuple[int, int, int]:
+    """Computes 30 ms; says which worker, and when its task began and ended (the clock the
+    sampler reads, system-wide on Linux)."""
+    began = time.perf_counter_ns()
     _spin_until(time.perf_counter() + 0.03)
-    return os.getpid()
+    return os.getpid(), began, time.perf_counter_ns()
 
 
 def pool(seconds: float) -> None:
@@ -151,8 +154,11 @@ def pool(seconds: float) -> None:
     context = multiprocessing.get_context("fork")
     print(f"ready {os.getpid()}:{threading.get_native_id()}:main", flush=True)
     with context.Pool(2, maxtasksperchild=1) as workers:
-        pids = workers.map(_square, range(max(4, int(seconds / 0.03))), chunksize=1)
-    _say("done", {f"worker-{i}": pid for i, pid in enumerate(pids)})
+        tasks = workers.map(_square, range(max(4, int(seconds / 0.03))), chunksize=1)
+    said = {}
+    for i, (pid, began, ended) in enumerate(tasks):
+        said |= {f"worker-{i}": pid, f"began-{i}": began, f"ended-{i}": ended}
+    _say("done", said)
 
 
 if __name__ == "__main__":
