@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from workbench.bench.cache_model import MEASURES
 from workbench.bench.million import to_markdown as million_markdown
 from workbench.bench.thread_states import to_markdown as thread_states_markdown
 
@@ -198,6 +199,23 @@ def instructions_markdown(figures: Mapping[str, Any]) -> list[str]:
             [r["spin"], str(r["extra_objects"]), *_cost_cells(r), _fmt(r["ratio"], 4)]
             for r in figures["floor"]
         ],
+    )
+
+
+def cache_model_markdown(rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The CPU cases' arms in cachegrind's model (see :mod:`workbench.bench.cache_model`)."""
+    lines = [
+        "### The same arms in a model of the caches and the branch predictor",
+        "",
+        "Per iteration of the work, each arm at two sizes so that start-up cancels out",
+        "(valgrind's cachegrind, simulating this machine's cache sizes and a branch predictor):",
+        "where the model sees no difference, the time it leaves unexplained is in what it",
+        "does not model.",
+        "",
+    ]
+    return lines + _table(
+        ["case", "arm", *MEASURES],
+        [[r["case"], r["arm"], *(_fmt(float(r[m]), 3) for m in MEASURES)] for r in rows],
     )
 
 
