@@ -52,6 +52,12 @@ def test_each_measure_per_iteration_is_the_larger_run_less_the_smaller() -> None
     }
 
 
+def test_the_table_reads_a_difference_that_is_zero_to_three_places_as_zero() -> None:
+    row = {"case": "c", "arm": "a", **dict.fromkeys(MEASURES, -0.0001)}
+    table = "\n".join(cache_model_markdown([row]))
+    assert "| c | a | 0.000 | 0.000 | 0.000 | 0.000 | 0.000 |" in table and "-0" not in table
+
+
 def test_without_valgrind_the_command_says_so_in_one_line(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -215,8 +215,16 @@ def cache_model_markdown(rows: Sequence[Mapping[str, Any]]) -> list[str]:
     ]
     return lines + _table(
         ["case", "arm", *MEASURES],
-        [[r["case"], r["arm"], *(_fmt(float(r[m]), 3) for m in MEASURES)] for r in rows],
+        [
+            [r["case"], r["arm"], *(_fmt(_no_minus_zero(float(r[m])), 3) for m in MEASURES)]
+            for r in rows
+        ],
     )
+
+
+def _no_minus_zero(value: float) -> float:
+    """A difference of two counts that is zero to three places reads 0.000, not -0.000."""
+    return value if abs(value) >= 0.0005 else 0.0
 
 
 def sampler_markdown(share: Mapping[str, Any]) -> list[str]:
