@@ -9,8 +9,10 @@ import subprocess
 import sys
 from dataclasses import asdict
 
+import psutil
 import pytest
 
+from tests.waiting import wait_until
 from workbench.bench import fidelity_parts, fidelity_parts_probe
 from workbench.bench.reference import Case
 from workbench.bench.report import fidelity_parts_markdown
@@ -144,4 +146,16 @@ def test_an_unknown_arm_is_refused_in_one_line(capsys: pytest.CaptureFixture[str
         fidelity_parts.main(["--case", "cpu-4-threads", "--arms", "launched,nope"])
     assert leaving.value.code == 2
     last = capsys.readouterr().err.strip().splitlines()[-1]
-    assert "--arms: no arm 'nope'; the arms: bare-again, bare-loop, child, engine" in last
+    assert "--arms: no arm 'nope'; the arms: bare-again, bare-loop, beside-bursts, " in last
+
+
+@pytest.mark.parametrize("arm", sorted(fidelity_parts.BESIDE))
+def test_an_arm_with_work_beside_runs_the_bare_script_and_leaves_nothing_behind(arm: str) -> None:
+    figures = fidelity_parts._figures(THREADS, arm)
+    assert figures["wall_ns"] > 0
+    busy, period, _ = fidelity_parts.BESIDE[arm]
+    with fidelity_parts.busy_beside(busy, period) as pid:
+        assert psutil.Process(pid).is_running()
+        began = psutil.Process(pid).cpu_times()
+        wait_until(lambda: sum(psutil.Process(pid).cpu_times()[:2]) > sum(began[:2]))
+    assert not psutil.pid_exists(pid)  # killed and reaped

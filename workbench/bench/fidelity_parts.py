@@ -19,7 +19,10 @@ differs but the process. The second is the bare script's own code once more, in 
 first imported what the run's process imports: how far the ratio moves when nothing of the
 workbench runs during the work, only its imports were made before it. The engine's rows
 also say how much of the machine the engine's own CPU took while the run went on: on a
-machine the run keeps busy, that much is taken from the run. The arms themselves are in
+machine the run keeps busy, that much is taken from the run. The last two arms add no
+workbench code at all: the bare script with another process busy beside it, in bursts or in
+the thread-state sampler's rhythm — what any work beside a run costs it on this machine,
+the engine's included, even where the run leaves a core free. The arms themselves are in
 :mod:`workbench.bench.fidelity_parts_probe`, which imports only what each arm needs.
 
 Part of ``workbench bench``; alone, ``python -m workbench.bench.fidelity_parts [--rounds N]
@@ -29,11 +32,12 @@ Part of ``workbench bench``; alone, ``python -m workbench.bench.fidelity_parts [
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import random
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict
 from typing import Any
 
@@ -52,6 +56,29 @@ ENGINE_NO_STATES = (
     "+ the engine reading it, and its CPU and process-tree watcher (every 0.2 s)",
 )
 ENGINE = ("engine", "+ the thread-state sampler: the run as `workbench run` makes it")
+BESIDE: dict[str, tuple[float, float, str]] = {
+    "beside-bursts": (
+        0.0025,
+        0.010,
+        "the bare script beside a process busy 2.5 ms in every 10 (a quarter of a core)",
+    ),
+    "beside-ticks": (
+        0.00004,
+        0.001,
+        "the bare script beside a process busy 40 µs in every 1 ms (the sampler's rhythm)",
+    ),
+}
+"""Arms that add no workbench code at all: the bare script with other work beside it, busy
+for ``busy`` seconds in every ``period``. What work beside a run costs it on this machine,
+to set the engine's steps against: the engine is work beside the run."""
+_BUSY_BESIDE = (
+    "import sys, time; busy, period = float(sys.argv[1]), float(sys.argv[2]); "
+    "print('ready', flush=True)\n"
+    "while True:\n"
+    "    began = time.perf_counter()\n"
+    "    while time.perf_counter() - began < busy: pass\n"
+    "    time.sleep(period - busy)"
+)
 ARMS: dict[str, tuple[tuple[str, str], ...]] = {
     "threads": (
         AGAIN,
@@ -63,6 +90,7 @@ ARMS: dict[str, tuple[tuple[str, str], ...]] = {
         LAUNCHED,
         ENGINE_NO_STATES,
         ENGINE,
+        *((arm, what) for arm, (_, _, what) in BESIDE.items()),
     ),
     "process-pool": (
         AGAIN,
@@ -74,6 +102,7 @@ ARMS: dict[str, tuple[tuple[str, str], ...]] = {
         LAUNCHED,
         ENGINE_NO_STATES,
         ENGINE,
+        *((arm, what) for arm, (_, _, what) in BESIDE.items()),
     ),
 }
 CPU_CASES = tuple(case for case in CASES if case.name in ("cpu-4-threads", "cpu-4-process-pool-2"))
@@ -134,12 +163,32 @@ def measure_fidelity_parts(
 def _figures(case: Case, arm: str) -> dict[str, int]:
     if arm in ("bare", AGAIN[0]):
         return {"wall_ns": round(run_bare(case.bare_command(None)) * 1e9)}
+    if arm in BESIDE:
+        busy, period, _ = BESIDE[arm]
+        with busy_beside(busy, period):
+            return {"wall_ns": round(run_bare(case.bare_command(None)) * 1e9)}
     command = [*PROBE, json.dumps(asdict(case)), arm]  # a fresh interpreter, imports and all
     proc = subprocess.run(command, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise BenchError(f"{case.name} ({arm}) failed: {proc.stderr.strip()[-300:]}")
     figures: dict[str, int] = json.loads(proc.stdout.strip().splitlines()[-1])
     return figures
+
+
+@contextlib.contextmanager
+def busy_beside(busy: float, period: float) -> Iterator[int]:
+    """A process busy ``busy`` seconds in every ``period``, running until the block ends (its
+    pid is yielded); gone after, whatever happened in the block."""
+    command = [sys.executable, "-c", _BUSY_BESIDE, str(busy), str(period)]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as side:
+        try:
+            assert side.stdout is not None
+            if side.stdout.readline().strip() != "ready":
+                raise BenchError("the process meant to be busy beside the run did not start")
+            yield side.pid
+        finally:
+            side.kill()
+            side.wait()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
