@@ -37,7 +37,7 @@ BEATS_A_LOOP = 1.1
 once can be (its start and close alone make it slower otherwise). Not the 1.5× of a process
 pool: on two cores each worker's own event loop took ~14 % of a core beside its task (thread
 states, 8 tasks, 3.3 s each), its start 1.0-1.3 s, and one vCPU computed at ~80 % of the
-other in one run, splitting the tasks 5-3 — quiet runs measured 1.18-1.59×."""
+other in one run, splitting the tasks 5-3 — quiet runs measured 1.18-1.83×."""
 
 
 def _check_on_the_run_axis(run: Run, tasks: int) -> None:
