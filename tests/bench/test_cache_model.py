@@ -9,7 +9,8 @@ import shutil
 import pytest
 
 from workbench.bench import cache_model
-from workbench.bench.cache_model import MEASURES, parse_summary, per_iteration, summed
+from workbench.bench.cache_model import MEASURES, parse_summary, per_iteration
+from workbench.bench.instructions import merged
 from workbench.bench.reference import BenchError, Case
 from workbench.bench.report import cache_model_markdown
 
@@ -36,7 +37,7 @@ def test_a_file_without_its_summary_is_refused() -> None:
 
 
 def test_a_pools_processes_are_summed() -> None:
-    assert summed([{"Ir": 10, "Bcm": 1}, {"Ir": 5, "D1mr": 2}]) == {"Ir": 15, "Bcm": 1, "D1mr": 2}
+    assert merged([{"Ir": 10, "Bcm": 1}, {"Ir": 5, "D1mr": 2}]) == {"Ir": 15, "Bcm": 1, "D1mr": 2}
 
 
 def test_each_measure_per_iteration_is_the_larger_run_less_the_smaller() -> None:

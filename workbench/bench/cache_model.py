@@ -20,16 +20,19 @@ from __future__ import annotations
 
 import argparse
 import functools
-import os
-import subprocess
 import sys
-import tempfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from pathlib import Path
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from workbench.bench.fidelity_parts import CPU_CASES
-from workbench.bench.instructions import IN_PROCESS_ARMS, SIZES, arm_argv, valgrind
+from workbench.bench.instructions import (
+    IN_PROCESS_ARMS,
+    SIZES,
+    arm_argv,
+    cachegrind_files,
+    merged,
+    valgrind,
+)
 from workbench.bench.reference import BenchError, Case
 
 Events = Mapping[str, int]
@@ -58,15 +61,6 @@ def parse_summary(text: str) -> dict[str, int]:
     raise BenchError("a cachegrind file without its summary line")
 
 
-def summed(trees: Iterable[Events]) -> dict[str, int]:
-    """One process tree's totals: a pool's forked workers write files of their own."""
-    total: dict[str, int] = {}
-    for events in trees:
-        for name, value in events.items():
-            total[name] = total.get(name, 0) + value
-    return total
-
-
 def per_iteration(small: Events, large: Events, iterations: int) -> dict[str, float]:
     """Each measure of the iterations the large run did beyond the small one, per iteration."""
     return {
@@ -77,22 +71,8 @@ def per_iteration(small: Events, large: Events, iterations: int) -> dict[str, fl
 
 def simulate(argv: Sequence[str]) -> dict[str, int]:
     """The totals of ``python <argv>`` and every process it forks, in cachegrind's model."""
-    with tempfile.TemporaryDirectory(prefix="workbench-cache-model-") as folder:
-        out = Path(folder) / "model"
-        command = [
-            valgrind(),
-            "--tool=cachegrind",
-            "--cache-sim=yes",
-            "--branch-sim=yes",
-            f"--cachegrind-out-file={out}.%p",
-            sys.executable,
-            *argv,
-        ]
-        env = dict(os.environ, PYTHONHASHSEED="0")
-        done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
-        if done.returncode != 0:
-            raise BenchError(f"under cachegrind: {done.stderr.strip()[-300:]}")
-        return summed(parse_summary(f.read_text()) for f in Path(folder).glob("model.*"))
+    files = cachegrind_files(argv, "--cache-sim=yes", "--branch-sim=yes")
+    return merged(parse_summary(text) for text in files)
 
 
 def measure(

@@ -71,6 +71,7 @@ BESIDE: dict[str, tuple[float, float, str]] = {
 """Arms that add no workbench code at all: the bare script with other work beside it, busy
 for ``busy`` seconds in every ``period``. What work beside a run costs it on this machine,
 to set the engine's steps against: the engine is work beside the run."""
+BESIDE_ARMS = tuple((arm, what) for arm, (_, _, what) in BESIDE.items())
 _BUSY_BESIDE = (
     "import sys, time; busy, period = float(sys.argv[1]), float(sys.argv[2]); "
     "print('ready', flush=True)\n"
@@ -90,7 +91,7 @@ ARMS: dict[str, tuple[tuple[str, str], ...]] = {
         LAUNCHED,
         ENGINE_NO_STATES,
         ENGINE,
-        *((arm, what) for arm, (_, _, what) in BESIDE.items()),
+        *BESIDE_ARMS,
     ),
     "process-pool": (
         AGAIN,
@@ -102,7 +103,7 @@ ARMS: dict[str, tuple[tuple[str, str], ...]] = {
         LAUNCHED,
         ENGINE_NO_STATES,
         ENGINE,
-        *((arm, what) for arm, (_, _, what) in BESIDE.items()),
+        *BESIDE_ARMS,
     ),
 }
 CPU_CASES = tuple(case for case in CASES if case.name in ("cpu-4-threads", "cpu-4-process-pool-2"))

@@ -49,7 +49,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from workbench.bench.fidelity_parts import ARMS, CPU_CASES
 from workbench.bench.reference import BenchError, Case
@@ -148,9 +148,12 @@ def per_iteration(small: Counts, large: Counts, iterations: int) -> PerIteration
     return PerIteration(*(grouped[group] / iterations for group in GROUPS))
 
 
-def merged(counts: Iterable[Counts]) -> dict[tuple[str, str], int]:
+Key = TypeVar("Key")
+
+
+def merged(counts: Iterable[Mapping[Key, int]]) -> dict[Key, int]:
     """One process tree's counts: a pool's workers write files of their own."""
-    total: dict[tuple[str, str], int] = {}
+    total: dict[Key, int] = {}
     for each in counts:
         for key, count in each.items():
             total[key] = total.get(key, 0) + count
@@ -168,14 +171,15 @@ def valgrind() -> str:
     return found
 
 
-def count(argv: Sequence[str]) -> dict[tuple[str, str], int]:
-    """Instructions of ``python <argv>`` and every process it forks, under cachegrind."""
+def cachegrind_files(argv: Sequence[str], *options: str) -> list[str]:
+    """The out files cachegrind wrote for ``python <argv>`` and every process it forks (one
+    each), run with ``options``."""
     with tempfile.TemporaryDirectory(prefix="workbench-cachegrind-") as folder:
         out = Path(folder) / "counts"
         command = [
             valgrind(),
             "--tool=cachegrind",
-            "--cache-sim=no",
+            *options,
             f"--cachegrind-out-file={out}.%p",
             sys.executable,
             *argv,
@@ -184,7 +188,12 @@ def count(argv: Sequence[str]) -> dict[tuple[str, str], int]:
         done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
         if done.returncode != 0:
             raise BenchError(f"under cachegrind: {done.stderr.strip()[-300:]}")
-        return merged(parse_cachegrind(f.read_text()) for f in Path(folder).glob("counts.*"))
+        return [f.read_text() for f in Path(folder).glob("counts.*")]
+
+
+def count(argv: Sequence[str]) -> dict[tuple[str, str], int]:
+    """Instructions of ``python <argv>`` and every process it forks, under cachegrind."""
+    return merged(parse_cachegrind(text) for text in cachegrind_files(argv, "--cache-sim=no"))
 
 
 def arm_argv(case: Case, arm: str, size: int) -> list[str]:
