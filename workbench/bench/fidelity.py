@@ -5,12 +5,20 @@ machine's load hit both sides alike. The figure is the workbench's median wall t
 bare script's, with a 95 % interval bootstrapped from the pairs, and how busy the machine was
 meanwhile (``/proc/stat``: a case outside the target on a busy machine says little).
 Target: ratio ≤ 1.02 for every case.
+
+Part of ``workbench bench``; alone, ``python -m workbench.bench.fidelity [--case NAME …]
+[--pairs N]`` prints the table for the cases named (a few minutes for two CPU cases): several
+cases in one set are measured under the same conditions, so they compare with each other —
+the sequential CPU case, run by the same child, launch and engine as the threads case,
+prices what those alone cost.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
-from collections.abc import Callable, Mapping
+import sys
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from workbench.bench.machine_load import load_since, machine_load
@@ -19,6 +27,8 @@ from workbench.bench.stats import Spread, median_ratio_interval
 from workbench.core.httpserver_client import local_http_server
 
 TARGET_RATIO = 1.02
+PAIRS = 20
+"""Pairs a case when run alone: enough for an interval of a few per cent on a quiet machine."""
 
 
 async def _measure(
@@ -75,3 +85,31 @@ def measure_fidelity(
     they cost little."""
     pairs = {case.name: (more_pairs or {}).get(case.name, repeats) for case in cases}
     return asyncio.run(_measure(cases, pairs, progress))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m workbench.bench.fidelity")
+    parser.add_argument(
+        "--case",
+        action="append",
+        choices=[case.name for case in CASES],
+        help="a reference case; give it again for more (default: every case)",
+    )
+    parser.add_argument("--pairs", type=int, default=PAIRS, help="bare and workbench pairs a case")
+    args = parser.parse_args(argv)
+    if args.pairs < 2:
+        parser.error("--pairs must be at least 2: an interval needs two pairs")
+    cases = tuple(case for case in CASES if not args.case or case.name in args.case)
+    from workbench.bench.report import fidelity_markdown
+
+    rows = measure_fidelity(args.pairs, cases, _to_stderr)
+    print("\n".join(fidelity_markdown(rows)))
+    return 0
+
+
+def _to_stderr(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

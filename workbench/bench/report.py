@@ -96,6 +96,47 @@ def overhead_markdown(curve: list[Mapping[str, Any]]) -> list[str]:
     return lines
 
 
+def fidelity_markdown(
+    fidelity: Sequence[Mapping[str, Any]], tracer: Sequence[Mapping[str, Any]] = ()
+) -> list[str]:
+    """The fidelity table (see :mod:`workbench.bench.fidelity`), with VizTracer's ratio on the
+    same cases where ``tracer`` has it, and how busy the machine was meanwhile."""
+    by_name = {t["name"]: t for t in tracer}
+    rows = []
+    for f in fidelity:
+        t = by_name.get(f["name"], {})
+        rows.append(
+            [
+                f["name"],
+                _fmt(f.get("ratio_of_medians", f["ratio_median"])),
+                _interval(f, "ratio_of_medians", 3),
+                f"{_fmt(f['ratio_min'])}–{_fmt(f['ratio_max'])}",
+                str(f["repeats"]),
+                _fmt(f["bare_wall_s_median"]),
+                _fmt(f["workbench_wall_s_median"]),
+                _fmt(t.get("tracer_ratio_median")),
+                _fmt(f["within_target"]),
+            ]
+        )
+    lines = _table(
+        [
+            "case",
+            "ratio",
+            "95 % interval",
+            "pair ratios",
+            "pairs",
+            "bare s",
+            "workbench s",
+            "VizTracer ratio",
+            "within target",
+        ],
+        rows,
+    )
+    if fidelity and fidelity[0].get("machine"):
+        lines += [_machine_line(fidelity[0]["machine"]), ""]
+    return lines
+
+
 def fidelity_parts_markdown(rows: Sequence[Mapping[str, Any]]) -> list[str]:
     """The CPU cases' gap, taken apart (see :mod:`workbench.bench.fidelity_parts`)."""
     rounds = rows[0]["rounds"] if rows else 0
@@ -305,39 +346,7 @@ def to_markdown(figures: Mapping[str, Any]) -> str:
         "was larger than the gap.",
         "",
     ]
-    tracer = {t["name"]: t for t in figures.get("tracer", [])}
-    rows = []
-    for f in figures["fidelity"]:
-        t = tracer.get(f["name"], {})
-        rows.append(
-            [
-                f["name"],
-                _fmt(f.get("ratio_of_medians", f["ratio_median"])),
-                _interval(f, "ratio_of_medians", 3),
-                f"{_fmt(f['ratio_min'])}–{_fmt(f['ratio_max'])}",
-                str(f["repeats"]),
-                _fmt(f["bare_wall_s_median"]),
-                _fmt(f["workbench_wall_s_median"]),
-                _fmt(t.get("tracer_ratio_median")),
-                _fmt(f["within_target"]),
-            ]
-        )
-    lines += _table(
-        [
-            "case",
-            "ratio",
-            "95 % interval",
-            "pair ratios",
-            "pairs",
-            "bare s",
-            "workbench s",
-            "VizTracer ratio",
-            "within target",
-        ],
-        rows,
-    )
-    if figures["fidelity"] and figures["fidelity"][0].get("machine"):
-        lines += [_machine_line(figures["fidelity"][0]["machine"]), ""]
+    lines += fidelity_markdown(figures["fidelity"], figures.get("tracer", ()))
     if figures.get("fidelity_parts"):
         lines += fidelity_parts_markdown(figures["fidelity_parts"])
     if figures.get("instructions"):
