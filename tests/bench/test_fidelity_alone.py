@@ -48,6 +48,7 @@ def test_the_cases_named_are_measured_together_and_tabled(
     assert "| cpu-4-threads | 1.050 | 1.030 … 1.070 |" in table
     assert table.rstrip().endswith("load average 1.20.")
     assert table.count("| yes |") == 1 and table.count("| **no** |") == 1
+    assert "VizTracer" not in table  # measured only by the whole benchmark: no empty column
 
 
 def test_fewer_than_two_pairs_is_refused_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
@@ -66,3 +67,14 @@ def test_an_unknown_case_is_refused_with_the_cases_there_are(
     assert leaving.value.code == 2
     last = capsys.readouterr().err.strip().splitlines()[-1]
     assert "invalid choice: 'cpu-9-nothing'" in last and "cpu-4-threads" in last
+
+
+def test_the_reports_table_keeps_the_tracers_column() -> None:
+    from workbench.bench.report import fidelity_markdown
+
+    tracer = [{"name": "cpu-4-threads", "tracer_ratio_median": 1.51}]
+    table = "\n".join(fidelity_markdown([_row("cpu-4-threads", 1.05)], tracer))
+    assert "| workbench s | VizTracer ratio | within target |" in table
+    assert "| 1.050 | 1.510 | **no** |" in table
+    empty = "\n".join(fidelity_markdown([_row("cpu-4-threads", 1.05)], []))
+    assert "| 1.050 | — | **no** |" in empty  # the report without VizTracer installed

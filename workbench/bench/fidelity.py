@@ -7,10 +7,10 @@ meanwhile (``/proc/stat``: a case outside the target on a busy machine says litt
 Target: ratio ≤ 1.02 for every case.
 
 Part of ``workbench bench``; alone, ``python -m workbench.bench.fidelity [--case NAME …]
-[--pairs N]`` prints the table for the cases named (a few minutes for two CPU cases): several
-cases in one set are measured under the same conditions, so they compare with each other —
-the sequential CPU case, run by the same child, launch and engine as the threads case,
-prices what those alone cost.
+[--pairs N]`` prints the table for the cases named (two CPU cases at 30 pairs: about seven
+minutes here). Cases in one set are measured under the same conditions, so they compare with
+each other: the sequential CPU case, run by the same child, launch and engine as the threads
+case, prices what those alone cost.
 """
 
 from __future__ import annotations

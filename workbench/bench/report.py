@@ -97,11 +97,12 @@ def overhead_markdown(curve: list[Mapping[str, Any]]) -> list[str]:
 
 
 def fidelity_markdown(
-    fidelity: Sequence[Mapping[str, Any]], tracer: Sequence[Mapping[str, Any]] = ()
+    fidelity: Sequence[Mapping[str, Any]], tracer: Sequence[Mapping[str, Any]] | None = None
 ) -> list[str]:
-    """The fidelity table (see :mod:`workbench.bench.fidelity`), with VizTracer's ratio on the
-    same cases where ``tracer`` has it, and how busy the machine was meanwhile."""
-    by_name = {t["name"]: t for t in tracer}
+    """The fidelity table (see :mod:`workbench.bench.fidelity`), and how busy the machine was
+    meanwhile. With ``tracer`` (the report's), a column for VizTracer's ratio on the same
+    cases; without it (the table alone), no column of dashes."""
+    by_name = {t["name"]: t for t in tracer or ()}
     rows = []
     for f in fidelity:
         t = by_name.get(f["name"], {})
@@ -114,24 +115,13 @@ def fidelity_markdown(
                 str(f["repeats"]),
                 _fmt(f["bare_wall_s_median"]),
                 _fmt(f["workbench_wall_s_median"]),
-                _fmt(t.get("tracer_ratio_median")),
+                *([] if tracer is None else [_fmt(t.get("tracer_ratio_median"))]),
                 _fmt(f["within_target"]),
             ]
         )
-    lines = _table(
-        [
-            "case",
-            "ratio",
-            "95 % interval",
-            "pair ratios",
-            "pairs",
-            "bare s",
-            "workbench s",
-            "VizTracer ratio",
-            "within target",
-        ],
-        rows,
-    )
+    headers = ["case", "ratio", "95 % interval", "pair ratios", "pairs", "bare s", "workbench s"]
+    headers += [] if tracer is None else ["VizTracer ratio"]
+    lines = _table([*headers, "within target"], rows)
     if fidelity and fidelity[0].get("machine"):
         lines += [_machine_line(fidelity[0]["machine"]), ""]
     return lines
@@ -346,7 +336,7 @@ def to_markdown(figures: Mapping[str, Any]) -> str:
         "was larger than the gap.",
         "",
     ]
-    lines += fidelity_markdown(figures["fidelity"], figures.get("tracer", ()))
+    lines += fidelity_markdown(figures["fidelity"], figures.get("tracer", []))
     if figures.get("fidelity_parts"):
         lines += fidelity_parts_markdown(figures["fidelity_parts"])
     if figures.get("instructions"):
