@@ -102,13 +102,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     cases = tuple(case for case in CASES if not args.case or case.name in args.case)
     from workbench.bench.report import fidelity_markdown
 
-    rows = measure_fidelity(args.pairs, cases, _to_stderr)
+    rows = measure_fidelity(args.pairs, cases, lambda message: print(message, file=sys.stderr))
     print("\n".join(fidelity_markdown(rows)))
     return 0
-
-
-def _to_stderr(message: str) -> None:
-    print(message, file=sys.stderr)
 
 
 if __name__ == "__main__":

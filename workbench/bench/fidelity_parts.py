@@ -167,7 +167,7 @@ def _figures(case: Case, arm: str) -> dict[str, int]:
     if arm in BESIDE:
         busy, period, _ = BESIDE[arm]
         with busy_beside(busy, period):
-            return {"wall_ns": round(run_bare(case.bare_command(None)) * 1e9)}
+            return _figures(case, "bare")
     command = [*PROBE, json.dumps(asdict(case)), arm]  # a fresh interpreter, imports and all
     proc = subprocess.run(command, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
