@@ -172,6 +172,35 @@ def fidelity_parts_markdown(rows: Sequence[Mapping[str, Any]]) -> list[str]:
     )
 
 
+def heartbeat_cost_markdown(rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    """What the workbench's code inside a task costs it (see
+    :mod:`workbench.bench.heartbeat_cost`)."""
+    first = rows[0] if rows else {"threads": 0, "size": 0, "rounds": 0}
+    lines = [
+        "### What the code inside a task costs it: one process, arms in turn",
+        "",
+        f"Runs of {first['threads']} thread{'s' if first['threads'] != 1 else ''} of "
+        f"{first['size']:,} iterations each, every arm in one process in turn ({first['rounds']}",
+        "rounds, the order reversed every round); each arm's median run over the bare spin's, 95 %",
+        "interval bootstrapped over the rounds' pairs. The copy's row is the method's own",
+        "resolution: the same bytecode, placed elsewhere in memory.",
+        "",
+    ]
+    return lines + _table(
+        ["arm", "what it is", "ratio to bare", "95 % interval", "run ms"],
+        [
+            [
+                r["arm"],
+                r["what"],
+                _fmt(r["ratio"]),
+                _interval(r, "ratio", 3),
+                f"{r['run_ms_median']:.1f}",
+            ]
+            for r in rows
+        ],
+    )
+
+
 _COST_HEADERS = ["per iteration", "interpreter's loop", "allocator", "other"]
 
 

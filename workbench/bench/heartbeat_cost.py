@@ -1,0 +1,186 @@
+"""What the workbench's code inside a task costs the task: its spin against the bare script's,
+alternated in one process.
+
+The fidelity table compares whole runs, each in a fresh process, and on a VM whose speed
+drifts from second to second a 3 s run moves by more than the 2 % target from one process to
+the next. The code the workbench adds *inside* a task can be priced without either: its spin
+cuts the loop into chunks of :data:`~workbench.core.workloads.compute._BEAT_EVERY` iterations
+and takes a heartbeat (the time and the core) after each, for the inside-the-task view. Here
+every arm runs in this one process, in runs a tenth of a second long, in turn (the order
+reversed every round), and each run is paired with the bare spin's run of the same round. A
+byte-identical copy of the bare spin is the control: what the same bytecode costs placed
+elsewhere in memory, which is the resolution of the method.
+
+A run starts ``threads`` threads, each spinning ``size`` iterations, and waits for them, as the
+``cpu-4-threads`` case does: under the GIL the threads take turns every 5 ms, and there the
+heartbeats cost what they cost nowhere else (``--threads 1`` prices one thread alone).
+
+``python -m workbench.bench.heartbeat_cost [--threads N] [--rounds N] [--size N]`` prints the
+table (about two minutes at the defaults); not part of ``workbench bench``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from workbench.bench.bare import cpu
+from workbench.bench.stats import median_ratio_interval
+from workbench.core.heartbeat import beat
+from workbench.core.recording import Recorder
+from workbench.core.workloads import compute
+
+ROUNDS = 200
+SIZE = 250_000
+THREADS = 4
+SPARSE = 4
+"""The sparse arm beats this many times less often: the price of the view's resolution."""
+
+Spin = Callable[[int], object]
+Task = Callable[[int], object]
+"""One thread's work in a run, given its index."""
+Arm = Callable[[int], Task]
+"""An arm: the run's task for a size."""
+
+
+def chunked_spin(iterations: int, every: int, heartbeat: Callable[[], None] | None) -> int:
+    """The workbench's spin (:func:`workbench.core.workloads.compute.spin`) with its chunk and
+    its heartbeat as parameters: the loop cut every ``every`` iterations, ``heartbeat`` called
+    after each chunk (none: the cut alone)."""
+    acc = 0
+    done = 0
+    while done < iterations:
+        upto = min(iterations, done + every)
+        for i in range(done, upto):
+            acc += i * i % 7
+        done = upto
+        if heartbeat is not None:
+            heartbeat()
+    return acc
+
+
+def _copy_of(function: Callable[..., Any]) -> Spin:
+    """A byte-identical copy of ``function``'s module's ``spin``: compiled again from the same
+    source, so its code and constants sit elsewhere in memory."""
+    source = Path(sys.modules[function.__module__].__file__ or "").read_text(encoding="utf-8")
+    namespace: dict[str, Any] = {"__name__": "bare_copy"}
+    exec(compile(source, "bare_copy", "exec"), namespace)
+    copy: Spin = namespace["spin"]
+    return copy
+
+
+def _recorded(spin: Spin) -> Arm:
+    """A run's tasks in one recorder with heartbeats on, as the run's process records them."""
+
+    def tasks(size: int) -> Task:
+        recorder = Recorder()
+
+        def work(job: object, task_id: int) -> None:
+            spin(size)
+
+        return lambda index: recorder.call(work, None, index)
+
+    return tasks
+
+
+def _plain(spin: Spin) -> Arm:
+    return lambda size: lambda index: spin(size)
+
+
+_EVERY = compute._BEAT_EVERY
+ARMS: dict[str, tuple[str, Arm]] = {
+    "bare-copy": (
+        "the bare script's spin again, a byte-identical copy (the control)",
+        _plain(_copy_of(cpu.spin)),
+    ),
+    "chunked": (
+        f"the loop cut every {_EVERY:,} iterations, no heartbeat",
+        _plain(lambda n: chunked_spin(n, _EVERY, None)),
+    ),
+    "spin": (
+        "the workbench's spin outside a task (its heartbeat records nothing)",
+        _plain(compute.spin),
+    ),
+    "recorded": (
+        f"the workbench's spin in a recorded task: time and core every {_EVERY:,} iterations",
+        _recorded(compute.spin),
+    ),
+    "recorded-sparse": (
+        f"the same, a heartbeat every {SPARSE * _EVERY:,} iterations",
+        _recorded(lambda n: chunked_spin(n, SPARSE * _EVERY, beat)),
+    ),
+}
+
+
+def timed_run(task: Task, threads: int) -> int:
+    """ns to start ``threads`` threads, each running ``task`` with its index, and join them."""
+    pool = [threading.Thread(target=task, args=(index,)) for index in range(threads)]
+    started = time.perf_counter_ns()
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    return time.perf_counter_ns() - started
+
+
+def measure_heartbeat_cost(
+    rounds: int = ROUNDS,
+    size: int = SIZE,
+    threads: int = THREADS,
+    progress: Callable[[str], None] = print,
+) -> list[dict[str, Any]]:
+    """One row per arm: its median run over the bare spin's, with a bootstrapped 95 %
+    interval over the rounds' pairs."""
+    names = ("bare", *ARMS)
+    makers = {"bare": _plain(cpu.spin), **{arm: make for arm, (_, make) in ARMS.items()}}
+    for name in names:  # warm each arm (its code specialised) before any is timed
+        timed_run(makers[name](min(size, 20_000)), 1)
+    walls: dict[str, list[int]] = {name: [] for name in names}
+    for round_ in range(rounds):
+        if round_ % 20 == 0:
+            progress(f"heartbeat cost {round_ + 1}/{rounds}")
+        for name in names if round_ % 2 == 0 else reversed(names):
+            walls[name].append(timed_run(makers[name](size), threads))
+    rows = []
+    for arm, (what, _) in ARMS.items():
+        ratio = median_ratio_interval(walls[arm], walls["bare"])
+        rows.append(
+            {
+                "arm": arm,
+                "what": what,
+                **ratio.as_dict("ratio", 3),
+                "run_ms_median": round(sorted(walls[arm])[len(walls[arm]) // 2] / 1e6, 1),
+                "threads": threads,
+                "size": size,
+                "rounds": rounds,
+            }
+        )
+    return rows
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m workbench.bench.heartbeat_cost")
+    parser.add_argument("--threads", type=int, default=THREADS, help="threads a run")
+    parser.add_argument("--rounds", type=int, default=ROUNDS, help="runs of every arm")
+    parser.add_argument("--size", type=int, default=SIZE, help="iterations a thread")
+    args = parser.parse_args(argv)
+    if args.rounds < 2:
+        parser.error("--rounds must be at least 2: an interval needs two pairs")
+    if args.threads < 1 or args.size < 1:
+        parser.error("--threads and --size must be at least 1")
+    from workbench.bench.report import heartbeat_cost_markdown
+
+    rows = measure_heartbeat_cost(
+        args.rounds, args.size, args.threads, lambda message: print(message, file=sys.stderr)
+    )
+    print("\n".join(heartbeat_cost_markdown(rows)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
