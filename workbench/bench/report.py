@@ -172,12 +172,12 @@ def fidelity_parts_markdown(rows: Sequence[Mapping[str, Any]]) -> list[str]:
     )
 
 
-def heartbeat_cost_markdown(rows: Sequence[Mapping[str, Any]]) -> list[str]:
-    """What the workbench's code inside a task costs it (see
-    :mod:`workbench.bench.heartbeat_cost`)."""
+def one_process_markdown(rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    """What the workbench's code costs a CPU-bound run, in one process (see
+    :mod:`workbench.bench.one_process`)."""
     first = rows[0] if rows else {"threads": 0, "size": 0, "rounds": 0}
     lines = [
-        "### What the code inside a task costs it: one process, arms in turn",
+        "### What the workbench's code costs a CPU-bound run: one process, arms in turn",
         "",
         f"Runs of {first['threads']} thread{'s' if first['threads'] != 1 else ''} of "
         f"{first['size']:,} iterations each, every arm in one process in turn ({first['rounds']}",

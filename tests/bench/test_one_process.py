@@ -1,4 +1,4 @@
-"""``python -m workbench.bench.heartbeat_cost``: the code inside a task, priced in one process."""
+"""``python -m workbench.bench.one_process``: the workbench's code in a CPU run, in one process."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from workbench.bench import heartbeat_cost
+from workbench.bench import one_process
 from workbench.bench.bare import cpu
-from workbench.bench.report import heartbeat_cost_markdown
+from workbench.bench.report import one_process_markdown
 from workbench.core.recording import Recorder
 from workbench.core.workloads import compute
 
@@ -18,14 +18,14 @@ from workbench.core.workloads import compute
 def test_every_spin_does_the_bare_scripts_work(iterations: int, every: int) -> None:
     beats: list[None] = []
     expected = cpu.spin(iterations)
-    assert heartbeat_cost.chunked_spin(iterations, every, lambda: beats.append(None)) == expected
+    assert one_process.chunked_spin(iterations, every, lambda: beats.append(None)) == expected
     assert len(beats) == -(-iterations // every)  # one heartbeat after each chunk
-    assert heartbeat_cost.chunked_spin(iterations, every, None) == expected
+    assert one_process.chunked_spin(iterations, every, None) == expected
     assert compute.spin(iterations) == expected
 
 
 def test_the_control_is_the_same_bytecode_in_another_code_object() -> None:
-    copy = heartbeat_cost._copy_of(cpu.spin)
+    copy = one_process._copy_of(cpu.spin)
     assert copy is not cpu.spin and copy.__code__ is not cpu.spin.__code__
     assert copy.__code__.co_code == cpu.spin.__code__.co_code
     assert copy(10_000) == cpu.spin(10_000)
@@ -41,12 +41,12 @@ def test_the_recorded_arms_take_a_heartbeat_after_every_chunk(
             super().__init__()
             recorders.append(self)
 
-    monkeypatch.setattr(heartbeat_cost, "Recorder", Kept)
+    monkeypatch.setattr(one_process, "Recorder", Kept)
     every = compute._BEAT_EVERY
-    size = 3 * heartbeat_cost.SPARSE * every
-    for arm, per_beat in (("recorded", every), ("recorded-sparse", heartbeat_cost.SPARSE * every)):
-        _, make = heartbeat_cost.ARMS[arm]
-        heartbeat_cost.timed_run(make(size), 2)
+    size = 3 * one_process.SPARSE * every
+    for arm, per_beat in (("recorded", every), ("recorded-sparse", one_process.SPARSE * every)):
+        _, make = one_process.ARMS[arm]
+        one_process.timed_run(make(size, 2))
         beats = recorders[-1].heartbeats
         assert sorted(beats) == [0, 1]  # each thread a task of its own
         assert all(len(taken) == 2 * size // per_beat for taken in beats.values())  # time, core
@@ -54,23 +54,32 @@ def test_the_recorded_arms_take_a_heartbeat_after_every_chunk(
 
 def test_every_arm_is_measured_against_the_bare_spin(monkeypatch: pytest.MonkeyPatch) -> None:
     threads_asked: list[int] = []
-    timed_run = heartbeat_cost.timed_run
+    in_threads = one_process.in_threads
 
-    def counted(task: Any, threads: int) -> int:
+    def counted(task: Any, threads: int) -> Any:
         threads_asked.append(threads)
-        return timed_run(task, threads)
+        return in_threads(task, threads)
 
-    monkeypatch.setattr(heartbeat_cost, "timed_run", counted)
+    monkeypatch.setattr(one_process, "in_threads", counted)
     progress: list[str] = []
-    rows = heartbeat_cost.measure_heartbeat_cost(3, 2_000, 2, progress.append)
-    assert [row["arm"] for row in rows] == list(heartbeat_cost.ARMS)
-    arms = 1 + len(heartbeat_cost.ARMS)
-    assert threads_asked == [1] * arms + [2] * (3 * arms)  # warmed once each, then 3 rounds
-    assert progress == ["heartbeat cost 1/3"]
+    rows = one_process.measure_one_process(3, 2_000, 2, progress.append)
+    assert [row["arm"] for row in rows] == list(one_process.ARMS)
+    started = len(["bare", *one_process.ARMS]) - 1  # all but the run's process start threads
+    assert threads_asked == [1] * started + [2] * (3 * started)  # warmed once, then 3 rounds
+    assert progress == ["one process 1/3"]
     for row in rows:
         assert row["ratio_ci_low"] <= row["ratio"] <= row["ratio_ci_high"]
         assert (row["threads"], row["size"], row["rounds"]) == (2, 2_000, 3)
         assert row["run_ms_median"] > 0
+
+
+def test_the_run_process_arm_runs_the_childs_whole_work_on_its_own_clock() -> None:
+    _, make = one_process.ARMS["run-process"]
+    run = make(20_000, 3)
+    own = run()
+    assert isinstance(own, int) and own > 0  # the run's own clock, as the fidelity table reads it
+    assert one_process.timed_run(lambda: 1234) == 1234
+    assert one_process.timed_run(lambda: None) > 0  # no clock of its own: timed from outside
 
 
 def test_the_table_says_how_it_was_measured() -> None:
@@ -85,7 +94,7 @@ def test_the_table_says_how_it_was_measured() -> None:
         "size": 250_000,
         "rounds": 200,
     }
-    table = "\n".join(heartbeat_cost_markdown([row]))
+    table = "\n".join(one_process_markdown([row]))
     assert "Runs of 1 thread of 250,000 iterations each" in table
     assert "(200\nrounds" in table
     cells = "| 1.023 | 1.015 … 1.030 | 121.0 |"
@@ -103,6 +112,6 @@ def test_bad_arguments_are_refused_in_one_line(
     arguments: list[str], message: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with pytest.raises(SystemExit) as leaving:
-        heartbeat_cost.main(arguments)
+        one_process.main(arguments)
     assert leaving.value.code == 2
     assert capsys.readouterr().err.strip().splitlines()[-1].endswith(message)

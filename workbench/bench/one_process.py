@@ -1,22 +1,28 @@
-"""What the workbench's code inside a task costs the task: its spin against the bare script's,
-alternated in one process.
+"""What the workbench's code costs a CPU-bound run, priced in one process: its spin and the run's
+process's whole work against the bare script's spin, arms taking turns.
 
 The fidelity table compares whole runs, each in a fresh process, and on a VM whose speed
 drifts from second to second a 3 s run moves by more than the 2 % target from one process to
-the next. The code the workbench adds *inside* a task can be priced without either: its spin
-cuts the loop into chunks of :data:`~workbench.core.workloads.compute._BEAT_EVERY` iterations
-and takes a heartbeat (the time and the core) after each, for the inside-the-task view. Here
-every arm runs in this one process, in runs a tenth of a second long, in turn (the order
-reversed every round), and each run is paired with the bare spin's run of the same round. A
+the next. What the workbench's code does at run time can be priced without either: here every
+arm runs in this one process, in runs a tenth of a second long, in turn (the order reversed
+every round), and each run is paired with the bare spin's run of the same round. A
 byte-identical copy of the bare spin is the control: what the same bytecode costs placed
-elsewhere in memory, which is the resolution of the method.
+elsewhere in memory, which is the resolution of the method. What is left of the fidelity gap
+beyond the last arm here is the run's being a process of its own.
+
+The arms: the workbench's spin cuts the loop into chunks of
+:data:`~workbench.core.workloads.compute._BEAT_EVERY` iterations and takes a heartbeat (the
+time and the core) after each, for the inside-the-task view — the loop cut alone, the spin
+outside a task, the spin in a recorded task, the same with sparser heartbeats; then the run's
+process's whole work (:func:`workbench.core.child.run`: the threads strategy, its recorder, its
+stream encoded and dropped) called here rather than in a process of its own.
 
 A run starts ``threads`` threads, each spinning ``size`` iterations, and waits for them, as the
 ``cpu-4-threads`` case does: under the GIL the threads take turns every 5 ms, and there the
-heartbeats cost what they cost nowhere else (``--threads 1`` prices one thread alone).
+workbench's spin costs what it costs nowhere else (``--threads 1`` prices one thread alone).
 
-``python -m workbench.bench.heartbeat_cost [--threads N] [--rounds N] [--size N]`` prints the
-table (about two minutes at the defaults); not part of ``workbench bench``.
+``python -m workbench.bench.one_process [--threads N] [--rounds N] [--size N]`` prints the
+table (about three minutes at the defaults); not part of ``workbench bench``.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.bench.bare import cpu
+from workbench.bench.fidelity_parts_probe import prepared
 from workbench.bench.stats import median_ratio_interval
 from workbench.core.heartbeat import beat
 from workbench.core.recording import Recorder
@@ -44,8 +51,10 @@ SPARSE = 4
 Spin = Callable[[int], object]
 Task = Callable[[int], object]
 """One thread's work in a run, given its index."""
-Arm = Callable[[int], Task]
-"""An arm: the run's task for a size."""
+Run = Callable[[], int | None]
+"""One run: its own ns when it has a clock of its own (the run's process), else ``None``."""
+Arm = Callable[[int, int], Run]
+"""An arm: the run for a size (iterations a thread) and a number of threads."""
 
 
 def chunked_spin(iterations: int, every: int, heartbeat: Callable[[], None] | None) -> int:
@@ -64,32 +73,54 @@ def chunked_spin(iterations: int, every: int, heartbeat: Callable[[], None] | No
     return acc
 
 
-def _copy_of(function: Callable[..., Any]) -> Spin:
-    """A byte-identical copy of ``function``'s module's ``spin``: compiled again from the same
-    source, so its code and constants sit elsewhere in memory."""
+def _copy_of(function: Spin) -> Spin:
+    """A byte-identical copy of ``function``: its module compiled again from the same source,
+    so that the copy's code and constants sit elsewhere in memory."""
     source = Path(sys.modules[function.__module__].__file__ or "").read_text(encoding="utf-8")
-    namespace: dict[str, Any] = {"__name__": "bare_copy"}
-    exec(compile(source, "bare_copy", "exec"), namespace)
-    copy: Spin = namespace["spin"]
+    namespace: dict[str, Any] = {"__name__": "copy"}
+    exec(compile(source, "copy", "exec"), namespace)
+    copy: Spin = namespace[function.__name__]
     return copy
+
+
+def in_threads(task: Task, threads: int) -> Run:
+    """A run that starts ``threads`` threads, each running ``task`` with its index, and joins
+    them (as the bare script does)."""
+
+    def run() -> None:
+        pool = [threading.Thread(target=task, args=(index,)) for index in range(threads)]
+        for thread in pool:
+            thread.start()
+        for thread in pool:
+            thread.join()
+
+    return run
+
+
+def _plain(spin: Spin) -> Arm:
+    return lambda size, threads: in_threads(lambda index: spin(size), threads)
 
 
 def _recorded(spin: Spin) -> Arm:
     """A run's tasks in one recorder with heartbeats on, as the run's process records them."""
 
-    def tasks(size: int) -> Task:
+    def arm(size: int, threads: int) -> Run:
         recorder = Recorder()
 
         def work(job: object, task_id: int) -> None:
             spin(size)
 
-        return lambda index: recorder.call(work, None, index)
+        return in_threads(lambda index: recorder.call(work, None, index), threads)
 
-    return tasks
+    return arm
 
 
-def _plain(spin: Spin) -> Arm:
-    return lambda size: lambda index: spin(size)
+def _run_process(size: int, threads: int) -> Run:
+    """The run's process's whole work for the threads case, called in this process; timed by
+    the run's own clock, as the fidelity table reads it."""
+    case = {"name": "one-process", "workload": "cpu", "strategy": "threads"}
+    child = prepared({**case, "tasks": threads, "workers": 2, "params": {"size": size}}, "child")
+    return lambda: child()["wall_ns"]
 
 
 _EVERY = compute._BEAT_EVERY
@@ -114,21 +145,21 @@ ARMS: dict[str, tuple[str, Arm]] = {
         f"the same, a heartbeat every {SPARSE * _EVERY:,} iterations",
         _recorded(lambda n: chunked_spin(n, SPARSE * _EVERY, beat)),
     ),
+    "run-process": (
+        "the run's process's whole work (strategy, recorder, stream), called here",
+        _run_process,
+    ),
 }
 
 
-def timed_run(task: Task, threads: int) -> int:
-    """ns to start ``threads`` threads, each running ``task`` with its index, and join them."""
-    pool = [threading.Thread(target=task, args=(index,)) for index in range(threads)]
+def timed_run(run: Run) -> int:
+    """ns of one run: by its own clock where it has one, else from call to return."""
     started = time.perf_counter_ns()
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
-    return time.perf_counter_ns() - started
+    own = run()
+    return own if own is not None else time.perf_counter_ns() - started
 
 
-def measure_heartbeat_cost(
+def measure_one_process(
     rounds: int = ROUNDS,
     size: int = SIZE,
     threads: int = THREADS,
@@ -139,13 +170,13 @@ def measure_heartbeat_cost(
     names = ("bare", *ARMS)
     makers = {"bare": _plain(cpu.spin), **{arm: make for arm, (_, make) in ARMS.items()}}
     for name in names:  # warm each arm (its code specialised) before any is timed
-        timed_run(makers[name](min(size, 20_000)), 1)
+        timed_run(makers[name](min(size, 20_000), 1))
     walls: dict[str, list[int]] = {name: [] for name in names}
     for round_ in range(rounds):
         if round_ % 20 == 0:
-            progress(f"heartbeat cost {round_ + 1}/{rounds}")
+            progress(f"one process {round_ + 1}/{rounds}")
         for name in names if round_ % 2 == 0 else reversed(names):
-            walls[name].append(timed_run(makers[name](size), threads))
+            walls[name].append(timed_run(makers[name](size, threads)))
     rows = []
     for arm, (what, _) in ARMS.items():
         ratio = median_ratio_interval(walls[arm], walls["bare"])
@@ -164,7 +195,7 @@ def measure_heartbeat_cost(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m workbench.bench.heartbeat_cost")
+    parser = argparse.ArgumentParser(prog="python -m workbench.bench.one_process")
     parser.add_argument("--threads", type=int, default=THREADS, help="threads a run")
     parser.add_argument("--rounds", type=int, default=ROUNDS, help="runs of every arm")
     parser.add_argument("--size", type=int, default=SIZE, help="iterations a thread")
@@ -173,12 +204,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--rounds must be at least 2: an interval needs two pairs")
     if args.threads < 1 or args.size < 1:
         parser.error("--threads and --size must be at least 1")
-    from workbench.bench.report import heartbeat_cost_markdown
+    from workbench.bench.report import one_process_markdown
 
-    rows = measure_heartbeat_cost(
+    rows = measure_one_process(
         args.rounds, args.size, args.threads, lambda message: print(message, file=sys.stderr)
     )
-    print("\n".join(heartbeat_cost_markdown(rows)))
+    print("\n".join(one_process_markdown(rows)))
     return 0
 
 
