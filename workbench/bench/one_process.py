@@ -28,6 +28,7 @@ table (about three minutes at the defaults); not part of ``workbench bench``.
 from __future__ import annotations
 
 import argparse
+import statistics
 import sys
 import threading
 import time
@@ -185,7 +186,7 @@ def measure_one_process(
                 "arm": arm,
                 "what": what,
                 **ratio.as_dict("ratio", 3),
-                "run_ms_median": round(sorted(walls[arm])[len(walls[arm]) // 2] / 1e6, 1),
+                "run_ms_median": round(statistics.median(walls[arm]) / 1e6, 1),
                 "threads": threads,
                 "size": size,
                 "rounds": rounds,
