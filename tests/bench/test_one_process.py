@@ -8,7 +8,6 @@ import pytest
 
 from workbench.bench import one_process
 from workbench.bench.bare import cpu
-from workbench.bench.report import one_process_markdown
 from workbench.core.recording import Recorder
 from workbench.core.workloads import compute
 
@@ -18,9 +17,9 @@ from workbench.core.workloads import compute
 def test_every_spin_does_the_bare_scripts_work(iterations: int, every: int) -> None:
     beats: list[None] = []
     expected = cpu.spin(iterations)
-    assert one_process.chunked_spin(iterations, every, lambda: beats.append(None)) == expected
+    assert compute.spin(iterations, every, lambda: beats.append(None)) == expected
     assert len(beats) == -(-iterations // every)  # one heartbeat after each chunk
-    assert one_process.chunked_spin(iterations, every, None) == expected
+    assert compute.spin(iterations, every, None) == expected
     assert compute.spin(iterations) == expected
 
 
@@ -94,7 +93,7 @@ def test_the_table_says_how_it_was_measured() -> None:
         "size": 250_000,
         "rounds": 200,
     }
-    table = "\n".join(one_process_markdown([row]))
+    table = "\n".join(one_process.to_markdown([row]))
     assert "Runs of 1 thread of 250,000 iterations each" in table
     assert "(200\nrounds" in table
     cells = "| 1.023 | 1.015 … 1.030 | 121.0 |"

@@ -32,14 +32,14 @@ import statistics
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from workbench.bench.bare import cpu
 from workbench.bench.fidelity_parts_probe import prepared
 from workbench.bench.stats import median_ratio_interval
-from workbench.core.heartbeat import beat
+from workbench.bench.tables import fmt, interval, table
 from workbench.core.recording import Recorder
 from workbench.core.workloads import compute
 
@@ -56,22 +56,6 @@ Run = Callable[[], int | None]
 """One run: its own ns when it has a clock of its own (the run's process), else ``None``."""
 Arm = Callable[[int, int], Run]
 """An arm: the run for a size (iterations a thread) and a number of threads."""
-
-
-def chunked_spin(iterations: int, every: int, heartbeat: Callable[[], None] | None) -> int:
-    """The workbench's spin (:func:`workbench.core.workloads.compute.spin`) with its chunk and
-    its heartbeat as parameters: the loop cut every ``every`` iterations, ``heartbeat`` called
-    after each chunk (none: the cut alone)."""
-    acc = 0
-    done = 0
-    while done < iterations:
-        upto = min(iterations, done + every)
-        for i in range(done, upto):
-            acc += i * i % 7
-        done = upto
-        if heartbeat is not None:
-            heartbeat()
-    return acc
 
 
 def _copy_of(function: Spin) -> Spin:
@@ -132,7 +116,7 @@ ARMS: dict[str, tuple[str, Arm]] = {
     ),
     "chunked": (
         f"the loop cut every {_EVERY:,} iterations, no heartbeat",
-        _plain(lambda n: chunked_spin(n, _EVERY, None)),
+        _plain(lambda n: compute.spin(n, _EVERY, None)),
     ),
     "spin": (
         "the workbench's spin outside a task (its heartbeat records nothing)",
@@ -144,7 +128,7 @@ ARMS: dict[str, tuple[str, Arm]] = {
     ),
     "recorded-sparse": (
         f"the same, a heartbeat every {SPARSE * _EVERY:,} iterations",
-        _recorded(lambda n: chunked_spin(n, SPARSE * _EVERY, beat)),
+        _recorded(lambda n: compute.spin(n, SPARSE * _EVERY)),
     ),
     "run-process": (
         "the run's process's whole work (strategy, recorder, stream), called here",
@@ -195,6 +179,34 @@ def measure_one_process(
     return rows
 
 
+def to_markdown(rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The table: every arm's ratio to the bare spin, and how it was measured."""
+    first = rows[0] if rows else {"threads": 0, "size": 0, "rounds": 0}
+    lines = [
+        "### What the workbench's code costs a CPU-bound run: one process, arms in turn",
+        "",
+        f"Runs of {first['threads']} thread{'s' if first['threads'] != 1 else ''} of "
+        f"{first['size']:,} iterations each, every arm in one process in turn ({first['rounds']}",
+        "rounds, the order reversed every round); each arm's median run over the bare spin's, 95 %",
+        "interval bootstrapped over the rounds' pairs. The copy's row is the method's own",
+        "resolution: the same bytecode, placed elsewhere in memory.",
+        "",
+    ]
+    return lines + table(
+        ["arm", "what it is", "ratio to bare", "95 % interval", "run ms"],
+        [
+            [
+                r["arm"],
+                r["what"],
+                fmt(r["ratio"]),
+                interval(r, "ratio", 3),
+                f"{r['run_ms_median']:.1f}",
+            ]
+            for r in rows
+        ],
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m workbench.bench.one_process")
     parser.add_argument("--threads", type=int, default=THREADS, help="threads a run")
@@ -205,12 +217,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--rounds must be at least 2: an interval needs two pairs")
     if args.threads < 1 or args.size < 1:
         parser.error("--threads and --size must be at least 1")
-    from workbench.bench.report import one_process_markdown
-
     rows = measure_one_process(
         args.rounds, args.size, args.threads, lambda message: print(message, file=sys.stderr)
     )
-    print("\n".join(one_process_markdown(rows)))
+    print("\n".join(to_markdown(rows)))
     return 0
 
 

@@ -7,37 +7,8 @@ from typing import Any
 
 from workbench.bench.cache_model import MEASURES
 from workbench.bench.million import to_markdown as million_markdown
+from workbench.bench.tables import fmt, interval, percent, table
 from workbench.bench.thread_states import to_markdown as thread_states_markdown
-
-
-def _fmt(value: Any, digits: int = 3) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "yes" if value else "**no**"
-    if isinstance(value, float):
-        return f"{value:.{digits}f}"
-    return str(value)
-
-
-def _percent(share: float | None) -> str:
-    return "—" if share is None else f"{100 * share:.1f} %"
-
-
-def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
-    return [
-        "| " + " | ".join(headers) + " |",
-        "|" + "|".join(" --- " for _ in headers) + "|",
-        *("| " + " | ".join(row) + " |" for row in rows),
-        "",
-    ]
-
-
-def _interval(figures: Mapping[str, Any], prefix: str, digits: int) -> str:
-    low, high = figures.get(f"{prefix}_ci_low"), figures.get(f"{prefix}_ci_high")
-    if low is None or high is None:
-        return "—"
-    return f"{low:.{digits}f} … {high:.{digits}f}"
 
 
 def _machine_line(load: Mapping[str, Any]) -> str:
@@ -66,7 +37,7 @@ def overhead_markdown(curve: list[Mapping[str, Any]]) -> list[str]:
         "interval is at or under 2 µs.",
         "",
     ]
-    lines += _table(
+    lines += table(
         [
             "tasks",
             "µs/task (CPU)",
@@ -81,14 +52,14 @@ def overhead_markdown(curve: list[Mapping[str, Any]]) -> list[str]:
         [
             [
                 f"{o['tasks']:,}",
-                _fmt(o["us_per_task"], 2),
-                _interval(o, "us_per_task", 2),
-                _fmt(o["wall_us_per_task"], 2),
-                _interval(o, "wall_us_per_task", 2),
-                _fmt(o["bare_cpu_us_per_task"], 2),
+                fmt(o["us_per_task"], 2),
+                interval(o, "us_per_task", 2),
+                fmt(o["wall_us_per_task"], 2),
+                interval(o, "wall_us_per_task", 2),
+                fmt(o["bare_cpu_us_per_task"], 2),
                 str(o["pairs"]),
-                _fmt((o.get("machine") or {}).get("busy_share"), 2),
-                _fmt(o["within_target"]),
+                fmt((o.get("machine") or {}).get("busy_share"), 2),
+                fmt(o["within_target"]),
             ]
             for o in curve
         ],
@@ -109,19 +80,19 @@ def fidelity_markdown(
         rows.append(
             [
                 f["name"],
-                _fmt(f.get("ratio_of_medians", f["ratio_median"])),
-                _interval(f, "ratio_of_medians", 3),
-                f"{_fmt(f['ratio_min'])}–{_fmt(f['ratio_max'])}",
+                fmt(f.get("ratio_of_medians", f["ratio_median"])),
+                interval(f, "ratio_of_medians", 3),
+                f"{fmt(f['ratio_min'])}–{fmt(f['ratio_max'])}",
                 str(f["repeats"]),
-                _fmt(f["bare_wall_s_median"]),
-                _fmt(f["workbench_wall_s_median"]),
-                *([] if tracer is None else [_fmt(t.get("tracer_ratio_median"))]),
-                _fmt(f["within_target"]),
+                fmt(f["bare_wall_s_median"]),
+                fmt(f["workbench_wall_s_median"]),
+                *([] if tracer is None else [fmt(t.get("tracer_ratio_median"))]),
+                fmt(f["within_target"]),
             ]
         )
     headers = ["case", "ratio", "95 % interval", "pair ratios", "pairs", "bare s", "workbench s"]
     headers += [] if tracer is None else ["VizTracer ratio"]
-    lines = _table([*headers, "within target"], rows)
+    lines = table([*headers, "within target"], rows)
     if fidelity and fidelity[0].get("machine"):
         lines += [_machine_line(fidelity[0]["machine"]), ""]
     return lines
@@ -143,7 +114,7 @@ def fidelity_parts_markdown(rows: Sequence[Mapping[str, Any]]) -> list[str]:
         "a step there that the medians share is what the piece costs with nothing in its way.",
         "",
     ]
-    return lines + _table(
+    return lines + table(
         [
             "case",
             "arm",
@@ -160,41 +131,12 @@ def fidelity_parts_markdown(rows: Sequence[Mapping[str, Any]]) -> list[str]:
                 r["case"],
                 r["arm"],
                 r["what"],
-                _fmt(r["ratio"]),
-                _interval(r, "ratio", 3),
-                _fmt(r.get("fastest_ratio")),
-                _fmt(r["wall_s_median"]),
-                _fmt(r["bare_wall_s_median"]),
-                _percent(r.get("engine_cpu_share")),
-            ]
-            for r in rows
-        ],
-    )
-
-
-def one_process_markdown(rows: Sequence[Mapping[str, Any]]) -> list[str]:
-    """What the workbench's code costs a CPU-bound run, in one process (see
-    :mod:`workbench.bench.one_process`)."""
-    first = rows[0] if rows else {"threads": 0, "size": 0, "rounds": 0}
-    lines = [
-        "### What the workbench's code costs a CPU-bound run: one process, arms in turn",
-        "",
-        f"Runs of {first['threads']} thread{'s' if first['threads'] != 1 else ''} of "
-        f"{first['size']:,} iterations each, every arm in one process in turn ({first['rounds']}",
-        "rounds, the order reversed every round); each arm's median run over the bare spin's, 95 %",
-        "interval bootstrapped over the rounds' pairs. The copy's row is the method's own",
-        "resolution: the same bytecode, placed elsewhere in memory.",
-        "",
-    ]
-    return lines + _table(
-        ["arm", "what it is", "ratio to bare", "95 % interval", "run ms"],
-        [
-            [
-                r["arm"],
-                r["what"],
-                _fmt(r["ratio"]),
-                _interval(r, "ratio", 3),
-                f"{r['run_ms_median']:.1f}",
+                fmt(r["ratio"]),
+                interval(r, "ratio", 3),
+                fmt(r.get("fastest_ratio")),
+                fmt(r["wall_s_median"]),
+                fmt(r["bare_wall_s_median"]),
+                percent(r.get("engine_cpu_share")),
             ]
             for r in rows
         ],
@@ -206,7 +148,7 @@ _COST_HEADERS = ["per iteration", "interpreter's loop", "allocator", "other"]
 
 def _cost_cells(row: Mapping[str, Any]) -> list[str]:
     """One iteration's instructions in all and by where they ran (``_COST_HEADERS``)."""
-    return [_fmt(row[key], 2) for key in ("per_iteration", "interpreter", "allocator", "other")]
+    return [fmt(row[key], 2) for key in ("per_iteration", "interpreter", "allocator", "other")]
 
 
 def instructions_markdown(figures: Mapping[str, Any]) -> list[str]:
@@ -222,7 +164,7 @@ def instructions_markdown(figures: Mapping[str, Any]) -> list[str]:
         "switches are off in these runs so that counts repeat. Ratios are to the bare script.",
         "",
     ]
-    lines += _table(
+    lines += table(
         [
             "case",
             "arm",
@@ -238,9 +180,9 @@ def instructions_markdown(figures: Mapping[str, Any]) -> list[str]:
                 r["arm"],
                 r["what"] or "the bare script",
                 *_cost_cells(r),
-                _fmt(r["ratio"], 4),
-                _fmt(r["interpreter_ratio"], 4),
-                _fmt(r["allocator_aside_ratio"], 4),
+                fmt(r["ratio"], 4),
+                fmt(r["interpreter_ratio"], 4),
+                fmt(r["allocator_aside_ratio"], 4),
             ]
             for r in figures["arms"]
         ],
@@ -253,10 +195,10 @@ def instructions_markdown(figures: Mapping[str, Any]) -> list[str]:
         "and how far the same code moves before it does.",
         "",
     ]
-    return lines + _table(
+    return lines + table(
         ["spin", "integers first", *_COST_HEADERS, "ratio"],
         [
-            [r["spin"], str(r["extra_objects"]), *_cost_cells(r), _fmt(r["ratio"], 4)]
+            [r["spin"], str(r["extra_objects"]), *_cost_cells(r), fmt(r["ratio"], 4)]
             for r in figures["floor"]
         ],
     )
@@ -273,10 +215,10 @@ def cache_model_markdown(rows: Sequence[Mapping[str, Any]]) -> list[str]:
         "does not model.",
         "",
     ]
-    return lines + _table(
+    return lines + table(
         ["case", "arm", *MEASURES],
         [
-            [r["case"], r["arm"], *(_fmt(_no_minus_zero(float(r[m])), 3) for m in MEASURES)]
+            [r["case"], r["arm"], *(fmt(_no_minus_zero(float(r[m])), 3) for m in MEASURES)]
             for r in rows
         ],
     )
@@ -295,9 +237,9 @@ def sampler_markdown(share: Mapping[str, Any]) -> list[str]:
         f"{share['pairs']} pairs of alternating order, CPU time of the run's process: the sampler",
         "runs in the engine's process and reads the run's threads from `/proc`, so what it",
         "adds here is what watching from outside costs the run (shared caches and memory).",
-        f"**{_fmt(share['sampler_us_per_task'], 2)} µs a task** (95 % interval "
-        f"{_interval(share, 'sampler_us_per_task', 2)}; cores busy "
-        f"{_fmt((share.get('machine') or {}).get('busy_share'), 2)}).",
+        f"**{fmt(share['sampler_us_per_task'], 2)} µs a task** (95 % interval "
+        f"{interval(share, 'sampler_us_per_task', 2)}; cores busy "
+        f"{fmt((share.get('machine') or {}).get('busy_share'), 2)}).",
         "",
     ]
 
@@ -314,7 +256,7 @@ def collector_markdown(rows: list[Mapping[str, Any]]) -> list[str]:
         "timing each step in Python: a wrapped `Handle._run` per callback of the loop.",
         "",
     ]
-    lines += _table(
+    lines += table(
         [
             "tasks",
             "step clock adds",
@@ -328,13 +270,13 @@ def collector_markdown(rows: list[Mapping[str, Any]]) -> list[str]:
         [
             [
                 f"{c['tasks']:,}",
-                _fmt(c["added_us_per_task_median"], 2),
-                _fmt(c["added_in_collector_us_per_task_median"], 2),
-                _fmt(c["added_outside_collector_us_per_task_median"], 2),
-                _fmt(c.get("wrapper_added_us_per_task_median"), 2),
-                _fmt(c.get("wrapper_added_in_collector_us_per_task_median"), 2),
-                _fmt(c.get("bare_asyncio_cpu_us_per_task_median"), 2),
-                _fmt(c["bare_asyncio_collector_us_per_task_median"], 2),
+                fmt(c["added_us_per_task_median"], 2),
+                fmt(c["added_in_collector_us_per_task_median"], 2),
+                fmt(c["added_outside_collector_us_per_task_median"], 2),
+                fmt(c.get("wrapper_added_us_per_task_median"), 2),
+                fmt(c.get("wrapper_added_in_collector_us_per_task_median"), 2),
+                fmt(c.get("bare_asyncio_cpu_us_per_task_median"), 2),
+                fmt(c["bare_asyncio_collector_us_per_task_median"], 2),
             ]
             for c in rows
         ],
@@ -376,15 +318,15 @@ def to_markdown(figures: Mapping[str, Any]) -> str:
     if figures.get("collector_share"):
         lines += collector_markdown(figures["collector_share"])
     lines += ["## Recording inside tasks: steps, heartbeats, lag probe (target < 2%)", ""]
-    lines += _table(
+    lines += table(
         ["case", "wall s without", "wall s with", "overhead %", "within target"],
         [
             [
                 i["name"],
-                _fmt(i["wall_s_without"]),
-                _fmt(i["wall_s_with"]),
-                _fmt(i["overhead_percent"], 2),
-                _fmt(i["within_target"]),
+                fmt(i["wall_s_without"]),
+                fmt(i["wall_s_with"]),
+                fmt(i["overhead_percent"], 2),
+                fmt(i["within_target"]),
             ]
             for i in figures["inside"]
         ],
@@ -397,18 +339,18 @@ def to_markdown(figures: Mapping[str, Any]) -> str:
         lines += thread_states_markdown(figures["thread_states"])
     scale = figures["scale"]
     lines += [f"## Scale: {scale['tasks']:,}-task async-gather", ""]
-    lines += _table(["figure", "value"], [[k, _fmt(v)] for k, v in scale.items() if k != "tasks"])
+    lines += table(["figure", "value"], [[k, fmt(v)] for k, v in scale.items() if k != "tasks"])
     if "million" in figures:
         lines += million_markdown(figures["million"])
     if "opening" in figures:
         opening = figures["opening"]
         title = f"{opening['file_mb']:,} MB results file ({opening['tasks']:,} tasks)"
         lines += [f"## Opening a {title}", ""]
-        lines += _table(
-            ["figure", "value"], [[k, _fmt(v)] for k, v in opening.items() if k != "tasks"]
+        lines += table(
+            ["figure", "value"], [[k, fmt(v)] for k, v in opening.items() if k != "tasks"]
         )
     lines += ["## Start-up", ""]
-    lines += _table(["figure", "value"], [[k, _fmt(v, 1)] for k, v in figures["startup"].items()])
+    lines += table(["figure", "value"], [[k, fmt(v, 1)] for k, v in figures["startup"].items()])
     for section in ("window", "responsiveness"):
         if section in figures:
             lines += [f"## {section.capitalize()}", ""]
@@ -420,7 +362,7 @@ def to_markdown(figures: Mapping[str, Any]) -> str:
                     "start to its record complete).",
                     "",
                 ]
-            lines += _table(
-                ["figure", "value"], [[k, _fmt(v, 1)] for k, v in figures[section].items()]
+            lines += table(
+                ["figure", "value"], [[k, fmt(v, 1)] for k, v in figures[section].items()]
             )
     return "\n".join(lines)

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from workbench.bench.reference import BARE_DIR, CASES, BenchError, run_bare, run_engine_sync
-from workbench.bench.report import _fmt, _table
 from workbench.bench.stats import Spread
+from workbench.bench.tables import fmt, table
 from workbench.core.config import build_config
 from workbench.core.engine import run_strategy
 from workbench.core.observer import Observer
@@ -205,7 +205,7 @@ def to_markdown(figures: Mapping[str, Any]) -> list[str]:
         "some virtual machines, which makes the sequential row noisy.",
         "",
     ]
-    lines += _table(
+    lines += table(
         [
             "strategy",
             "tasks",
@@ -221,13 +221,13 @@ def to_markdown(figures: Mapping[str, Any]) -> list[str]:
             [
                 p["strategy"],
                 f"{p['tasks']:,}",
-                _fmt(p["builtin_us_per_task_median"], 2),
-                _fmt(p["user_us_per_task_median"], 2),
-                _fmt(p["extra_us_per_task_median"], 2),
-                _fmt(p["extra_us_per_task_min"], 2),
-                _fmt(p["extra_us_per_task_max"], 2),
-                _fmt(p["aa_us_per_task_median_abs"], 2),
-                _fmt(p["within_target"]),
+                fmt(p["builtin_us_per_task_median"], 2),
+                fmt(p["user_us_per_task_median"], 2),
+                fmt(p["extra_us_per_task_median"], 2),
+                fmt(p["extra_us_per_task_min"], 2),
+                fmt(p["extra_us_per_task_max"], 2),
+                fmt(p["aa_us_per_task_median_abs"], 2),
+                fmt(p["within_target"]),
             ]
             for p in figures["per_task"]
         ],
@@ -238,7 +238,7 @@ def to_markdown(figures: Mapping[str, Any]) -> list[str]:
         "its own bare script: the workbench's fidelity on this machine now, without user code.",
         "",
     ]
-    lines += _table(
+    lines += table(
         [
             "case",
             "ratio median",
@@ -252,13 +252,13 @@ def to_markdown(figures: Mapping[str, Any]) -> list[str]:
         [
             [
                 f["name"],
-                _fmt(f["ratio_median"]),
-                _fmt(f["ratio_min"]),
-                _fmt(f["ratio_max"]),
-                _fmt(f["bare_wall_s_median"]),
-                _fmt(f["workbench_wall_s_median"]),
-                _fmt(f.get("builtin_ratio_median")),
-                _fmt(f["within_target"]),
+                fmt(f["ratio_median"]),
+                fmt(f["ratio_min"]),
+                fmt(f["ratio_max"]),
+                fmt(f["bare_wall_s_median"]),
+                fmt(f["workbench_wall_s_median"]),
+                fmt(f.get("builtin_ratio_median")),
+                fmt(f["within_target"]),
             ]
             for f in figures["fidelity"]
         ],

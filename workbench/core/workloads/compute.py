@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable
 from typing import Any
 
 from workbench.core.heartbeat import beat
@@ -22,16 +23,22 @@ _LAST_CHUNK_MIN = 50
 """The fewest iterations a burn's last chunk spins (a few µs), so that it ends in a step or two."""
 
 
-def spin(iterations: int) -> int:
-    """Pure-Python arithmetic: every iteration runs bytecode, so the GIL is held throughout."""
+def spin(
+    iterations: int, every: int = _BEAT_EVERY, heartbeat: Callable[[], None] | None = beat
+) -> int:
+    """Pure-Python arithmetic: every iteration runs bytecode, so the GIL is held throughout.
+
+    The loop is cut every ``every`` iterations for a ``heartbeat`` (none: the cut alone); the
+    workloads keep the defaults, and the benchmarks vary them to price the heartbeats."""
     acc = 0
     done = 0
     while done < iterations:
-        upto = min(iterations, done + _BEAT_EVERY)
+        upto = min(iterations, done + every)
         for i in range(done, upto):
             acc += i * i % 7
         done = upto
-        beat()
+        if heartbeat is not None:
+            heartbeat()
     return acc
 
 
