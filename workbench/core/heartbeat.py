@@ -59,6 +59,12 @@ def stop_beats() -> None:
     _local.beats = None
 
 
+def beating() -> bool:
+    """Whether the calling thread's heartbeats are being recorded (a recorded task, inside
+    recording on): where they are not, a workload can run its loop uncut."""
+    return getattr(_local, "beats", None) is not None
+
+
 def beat() -> None:
     beats = getattr(_local, "beats", None)
     if beats is not None:

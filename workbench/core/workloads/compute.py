@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from workbench.core.heartbeat import beat
+from workbench.core.heartbeat import beat, beating
 from workbench.core.params import Param
 from workbench.core.workloads.base import Job, Workload
 
@@ -42,6 +42,18 @@ def spin(
     return acc
 
 
+def spin_task(iterations: int) -> int:
+    """The cpu workload's task: the spin, cut for heartbeats where this thread's are recorded,
+    and uncut where they are not (inside recording off).
+
+    A run with inside recording off is there to show what the run costs with nothing of the
+    workbench's inside the task; a loop cut for beats nobody records would still pay the cut
+    (see ``python -m workbench.bench.one_process``, its ``chunked`` arm)."""
+    if beating():
+        return spin(iterations)
+    return spin(iterations, max(iterations, 1), None)
+
+
 def burn_cpu_seconds(seconds: float) -> None:
     """Spin until this thread has used ``seconds`` of CPU time.
 
@@ -74,12 +86,12 @@ def sha256_mib(mebibytes: int) -> str:
 
 
 def cpu_sync(job: Job, task_id: int) -> None:
-    spin(int(job.params["size"]))
+    spin_task(int(job.params["size"]))
 
 
 async def cpu_async(job: Job, resources: Any, task_id: int) -> None:
     # A coroutine with no await: it runs to completion and blocks the loop meanwhile.
-    spin(int(job.params["size"]))
+    spin_task(int(job.params["size"]))
 
 
 def hash_sync(job: Job, task_id: int) -> None:
