@@ -38,7 +38,7 @@ def test_each_arm_gets_a_ratio_to_the_bare_script_with_its_interval() -> None:
     for row in rows:
         assert row["ratio_ci_low"] <= row["ratio"] <= row["ratio_ci_high"]
         assert row["wall_s_median"] > 0 and row["bare_wall_s_median"] > 0
-    engine_arms = {"engine", "engine-no-states"}
+    engine_arms = {"engine", "engine-no-states", "engine-inside-off"}
     assert all(row["engine_cpu_share"] is None for row in rows if row["arm"] not in engine_arms)
     assert all(row["fastest_ratio"] > 0 for row in rows)
     table = "\n".join(fidelity_parts_markdown(rows))

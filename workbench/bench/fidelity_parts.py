@@ -8,7 +8,9 @@ heartbeat every 5,000 iterations), then the recorder around each task, then the 
 the child calls it, then the child's whole run (streaming into a channel that encodes every
 message and drops it), then that run in a process of its own started as the engine starts it
 (read by a plain loop: no engine), then the engine reading it with its CPU and process-tree
-watcher, then the thread-state sampler as well: the run as ``workbench run`` makes it.
+watcher, then the thread-state sampler as well: the run as ``workbench run`` makes it. Beside
+that run, the same with recording inside tasks off: the tasks' loop uncut, nothing of the
+workbench's in it, only the run's process and the engine watching from outside.
 
 Each arm runs in a fresh interpreter, in a shuffled order every round; an arm's figure is its
 median wall time over the bare script's, in the same rounds, with a bootstrapped 95 %
@@ -56,6 +58,13 @@ ENGINE_NO_STATES = (
     "+ the engine reading it, and its CPU and process-tree watcher (every 0.2 s)",
 )
 ENGINE = ("engine", "+ the thread-state sampler: the run as `workbench run` makes it")
+ENGINE_INSIDE_OFF = (
+    "engine-inside-off",
+    "the same run, recording inside tasks off: nothing of the workbench's in the task's loop",
+)
+"""Not a step of its own but the engine arm less what the workbench does inside the tasks
+(their loop uncut, no heartbeats, no steps): what is left is the run's process and the
+engine watching it from outside."""
 BESIDE: dict[str, tuple[float, float, str]] = {
     "beside-bursts": (
         0.0025,
@@ -91,6 +100,7 @@ ARMS: dict[str, tuple[tuple[str, str], ...]] = {
         LAUNCHED,
         ENGINE_NO_STATES,
         ENGINE,
+        ENGINE_INSIDE_OFF,
         *BESIDE_ARMS,
     ),
     "process-pool": (
@@ -103,6 +113,7 @@ ARMS: dict[str, tuple[tuple[str, str], ...]] = {
         LAUNCHED,
         ENGINE_NO_STATES,
         ENGINE,
+        ENGINE_INSIDE_OFF,
         *BESIDE_ARMS,
     ),
 }

@@ -38,8 +38,10 @@ def probe(case: Fields, arm: str) -> int:
 def prepared(case: Fields, arm: str) -> Callable[[], Figures]:
     """``arm`` of ``case`` with its imports done and its pieces built: calling it runs the
     work and returns what it measured."""
-    if arm in ("engine", "engine-no-states"):
-        return _through_engine(case, thread_states=arm == "engine")
+    if arm in ("engine", "engine-no-states", "engine-inside-off"):
+        return _through_engine(
+            case, thread_states=arm != "engine-no-states", inside=arm != "engine-inside-off"
+        )
     if arm == "launched":
         return _launched(case)
     if arm == "child":
@@ -54,9 +56,10 @@ def prepared(case: Fields, arm: str) -> Callable[[], Figures]:
     return timed
 
 
-def _through_engine(case: Fields, *, thread_states: bool) -> Callable[[], Figures]:
+def _through_engine(case: Fields, *, thread_states: bool, inside: bool) -> Callable[[], Figures]:
     """The run as ``workbench run`` makes it (less its thread-state sampler if
-    ``thread_states`` is False), and the engine's own CPU while it ran.
+    ``thread_states`` is False, less its recording inside tasks if ``inside`` is False), and
+    the engine's own CPU while it ran.
 
     The engine watches from outside, and on a machine the run keeps busy its CPU is taken
     from the run: measured between the first and the last batch of the run's events (the
@@ -77,7 +80,9 @@ def _through_engine(case: Fields, *, thread_states: bool) -> Callable[[], Figure
 
     def through_engine() -> Figures:
         clocks = Clocks()
-        run = run_engine_sync(Case(**fields), observer=clocks, thread_states=thread_states)
+        run = run_engine_sync(
+            Case(**fields), observer=clocks, thread_states=thread_states, inside=inside
+        )
         wall_ns = run.wall_ns  # the child's timer
         (cpu_first, t_first), (cpu_last, t_last) = clocks.marks[0], clocks.marks[-1]
         return {

@@ -1,5 +1,8 @@
 """What recording inside tasks costs: steps, heartbeats and the lag probe, on and off.
 
+Off, a CPU task's loop also runs uncut (it is cut only to carry the heartbeats), so the
+figure is everything the workbench does inside the tasks.
+
 The same engine runs each case with and without inside-task recording, interleaved; the
 overhead is the median wall time's increase. Target: under 2% for the cpu workload and for
 10,000 gathered sleeps.
