@@ -63,7 +63,8 @@ def test_every_arm_is_measured_against_the_bare_spin(monkeypatch: pytest.MonkeyP
     progress: list[str] = []
     rows = one_process.measure_one_process(3, 2_000, 2, progress.append)
     assert [row["arm"] for row in rows] == list(one_process.ARMS)
-    started = len(["bare", *one_process.ARMS]) - 1  # all but the run's process start threads
+    # all but the run's process's arms start their threads here
+    started = len([arm for arm in ("bare", *one_process.ARMS) if not arm.startswith("run-")])
     assert threads_asked == [1] * started + [2] * (3 * started)  # warmed once, then 3 rounds
     assert progress == ["one process 1/3"]
     for row in rows:
@@ -79,6 +80,25 @@ def test_the_run_process_arm_runs_the_childs_whole_work_on_its_own_clock() -> No
     assert isinstance(own, int) and own > 0  # the run's own clock, as the fidelity table reads it
     assert one_process.timed_run(lambda: 1234) == 1234
     assert one_process.timed_run(lambda: None) > 0  # no clock of its own: timed from outside
+
+
+def test_the_run_process_arms_ask_the_child_for_inside_recording_and_for_none(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from workbench.core import child
+
+    asked: list[bool] = []
+    run = child.run
+
+    def kept(request: Any, channel: Any) -> None:
+        asked.append(request.inside)
+        run(request, channel)
+
+    monkeypatch.setattr(child, "run", kept)
+    for arm in ("run-process", "run-process-inside-off"):
+        _, make = one_process.ARMS[arm]
+        assert make(20_000, 2)() > 0
+    assert asked == [True, False]
 
 
 def test_the_table_says_how_it_was_measured() -> None:

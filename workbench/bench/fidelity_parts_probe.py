@@ -44,8 +44,8 @@ def prepared(case: Fields, arm: str) -> Callable[[], Figures]:
         )
     if arm == "launched":
         return _launched(case)
-    if arm == "child":
-        return _through_child(case)
+    if arm in ("child", "child-inside-off"):
+        return _through_child(case, inside=arm == "child")
     run = (_THREADS if case["strategy"] == "threads" else _POOL)[arm](case)
 
     def timed() -> Figures:
@@ -118,11 +118,16 @@ class _NullChannel:
     send = send_nowait
 
 
-def _request(case: Fields) -> Any:
+def _request(case: Fields, *, inside: bool = True) -> Any:
     from workbench.core import protocol
 
     return protocol.RunRequest(
-        case["strategy"], case["workload"], dict(case["params"]), case["tasks"], case["workers"]
+        case["strategy"],
+        case["workload"],
+        dict(case["params"]),
+        case["tasks"],
+        case["workers"],
+        inside=inside,
     )
 
 
@@ -158,10 +163,12 @@ def _launched(case: Fields) -> Callable[[], Figures]:
     return launched
 
 
-def _through_child(case: Fields) -> Callable[[], Figures]:
+def _through_child(case: Fields, *, inside: bool) -> Callable[[], Figures]:
+    """The run's process's whole work called here (``child-inside-off``: with recording
+    inside tasks off, the tasks' loop uncut)."""
     from workbench.core.child import run
 
-    request = _request(case)
+    request = _request(case, inside=inside)
 
     def child_run() -> Figures:  # the child's own timer, around the strategy's run
         channel: Any = _NullChannel()  # the child's Channel, less the pipe

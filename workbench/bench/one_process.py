@@ -15,7 +15,9 @@ The arms: the workbench's spin cuts the loop into chunks of
 time and the core) after each, for the inside-the-task view — the loop cut alone, the spin
 outside a task, the spin in a recorded task, the same with sparser heartbeats; then the run's
 process's whole work (:func:`workbench.core.child.run`: the threads strategy, its recorder, its
-stream encoded and dropped) called here rather than in a process of its own.
+stream encoded and dropped) called here rather than in a process of its own, and the same
+with recording inside tasks off (the tasks' loop uncut): the run's process less the
+workbench's code inside the tasks.
 
 A run starts ``threads`` threads, each spinning ``size`` iterations, and waits for them, as the
 ``cpu-4-threads`` case does: under the GIL the threads take turns every 5 ms, and there the
@@ -100,12 +102,18 @@ def _recorded(spin: Spin) -> Arm:
     return arm
 
 
-def _run_process(size: int, threads: int) -> Run:
-    """The run's process's whole work for the threads case, called in this process; timed by
-    the run's own clock, as the fidelity table reads it."""
-    case = {"name": "one-process", "workload": "cpu", "strategy": "threads"}
-    child = prepared({**case, "tasks": threads, "workers": 2, "params": {"size": size}}, "child")
-    return lambda: child()["wall_ns"]
+def _run_process(inside: bool) -> Arm:
+    """The run's process's whole work for the threads case, called in this process (with
+    recording inside tasks, or without: the tasks' loop uncut); timed by the run's own
+    clock, as the fidelity table reads it."""
+
+    def arm(size: int, threads: int) -> Run:
+        case = {"name": "one-process", "workload": "cpu", "strategy": "threads"}
+        fields = {**case, "tasks": threads, "workers": 2, "params": {"size": size}}
+        child = prepared(fields, "child" if inside else "child-inside-off")
+        return lambda: child()["wall_ns"]
+
+    return arm
 
 
 _EVERY = compute._BEAT_EVERY
@@ -132,7 +140,11 @@ ARMS: dict[str, tuple[str, Arm]] = {
     ),
     "run-process": (
         "the run's process's whole work (strategy, recorder, stream), called here",
-        _run_process,
+        _run_process(inside=True),
+    ),
+    "run-process-inside-off": (
+        "the same, recording inside tasks off: the tasks' loop uncut, no heartbeats",
+        _run_process(inside=False),
     ),
 }
 
