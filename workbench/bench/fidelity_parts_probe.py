@@ -37,7 +37,8 @@ def probe(case: Fields, arm: str) -> int:
 
 def prepared(case: Fields, arm: str) -> Callable[[], Figures]:
     """``arm`` of ``case`` with its imports done and its pieces built: calling it runs the
-    work and returns what it measured."""
+    work and returns what it measured (the arms of ``fidelity_parts.ARMS``, and
+    ``child-inside-off``, which :mod:`workbench.bench.one_process` calls in its process)."""
     if arm in ("engine", "engine-no-states", "engine-inside-off"):
         return _through_engine(
             case, thread_states=arm != "engine-no-states", inside=arm != "engine-inside-off"

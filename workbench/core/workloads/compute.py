@@ -15,7 +15,9 @@ _MIB = 1 << 20
 _HASH_BLOCK = bytes(_MIB // 4)
 _BEAT_EVERY = 5_000
 """Iterations between heartbeats (~0.2 ms of work here): fine enough to show the GIL's 5 ms
-switches, coarse enough to cost ~0.1% (a beat is ~0.3 µs)."""
+switches. A beat itself is ~0.6 µs, ~0.3 % of a chunk; but while threads take turns on the GIL
+the spin in a recorded task runs 2-4 % slower than the bare loop (``python -m
+workbench.bench.one_process``). A task whose beats nobody records runs uncut (:func:`spin_task`)."""
 _BURN_CHUNK = 2_000
 """Iterations between CPU-clock checks when burning a duration (~0.1 ms): a time-scaled
 chess move of 0.5 ms must not overshoot by a whole heartbeat's worth of work."""
