@@ -3,7 +3,9 @@ per-iteration cost split by where it ran, and a clear line when valgrind is miss
 
 from __future__ import annotations
 
+import json
 import shutil
+from typing import Any
 
 import pytest
 
@@ -120,3 +122,29 @@ def test_counted_under_cachegrind_the_workbenchs_loop_costs_what_the_bare_one_do
     assert spin["interpreter_ratio"] == pytest.approx(1.0, abs=0.01)
     table = "\n".join(instructions_markdown({"arms": rows, "floor": []}))
     assert "| tiny-pool | spin |" in table
+
+
+def test_the_sequential_case_is_counted_in_its_bare_script_and_the_childs_whole_work(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The sequential case has no threads or pool to take apart: the run's process's whole
+    work beside the bare script, its ratio to that script's count."""
+    counted: list[tuple[str, str]] = []
+
+    def fake(argv_at: Any, sizes: tuple[int, int], tasks: int = 1) -> PerIteration:
+        argv = argv_at(sizes[0])
+        arm = "bare" if "workbench.bench.bare.cpu" in argv else argv[-1]
+        counted.append((argv[-1] if arm == "bare" else json.loads(argv[3])["strategy"], arm))
+        return PerIteration(244.0, 198.0 if arm == "bare" else 210.0, 380.0)
+
+    monkeypatch.setattr(instructions, "_counted", fake)
+    rows = instructions.measure_instructions(progress=lambda _: None)
+    assert [(row["case"], row["arm"]) for row in rows[:2]] == [
+        ("cpu-4-sequential", "bare"),
+        ("cpu-4-sequential", "child"),
+    ]
+    assert counted[:2] == [("sequential", "bare"), ("sequential", "child")]
+    assert rows[1]["ratio"] == pytest.approx(834 / 822, abs=1e-4)
+    assert rows[1]["allocator_aside_ratio"] == 1.0
+    assert {row["case"] for row in rows[2:]} == {case.name for case in CPU_CASES}
+    assert len(rows) == 2 + len(CPU_CASES) * (1 + len(instructions.IN_PROCESS_ARMS))

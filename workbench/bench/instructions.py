@@ -26,6 +26,11 @@ where the instructions ran:
   the process the work runs in, not the workbench's code;
 - everything else.
 
+The sequential case is counted too, its bare script and the run's process's whole work only
+(``child``): the same child that runs the threads case, and the case whose timed ratio to its
+bare script comes out *under* 1. Its count says why: what its loop's integers cost the
+allocator in each process, not the workbench's code.
+
 The arms that add processes (``launched``, the engine's) are not here: their cost is not
 instructions in the run's process but the CPU they take beside it, which the parts table
 gives. The GIL's forced switches are off in these runs (a switch interval of 1,000 s) and
@@ -52,11 +57,19 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from workbench.bench.fidelity_parts import ARMS, CPU_CASES
-from workbench.bench.reference import BenchError, Case
+from workbench.bench.reference import CASES, BenchError, Case
 
 SIZES = (200_000, 800_000)
 """Iterations per task in the two runs of an arm: their difference is 600,000 per task."""
 IN_PROCESS_ARMS = ("bare-loop", "spin", "recorded", "strategy", "child")
+SEQUENTIAL = next(case for case in CASES if case.name == "cpu-4-sequential")
+COUNTED_CASES = (SEQUENTIAL, *CPU_CASES)
+"""The sequential case first, then the two the parts table takes apart."""
+_SEQUENTIAL_ARMS = (
+    ("child", "the run's process's whole work: the sequential strategy, its stream"),
+)
+"""What the sequential case is counted in besides its bare script: the other arms' pieces
+(spin in bare threads, a pool) are the threads' and the pool's."""
 FLOOR_OBJECTS = tuple(range(12))
 """How many integers the floor's probe allocates before its spin starts."""
 INTERPRETER = "interpreter"
@@ -211,7 +224,7 @@ def _floor_argv(module: str, extra: int, size: int) -> list[str]:
 
 
 def measure_instructions(
-    cases: Sequence[Case] = CPU_CASES,
+    cases: Sequence[Case] = COUNTED_CASES,
     sizes: tuple[int, int] = SIZES,
     progress: Callable[[str], None] = print,
     arms: Sequence[str] = IN_PROCESS_ARMS,
@@ -220,9 +233,9 @@ def measure_instructions(
     work, by group, and the total and the interpreter's loop over the bare script's."""
     rows: list[dict[str, Any]] = []
     for case in cases:
-        what = dict(ARMS[case.strategy])
+        what = dict(ARMS.get(case.strategy, _SEQUENTIAL_ARMS))
         bare: PerIteration | None = None
-        for arm in ("bare", *arms):
+        for arm in ("bare", *(arm for arm in arms if arm in what)):
             progress(f"instructions: {case.name} {arm}")
             cost = _counted(functools.partial(arm_argv, case, arm), sizes, case.tasks)
             bare = bare or cost
@@ -277,7 +290,7 @@ def _row(cost: PerIteration, base: PerIteration, **labels: Any) -> dict[str, Any
 
 
 def measure_all(
-    progress: Callable[[str], None] = print, cases: Sequence[Case] = CPU_CASES
+    progress: Callable[[str], None] = print, cases: Sequence[Case] = COUNTED_CASES
 ) -> dict[str, Any]:
     """Both tables, or why they were not made."""
     try:
@@ -292,13 +305,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m workbench.bench.instructions")
     parser.add_argument(
         "--case",
-        choices=[case.name for case in CPU_CASES],
-        help="one of the two cases (default: both)",
+        choices=[case.name for case in COUNTED_CASES],
+        help="one of the three cases (default: all)",
     )
     args = parser.parse_args(argv)
     from workbench.bench.report import instructions_markdown
 
-    cases = tuple(case for case in CPU_CASES if args.case in (None, case.name))
+    cases = tuple(case for case in COUNTED_CASES if args.case in (None, case.name))
     figures = measure_all(_to_stderr, cases)
     if "skipped" in figures:
         print(f"workbench.bench.instructions: {figures['skipped']}", file=sys.stderr)
