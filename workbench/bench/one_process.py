@@ -35,11 +35,13 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
 from workbench.bench.bare import cpu
 from workbench.bench.fidelity_parts_probe import prepared
+from workbench.bench.reference import CASES
 from workbench.bench.stats import median_ratio_interval
 from workbench.bench.tables import fmt, interval, table
 from workbench.core.recording import Recorder
@@ -50,6 +52,9 @@ SIZE = 250_000
 THREADS = 4
 SPARSE = 4
 """The sparse arm beats this many times less often: the price of the view's resolution."""
+THREADS_CASE = next(case for case in CASES if case.name == "cpu-4-threads")
+"""The reference case whose run's process the run-process arms call, at this tool's size and
+thread count."""
 
 Spin = Callable[[int], object]
 Task = Callable[[int], object]
@@ -108,9 +113,8 @@ def _run_process(inside: bool) -> Arm:
     clock, as the fidelity table reads it."""
 
     def arm(size: int, threads: int) -> Run:
-        case = {"name": "one-process", "workload": "cpu", "strategy": "threads"}
-        fields = {**case, "tasks": threads, "workers": 2, "params": {"size": size}}
-        child = prepared(fields, "child" if inside else "child-inside-off")
+        case = replace(THREADS_CASE, tasks=threads, params={"size": size})
+        child = prepared(asdict(case), "child" if inside else "child-inside-off")
         return lambda: child()["wall_ns"]
 
     return arm
