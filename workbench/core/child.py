@@ -262,7 +262,7 @@ def run(request: protocol.RunRequest, channel: Channel) -> None:
     from workbench.core.workloads import Job, workload_named
 
     user_file = request.code.path if request.code is not None else None
-    recorder = Recorder(inside=request.inside, user_file=user_file)
+    recorder = Recorder(inside=request.inside, beats=request.beats, user_file=user_file)
     pid, main_thread = os.getpid(), threading.main_thread().native_id
     assert main_thread is not None  # set when the interpreter starts
     # The engine makes and removes the scratch folder (see workbench.core.scratch): this

@@ -28,7 +28,8 @@ from workbench.core.results import Config, CpuSample, LagSample, Results, Run, R
 from workbench.core.run_threads import RunThreadWatch
 from workbench.core.sampler import CpuSampler, RawSample
 from workbench.core.scratch import remove_abandoned_once, run_scratch
-from workbench.core.timeline import SpanAssembler
+from workbench.core.strategies import STRATEGIES
+from workbench.core.timeline import RunningNow, SpanAssembler, with_running_from_states
 from workbench.core.treewatch import TreeWatcher
 from workbench.core.usercode.model import code_request
 from workbench.core.workloads import workload_named
@@ -77,9 +78,14 @@ class _RunSession:
         repeat_index: int,
         observer: Observer,
         interpreter: RunInterpreter | None = None,
+        *,
+        running_now: RunningNow | None = None,
     ) -> None:
         self.strategy, self.repeat_index, self.observer = strategy, repeat_index, observer
         self.interpreter = interpreter
+        self.running_now = running_now
+        """Set where the run's sync tasks take no heartbeats: their running slices come from
+        their threads' states, read so far for the live view, whole when the run ends."""
         self.heard = False
         """The child said something (anything) since it was started."""
         self.assembler: SpanAssembler | None = None
@@ -131,7 +137,7 @@ class _RunSession:
             self.cluster.take(message, self.assembler)
         elif isinstance(message, protocol.Started):
             self.t0 = message.t0_ns
-            self.assembler = SpanAssembler(message)
+            self.assembler = SpanAssembler(message, self.running_now)
             if self.interpreter is not None and message.gil_enabled is not None:
                 self.interpreter = replace(self.interpreter, gil_enabled=message.gil_enabled)
         elif isinstance(message, protocol.Done):
@@ -179,6 +185,9 @@ class _RunSession:
             )
         spans = self.assembler.finish(wall, None if ok else error) if self.assembler else ()
         timelines, sampling = threads.result(self.t0, wall) if threads else ((), None)
+        if self.running_now is not None and threads is not None:
+            by_thread = {timeline.key: timeline for timeline in timelines}
+            spans = with_running_from_states(spans, by_thread, threads.cores(self.t0))
         return Run(
             self.strategy,
             self.repeat_index,
@@ -235,21 +244,21 @@ async def run_strategy(
         def deliver(kind: str) -> Any:
             return lambda item: loop.call_soon_threadsafe(inbox.put_nowait, (kind, item))
 
-        request = protocol.RunRequest(
-            strategy,
-            config.workload,
-            dict(config.params),
-            config.tasks,
-            config.workers,
-            url,
-            inside=inside,
-            scheduler=config.scheduler,
-            code=code_request(config.code) if config.code is not None else None,
-            scratch_dir=scratch,
-        )
-        session = _RunSession(strategy, repeat_index, observer, record)
         child = HelperProcess(CHILD_MODULE, deliver(_LINE), interpreter, environment)
-        threads = RunThreadWatch(child.popen.pid, enabled=thread_states)
+        threads = RunThreadWatch(
+            child.popen.pid,
+            enabled=thread_states,
+            read_cores=inside and _slices_from_states(strategy),
+        )
+        from_states = threads.reads_running
+        request = _request(config, strategy, url, scratch, inside=inside, beats=not from_states)
+        session = _RunSession(
+            strategy,
+            repeat_index,
+            observer,
+            record,
+            running_now=threads.running_now if from_states else None,
+        )
         watcher = TreeWatcher()
         sampler = CpuSampler(deliver(_CPU), sample_interval_s, also=watcher.tick)
         exit_code = 0
@@ -300,6 +309,39 @@ async def run_strategy(
         )
         observer.run_finished(run)
         return run
+
+
+def _slices_from_states(strategy: str) -> bool:
+    """Whether the strategy's sync tasks get their running slices from their threads' states
+    (:attr:`Strategy.slices_from_states`) and take no heartbeats: then nothing of the
+    workbench's runs inside their loops."""
+    known = STRATEGIES.get(strategy)
+    return known is not None and known.slices_from_states
+
+
+def _request(
+    config: Config,
+    strategy: str,
+    url: str | None,
+    scratch: str | None,
+    *,
+    inside: bool,
+    beats: bool,
+) -> protocol.RunRequest:
+    """What the run's process is asked to do."""
+    return protocol.RunRequest(
+        strategy,
+        config.workload,
+        dict(config.params),
+        config.tasks,
+        config.workers,
+        url,
+        inside=inside,
+        beats=beats,
+        scheduler=config.scheduler,
+        code=code_request(config.code) if config.code is not None else None,
+        scratch_dir=scratch,
+    )
 
 
 def _writes_files(workload: str) -> bool:

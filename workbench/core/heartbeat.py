@@ -1,6 +1,7 @@
 """Heartbeats: how a sync workload says "I am running now", cheaply, from any thread.
 
-A task run by a recorder gets a list for its heartbeats in a thread-local; CPU-bound
+A task run by a recorder gets a list for its heartbeats in a thread-local (unless its running
+slices are read from outside, from its thread's states: :attr:`Recorder.beats`); CPU-bound
 workloads call :func:`beat` about every quarter millisecond of work. Each beat is the time
 and, where the OS says so cheaply (Linux ``sched_getcpu`` via the vDSO), the core. Gaps
 between beats longer than :data:`GAP_NS` are time the task did not run: waiting for the GIL,

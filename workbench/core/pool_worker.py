@@ -18,7 +18,8 @@ _recorder: WorkerRecorder | None = None
 def init_worker(queue: Any, job: Job | None = None, inside: bool = True) -> None:
     """Pool initializer: events from this worker travel back to the child through ``queue``;
     the workload gets ready in this process (the user's code loads here, by path); ``inside``
-    False records no heartbeats, as the run's own recorder then records none.
+    False records no heartbeats, as the run's own recorder then records none (inside
+    recording off, or running slices read from outside).
 
     It never raises: a pool whose initializer fails replaces the worker forever
     (``multiprocessing.Pool``) or breaks (``ProcessPoolExecutor``); the workload keeps any

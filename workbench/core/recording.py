@@ -82,9 +82,14 @@ def user_traceback(exc: BaseException, user_file: str | None) -> str | None:
 class Recorder:
     """Records task events in the child's process; safe to call from any of its threads."""
 
-    def __init__(self, *, inside: bool = True, user_file: str | None = None) -> None:
+    def __init__(
+        self, *, inside: bool = True, beats: bool = True, user_file: str | None = None
+    ) -> None:
         self.inside = inside
         """Record what happens inside tasks (steps, heartbeats); off only to measure its cost."""
+        self.beats = inside and beats
+        """Sync tasks take heartbeats: off when the engine reads their running slices from
+        outside (their threads' states), so their loops run uncut."""
         self._flat: list[int] = []
         self._extend = self._flat.extend
         self.errors: dict[int, str] = {}
@@ -183,7 +188,7 @@ class Recorder:
         except AttributeError:
             worker = self._worker()
         extend = self._extend
-        beats = start_beats() if self.inside else None
+        beats = start_beats() if self.beats else None
         begin = now_ns()
         extend((BEGIN, task_id, begin, NOT_ENDED, worker))
         kind = END

@@ -30,10 +30,13 @@ from workbench.core.results import ThreadSampling
 from workbench.core.threadstates.model import (
     ALL_STATES,
     IntervalMerger,
+    ThreadCores,
+    ThreadKey,
     ThreadTimeline,
     on_run_axis,
 )
 from workbench.core.threadstates.sampler import SourceName, ThreadStateSampler
+from workbench.core.threadstates.slices import Slices
 
 RESOLUTION_NS = 1_000
 """Timelines are kept to the microsecond (the sampler reads every ≥ 1 ms)."""
@@ -71,9 +74,33 @@ class RunThreadWatch:
     """The thread-state sampler for one run's process tree (a no-op when ``enabled`` is
     False: the benchmark prices the sampler by switching it off)."""
 
-    def __init__(self, pid: int, *, enabled: bool = True, source: SourceName = "auto") -> None:
-        self._sampler = ThreadStateSampler(pid, source=source) if enabled else None
+    def __init__(
+        self,
+        pid: int,
+        *,
+        enabled: bool = True,
+        source: SourceName = "auto",
+        read_cores: bool = False,
+    ) -> None:
+        self._sampler = (
+            ThreadStateSampler(pid, source=source, read_cores=read_cores) if enabled else None
+        )
         self._timelines: tuple[ThreadTimeline, ...] = ()
+
+    @property
+    def reads_running(self) -> bool:
+        """Whether it can give the run's sync tasks their running slices, cores and all
+        (``read_cores`` asked, and ``/proc`` read)."""
+        return self._sampler is not None and self._sampler.reads_cores
+
+    def running_now(
+        self, pid: int, native_id: int, start_ns: int, end_ns: int
+    ) -> tuple[Slices, tuple[int, ...]] | None:
+        """A thread's running slices over [start, end) (engine clock) as read so far, for a
+        task that just ended (see :meth:`ThreadStateSampler.running_slices`)."""
+        if self._sampler is None:
+            return None
+        return self._sampler.running_slices(pid, native_id, start_ns, end_ns)
 
     def start(self) -> None:
         if self._sampler is not None:
@@ -102,3 +129,9 @@ class RunThreadWatch:
             error=sampler.error,
         )
         return run_timelines(self._timelines, t0_ns, end_ns), sampling
+
+    def cores(self, t0_ns: int | None) -> dict[ThreadKey, ThreadCores]:
+        """Each thread's core readings on the run's axis (after :meth:`stop`)."""
+        if self._sampler is None or t0_ns is None:
+            return {}
+        return {cores.key: cores.shifted(-t0_ns) for cores in self._sampler.cores()}

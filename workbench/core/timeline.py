@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from workbench.core.heartbeat import GAP_NS, NO_CORE
@@ -17,6 +17,8 @@ from workbench.core.protocol import (
     TaskAddresses,
 )
 from workbench.core.results import TaskSpan
+from workbench.core.threadstates.model import ThreadCores, ThreadKey, ThreadTimeline
+from workbench.core.threadstates.slices import Slices, running_slices
 
 BEGIN_EVENT = "begin"
 END_EVENT = "end"
@@ -86,6 +88,40 @@ def _from_beats(
     return running, (cores if any(core != NO_CORE for core in cores) else ())
 
 
+def with_running_from_states(
+    spans: Sequence[TaskSpan],
+    timelines: Mapping[ThreadKey, ThreadTimeline],
+    cores: Mapping[ThreadKey, ThreadCores],
+) -> tuple[TaskSpan, ...]:
+    """The spans, each sync task without running slices given its thread's running time over
+    its life (all on the run's axis): the run took no heartbeats, its threads' states say it.
+
+    Coroutines keep their steps (their thread is shared, so its running time is not theirs):
+    a run that records inside its tasks gives every coroutine at least one.
+    """
+    filled = list(spans)
+    by_thread: dict[ThreadKey, list[int]] = {}
+    for index, span in enumerate(spans):
+        if not span.running and span.pid is not None and span.native_id is not None:
+            by_thread.setdefault((span.pid, span.native_id), []).append(index)
+    for key, indices in by_thread.items():
+        timeline = timelines.get(key)
+        if timeline is None:
+            continue
+        read = cores.get(key)
+        times, on = (read.times, read.cores) if read is not None else ((), ())
+        intervals = timeline.intervals
+        ends = [end for _, end, _ in intervals]
+        for index in indices:
+            span = spans[index]
+            running, slice_cores = running_slices(
+                intervals, times, on, span.start_ns, span.end_ns, ends
+            )
+            if running:
+                filled[index] = span.with_running(running, slice_cores)
+    return tuple(filled)
+
+
 class Workers:
     """Maps the wire's worker codes to :class:`Worker` s, labelled in order of first sight.
 
@@ -132,10 +168,20 @@ class Workers:
         return worker
 
 
-class SpanAssembler:
-    """Pairs begin and end events into spans as batches arrive from the child."""
+RunningNow = Callable[[int, int, int, int], "tuple[Slices, tuple[int, ...]] | None"]
+"""(pid, native id, start, end: absolute) → a thread's running slices over that time as read
+so far (absolute), with their cores; None where they cannot be read."""
 
-    def __init__(self, started: Started) -> None:
+
+class SpanAssembler:
+    """Pairs begin and end events into spans as batches arrive from the child.
+
+    ``running_now``: where the run's sync tasks take no heartbeats, how their end events get
+    running slices for a live view (from the threads' states as read so far); their spans
+    get the whole ones when the run ends (:func:`with_running_from_states`)."""
+
+    def __init__(self, started: Started, running_now: RunningNow | None = None) -> None:
+        self._running_now = running_now
         self._t0 = started.t0_ns
         self._workers = Workers(started)
         self._open: dict[int, tuple[int, Worker]] = {}
@@ -190,8 +236,19 @@ class SpanAssembler:
             running, cores = _from_beats(batch.heartbeats.get(task), start, end, t0)
             trace = batch.tracebacks.get(task) if batch.tracebacks else None
             spans.append(_span(task, start, end, worker, error, running, cores, trace))
+            if not running and self._running_now is not None:
+                running = self._live_running(worker, start_abs, end_abs)
             events.append(_end_event(task, end, worker, error, running))
         return events
+
+    def _live_running(self, worker: Worker, start_abs: int, end_abs: int) -> Slices:
+        """A beatless sync task's slices for the live view, relative to t0."""
+        assert self._running_now is not None
+        read = self._running_now(worker.pid, worker.native_id, start_abs, end_abs)
+        if read is None:
+            return ()
+        t0 = self._t0
+        return tuple((start - t0, end - t0) for start, end in read[0])
 
     def _step(
         self,

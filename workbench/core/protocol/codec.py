@@ -167,6 +167,7 @@ def _read_request(wire: dict[str, Any]) -> RunRequest:
         url=read_optional_text(wire.get("url")),
         flush_interval_s=read_number(wire.get("flush_interval_s", 0.05)),
         inside=read_flag(wire.get("inside", True)),
+        beats=read_flag(wire.get("beats", True)),
         scheduler=read_optional_text(wire.get("scheduler")),
         code=_read_code(wire.get("code")),
         scratch_dir=read_optional_text(wire.get("scratch_dir")),

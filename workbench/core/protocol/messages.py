@@ -63,6 +63,9 @@ class RunRequest:
     flush_interval_s: float = 0.05
     inside: bool = True
     """Record inside tasks (steps, heartbeats, loop lag); off only to measure what it costs."""
+    beats: bool = True
+    """Sync tasks take heartbeats (with ``inside``); off when the engine reads their running
+    slices from their threads' states instead (see :mod:`workbench.core.threadstates.slices`)."""
     scheduler: str | None = None
     """The ``dask`` strategy's scheduler address; None: a cluster started for the run."""
     code: CodeRequest | None = None

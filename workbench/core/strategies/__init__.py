@@ -82,6 +82,7 @@ STRATEGIES: dict[str, Strategy] = {
             _S,
             _lazily(_threaded, "run_sequential"),
             prepare=_threaded,
+            slices_from_states=True,
         ),
         Strategy(
             "async-sequential",
@@ -163,6 +164,7 @@ STRATEGIES: dict[str, Strategy] = {
             uses_workers=True,
             max_workers=MAX_PROCESS_WORKERS,
             streams_itself=True,
+            slices_from_states=True,
         ),
         Strategy(
             "mp-pool",
@@ -173,6 +175,7 @@ STRATEGIES: dict[str, Strategy] = {
             uses_workers=True,
             max_workers=MAX_PROCESS_WORKERS,
             streams_itself=True,
+            slices_from_states=True,
         ),
         Strategy(
             "dask",

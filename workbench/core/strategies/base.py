@@ -66,6 +66,14 @@ class Strategy:
     code must give the form each strategy needs)."""
     needs: str | None = None
     """A module outside the standard library it imports when it runs (an optional extra)."""
+    slices_from_states: bool = False
+    """Its sync tasks each run alone on their thread — one after another on the main thread,
+    or in the worker processes of a pool on this machine — with no other thread taking turns
+    with them on a GIL. Their running slices are then read from the threads' states (see
+    :mod:`workbench.core.threadstates.slices`), precise enough for a task that has its core
+    to itself, and their loops run without heartbeats. Threads taking turns on the GIL every
+    5 ms keep heartbeats: the states place a slice's edges only to within half a reading
+    interval (1-4 ms here), which blurs the very turns the view is there to show."""
     install: str | None = None
     """The one line that installs what it :attr:`needs`."""
     prepare: Callable[[], object] = lambda: None

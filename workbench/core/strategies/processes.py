@@ -115,10 +115,10 @@ def _died(pid: int | None) -> WorkerDied:
 
 def _start_relay(ctx: RunContext, context: BaseContext) -> tuple[_Relay, tuple[Any, ...]]:
     """The relay reading the queue the pool's workers send their events through, and the
-    arguments of the workers' initializer (that queue, the job, whether to record inside)."""
+    arguments of the workers' initializer (that queue, the job, whether to take heartbeats)."""
     queue = EventQueue(context)
     relay = _Relay(queue, ctx.recorder, ctx.stream, ctx.stream_interval_s)
-    return relay, (queue, ctx.job, ctx.recorder.inside)
+    return relay, (queue, ctx.job, ctx.recorder.beats)
 
 
 def run_process_pool(ctx: RunContext) -> int:

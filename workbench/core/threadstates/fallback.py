@@ -18,10 +18,12 @@ from workbench.core.clock import NS_PER_S, now_ns
 from workbench.core.threadstates.model import (
     Interval,
     IntervalMerger,
+    ThreadCores,
     ThreadKey,
     ThreadState,
     ThreadTimeline,
 )
+from workbench.core.threadstates.slices import Slices
 
 
 class CpuTimeBuilder:
@@ -125,6 +127,16 @@ class PsutilSource:
         intervals = self._threads.pop(key).close()
         if intervals:
             self._done.append(ThreadTimeline(key[0], key[1], "", intervals))
+
+    def running_slices(
+        self, key: ThreadKey, start_ns: int, end_ns: int
+    ) -> tuple[Slices, tuple[int, ...]] | None:
+        """Too coarse to give a task its slices (10-16 ms ticks): None."""
+        return None
+
+    def cores(self) -> tuple[ThreadCores, ...]:
+        """psutil does not say which core a thread ran on: none."""
+        return ()
 
     def finish(self) -> tuple[ThreadTimeline, ...]:
         self.sample()

@@ -75,6 +75,26 @@ class ThreadTimeline:
         return ThreadTimeline(self.pid, self.native_id, self.name, tuple(moved))
 
 
+@dataclass(frozen=True, slots=True)
+class ThreadCores:
+    """The cores one OS thread ran on, read now and then after it had run (the core it ran
+    on last): at ``times[i]``, ``cores[i]``. Kept by the engine to give tasks' running slices
+    their cores; not part of a run's record."""
+
+    pid: int
+    native_id: int
+    times: tuple[int, ...]
+    cores: tuple[int, ...]
+
+    @property
+    def key(self) -> ThreadKey:
+        return self.pid, self.native_id
+
+    def shifted(self, by_ns: int) -> ThreadCores:
+        moved = tuple(t + by_ns for t in self.times)
+        return ThreadCores(self.pid, self.native_id, moved, self.cores)
+
+
 def on_run_axis(timelines: Iterable[ThreadTimeline], t0_ns: int) -> tuple[ThreadTimeline, ...]:
     """Timelines re-timed relative to a run's start, cut at it (what came before is not the
     run's); threads seen only before the start are dropped."""

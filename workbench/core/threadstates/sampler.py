@@ -16,6 +16,10 @@ ready as there are cores (on average over the last ~16 ticks). It meets them by
 stretching the interval between ticks, from :data:`MIN_INTERVAL_S` up to
 :data:`MAX_INTERVAL_S`.
 
+Asked to (``read_cores``), it also reads the core each thread ran on, from ``stat``: only
+where a stint began or ended and every eighth reading of a thread that keeps running, as a
+``stat`` read costs about what the rest of a reading does.
+
 Being a thread of the engine's process, it needs that process's GIL for its ~40 µs a tick:
 while the engine's own Python is busy (a window redrawing), a tick may wait up to the GIL's
 switch interval (5 ms). Its readings keep their true times, so the states stay right; only
@@ -33,7 +37,8 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from workbench.core.clock import now_ns
-from workbench.core.threadstates.model import ThreadState, ThreadTimeline
+from workbench.core.threadstates.model import ThreadCores, ThreadKey, ThreadState, ThreadTimeline
+from workbench.core.threadstates.slices import Slices
 
 CPU_BUDGET = 0.05
 """Share of one core the sampler may use while the run leaves a core free: a few threads
@@ -81,6 +86,12 @@ class Source(Protocol):
 
     def finish(self) -> tuple[ThreadTimeline, ...]: ...
 
+    def running_slices(
+        self, key: ThreadKey, start_ns: int, end_ns: int
+    ) -> tuple[Slices, tuple[int, ...]] | None: ...
+
+    def cores(self) -> tuple[ThreadCores, ...]: ...
+
 
 @dataclass(frozen=True)
 class SamplerCost:
@@ -112,11 +123,11 @@ def procfs_available() -> bool:
     return sys.platform == "linux" and Path("/proc/self/task").is_dir()
 
 
-def _make_source(root_pid: int, source: SourceName) -> Source:
+def _make_source(root_pid: int, source: SourceName, read_cores: bool) -> Source:
     if source == "procfs" or (source == "auto" and procfs_available()):
         from workbench.core.threadstates.procfs import ProcfsSource
 
-        return ProcfsSource(root_pid)
+        return ProcfsSource(root_pid, read_cores=read_cores)
     from workbench.core.threadstates.fallback import PsutilSource
 
     return PsutilSource(root_pid)
@@ -130,7 +141,9 @@ class ThreadStateSampler:
     ``source="psutil"`` forces the portable fallback (running vs not running only) — the
     default picks ``/proc`` on Linux. ``interval_s`` is the shortest interval between ticks;
     ``cpu_budget`` the share of one core the sampler may take before it slows down, and
-    ``saturated_cpu_budget`` the share while the run wants every core.
+    ``saturated_cpu_budget`` the share while the run wants every core. ``read_cores``: also
+    read the core each thread ran on (``/proc`` only), for tasks' running slices
+    (:meth:`running_slices`, :meth:`cores`).
     """
 
     def __init__(
@@ -141,8 +154,10 @@ class ThreadStateSampler:
         cpu_budget: float = CPU_BUDGET,
         saturated_cpu_budget: float = SATURATED_CPU_BUDGET,
         source: SourceName = "auto",
+        read_cores: bool = False,
     ) -> None:
-        self._source = _make_source(root_pid, source)
+        self._source = _make_source(root_pid, source, read_cores)
+        self._read_cores = read_cores
         fallback = self._source.name == "psutil"
         default = FALLBACK_INTERVAL_S if fallback else MIN_INTERVAL_S
         self._min_interval_ns = round((interval_s or default) * 1e9)
@@ -152,6 +167,8 @@ class ThreadStateSampler:
         self._saturated_budget = max(1e-3, min(cpu_budget, saturated_cpu_budget))
         self._cores = _cores()
         self._stopping = False
+        self._lock = threading.Lock()
+        """Held while a tick reads, so another thread may ask for slices between ticks."""
         self._thread = threading.Thread(target=self._loop, name="thread-state-sampler", daemon=True)
         self._timelines: tuple[ThreadTimeline, ...] | None = None
         self._cpu_ns = self._wall_ns = self._ticks = self._threads_max = 0
@@ -172,6 +189,7 @@ class ThreadStateSampler:
 
     def _loop(self) -> None:
         source, sleep, clock, cpu_clock = self._source, time.sleep, now_ns, time.thread_time_ns
+        lock = self._lock
         cpu_began, began = cpu_clock(), clock()
         interval = self._min_interval_ns
         cycle_cpu = ready = 0.0
@@ -180,10 +198,11 @@ class ThreadStateSampler:
             while not self._stopping:
                 cycle_began = cpu_clock()
                 now = clock()
-                if now >= next_look:
-                    source.discover()
-                    next_look = now + max(self._look_every_ns, LOOKS_PER_TICKS * interval)
-                source.sample()
+                with lock:
+                    if now >= next_look:
+                        source.discover()
+                        next_look = now + max(self._look_every_ns, LOOKS_PER_TICKS * interval)
+                    source.sample()
                 self._ticks += 1
                 self._threads_max = max(self._threads_max, source.threads)
                 now = clock()
@@ -213,12 +232,33 @@ class ThreadStateSampler:
             self._thread.join()
         cpu_began = time.thread_time_ns()
         try:
-            self._timelines = self._source.finish()
+            with self._lock:
+                self._timelines = self._source.finish()
         except Exception as exc:
             self.error = self.error or f"thread-state sampling failed: {exc}"
             self._timelines = ()
         self._cpu_ns += time.thread_time_ns() - cpu_began
         return self._timelines
+
+    @property
+    def reads_cores(self) -> bool:
+        """Whether it reads the core each thread ran on (asked to, and ``/proc``): then it
+        can give tasks their running slices, cores and all (see :mod:`.slices`)."""
+        return self._read_cores and self._source.name == "procfs"
+
+    def running_slices(
+        self, pid: int, native_id: int, start_ns: int, end_ns: int
+    ) -> tuple[Slices, tuple[int, ...]] | None:
+        """While it runs: a thread's running slices over [start, end) (engine clock) as its
+        readings so far tell them, and their cores; None where it cannot tell (a thread not
+        seen; the psutil fallback). Ready time the counters have not explained yet — about
+        the last scheduler tick — is not in them: the finished run's slices are whole."""
+        with self._lock:
+            return self._source.running_slices((pid, native_id), start_ns, end_ns)
+
+    def cores(self) -> tuple[ThreadCores, ...]:
+        """Each thread's core readings, engine clock (after :meth:`stop`)."""
+        return self._source.cores() if self._timelines is not None else ()
 
     @property
     def cost(self) -> SamplerCost:

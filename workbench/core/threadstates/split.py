@@ -231,6 +231,12 @@ class ThreadTimelineBuilder:
         self._stretch, self._lead_state = None, None
         self._pool_run = self._pool_wait = 0
 
+    @property
+    def settled(self) -> list[Interval]:
+        """The intervals labelled so far (the live list: read it where the feeding thread
+        cannot add meanwhile); ready time the counters have not explained yet is not in it."""
+        return self._merger.intervals
+
     def close(self) -> tuple[Interval, ...]:
         """The intervals up to the last reading; ready time still open is settled: waiting
         for a core where it is older than :data:`STALE_NS`, else running (the kernel owes a

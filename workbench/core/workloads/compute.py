@@ -46,8 +46,9 @@ def spin(
 
 def spin_task(iterations: int) -> int:
     """The cpu workload's task: the spin, cut for heartbeats where this thread's are recorded,
-    and uncut where they are not (inside recording off; a coroutine, whose steps say when it
-    ran).
+    and uncut where they are not (inside recording off; a task whose running slices are read
+    from its thread's states, see ``Strategy.slices_from_states``; a coroutine, whose steps
+    say when it ran).
 
     A run with inside recording off is there to show what the run costs with nothing of the
     workbench's inside the task; a loop cut for beats nobody records would still pay the cut
