@@ -16,6 +16,7 @@ from tests.waiting import wait_until
 from workbench.bench import fidelity_parts, fidelity_parts_probe
 from workbench.bench.reference import Case
 from workbench.bench.report import fidelity_parts_markdown
+from workbench.core.threadstates.sampler import procfs_available
 
 SIZE = 20_000
 THREADS = Case(
@@ -159,3 +160,13 @@ def test_an_arm_with_work_beside_runs_the_bare_script_and_leaves_nothing_behind(
         began = psutil.Process(pid).cpu_times()
         wait_until(lambda: sum(psutil.Process(pid).cpu_times()[:2]) > sum(began[:2]))
     assert not psutil.pid_exists(pid)  # killed and reaped
+
+
+@pytest.mark.skipif(not procfs_available(), reason="needs Linux's /proc")
+def test_the_arms_take_heartbeats_only_where_a_run_of_their_strategy_does() -> None:
+    """A pool's tasks have their worker to themselves: a run reads their slices from outside
+    and they take no heartbeats, so the pool case's arms run them without; threads keep them."""
+    for case, beats in ((THREADS, True), (POOL, False)):
+        fields = asdict(case)
+        assert fidelity_parts_probe._request(fields).beats is beats
+        assert fidelity_parts_probe._context(fields).recorder.beats is beats

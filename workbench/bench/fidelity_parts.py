@@ -8,7 +8,10 @@ heartbeat every 5,000 iterations), then the recorder around each task, then the 
 the child calls it, then the child's whole run (streaming into a channel that encodes every
 message and drops it), then that run in a process of its own started as the engine starts it
 (read by a plain loop: no engine), then the engine reading it with its CPU and process-tree
-watcher, then the thread-state sampler as well: the run as ``workbench run`` makes it. Beside
+watcher, then the thread-state sampler as well: the run as ``workbench run`` makes it. (A
+pool's tasks each have their worker process to themselves: on Linux they take no heartbeats,
+the sampler reads their running slices, and the pool case's arms run them so — but for the
+run without a sampler, where they take heartbeats again.) Beside
 that run, the same with recording inside tasks off: the tasks' loop uncut, nothing of the
 workbench's in it, only the run's process and the engine watching from outside.
 
@@ -106,13 +109,21 @@ ARMS: dict[str, tuple[tuple[str, str], ...]] = {
     "process-pool": (
         AGAIN,
         BARE_LOOP,
-        ("spin", "the workbench's spin on a bare process pool"),
+        ("spin", "the cpu workload's task on a bare process pool (uncut: no heartbeats)"),
         ("recorded", "+ each task recorded in its worker, events queued to a reader"),
         ("strategy", "+ the process-pool strategy: its relay moves the events on and streams them"),
         ("child", "+ the rest of the run's process (its stream encoded, then dropped)"),
         LAUNCHED,
-        ENGINE_NO_STATES,
-        ENGINE,
+        (
+            "engine-no-states",
+            "+ the engine reading it, its CPU and process-tree watcher; no sampler to read "
+            "the tasks' slices, so they take heartbeats",
+        ),
+        (
+            "engine",
+            "+ the thread-state sampler, which reads the tasks' slices too: the run as "
+            "`workbench run` makes it",
+        ),
         ENGINE_INSIDE_OFF,
         *BESIDE_ARMS,
     ),

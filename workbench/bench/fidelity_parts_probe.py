@@ -96,6 +96,15 @@ def _through_engine(case: Fields, *, thread_states: bool, inside: bool) -> Calla
     return through_engine
 
 
+def _beats(case: Fields) -> bool:
+    """Whether the case's tasks take heartbeats when ``workbench run`` runs them: not where
+    each has its thread to itself and its slices are read from outside (Linux)."""
+    from workbench.core.strategies import STRATEGIES
+    from workbench.core.threadstates.sampler import procfs_available
+
+    return not (STRATEGIES[case["strategy"]].slices_from_states and procfs_available())
+
+
 def _job(case: Fields) -> Any:
     from workbench.core.workloads import Job
 
@@ -129,6 +138,7 @@ def _request(case: Fields, *, inside: bool = True) -> Any:
         case["tasks"],
         case["workers"],
         inside=inside,
+        beats=_beats(case),
     )
 
 
@@ -188,7 +198,7 @@ def _context(case: Fields) -> Any:
     from workbench.core.strategies.base import RunContext
     from workbench.core.workloads import workload_named
 
-    recorder = Recorder()
+    recorder = Recorder(beats=_beats(case))
     null: Any = _NullChannel()
     stream = Flusher(recorder, null, 0.05, threaded=False).flush
     workload = workload_named(case["workload"])
@@ -259,14 +269,15 @@ def _pool_spin(case: Fields) -> Work:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from workbench.core.workloads.compute import spin
+    from workbench.core.workloads.compute import spin, spin_task
 
     sizes = [int(case["params"]["size"])] * case["tasks"]
+    task = spin if _beats(case) else spin_task  # uncut, as a task that takes no heartbeats
     context, workers = multiprocessing.get_context(), case["workers"]
 
     def run() -> None:
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            for _ in pool.map(spin, sizes):
+            for _ in pool.map(task, sizes):
                 pass
 
     return run
@@ -300,7 +311,10 @@ def _pool_recorded(case: Fields) -> Work:
         reader = threading.Thread(target=read_all, daemon=True)
         reader.start()
         with ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=init_worker, initargs=(queue, job)
+            max_workers=workers,
+            mp_context=context,
+            initializer=init_worker,
+            initargs=(queue, job, _beats(case)),
         ) as pool:
             for _ in pool.map(functools.partial(pool_task, job), range(tasks)):
                 pass
