@@ -103,6 +103,9 @@ def test_spans_without_slices_get_their_threads_and_the_others_keep_theirs() -> 
         (((32, 50),), (0,)),
         ((), ()),
     ]
+    # Readings 15 apart cannot tell where in a 12-long life a task ran: no slices for it.
+    coarse = with_running_from_states(spans, {timeline.key: timeline}, {cores.key: cores}, 15)
+    assert [s.running for s in coarse] == [(), ((12, 20),), ((32, 50),), ()]
 
 
 def test_a_live_end_event_gets_the_slices_read_so_far_and_the_span_waits_for_the_end() -> None:

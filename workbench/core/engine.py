@@ -187,7 +187,8 @@ class _RunSession:
         timelines, sampling = threads.result(self.t0, wall) if threads else ((), None)
         if self.running_now is not None and threads is not None:
             by_thread = {timeline.key: timeline for timeline in timelines}
-            spans = with_running_from_states(spans, by_thread, threads.cores(self.t0))
+            shortest = sampling.interval_ns if sampling is not None else 0
+            spans = with_running_from_states(spans, by_thread, threads.cores(self.t0), shortest)
         return Run(
             self.strategy,
             self.repeat_index,

@@ -92,9 +92,12 @@ def with_running_from_states(
     spans: Sequence[TaskSpan],
     timelines: Mapping[ThreadKey, ThreadTimeline],
     cores: Mapping[ThreadKey, ThreadCores],
+    shortest_ns: int = 0,
 ) -> tuple[TaskSpan, ...]:
     """The spans, each sync task without running slices given its thread's running time over
     its life (all on the run's axis): the run took no heartbeats, its threads' states say it.
+    Not a task shorter than ``shortest_ns``, the interval between readings: where in its life
+    it ran, readings further apart cannot tell (see :mod:`.threadstates.slices`).
 
     Coroutines keep their steps (their thread is shared, so its running time is not theirs):
     a run that records inside its tasks gives every coroutine at least one.
@@ -102,7 +105,12 @@ def with_running_from_states(
     filled = list(spans)
     by_thread: dict[ThreadKey, list[int]] = {}
     for index, span in enumerate(spans):
-        if not span.running and span.pid is not None and span.native_id is not None:
+        if (
+            not span.running
+            and span.pid is not None
+            and span.native_id is not None
+            and span.duration_ns >= shortest_ns
+        ):
             by_thread.setdefault((span.pid, span.native_id), []).append(index)
     for key, indices in by_thread.items():
         timeline = timelines.get(key)

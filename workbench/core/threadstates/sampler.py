@@ -172,6 +172,7 @@ class ThreadStateSampler:
         self._thread = threading.Thread(target=self._loop, name="thread-state-sampler", daemon=True)
         self._timelines: tuple[ThreadTimeline, ...] | None = None
         self._cpu_ns = self._wall_ns = self._ticks = self._threads_max = 0
+        self._began_ns: int | None = None
         self.error: str | None = None
         """Set if sampling broke off (the timelines then end where it did)."""
 
@@ -191,6 +192,7 @@ class ThreadStateSampler:
         source, sleep, clock, cpu_clock = self._source, time.sleep, now_ns, time.thread_time_ns
         lock = self._lock
         cpu_began, began = cpu_clock(), clock()
+        self._began_ns = began
         interval = self._min_interval_ns
         cycle_cpu = ready = 0.0
         next_look = next_tick = began
@@ -251,8 +253,13 @@ class ThreadStateSampler:
     ) -> tuple[Slices, tuple[int, ...]] | None:
         """While it runs: a thread's running slices over [start, end) (engine clock) as its
         readings so far tell them, and their cores; None where it cannot tell (a thread not
-        seen; the psutil fallback). Ready time the counters have not explained yet — about
-        the last scheduler tick — is not in them: the finished run's slices are whole."""
+        seen; the psutil fallback; a stretch shorter than the interval between readings so
+        far, see :func:`.slices.running_slices`). Ready time the counters have not explained
+        yet — about the last scheduler tick — is not in them: the finished run's slices are
+        whole."""
+        began, ticks = self._began_ns, self._ticks
+        if began is not None and ticks and end_ns - start_ns < (now_ns() - began) // ticks:
+            return None
         with self._lock:
             return self._source.running_slices((pid, native_id), start_ns, end_ns)
 
