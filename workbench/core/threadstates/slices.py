@@ -12,8 +12,8 @@ after the slice's end was taken.
 
 Between two readings the scheduler's counters say how long a thread ran, not when, so a task
 shorter than the interval between readings gets no slices (it keeps a plain bar, as a task
-with no heartbeats does): of 100,000 sequential ``sleep(0)`` tasks of ~60 µs, read every
-millisecond, a fifth would have been given their whole life as running and the rest nothing.
+with no heartbeats does): of 100,000 sequential ``sleep(0)`` tasks of ~60 µs, read every few
+milliseconds, a fifth would have been given their whole life as running and the rest nothing.
 """
 
 from __future__ import annotations
