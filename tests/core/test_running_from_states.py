@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from tests.core.test_timeline import MAIN_THREAD, RUN_PID, batch, started
+from tests.waiting import wait_until
 from workbench.core import engine
 from workbench.core.config import Config
 from workbench.core.heartbeat import beating
@@ -21,6 +22,7 @@ from workbench.core.observer import Observer
 from workbench.core.protocol import BEGIN, END, MAIN_WORKER, NOT_ENDED, Events, RunRequest
 from workbench.core.recording import Recorder
 from workbench.core.results import TaskSpan
+from workbench.core.run_threads import RunThreadWatch
 from workbench.core.strategies import STRATEGIES
 from workbench.core.threadstates.model import ThreadCores, ThreadState, ThreadTimeline
 from workbench.core.threadstates.procfs import ThreadProbe
@@ -155,6 +157,14 @@ def test_only_tasks_that_have_their_thread_to_themselves_read_slices_from_outsid
 linux_only = pytest.mark.skipif(not procfs_available(), reason="needs Linux's /proc")
 
 
+def test_without_proc_to_read_the_tasks_keep_their_heartbeats() -> None:
+    """Where the run's threads cannot be read through /proc (another OS: the psutil fallback),
+    nothing would give the tasks their slices, so they take heartbeats."""
+    watch = RunThreadWatch(os.getpid(), source="psutil", read_cores=True)
+    assert not watch.reads_running
+    assert not RunThreadWatch(os.getpid(), enabled=False, read_cores=True).reads_running
+
+
 @linux_only
 def test_a_probe_reads_the_core_of_a_thread_that_ran_only_when_asked() -> None:
     stop = threading.Event()
@@ -175,21 +185,25 @@ def test_a_probe_reads_the_core_of_a_thread_that_ran_only_when_asked() -> None:
             ThreadProbe(os.getpid(), started_id[0], task_dir, syscall_table(), read_cores=read)
             for read in (True, False)
         ]
+
         # Until the spinning thread's core was read twice: at the first reading, and after
         # it kept running for CORE_EVERY readings.
-        while len(probes[0].cores) < 4:
+        def read_twice() -> bool:
             for probe in probes:
                 probe.read()
-        cores, none = (probe.cores for probe in probes)
+            return len(probes[0].cores) >= 2
+
+        wait_until(read_twice, what="a running thread's core read twice")
+        times, cores, none = probes[0].core_times, probes[0].cores, probes[1].cores
         for probe in probes:
             probe.close_files()
     finally:
         stop.set()
         worker.join()
         os.close(task_dir)
-    assert none == []
-    assert len(cores) >= 4 and len(cores) % 2 == 0
-    assert all(0 <= core < (os.cpu_count() or 1) for core in cores[1::2]), cores
+    assert none == [] and probes[1].core_times == []
+    assert len(times) == len(cores) and times == sorted(times)
+    assert set(cores) <= os.sched_getaffinity(0), cores  # cores this process may run on
 
 
 class _Ends(Observer):
@@ -220,7 +234,7 @@ def test_a_plain_loop_and_a_pool_take_no_heartbeats_and_still_show_when_each_tas
         workers=2,
         strategies=("sequential", "process-pool", "threads"),
         repeat=1,
-        params={"size": 2_000_000},
+        params={"size": 3_000_000},
     )
     observer = _Ends()
     results = asyncio.run(engine.run_experiment(config, observer))
@@ -236,6 +250,7 @@ def test_a_plain_loop_and_a_pool_take_no_heartbeats_and_still_show_when_each_tas
             assert span.running and len(span.cores) == len(span.running), span
             assert span.start_ns <= span.running[0][0] and span.running[-1][1] <= span.end_ns
             assert 0 < span.running_ns <= span.duration_ns
-    # The live view had them too: the first task ended long before the run did.
+    # The live view had them too: in the loop, the first task ended long before the run did;
+    # in the pool, the third began after one of the first two had ended, its worker found.
     assert observer.ends["sequential", 0].running
-    assert observer.ends["process-pool", 0].running
+    assert observer.ends["process-pool", 2].running

@@ -131,7 +131,13 @@ class RunThreadWatch:
         return run_timelines(self._timelines, t0_ns, end_ns), sampling
 
     def cores(self, t0_ns: int | None) -> dict[ThreadKey, ThreadCores]:
-        """Each thread's core readings on the run's axis (after :meth:`stop`)."""
+        """Each thread's core readings on the run's axis (after :meth:`stop`), their times
+        rounded as the timelines' are (a slice ending at a reading still finds it)."""
         if self._sampler is None or t0_ns is None:
             return {}
-        return {cores.key: cores.shifted(-t0_ns) for cores in self._sampler.cores()}
+        return {
+            read.key: ThreadCores(
+                read.pid, read.native_id, tuple(_rounded(t - t0_ns) for t in read.times), read.cores
+            )
+            for read in self._sampler.cores()
+        }

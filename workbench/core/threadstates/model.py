@@ -90,10 +90,6 @@ class ThreadCores:
     def key(self) -> ThreadKey:
         return self.pid, self.native_id
 
-    def shifted(self, by_ns: int) -> ThreadCores:
-        moved = tuple(t + by_ns for t in self.times)
-        return ThreadCores(self.pid, self.native_id, moved, self.cores)
-
 
 def on_run_axis(timelines: Iterable[ThreadTimeline], t0_ns: int) -> tuple[ThreadTimeline, ...]:
     """Timelines re-timed relative to a run's start, cut at it (what came before is not the

@@ -148,7 +148,11 @@ class ThreadProbe:
         stint_edge = last is None or last[1] is not READY or state is not READY
         if stint_edge or self._running_readings >= CORE_EVERY:
             self._running_readings = 0
-            self.cores.append(self._processor())
+            try:
+                core = self._processor()
+            except (OSError, ValueError, IndexError):
+                return  # a side reading: the thread's state, read already, stands
+            self.cores.append(core)
             self.core_times.append(t)
 
     def _state(self) -> ThreadState | None:

@@ -123,6 +123,20 @@ def procfs_available() -> bool:
     return sys.platform == "linux" and Path("/proc/self/task").is_dir()
 
 
+def _reads_proc(pid: int, source: SourceName) -> bool:
+    """Whether ``pid``'s threads can be read through ``/proc`` here: the scheduler's counters
+    and ``stat`` (a kernel without schedstats, or a sandbox that hides them, cannot)."""
+    if source == "psutil" or not procfs_available():
+        return False
+    try:
+        for name in ("schedstat", "stat"):
+            with open(f"/proc/{pid}/task/{pid}/{name}", "rb") as file:
+                file.read(64)
+    except OSError:
+        return False
+    return True
+
+
 def _make_source(root_pid: int, source: SourceName, read_cores: bool) -> Source:
     if source == "procfs" or (source == "auto" and procfs_available()):
         from workbench.core.threadstates.procfs import ProcfsSource
@@ -156,8 +170,8 @@ class ThreadStateSampler:
         source: SourceName = "auto",
         read_cores: bool = False,
     ) -> None:
-        self._source = _make_source(root_pid, source, read_cores)
-        self._read_cores = read_cores
+        self._read_cores = read_cores and _reads_proc(root_pid, source)
+        self._source = _make_source(root_pid, source, self._read_cores)
         fallback = self._source.name == "psutil"
         default = FALLBACK_INTERVAL_S if fallback else MIN_INTERVAL_S
         self._min_interval_ns = round((interval_s or default) * 1e9)
@@ -244,9 +258,9 @@ class ThreadStateSampler:
 
     @property
     def reads_cores(self) -> bool:
-        """Whether it reads the core each thread ran on (asked to, and ``/proc``): then it
-        can give tasks their running slices, cores and all (see :mod:`.slices`)."""
-        return self._read_cores and self._source.name == "procfs"
+        """Whether it reads the core each thread ran on (asked to, and ``/proc`` readable):
+        then it can give tasks their running slices, cores and all (see :mod:`.slices`)."""
+        return self._read_cores
 
     def running_slices(
         self, pid: int, native_id: int, start_ns: int, end_ns: int
