@@ -21,9 +21,8 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 
+from workbench.core.heartbeat import NO_CORE
 from workbench.core.threadstates.model import Interval, ThreadState
-
-NO_CORE = -1
 
 Slices = tuple[tuple[int, int], ...]
 
