@@ -1,0 +1,188 @@
+"""The per-task overhead in instructions: counted, not timed.
+
+The overhead curve (:mod:`workbench.bench.overhead`) times N gathered ``sleep(0)`` tasks in
+CPU time, bare and through the engine; on a shared VM its intervals are a microsecond wide or
+more, and the figure moves with the host's speed: the same code measured 1.62 µs a task at
+1,000,000 tasks on one day and 2.60 µs on a host 1.2-2× slower the next. Counted under
+valgrind's cachegrind, every instruction repeats from run to run. Each program runs at two
+numbers of tasks; the difference over the tasks added is what one more task costs, with
+start-up and imports cancelled out:
+
+- **bare**: the bare script (``workbench/bench/bare/sleep_gather.py``), asyncio alone;
+- **workbench**: the run's process's whole work (``workbench.core.child.run``: the
+  async-gather strategy, its step clock, its recorder, its lag probe, its stream encoded and
+  dropped) called in one process, as :mod:`workbench.bench.fidelity_parts_probe`'s ``child``
+  arm does.
+
+What the workbench adds a task, in instructions, is the part of the overhead that does not
+depend on the host; what an instruction costs in time does. The work on a timer (the lag
+probe every 10 ms, the stream every 50 ms) runs on valgrind's slowed clock, tens of times more
+often a task than in a real run: the counts include it generously.
+
+``python -m workbench.bench.task_instructions [--sizes 1000,2000 ...]`` prints the table and
+where the added instructions go (a few minutes); not part of ``workbench bench``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict
+from typing import Any
+
+from workbench.bench.instructions import (
+    _LAUNCH,
+    GROUPS,
+    Counts,
+    PerIteration,
+    count,
+    per_iteration,
+    valgrind,
+)
+from workbench.bench.overhead import _case
+from workbench.bench.reference import BenchError
+from workbench.bench.tables import table
+
+SIZE_PAIRS = ((1_000, 2_000), (10_000, 20_000), (50_000, 100_000))
+"""Each pair's tasks: the smaller run's count is taken from the larger's."""
+ARMS = ("bare", "workbench")
+TOP_FUNCTIONS = 12
+
+
+def task_argv(arm: str, tasks: int) -> list[str]:
+    """``python <argv>`` running ``arm`` with ``tasks`` gathered ``sleep(0)`` tasks."""
+    if arm == "bare":
+        return ["-c", _LAUNCH, "workbench.bench.bare.sleep_gather", str(tasks), "2", "0"]
+    fields = json.dumps(asdict(_case(tasks)))
+    return ["-c", _LAUNCH, "workbench.bench.fidelity_parts_probe", fields, "child"]
+
+
+def per_function(small: Counts, large: Counts, tasks: int) -> dict[tuple[str, str], float]:
+    """What each (file, function) executed for each task the large run added."""
+    return {key: (large.get(key, 0) - small.get(key, 0)) / tasks for key in set(small) | set(large)}
+
+
+def added_functions(
+    bare: Mapping[tuple[str, str], float],
+    workbench: Mapping[tuple[str, str], float],
+    top: int = TOP_FUNCTIONS,
+) -> list[tuple[str, float]]:
+    """The functions whose instructions a task the workbench adds most to, by name (their
+    files' paths depend on where the interpreter was built)."""
+    added: dict[str, float] = {}
+    for key in set(bare) | set(workbench):
+        added[key[1]] = added.get(key[1], 0.0) + workbench.get(key, 0.0) - bare.get(key, 0.0)
+    ranked = sorted(added.items(), key=lambda item: item[1], reverse=True)
+    return [(name, round(value, 1)) for name, value in ranked[:top]]
+
+
+def row(small: int, large: int, bare: PerIteration, workbench: PerIteration) -> dict[str, Any]:
+    """One pair of sizes: each program's instructions a task, and what the workbench adds."""
+    return {
+        "tasks": [small, large],
+        "bare": round(bare.total, 1),
+        "workbench": round(workbench.total, 1),
+        "added": round(workbench.total - bare.total, 1),
+        **{
+            f"added_{group}": round(getattr(workbench, group) - getattr(bare, group), 1)
+            for group in GROUPS
+        },
+        "ratio": round(workbench.total / bare.total, 4),
+    }
+
+
+def measure_task_instructions(
+    pairs: Sequence[tuple[int, int]] = SIZE_PAIRS,
+    progress: Callable[[str], None] = print,
+    counter: Callable[[Sequence[str]], Counts] = count,
+) -> dict[str, Any]:
+    """The rows, one per pair of sizes, and the functions the workbench adds most to at the
+    largest pair. Two programs are counted at a time (counts do not depend on timing)."""
+    runs = [(arm, tasks) for pair in pairs for tasks in pair for arm in ARMS]
+
+    def counted(run: tuple[str, int]) -> Counts:
+        progress(f"task instructions: {run[0]}, {run[1]:,} tasks")
+        return counter(task_argv(*run))
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        counts = dict(zip(runs, pool.map(counted, runs), strict=True))
+    rows = []
+    for small, large in pairs:
+        cost = {
+            arm: per_iteration(counts[(arm, small)], counts[(arm, large)], large - small)
+            for arm in ARMS
+        }
+        rows.append(row(small, large, cost["bare"], cost["workbench"]))
+    small, large = pairs[-1]
+    functions = {
+        arm: per_function(counts[(arm, small)], counts[(arm, large)], large - small) for arm in ARMS
+    }
+    return {"rows": rows, "functions": added_functions(functions["bare"], functions["workbench"])}
+
+
+def to_markdown(figures: Mapping[str, Any]) -> list[str]:
+    rows = figures["rows"]
+    lines = table(
+        ["tasks", "bare", "workbench", "added", *(f"added: {g}" for g in GROUPS), "ratio"],
+        [
+            [
+                f"{r['tasks'][0]:,} → {r['tasks'][1]:,}",
+                f"{r['bare']:,.1f}",
+                f"{r['workbench']:,.1f}",
+                f"{r['added']:,.1f}",
+                *(f"{r[f'added_{g}']:,.1f}" for g in GROUPS),
+                f"{r['ratio']:.4f}",
+            ]
+            for r in rows
+        ],
+    )
+    small, large = rows[-1]["tasks"]
+    lines += [f"Where the added instructions go ({small:,} → {large:,} tasks):", ""]
+    lines += table(
+        ["function", "added a task"], [[name, f"{v:,.1f}"] for name, v in figures["functions"]]
+    )
+    return lines
+
+
+def _pair(text: str) -> tuple[int, int]:
+    """``SMALL,LARGE``: two numbers of tasks, the second the larger."""
+    parts = text.split(",")
+    if len(parts) == 2 and all(part.strip().isdigit() for part in parts):
+        small, large = int(parts[0]), int(parts[1])
+        if 0 < small < large:
+            return small, large
+    raise argparse.ArgumentTypeError(
+        f"{text!r}: give two numbers of tasks, the second the larger, e.g. 1000,2000"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m workbench.bench.task_instructions")
+    parser.add_argument(
+        "--sizes",
+        type=_pair,
+        nargs="+",
+        default=list(SIZE_PAIRS),
+        metavar="SMALL,LARGE",
+        help="pairs of task counts (default: 1000,2000 10000,20000 50000,100000)",
+    )
+    args = parser.parse_args(argv)
+    try:
+        valgrind()
+        figures = measure_task_instructions(args.sizes, _to_stderr)
+    except BenchError as error:
+        print(f"workbench.bench.task_instructions: {error}", file=sys.stderr)
+        return 2
+    print("\n".join(to_markdown(figures)))
+    return 0
+
+
+def _to_stderr(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
