@@ -41,6 +41,7 @@ from workbench.bench.instructions import (
     GROUPS,
     Counts,
     PerIteration,
+    _to_stderr,
     count,
     per_iteration,
     valgrind,
@@ -103,7 +104,7 @@ def measure_task_instructions(
     counter: Callable[[Sequence[str]], Counts] = count,
 ) -> dict[str, Any]:
     """The rows, one per pair of sizes, and the functions the workbench adds most to at the
-        largest pair. Two programs are counted at a time: only the work on a timer depends on how
+    largest pair. Two programs are counted at a time: only the work on a timer depends on how
     fast they run, and it is a small part of a task's count."""
     runs = [(arm, tasks) for pair in pairs for tasks in pair for arm in ARMS]
 
@@ -182,10 +183,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     print("\n".join(to_markdown(figures)))
     return 0
-
-
-def _to_stderr(message: str) -> None:
-    print(message, file=sys.stderr)
 
 
 if __name__ == "__main__":
