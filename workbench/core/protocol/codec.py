@@ -52,19 +52,23 @@ def encode(message: Message) -> bytes:
 
 def _encode_task_addresses(message: TaskAddresses) -> bytes:
     """Packed as an event batch's columns are (the step clock sends them from the run)."""
-    head = f'{{"type":"{message.TYPE}","first":{message.first},"addresses":"'
-    return (head + pack_ints(message.addresses) + '"}\n').encode()
+    head = f'{{"type":"{message.TYPE}","first":{message.first},"addresses":"'.encode()
+    return b"".join((head, pack_ints(message.addresses), b'"}\n'))
 
 
 def _encode_events(message: Events) -> bytes:
     """An event batch, its packed columns spliced in as they are: base64 needs no escaping,
-    and asking ``json`` to check 11 characters a number costs as much as packing it."""
+    and asking ``json`` to check 11 characters a number costs as much as packing it. The
+    line is put together as bytes: the packed columns are most of it, and a detour through
+    text copied them twice more (~60 ns a task of ~290)."""
     wire = _to_wire(message)
-    packed = "".join(f',"{name}":"{pack_ints(wire.pop(name))}"' for name in _PACKED)
-    workers = wire["workers"]
-    if not isinstance(workers, int):
-        packed += f',"workers":"{pack_ints(wire.pop("workers"))}"'
-    return (_ENCODER.encode(wire)[:-1] + packed + "}\n").encode()
+    packed: list[bytes] = []
+    for name in _PACKED:
+        packed += (b',"', name.encode(), b'":"', pack_ints(wire.pop(name)), b'"')
+    if not isinstance(wire["workers"], int):
+        packed += (b',"workers":"', pack_ints(wire.pop("workers")), b'"')
+    # The columns are out of ``wire`` now: what json writes is the batch's small fields.
+    return b"".join((_ENCODER.encode(wire)[:-1].encode(), *packed, b"}\n"))
 
 
 def decode(line: bytes | str) -> Message:

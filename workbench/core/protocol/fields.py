@@ -17,15 +17,16 @@ _INT64 = "q"
 _LITTLE = sys.byteorder == "little"
 
 
-def pack_ints(column: Sequence[int]) -> str:
-    """A column of integers as little-endian 64-bit words in base64, text that JSON carries
-    as it is (no character to escape): the child encodes its event batches so, ~26 ns a
+def pack_ints(column: Sequence[int]) -> bytes:
+    """A column of integers as little-endian 64-bit words in base64: ASCII that JSON carries
+    as it is (no character to escape), kept as bytes so that the line is put together
+    without a round trip through text. The child encodes its event batches so, ~26 ns a
     number where ``json`` writing a timestamp's digits took ~86 — and every nanosecond there
     is one the measured run may wait for (the flusher shares its GIL, or its event loop).
     An ``array('q')`` goes as it is, at memory speed."""
     if isinstance(column, array) and column.typecode == _INT64 and _LITTLE:
-        return base64.b64encode(column.tobytes()).decode("ascii")
-    return base64.b64encode(struct.pack(f"<{len(column)}q", *column)).decode("ascii")
+        return base64.b64encode(column.tobytes())
+    return base64.b64encode(struct.pack(f"<{len(column)}q", *column))
 
 
 _NOT_PACKED = "expected a list of integers (or 64-bit words in base64), got text"
