@@ -6,7 +6,7 @@ import os
 import threading
 
 from workbench.core import protocol
-from workbench.core.child import Channel, Flusher
+from workbench.core.child import MAX_BATCH, Channel, Flusher
 from workbench.core.protocol import BEGIN, END, FAILED, LAST_STEP, MAIN_WORKER, NOT_ENDED, STEP
 from workbench.core.recording import Recorder
 
@@ -72,3 +72,38 @@ def test_coroutine_steps_never_make_a_first_start() -> None:
     recorder._extend((LAST_STEP, 0, 120, 130, MAIN_WORKER))
     flusher.flush()
     assert flusher.first_begin_ns is None
+
+
+class _Collected:
+    """A channel that keeps what the flusher sends."""
+
+    def __init__(self) -> None:
+        self.sent: list[protocol.Message] = []
+
+    def send(self, message: protocol.Message) -> None:
+        self.sent.append(message)
+
+    send_nowait = send
+
+
+def test_a_flush_of_many_events_goes_in_batches_every_event_once_in_order() -> None:
+    recorder, channel = Recorder(), _Collected()
+    flusher = Flusher(recorder, channel, 1.0, threaded=False)  # type: ignore[arg-type]
+    steps = 2 * MAX_BATCH + 6
+    for task in range(steps):
+        recorder._extend((STEP, task, 10 * task, 10 * task + 5, MAIN_WORKER))
+    recorder._extend((BEGIN, steps, 3, NOT_ENDED, 77))  # the only begin, in the last batch
+    flusher.flush()
+    batches = [m for m in channel.sent if isinstance(m, protocol.Events)]
+    assert [len(m.kinds) for m in batches] == [MAX_BATCH, MAX_BATCH, 7]
+    assert [task for m in batches for task in m.task_ids] == list(range(steps + 1))
+    for m in batches:
+        assert len(m.kinds) == len(m.starts) == len(m.ends) == len(m.workers)
+        for kind, task, start, end, worker in zip(
+            m.kinds, m.task_ids, m.starts, m.ends, m.workers, strict=True
+        ):
+            expected = (STEP, 10 * task, 10 * task + 5, MAIN_WORKER)
+            assert (kind, start, end, worker) == (
+                expected if task < steps else (BEGIN, 3, NOT_ENDED, 77)
+            )
+    assert flusher.first_begin_ns == 3

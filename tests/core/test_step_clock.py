@@ -17,6 +17,8 @@ from workbench.core.protocol import FAILED_STEP, LAST_STEP, MAIN_WORKER, STEP, T
 from workbench.core.recording import Recorder
 from workbench.core.step_clock import StepClock
 
+_STOCK_RUN = asyncio.Handle._run
+
 
 def _addresses(recorder: Recorder) -> dict[int, int]:
     """Task address → task id, as the parent learns it from the clock's messages."""
@@ -192,6 +194,16 @@ def test_the_loop_is_the_stock_one_again_afterwards_even_after_an_error() -> Non
     with pytest.raises(RuntimeError, match="boom"):
         asyncio.run(main())
     assert asyncio.Handle._run is stock
+
+
+def test_a_second_clock_is_refused_while_one_is_timing_the_process() -> None:
+    async def main() -> None:
+        with StepClock(Recorder()), StepClock(Recorder()):
+            pass
+
+    with pytest.raises(RuntimeError, match="already timing"):
+        asyncio.run(main())
+    assert asyncio.Handle._run is _STOCK_RUN  # the first one still put the loop back
 
 
 def test_each_task_steps_in_its_own_context_as_on_the_stock_loop() -> None:

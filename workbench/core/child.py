@@ -20,7 +20,7 @@ from workbench.core.clock import now_ns
 from workbench.core.launch import ask_parent_death_signal, raise_open_file_limit
 from workbench.core.process_tree import kill_tree
 from workbench.core.protocol import BEGIN, END, FAILED, FAILED_STEP
-from workbench.core.recording import Recorder, describe_error
+from workbench.core.recording import Recorder, columns, describe_error
 
 ORPHANED_EXIT_CODE = 70
 _SPAN_KINDS = frozenset((BEGIN, END, FAILED))
@@ -168,19 +168,21 @@ class Flusher:
         recorder = self._recorder
         for note in recorder.take_notes():  # first: it names workers the events below use
             self._post(note)
-        kinds, ids, starts, ends, workers = recorder.take()
+        flat = recorder.take_flat()
         thread_pids = recorder.take_thread_pids()  # after take: see Recorder.take_thread_pids
         lag = recorder.take_lag()
-        if not kinds and not lag:
+        if not flat and not lag:
             return
-        if self.first_begin_ns is not None or BEGIN in kinds:  # coroutines' steps have none
-            self._note_first_start(kinds, starts)
         # Several small messages rather than one huge one: the reader handles each in one
         # go on its event loop (the window's), so a message must stay a few ms of work.
-        for lo in range(0, max(len(kinds), 1), MAX_BATCH):
-            hi = lo + MAX_BATCH
-            columns = kinds[lo:hi], ids[lo:hi], starts[lo:hi], ends[lo:hi], workers[lo:hi]
-            self._post(self._batch(*columns, lag, thread_pids))
+        events = len(flat) // 5
+        batches = [columns(flat, lo, lo + MAX_BATCH) for lo in range(0, max(events, 1), MAX_BATCH)]
+        del flat
+        if self.first_begin_ns is not None or any(BEGIN in batch[0] for batch in batches):
+            for kinds, _, starts, _, _ in batches:  # coroutines' steps have no begin
+                self._note_first_start(kinds, starts)
+        for batch in batches:
+            self._post(self._batch(*batch, lag, thread_pids))
             lag, thread_pids = [], {}
 
     def _note_first_start(self, kinds: list[int], starts: list[int]) -> None:

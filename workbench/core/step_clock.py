@@ -32,6 +32,7 @@ wrapped task's is): the gather must be told ``return_exceptions=True``.
 from __future__ import annotations
 
 import asyncio
+import struct
 import types
 from array import array
 from collections.abc import Awaitable, Iterable, Sequence
@@ -53,7 +54,6 @@ class StepClock:
     def __init__(self, recorder: Recorder) -> None:
         self._recorder = recorder
         self._tasks: Sequence[asyncio.Future[None]] = ()
-        self._original: Any = None
 
     def start(self, coroutines: Iterable[Awaitable[None]]) -> Sequence[asyncio.Future[None]]:
         """A task for each of ``coroutines`` (task ids 0, 1, … in order), made on the running
@@ -75,50 +75,71 @@ class StepClock:
         self._tasks = tasks
         for first in range(0, len(tasks), ADDRESSES_PER_MESSAGE):
             chunk = tasks[first : first + ADDRESSES_PER_MESSAGE]
-            # An array, not a list: no int object per task for the collector to walk.
-            self._recorder.post(TaskAddresses(first, array("q", map(id, chunk))))
+            # An array, not a list: no int object per task for the collector to walk. Filled
+            # from packed bytes: array("q", numbers) parses each number as a call's argument
+            # would (~300 instructions a task, where packing takes ~100).
+            packed = struct.pack(f"{len(chunk)}q", *map(id, chunk))
+            self._recorder.post(TaskAddresses(first, array("q", packed)))
         return tasks
 
     def __enter__(self) -> StepClock:
-        self._original = asyncio.Handle._run
-        asyncio.Handle._run = self._timed(self._original)  # type: ignore[method-assign]
+        global _run, _extend, _fail
+        if asyncio.Handle._run is _timed_run:
+            raise RuntimeError("a step clock is already timing this process's event loops")
+        _run, _extend, _fail = asyncio.Handle._run, self._recorder._extend, self._recorder.fail
+        asyncio.Handle._run = _timed_run  # type: ignore[method-assign, assignment]
         return self
 
     def __exit__(self, *_: object) -> None:
-        asyncio.Handle._run = self._original  # type: ignore[method-assign]
+        global _extend, _fail
+        asyncio.Handle._run = _run  # type: ignore[method-assign]
+        # The step that left the clock (the run's main task's) is still in _timed_run, and
+        # records its end after this: into nothing now (it is not one of the run's tasks).
+        _extend, _fail = _ignored, _ignored
         self._tasks = ()
 
-    def _timed(self, run: Any) -> Any:
-        extend, fail = self._recorder._extend, self._recorder.fail
-        function, task_type, now, main = types.FunctionType, asyncio.Task, now_ns, MAIN_WORKER
 
-        def timed_run(handle: asyncio.Handle) -> None:
-            # Inline, not in helper functions: this runs for every callback of the loop.
-            callback = handle._callback  # type: ignore[attr-defined]
-            if type(callback) is function:  # no __self__: asking would raise, and cost 0.5 µs
-                run(handle)
-                return
-            task = getattr(callback, "__self__", None)
-            if not isinstance(task, task_type):
-                run(handle)
-                return
-            # What Handle._run does, inline: a task's step lets only SystemExit and
-            # KeyboardInterrupt out (it keeps any other exception as the task's), so the rest
-            # of Handle._run (reporting an exception from a callback) never applies to it,
-            # and calling it would add a Python frame to every step (~0.1 µs).
-            context, arguments = handle._context, handle._args  # type: ignore[attr-defined]
-            start = now()
-            try:  # noqa: SIM105 - contextlib.suppress would cost a context manager per step
-                context.run(callback, *arguments)
-            except SystemExit:  # the code called sys.exit(): its task fails, as a thread's would
-                pass
-            end = now()
-            if not task.done() or task.cancelled():  # cancelled: ended from outside, the
-                extend((STEP, id(task), start, end, main))  # step ran, nothing failed in it
-            elif (error := task.exception()) is None:
-                extend((LAST_STEP, id(task), start, end, main))
-            else:
-                fail(id(task), error)
-                extend((FAILED_STEP, id(task), start, end, main))
+def _ignored(*_: object) -> None:
+    pass
 
-        return timed_run
+
+# What _timed_run works with, as module globals rather than a closure's cells: the patch is
+# the whole process's anyway (one clock at a time), and each cell of a closure is one more
+# slot of every call's frame to fill and clear (a closure of seven cost ~270 instructions a
+# task more, two steps a task, counted with python -m workbench.bench.task_instructions).
+_run: Any = asyncio.Handle._run
+"""``Handle._run`` as it was before the clock was entered."""
+_extend: Any = _ignored
+"""The entered clock's recorder's ``_extend``."""
+_fail: Any = _ignored
+"""The entered clock's recorder's ``fail``."""
+_FUNCTION, _TASK, _now = types.FunctionType, asyncio.Task, now_ns
+
+
+def _timed_run(handle: asyncio.Handle) -> None:
+    # Inline, not in helper functions: this runs for every callback of the loop.
+    callback = handle._callback  # type: ignore[attr-defined]
+    if type(callback) is _FUNCTION:  # no __self__: asking would raise, and cost 0.5 µs
+        _run(handle)
+        return
+    try:
+        task = callback.__self__
+    except AttributeError:  # a partial, a callable object: not a task's step
+        _run(handle)
+        return
+    if not isinstance(task, _TASK):
+        _run(handle)
+        return
+    start = _now()
+    try:  # noqa: SIM105 - contextlib.suppress would cost a context manager per step
+        handle._context.run(callback, *handle._args)  # type: ignore[attr-defined]
+    except SystemExit:  # the code called sys.exit(): its task fails, as a thread's would
+        pass
+    end = _now()
+    if not task.done() or task.cancelled():
+        _extend((STEP, id(task), start, end, MAIN_WORKER))
+    elif (error := task.exception()) is None:
+        _extend((LAST_STEP, id(task), start, end, MAIN_WORKER))
+    else:
+        _fail(id(task), error)
+        _extend((FAILED_STEP, id(task), start, end, MAIN_WORKER))
