@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import os
 import threading
 
 from workbench.core import protocol
 from workbench.core.child import MAX_BATCH, Channel, Flusher
 from workbench.core.protocol import BEGIN, END, FAILED, LAST_STEP, MAIN_WORKER, NOT_ENDED, STEP
+from workbench.core.protocol.frames import read_messages
 from workbench.core.recording import Recorder
 
 
@@ -33,7 +35,7 @@ def test_send_nowait_returns_with_the_pipe_full_and_nothing_is_lost_or_reordered
     reader.join(timeout=30)
     os.close(read_end)
 
-    messages = [protocol.decode(line) for line in received.splitlines()]
+    messages = [protocol.decode(m) for m in read_messages(io.BytesIO(received))]
     assert len(messages) == 4
     assert [list(m.errors) for m in messages[:3] if isinstance(m, protocol.Events)] == [
         [0],

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
+import struct
 from array import array
+from typing import Any
 
 import pytest
 
@@ -14,6 +17,7 @@ from workbench.core.protocol import (
     LAST_STEP,
     MAIN_WORKER,
     NOT_ENDED,
+    STEP,
     Done,
     Events,
     Failed,
@@ -22,6 +26,7 @@ from workbench.core.protocol import (
     Started,
     TaskAddresses,
 )
+from workbench.core.protocol.frames import FRAME, MAX_PAYLOAD, read_messages, unframe
 
 MESSAGES = [
     RunRequest("async-gather", "sleep", {"duration": 0.5}, 10, 2, "http://127.0.0.1:1", 0.02),
@@ -43,34 +48,38 @@ MESSAGES = [
 ]
 
 
+def _header(line: bytes) -> dict[str, Any]:
+    """A frame's JSON line (its columns named in ``packed``, their words after it)."""
+    assert line.startswith(FRAME)
+    header: dict[str, Any] = json.loads(line[line.index(b" ") + 1 : line.index(b"\n")])
+    return header
+
+
 @pytest.mark.parametrize("message", MESSAGES, ids=lambda m: m.TYPE)
-def test_every_message_survives_encoding_as_one_line(message: protocol.Message) -> None:
+def test_every_message_survives_encoding_as_one_line_or_one_frame(
+    message: protocol.Message,
+) -> None:
     line = protocol.encode(message)
-    assert line.endswith(b"\n")
-    assert line.count(b"\n") == 1
+    if isinstance(message, Events | TaskAddresses):
+        assert "packed" in _header(line)  # its columns as words after its line
+        assert list(read_messages(io.BytesIO(line + line))) == [line, line]
+    else:
+        assert line.endswith(b"\n")
+        assert line.count(b"\n") == 1
     assert protocol.decode(line) == message
 
 
 def test_field_names_on_the_wire_are_readable() -> None:
-    wire = json.loads(protocol.encode(MESSAGES[2]))
-    assert set(wire) == {
-        "type",
-        "kinds",
-        "task_ids",
-        "starts",
-        "ends",
-        "workers",
-        "errors",
-        "heartbeats",
-        "lag",
-        "thread_pids",
-    }
+    header = _header(protocol.encode(MESSAGES[2]))
+    assert set(header) == {"type", "packed", "errors", "heartbeats", "lag", "thread_pids"}
+    assert header["packed"] == ["kinds", "task_ids", "starts", "ends", "workers"]
 
 
 def test_a_batch_run_by_one_worker_sends_it_once_not_as_a_column() -> None:
     steps = Events([LAST_STEP] * 3, [0, 1, 2], [1, 2, 3], [4, 5, 6], [MAIN_WORKER] * 3)
     line = protocol.encode(steps)
-    assert json.loads(line)["workers"] == MAIN_WORKER
+    assert _header(line)["workers"] == MAIN_WORKER
+    assert "workers" not in _header(line)["packed"]
     assert protocol.decode(line) == steps
 
 
@@ -81,7 +90,8 @@ def test_the_child_accepts_only_a_request_as_its_first_line() -> None:
 
 
 def _events(**changes: object) -> bytes:
-    wire = json.loads(protocol.encode(MESSAGES[2]))
+    """The batch as one plain JSON line (its columns as lists), changed: read the same."""
+    wire = unframe(protocol.encode(MESSAGES[2]))
     wire.update(changes)
     return json.dumps(wire).encode()
 
@@ -123,26 +133,70 @@ def test_a_protocol_error_is_a_value_error() -> None:
 @pytest.mark.parametrize(
     "column", [[], [0], [-1, 2**63 - 1, -(2**63)], list(range(1_024))], ids=len
 )
-def test_event_columns_travel_packed_and_come_back_whole(column: list[int]) -> None:
+def test_event_columns_travel_as_words_and_come_back_whole(column: list[int]) -> None:
     """The child packs each column as 64-bit words (cheap to write while the run is measured);
     the parent gets back the very integers, whatever their size or sign."""
     n = len(column)
     workers = [4250, MAIN_WORKER] * (n // 2) + [4250] * (n % 2)  # a column, not one number
     message = Events([LAST_STEP] * n, list(range(n)), column, column, workers)
-    wire = json.loads(protocol.encode(message))
-    assert all(isinstance(wire[name], str) for name in ("kinds", "task_ids", "starts", "ends"))
-    assert n < 2 or isinstance(wire["workers"], str)
-    assert protocol.decode(protocol.encode(message)) == message
+    line = protocol.encode(message)
+    assert {"kinds", "task_ids", "starts", "ends"} <= set(_header(line)["packed"])
+    assert n < 2 or "workers" in _header(line)["packed"]
+    assert len(line) - line.index(b"\n") - 1 == 8 * n * len(_header(line)["packed"])
+    assert protocol.decode(line) == message
 
 
-@pytest.mark.parametrize("packed", ["main", "AAAA", "not base64!", "AAAAAAAAAA=="])
-def test_packed_columns_that_are_not_whole_words_are_refused(packed: str) -> None:
-    line = json.dumps(
-        {"type": "events", "kinds": packed, "task_ids": [], "starts": [], "ends": [],
-         "workers": 0, "errors": [], "heartbeats": [], "lag": [], "thread_pids": []}
-    )  # fmt: skip
-    with pytest.raises(ProtocolError, match="expected a list of integers"):
-        protocol.decode(line)
+def _frame(size: bytes, header: bytes, payload: bytes) -> bytes:
+    return FRAME + size + b" " + header + b"\n" + payload
+
+
+_KINDS_ONLY = b'{"type":"events","packed":["kinds","task_ids"]}'
+
+
+@pytest.mark.parametrize(
+    ("frame", "message"),
+    [
+        (_frame(b"16", _KINDS_ONLY, b"\0" * 8), "announcing '16' bytes came with 8"),
+        (_frame(b"8", _KINDS_ONLY, b"\0" * 8), "8 bytes are not 2 columns of 64-bit words"),
+        (_frame(b"x", _KINDS_ONLY, b""), "announcing 'x' bytes"),
+        (_frame(b"0", b'{"type":"events"}', b""), "does not name its packed columns"),
+        (_frame(b"0", b'{"type":"events","packed":[]}', b""), "does not name"),
+        (_frame(b"0", b"{not json", b""), "header is not JSON"),
+        (_frame(b"0", b"[1]", b""), "header is not a JSON object"),
+        (FRAME + b"0", "without its size and header line"),
+        (_frame(b"16", _KINDS_ONLY, b"\0" * 16), "without 'starts'"),
+    ],
+)
+def test_a_frame_that_is_not_whole_and_right_is_a_protocol_error(
+    frame: bytes, message: str
+) -> None:
+    with pytest.raises(ProtocolError, match=message):
+        protocol.decode(frame)
+
+
+def test_a_frame_comes_whole_even_with_newlines_in_its_words_and_lines_pass_as_they_are() -> None:
+    batch = Events([STEP], [0x0A0A], [0x0A], [0x0A0A0A0A], [MAIN_WORKER])  # newline bytes
+    stream = b"port 8080\n" + protocol.encode(batch) + protocol.encode(MESSAGES[-2])
+    assert [protocol.decode(m) for m in list(read_messages(io.BytesIO(stream)))[1:]] == [
+        batch,
+        MESSAGES[-2],
+    ]
+    assert next(read_messages(io.BytesIO(stream))) == b"port 8080\n"
+
+
+def test_a_frame_cut_short_by_the_end_of_the_stream_is_a_protocol_error_not_a_wait() -> None:
+    line = protocol.encode(MESSAGES[2])
+    (cut,) = read_messages(io.BytesIO(line[:-5]))
+    with pytest.raises(ProtocolError, match="came with"):
+        protocol.decode(cut)
+
+
+def test_a_garbled_size_is_not_read_up_front() -> None:
+    huge = _frame(str(MAX_PAYLOAD + 1).encode(), _KINDS_ONLY, b"") + b'{"type":"done"}\n'
+    messages = list(read_messages(io.BytesIO(huge)))
+    assert len(messages) == 2  # the frame's line alone, then the next line as it is
+    with pytest.raises(ProtocolError, match="came with 0"):
+        protocol.decode(messages[0])
 
 
 def test_task_addresses_go_packed_straight_from_the_array_the_clock_keeps() -> None:
@@ -150,5 +204,6 @@ def test_task_addresses_go_packed_straight_from_the_array_the_clock_keeps() -> N
     travel as packed words and come back as the same numbers."""
     addresses = array("q", [0x7F3A_0000_1000 + 80 * i for i in range(1_000)])
     line = protocol.encode(TaskAddresses(0, addresses))
-    assert isinstance(json.loads(line)["addresses"], str)
+    assert _header(line)["packed"] == ["addresses"]
+    assert line.endswith(struct.pack("<1000q", *addresses))  # little-endian words
     assert protocol.decode(line) == TaskAddresses(0, addresses.tolist())

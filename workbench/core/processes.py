@@ -13,6 +13,7 @@ from typing import TypedDict
 from workbench.core.launch import Interpreter, child_environment, python_command
 from workbench.core.output_capture import OutputCapture
 from workbench.core.process_tree import kill_tree
+from workbench.core.protocol.frames import read_messages
 
 _CHUNK = 65536
 
@@ -32,10 +33,10 @@ def new_session_options() -> SessionOptions:
 
 
 class HelperProcess:
-    """A ``workbench.core.*`` module running in a child, with stdout read line by line on a
-    thread and stderr kept up to a cap (:attr:`output`: what the run's code printed, and the
-    tail for error messages); ``interpreter`` starts it under another Python than this one,
-    ``environment`` in another environment than
+    """A ``workbench.core.*`` module running in a child, with stdout read line by line (a
+    protocol frame whole) on a thread and stderr kept up to a cap (:attr:`output`: what the
+    run's code printed, and the tail for error messages); ``interpreter`` starts it under
+    another Python than this one, ``environment`` in another environment than
     :func:`~workbench.core.launch.child_environment`."""
 
     def __init__(
@@ -63,7 +64,7 @@ class HelperProcess:
 
     def _read_stdout(self, on_line: Callable[[bytes | None], None]) -> None:
         assert self.popen.stdout is not None
-        for line in self.popen.stdout:
+        for line in read_messages(self.popen.stdout):  # a frame comes whole, as one "line"
             on_line(line)
         on_line(None)
 

@@ -1,4 +1,4 @@
-"""The engine ↔ child wire protocol: every message either side sends, typed, one JSON line each.
+"""The engine ↔ child wire protocol: every message either side sends, typed, a JSON line each.
 
 Parent → child (stdin): one :class:`RunRequest`; afterwards stdin stays open, and its closing
 means "stop now". Child → parent (a private copy of stdout; the child's own fd 1 is pointed at
@@ -8,10 +8,13 @@ stderr, so a workload's prints cannot corrupt the stream): :class:`Started`, the
 read messages only through :func:`encode` and :func:`decode`, so the field names below are the
 wire's own (they are written once per batch, so readable names cost nothing per event).
 
-An event batch travels as columns of integers, one entry per event. The child packs the
-``kinds``, ``task_ids``, ``starts`` and ``ends`` columns (and a ``workers`` one) as
-little-endian 64-bit words in base64 (``fields.pack_ints``): ~70 ns an event to encode, where
-``json`` writing the numbers took 165-295. A plain JSON list of integers reads the same:
+An event batch travels as columns of integers, one entry per event. The child sends the
+``kinds``, ``task_ids``, ``starts`` and ``ends`` columns (and a ``workers`` one) as raw
+little-endian 64-bit words after the batch's JSON line, a *frame* (see
+:mod:`~workbench.core.protocol.frames`: as text the columns cost the measured process ~1,250
+instructions a gathered task in base64, more as JSON digits); the run's task addresses go
+so too. Read by :func:`~workbench.core.protocol.frames.read_messages`, a frame comes whole;
+a plain JSON list of integers reads the same:
 
 - ``kinds``: :data:`BEGIN`, :data:`END`, :data:`FAILED` for a sync task; :data:`STEP`,
   :data:`LAST_STEP`, :data:`FAILED_STEP` for one step of a coroutine (its first step begins

@@ -3,47 +3,9 @@ what the message types say, and a garbled line is a :class:`ProtocolError`, not 
 
 from __future__ import annotations
 
-import base64
-import binascii
-import struct
-import sys
-from array import array
-from collections.abc import Sequence
 from typing import Any
 
 from workbench.core.protocol.messages import Scalar
-
-_INT64 = "q"
-_LITTLE = sys.byteorder == "little"
-
-
-def pack_ints(column: Sequence[int]) -> bytes:
-    """A column of integers as little-endian 64-bit words in base64: ASCII that JSON carries
-    as it is (no character to escape), kept as bytes so that the line is put together
-    without a round trip through text. The child encodes its event batches so, ~26 ns a
-    number where ``json`` writing a timestamp's digits took ~86 — and every nanosecond there
-    is one the measured run may wait for (the flusher shares its GIL, or its event loop).
-    An ``array('q')`` goes as it is, at memory speed."""
-    if isinstance(column, array) and column.typecode == _INT64 and _LITTLE:
-        return base64.b64encode(column.tobytes())
-    return base64.b64encode(struct.pack(f"<{len(column)}q", *column))
-
-
-_NOT_PACKED = "expected a list of integers (or 64-bit words in base64), got text"
-
-
-def _unpack_ints(text: str) -> list[int]:
-    try:
-        raw = base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError):
-        raise TypeError(_NOT_PACKED) from None
-    if len(raw) % 8:
-        raise TypeError(_NOT_PACKED)
-    words = array(_INT64)
-    words.frombytes(raw)
-    if not _LITTLE:
-        words.byteswap()
-    return words.tolist()
 
 
 def read_int(value: Any) -> int:
@@ -54,10 +16,9 @@ def read_int(value: Any) -> int:
 
 def read_ints(value: Any) -> list[int]:
     """A list of integers, checked at C speed: ``sum`` refuses text, lists and null, and a
-    single float makes the total a float (~5 µs per 1,000 timestamps; ``array`` takes 35) —
-    or a column packed by :func:`pack_ints`."""
-    if isinstance(value, str):
-        return _unpack_ints(value)
+    single float makes the total a float (~5 µs per 1,000 timestamps; ``array`` takes 35).
+    A frame's packed columns arrive here as such lists (see
+    :func:`~workbench.core.protocol.frames.unframe`)."""
     if not isinstance(value, list):
         raise TypeError("expected a list of integers")
     try:
