@@ -9,7 +9,7 @@ byte :data:`FRAME`, the payload's size in decimal and a space, the message's JSO
 ``packed`` field names the columns in the payload, in order) and a newline, then the payload:
 the columns one after another as little-endian signed 64-bit words, all of one length.
 
-Every other message is a JSON line as before, and a JSON line never starts with the marker,
+Every other message is a JSON line, and a JSON line never starts with the marker,
 so a reader tells the two apart by the first byte (:func:`read_messages`). Nothing here
 executes what it reads: the payload becomes integers and nothing else.
 """
@@ -26,7 +26,7 @@ from typing import IO, Any
 from workbench.core.protocol.messages import ProtocolError
 
 FRAME = b"\x01"
-"""First byte of a frame: never the first of a JSON line (nor of any text a child prints)."""
+"""First byte of a frame: never the first of a JSON line."""
 
 MAX_PAYLOAD = 16 << 20
 """The largest payload a reader waits for: a batch's is ~40 KB, the addresses' 128 KB. A size
