@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import struct
+import threading
 from array import array
 from typing import Any
 
@@ -207,3 +209,30 @@ def test_task_addresses_go_packed_straight_from_the_array_the_clock_keeps() -> N
     assert _header(line)["packed"] == ["addresses"]
     assert line.endswith(struct.pack("<1000q", *addresses))  # little-endian words
     assert protocol.decode(line) == TaskAddresses(0, addresses.tolist())
+
+
+@pytest.mark.parametrize(
+    "line", [b"[" * 100_000, _frame(b"0", b"[" * 100_000, b"")], ids=["line", "frame"]
+)
+def test_json_nested_too_deep_is_a_protocol_error_not_a_crash(line: bytes) -> None:
+    with pytest.raises(ProtocolError, match="JSON"):
+        protocol.decode(line)
+
+
+def test_a_frame_larger_than_a_pipe_holds_comes_whole_through_a_real_pipe() -> None:
+    addresses = TaskAddresses(0, list(range(0x7F00_0000_0000, 0x7F00_0000_0000 + 16_384)))
+    stream = protocol.encode(addresses) + protocol.encode(MESSAGES[-2])
+    assert len(stream) > 128_000  # twice what a Linux pipe buffers
+    read_end, write_end = os.pipe()
+
+    def write() -> None:
+        with os.fdopen(write_end, "wb", buffering=0) as out:
+            for lo in range(0, len(stream), 4_096):  # in pieces, as a child's writes arrive
+                out.write(stream[lo : lo + 4_096])
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    with os.fdopen(read_end, "rb") as reader:
+        messages = [protocol.decode(m) for m in read_messages(reader)]
+    writer.join(timeout=30)
+    assert messages == [addresses, MESSAGES[-2]]

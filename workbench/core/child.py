@@ -137,10 +137,10 @@ class Flusher:
     """Streams the recorder's events in batches, off the measured path.
 
     Run by a thread of its own, or, for an async strategy, called by the strategy's event
-    loop (see :func:`run`). A batch is sent as columns of plain integers (``json`` encodes an
-    int list at C speed); timestamps stay absolute and the parent subtracts ``t0``: every
-    cycle spent here is one the measured strategy may have to wait for, so the parent does
-    what it can.
+    loop (see :func:`run`). A batch is sent as a frame, its columns raw 64-bit words (see
+    :mod:`workbench.core.protocol.frames`); timestamps stay absolute and the parent
+    subtracts ``t0``: every cycle spent here is one the measured strategy may have to wait
+    for, so the parent does what it can.
     """
 
     def __init__(

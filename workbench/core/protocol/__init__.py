@@ -1,9 +1,11 @@
-"""The engine ↔ child wire protocol: every message either side sends, typed, a JSON line each.
+"""The engine ↔ child wire protocol: every message either side sends, typed, a JSON line or a
+frame each.
 
 Parent → child (stdin): one :class:`RunRequest`; afterwards stdin stays open, and its closing
 means "stop now". Child → parent (a private copy of stdout; the child's own fd 1 is pointed at
 stderr, so a workload's prints cannot corrupt the stream): :class:`Started`, then any number of
-:class:`Events` batches (and, from the ``dask`` strategy, :class:`ClusterNews`), then
+:class:`Events` batches (ahead of them, from ``async-gather``, :class:`TaskAddresses`; from the
+``dask`` strategy, :class:`ClusterNews`), then
 :class:`Done` — or :class:`Failed` alone if the run could not start. Both sides build and
 read messages only through :func:`encode` and :func:`decode`, so the field names below are the
 wire's own (they are written once per batch, so readable names cost nothing per event).
@@ -30,8 +32,9 @@ a plain JSON list of integers reads the same:
   When every event of a batch has the same worker (a loop's coroutines, a sequential loop),
   the wire carries that one number instead of the column.
 
-JSON rather than pickle: nothing read from a child can execute code in the parent. A line that
-is not valid JSON, is of an unknown type or lacks a field raises :class:`ProtocolError`.
+JSON rather than pickle: nothing read from a child can execute code in the parent. A line or
+frame that is not valid JSON, is of an unknown type or lacks a field raises
+:class:`ProtocolError`.
 Standard library only, and cheap to import: the child imports it before anything else.
 """
 

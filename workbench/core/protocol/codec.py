@@ -76,7 +76,7 @@ def decode(line: bytes | str) -> Message:
     else:
         try:
             wire = json.loads(line)
-        except (ValueError, UnicodeDecodeError) as exc:
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # nested too deep
             raise ProtocolError(f"not JSON ({exc})") from None
     if not isinstance(wire, dict):
         raise ProtocolError("not a JSON object")

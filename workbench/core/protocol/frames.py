@@ -28,9 +28,10 @@ from workbench.core.protocol.messages import ProtocolError
 FRAME = b"\x01"
 """First byte of a frame: never the first of a JSON line."""
 
-MAX_PAYLOAD = 16 << 20
+MAX_PAYLOAD = 1 << 20
 """The largest payload a reader waits for: a batch's is ~40 KB, the addresses' 128 KB. A size
-beyond it is a garbled header, and reading it would allocate that much up front."""
+beyond it is a garbled header: reading it would allocate that much up front, and swallow the
+messages after it until the error could be seen."""
 
 _INT64 = "q"
 _LITTLE = sys.byteorder == "little"
@@ -63,7 +64,7 @@ def unframe(data: bytes) -> dict[str, Any]:
         raise ProtocolError(f"a frame announcing {announced!r} bytes came with {len(payload)}")
     try:
         wire = json.loads(data[size_end + 1 : header_end])
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise ProtocolError(f"a frame's header is not JSON ({exc})") from None
     if not isinstance(wire, dict):
         raise ProtocolError("a frame's header is not a JSON object")
