@@ -28,7 +28,13 @@ from workbench.core.protocol import (
     Started,
     TaskAddresses,
 )
-from workbench.core.protocol.frames import FRAME, MAX_PAYLOAD, read_messages, unframe
+from workbench.core.protocol.frames import (
+    FRAME,
+    MAX_PAYLOAD,
+    pack_words,
+    read_messages,
+    unframe,
+)
 
 MESSAGES = [
     RunRequest("async-gather", "sleep", {"duration": 0.5}, 10, 2, "http://127.0.0.1:1", 0.02),
@@ -199,6 +205,17 @@ def test_a_garbled_size_is_not_read_up_front() -> None:
     assert len(messages) == 2  # the frame's line alone, then the next line as it is
     with pytest.raises(ProtocolError, match="came with 0"):
         protocol.decode(messages[0])
+
+
+def test_words_are_little_endian_64_bit_whatever_the_host_packs_them_with() -> None:
+    """Words are packed the cheapest way the host allows (``n`` where it is a little-endian
+    64-bit word): the bytes are those of ``<q`` all the same, and a number out of a word's
+    range is refused as ``<q`` refuses it."""
+    numbers = [0, 1, -1, 2**30, 1_733_000_000_123_456_789, 0x7F3A_0000_1000, 2**63 - 1, -(2**63)]
+    assert pack_words(len(numbers), iter(numbers)) == struct.pack("<8q", *numbers)
+    for out_of_range in (2**63, -(2**63) - 1):
+        with pytest.raises(struct.error):
+            pack_words(1, [out_of_range])
 
 
 def test_task_addresses_go_packed_straight_from_the_array_the_clock_keeps() -> None:

@@ -32,7 +32,6 @@ wrapped task's is): the gather must be told ``return_exceptions=True``.
 from __future__ import annotations
 
 import asyncio
-import struct
 import types
 from array import array
 from collections.abc import Awaitable, Iterable, Sequence
@@ -40,6 +39,7 @@ from typing import Any
 
 from workbench.core.clock import now_ns
 from workbench.core.protocol import FAILED_STEP, LAST_STEP, MAIN_WORKER, STEP, TaskAddresses
+from workbench.core.protocol.frames import pack_words
 from workbench.core.recording import Recorder
 
 ADDRESSES_PER_MESSAGE = 16_384
@@ -77,8 +77,8 @@ class StepClock:
             chunk = tasks[first : first + ADDRESSES_PER_MESSAGE]
             # An array, not a list: no int object per task for the collector to walk. Filled
             # from packed bytes: array("q", numbers) parses each number as a call's argument
-            # would (~300 instructions a task, where packing takes ~100).
-            packed = struct.pack(f"{len(chunk)}q", *map(id, chunk))
+            # would (~300 instructions a task, where packing takes ~100 and less).
+            packed = pack_words(len(chunk), map(id, chunk))
             self._recorder.post(TaskAddresses(first, array("q", packed)))
         return tasks
 
