@@ -94,3 +94,63 @@ def test_counted_the_workbench_adds_instructions_to_every_task() -> None:
     assert row["bare"] > 1_000
     assert row["added"] > 0 and row["ratio"] > 1.0
     assert figures["functions"] and figures["functions"][0][1] > 0
+
+
+def test_the_bench_counts_pairs_up_to_its_timed_curves_largest_size() -> None:
+    """Each pair's larger size is one the timed curve has, so its bare time is there."""
+    assert task_instructions.bench_pairs(300_000)[-1] == (100_000, 300_000)
+    assert task_instructions.bench_pairs(1_000_000)[-1] == (500_000, 1_000_000)
+    assert task_instructions.bench_pairs(999) == ()
+
+
+def _timed(tasks: int, bare_us: float, low: float, high: float) -> dict[str, float]:
+    return {
+        "tasks": tasks,
+        "bare_cpu_us_per_task": bare_us,
+        "bare_cpu_us_per_task_ci_low": low,
+        "bare_cpu_us_per_task_ci_high": high,
+    }
+
+
+def test_a_count_in_time_is_at_bare_asyncios_pace_at_that_size_with_its_interval() -> None:
+    """60,000 bare instructions a task in 12 µs: 0.2 ns an instruction, so 9,000 added are
+    1.8 µs; the bare time's interval (11-13 µs) gives 1.65-1.95 µs, within 2. At 10 µs more
+    a task (the collector's pace at a larger size) the same count is over the target."""
+    row = {"tasks": [100, 300], "bare": 60_000.0, "added": 9_000.0}
+    curve = [_timed(100, 99.0, 98.0, 100.0), _timed(300, 12.0, 11.0, 13.0)]
+    timed = task_instructions.in_time(row, curve)
+    assert timed is not None
+    assert timed["ns_per_instruction"] == pytest.approx(0.2)
+    assert (timed["us"], timed["us_ci_low"], timed["us_ci_high"]) == pytest.approx(
+        (1.8, 1.65, 1.95)
+    )
+    assert timed["within_target"] is True
+    slower = task_instructions.in_time(row, [_timed(300, 22.0, 21.0, 23.0)])
+    assert slower is not None and slower["within_target"] is False
+    assert task_instructions.in_time(row, [_timed(100, 12.0, 11.0, 13.0)]) is None
+
+
+def test_the_report_gives_the_count_in_time_beside_the_timed_curve() -> None:
+    from workbench.bench.report import counted_overhead_markdown
+
+    counted = task_instructions.measure_task_instructions(
+        ((100, 300), (1_000, 2_000)), progress=lambda _: None, counter=_fake_count
+    )
+    text = "\n".join(counted_overhead_markdown(counted, [_timed(300, 2.4, 1.2, 3.6)]))
+    # 4 added to 12 bare instructions a task, bare 2.4 µs a task (1.2-3.6): 200 ns an
+    # instruction, so 0.8 µs added (0.4-1.2); the second pair's size is not in the curve
+    assert (
+        "| 100 → 300 | 12.0 | 16.0 | 4.0 | 1.3333 | 200.0000 | 0.80 | 0.40 … 1.20 | yes |" in text
+    )
+    assert "| 1,000 → 2,000 | 12.0 | 16.0 | 4.0 | 1.3333 | — | — | — | — |" in text
+    assert "| binascii_b2a_base64 | 1.0 |" in text
+    skipped = counted_overhead_markdown({"skipped": "counting needs valgrind"}, [])
+    assert "Not measured: counting needs valgrind." in skipped
+
+
+def test_without_valgrind_the_bench_keeps_why_in_place_of_the_count(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    figures = task_instructions.measure_counted_overhead(300_000, progress=lambda _: None)
+    assert "needs valgrind" in figures["skipped"]

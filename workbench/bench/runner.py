@@ -30,6 +30,7 @@ from workbench.bench.reference import CASES
 from workbench.bench.report import to_markdown
 from workbench.bench.scale import measure_scale
 from workbench.bench.startup import measure_child_startup
+from workbench.bench.task_instructions import measure_counted_overhead
 from workbench.bench.thread_states import NAMES as STATE_CASES
 from workbench.bench.thread_states import measure_thread_states_cost
 from workbench.bench.tracer import measure_tracer, viztracer_available
@@ -104,6 +105,8 @@ def run_bench(
     )
     if not quick:  # minutes under valgrind, and exact: nothing a quick run needs to check
         figures["instructions"] = measure_all(_progress)
+        largest = max(point["tasks"] for point in figures["overhead"])
+        figures["overhead_counted"] = measure_counted_overhead(largest, _progress)
     figures["sampler_share"] = measure_sampler_share(
         SIZES[0] if quick else SAMPLER_TASKS, 2 if quick else SAMPLER_PAIRS, _progress
     )

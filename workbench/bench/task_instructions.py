@@ -22,8 +22,10 @@ often a task than in a real run (and more when two counts share the cores): the 
 include it generously.
 
 ``python -m workbench.bench.task_instructions [--sizes 1000,2000 ...]`` prints the table and
-where the added instructions go (about three minutes on 2 cores); not part of ``workbench
-bench``.
+where the added instructions go (about three minutes on 2 cores). ``workbench bench`` counts
+the pairs of :data:`BENCH_PAIRS` up to its curve's largest size and gives each in time at the
+host's pace (:func:`in_time`): the timed curve's intervals are a microsecond wide here, the
+count's conversion a tenth of that.
 """
 
 from __future__ import annotations
@@ -46,12 +48,15 @@ from workbench.bench.instructions import (
     per_iteration,
     valgrind,
 )
-from workbench.bench.overhead import _case
+from workbench.bench.overhead import TARGET_US_PER_TASK, _case
 from workbench.bench.reference import BenchError
 from workbench.bench.tables import table
 
 SIZE_PAIRS = ((1_000, 2_000), (10_000, 20_000), (50_000, 100_000))
 """Each pair's tasks: the smaller run's count is taken from the larger's."""
+BENCH_PAIRS = ((1_000, 3_000), (10_000, 30_000), (100_000, 300_000), (500_000, 1_000_000))
+"""The pairs ``workbench bench`` counts: each one's larger size is one of the timed curve's,
+whose bare asyncio CPU a task gives the host's pace at that size."""
 ARMS = ("bare", "workbench")
 TOP_FUNCTIONS = 12
 
@@ -126,6 +131,50 @@ def measure_task_instructions(
         arm: per_function(counts[(arm, small)], counts[(arm, large)], large - small) for arm in ARMS
     }
     return {"rows": rows, "functions": added_functions(functions["bare"], functions["workbench"])}
+
+
+def bench_pairs(largest: int) -> tuple[tuple[int, int], ...]:
+    """:data:`BENCH_PAIRS` up to the timed curve's ``largest`` size."""
+    return tuple(pair for pair in BENCH_PAIRS if pair[1] <= largest)
+
+
+def measure_counted_overhead(
+    largest: int, progress: Callable[[str], None] = print
+) -> dict[str, Any]:
+    """The count at :func:`bench_pairs`, or why it was not made (valgrind missing)."""
+    try:
+        valgrind()
+        return measure_task_instructions(bench_pairs(largest), progress)
+    except BenchError as error:
+        return {"skipped": str(error)}
+
+
+def in_time(row: Mapping[str, Any], curve: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
+    """What the workbench adds a task in ``row``, in µs at the host's pace: the time a bare
+    asyncio instruction took, from the timed curve's bare CPU a task at the row's larger size
+    over the count's bare instructions a task, with that bare time's 95 % interval. None if
+    the curve has no such size.
+
+    The pace is bare asyncio's own, and the added instructions need not keep it: the packing
+    of words runs faster an instruction, the collector's walks slower. The bare CPU a task is
+    the whole gather's over N, with ``asyncio.run``'s own start in it, so at the smallest size
+    the pace is overstated a little (the figure errs high)."""
+    timed = next((point for point in curve if point["tasks"] == row["tasks"][1]), None)
+    if timed is None:
+        return None
+    bare_us = "bare_cpu_us_per_task"
+    added = row["added"]
+    us = {
+        key: round(added * timed[f"{bare_us}{suffix}"] / row["bare"], 3)
+        for key, suffix in (("us", ""), ("us_ci_low", "_ci_low"), ("us_ci_high", "_ci_high"))
+    }
+    return {
+        "tasks": row["tasks"],
+        "added": added,
+        "ns_per_instruction": round(1_000 * timed[bare_us] / row["bare"], 4),
+        **us,
+        "within_target": us["us_ci_high"] <= TARGET_US_PER_TASK,
+    }
 
 
 def to_markdown(figures: Mapping[str, Any]) -> list[str]:
