@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import gc
 import sys
 import types
+import weakref
 from collections import defaultdict
 from collections.abc import Coroutine, Generator
 from typing import Any
@@ -102,7 +104,27 @@ def test_the_parent_is_told_each_tasks_address_in_task_order_in_small_messages(
     told = [note for note in notes if isinstance(note, TaskAddresses)]
     assert [(note.first, len(note.addresses)) for note in told] == [(0, 2), (2, 2), (4, 1)]
     assert [address for note in told for address in note.addresses] == addresses
-    assert clock._tasks == ()  # held while the clock was entered: an address is a live task's
+
+
+def test_the_clock_keeps_no_task_alive_the_gather_has_let_go() -> None:
+    """The gather holds the run's tasks until the last is done, as a plain one does; the clock
+    holds none of them (a list of N more references for the collector to walk), so once the
+    gather has let them go they are freed while the clock is still entered."""
+    recorder = Recorder()
+
+    async def main() -> list[weakref.ref[asyncio.Future[None]]]:
+        with StepClock(recorder) as clock:
+            tasks = clock.start(_steps(2) for _ in range(3))
+            refs = [weakref.ref(task) for task in tasks]
+            await asyncio.gather(*tasks)
+            del tasks
+            await asyncio.sleep(0)  # the step that took the gather's result (and held it) ends
+            gc.collect()
+            assert [ref() for ref in refs] == [None, None, None]
+        return refs
+
+    asyncio.run(main())
+    assert sorted(len(steps) for steps in _by_task(recorder).values()) == [2, 2, 2]
 
 
 def test_tasks_named_otherwise_are_recorded_all_the_same() -> None:

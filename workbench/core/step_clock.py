@@ -23,7 +23,10 @@ task added 0.56 µs a task at 10,000 tasks and 0.78 at 100,000 (measured in-proc
 N × ``sleep(0)`` gathered, interleaved with bare asyncio): each name is an object of its own,
 one more cache miss a step once the tasks outgrow the caches. (A dict from task to task id
 cost more still: its N int values spread the heap the collector walks.) An address is
-unique while its task lives, and the clock holds the run's tasks until it is left.
+unique while its task lives, and the ``gather`` the tasks are handed to holds every one of
+them until the last is done, as a plain gather does. The clock keeps no list of its own: N
+references more for the collector to walk on each full pass cost ~750 instructions a task at
+1,000,000 tasks (counted with ``python -m workbench.bench.task_instructions``).
 
 A task that fails does not raise into the gather here (its failure is recorded, as a
 wrapped task's is): the gather must be told ``return_exceptions=True``.
@@ -53,11 +56,11 @@ class StepClock:
 
     def __init__(self, recorder: Recorder) -> None:
         self._recorder = recorder
-        self._tasks: Sequence[asyncio.Future[None]] = ()
 
     def start(self, coroutines: Iterable[Awaitable[None]]) -> Sequence[asyncio.Future[None]]:
         """A task for each of ``coroutines`` (task ids 0, 1, … in order), made on the running
-        loop as ``gather`` itself would make them; hand them to ``gather``."""
+        loop as ``gather`` itself would make them; hand them to ``gather`` without keeping
+        them: it holds them until the last is done, so no address names two tasks."""
         loop = asyncio.get_running_loop()
         # All the coroutines first, then the tasks, as gather(*coroutines) makes them: made
         # in turns (coroutine, task, coroutine, …) the same objects cost the collector 2-3 µs
@@ -71,8 +74,6 @@ class StepClock:
             create(c) if type(c) is native else asyncio.ensure_future(c, loop=loop)
             for c in coroutines
         ]
-        # Held until the clock is left: an address names one task only while it lives.
-        self._tasks = tasks
         for first in range(0, len(tasks), ADDRESSES_PER_MESSAGE):
             chunk = tasks[first : first + ADDRESSES_PER_MESSAGE]
             # An array, not a list: no int object per task for the collector to walk. Filled
@@ -96,7 +97,6 @@ class StepClock:
         # The step that left the clock (the run's main task's) is still in _timed_run, and
         # records its end after this: into nothing now (it is not one of the run's tasks).
         _extend, _fail = _ignored, _ignored
-        self._tasks = ()
 
 
 def _ignored(*_: object) -> None:
