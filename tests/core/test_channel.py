@@ -9,8 +9,8 @@ import threading
 from workbench.core import protocol
 from workbench.core.child import MAX_BATCH, Channel, Flusher
 from workbench.core.protocol import BEGIN, END, FAILED, LAST_STEP, MAIN_WORKER, NOT_ENDED, STEP
-from workbench.core.protocol.frames import read_messages
-from workbench.core.recording import Recorder
+from workbench.core.protocol.frames import read_messages, word_packer
+from workbench.core.recording import STEP_WORDS, Recorder
 
 
 def test_send_nowait_returns_with_the_pipe_full_and_nothing_is_lost_or_reordered() -> None:
@@ -109,3 +109,40 @@ def test_a_flush_of_many_events_goes_in_batches_every_event_once_in_order() -> N
                 expected if task < steps else (BEGIN, 3, NOT_ENDED, 77)
             )
     assert flusher.first_begin_ns == 3
+
+
+def test_the_step_clocks_packed_steps_go_in_batches_whole_in_order_on_the_main_worker() -> None:
+    recorder, channel = Recorder(), _Collected()
+    flusher = Flusher(recorder, channel, 1.0, threaded=False)  # type: ignore[arg-type]
+    packed = word_packer(STEP_WORDS)
+    steps = MAX_BATCH + 3
+    for task in range(steps):
+        kind = LAST_STEP if task % 2 else STEP
+        recorder.steps.extend(packed(kind, 1 << 40 | task, 10 * task, 10 * task + 5))
+    recorder._extend((BEGIN, 9, 3, NOT_ENDED, 77))  # an event of the flat list beside them
+    flusher.flush()
+    batches = [m for m in channel.sent if isinstance(m, protocol.Events)]
+    assert [len(m.kinds) for m in batches] == [1, MAX_BATCH, 3]  # the flat list's, then steps
+    got = [
+        (kind, task, start, end, worker)
+        for m in batches
+        for kind, task, start, end, worker in zip(
+            m.kinds, m.task_ids, m.starts, m.ends, m.workers, strict=True
+        )
+    ]
+    assert got[0] == (BEGIN, 9, 3, NOT_ENDED, 77)
+    assert got[1:] == [
+        (LAST_STEP if task % 2 else STEP, 1 << 40 | task, 10 * task, 10 * task + 5, MAIN_WORKER)
+        for task in range(steps)
+    ]
+    assert not recorder.steps  # taken: a second flush sends nothing again
+    flusher.flush()
+    assert len([m for m in channel.sent if isinstance(m, protocol.Events)]) == 3
+
+
+def test_take_returns_the_flat_lists_events_then_the_packed_steps_as_lists() -> None:
+    recorder = Recorder()
+    recorder._extend((BEGIN, 1, 5, NOT_ENDED, 2))
+    recorder.steps.extend(word_packer(STEP_WORDS)(STEP, 7, 10, 20))
+    assert recorder.take() == ([BEGIN, STEP], [1, 7], [5, 10], [NOT_ENDED, 20], [2, MAIN_WORKER])
+    assert recorder.take() == ([], [], [], [], [])

@@ -13,6 +13,7 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from itertools import compress
 
 from workbench.core import protocol
@@ -20,7 +21,8 @@ from workbench.core.clock import now_ns
 from workbench.core.launch import ask_parent_death_signal, raise_open_file_limit
 from workbench.core.process_tree import kill_tree
 from workbench.core.protocol import BEGIN, END, FAILED, FAILED_STEP
-from workbench.core.recording import Recorder, columns, describe_error
+from workbench.core.protocol.frames import unpack_words
+from workbench.core.recording import STEP_WORDS, Recorder, columns, describe_error, step_columns
 
 ORPHANED_EXIT_CODE = 70
 _SPAN_KINDS = frozenset((BEGIN, END, FAILED))
@@ -169,15 +171,21 @@ class Flusher:
         for note in recorder.take_notes():  # first: it names workers the events below use
             self._post(note)
         flat = recorder.take_flat()
+        steps = unpack_words(recorder.take_steps())
         thread_pids = recorder.take_thread_pids()  # after take: see Recorder.take_thread_pids
         lag = recorder.take_lag()
-        if not flat and not lag:
+        if not flat and not steps and not lag:
             return
         # Several small messages rather than one huge one: the reader handles each in one
         # go on its event loop (the window's), so a message must stay a few ms of work.
-        events = len(flat) // 5
-        batches = [columns(flat, lo, lo + MAX_BATCH) for lo in range(0, max(events, 1), MAX_BATCH)]
-        del flat
+        batches = [columns(flat, lo, lo + MAX_BATCH) for lo in range(0, len(flat) // 5, MAX_BATCH)]
+        batches += [
+            step_columns(steps, lo, lo + MAX_BATCH)
+            for lo in range(0, len(steps) // STEP_WORDS, MAX_BATCH)
+        ]
+        del flat, steps
+        if not batches:  # the lag probe's samples alone
+            batches = [([], [], [], [], [])]
         if self.first_begin_ns is not None or any(BEGIN in batch[0] for batch in batches):
             for kinds, _, starts, _, _ in batches:  # coroutines' steps have no begin
                 self._note_first_start(kinds, starts)
@@ -185,7 +193,7 @@ class Flusher:
             self._post(self._batch(*batch, lag, thread_pids))
             lag, thread_pids = [], {}
 
-    def _note_first_start(self, kinds: list[int], starts: list[int]) -> None:
+    def _note_first_start(self, kinds: Sequence[int], starts: Sequence[int]) -> None:
         """Keep the earliest start of any task so far, over every batch: a task's begin is not
         always in the first batch that has one. A Dask task whose result came back before
         the news that it began is recorded by its end alone (it carries the start), in a later
@@ -197,11 +205,11 @@ class Flusher:
 
     def _batch(
         self,
-        kinds: list[int],
-        ids: list[int],
-        starts: list[int],
-        ends: list[int],
-        workers: list[int],
+        kinds: Sequence[int],
+        ids: Sequence[int],
+        starts: Sequence[int],
+        ends: Sequence[int],
+        workers: Sequence[int],
         lag: list[int],
         thread_pids: dict[int, int],
     ) -> protocol.Events:

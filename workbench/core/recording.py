@@ -16,6 +16,8 @@ are the wire's (see :mod:`workbench.core.protocol`):
 
 A sync task's heartbeats (:mod:`workbench.core.heartbeat`) travel separately, stored like an
 error before its end event. The event-loop lag probe's samples go to :attr:`Recorder.lag`.
+The step clock (:mod:`workbench.core.step_clock`) packs its steps as they happen into
+:attr:`Recorder.steps` instead (see there why); :func:`step_columns` reads them back.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ import os
 import threading
 import traceback
 import types
-from collections.abc import Awaitable, Callable, Coroutine, Generator
+from array import array
+from collections.abc import Awaitable, Callable, Coroutine, Generator, Sequence
 from typing import Any
 
 from workbench.core.clock import now_ns
@@ -40,9 +43,14 @@ from workbench.core.protocol import (
     STEP,
     Message,
 )
+from workbench.core.protocol.frames import unpack_words
 
-Columns = tuple[list[int], list[int], list[int], list[int], list[int]]
+Columns = tuple[Sequence[int], Sequence[int], Sequence[int], Sequence[int], Sequence[int]]
 """(kinds, task ids, starts, ends, workers) of a batch of events."""
+
+STEP_WORDS = 4
+"""A packed step: kind, task address, start, end (its worker is the loop's: the main thread)."""
+_ONE_MAIN_WORKER = array("q", [MAIN_WORKER])
 
 
 def columns(flat: list[int], first: int = 0, stop: int | None = None) -> Columns:
@@ -92,6 +100,20 @@ def user_traceback(exc: BaseException, user_file: str | None) -> str | None:
     ).rstrip()
 
 
+def step_columns(steps: array[int], first: int = 0, stop: int | None = None) -> Columns:
+    """Steps ``first`` up to ``stop`` of the step clock's packed steps (unpacked to numbers,
+    see :func:`~workbench.core.protocol.frames.unpack_words`) as columns, sliced at C speed."""
+    lo, hi = STEP_WORDS * first, None if stop is None else STEP_WORDS * stop
+    kinds = steps[lo:hi:STEP_WORDS]
+    return (
+        kinds,
+        steps[lo + 1 : hi : STEP_WORDS],
+        steps[lo + 2 : hi : STEP_WORDS],
+        steps[lo + 3 : hi : STEP_WORDS],
+        _ONE_MAIN_WORKER * len(kinds),
+    )
+
+
 class Recorder:
     """Records task events in the child's process; safe to call from any of its threads."""
 
@@ -105,6 +127,14 @@ class Recorder:
         outside (their threads' states), so their loops run uncut."""
         self._flat: list[int] = []
         self._extend = self._flat.extend
+        self.steps = bytearray()
+        """The step clock's steps, packed as they happen (:data:`STEP_WORDS` words each), only
+        ever added to by the event loop's thread. Packed rather than five numbers a step on
+        the flat list: a gather's first steps all run in one pass of the loop, before the
+        flusher can take any, and the collector walked every number of that list on each full
+        pass — with the list's growth, the numbers' lives and the tuples, ~1,000 instructions
+        a task at 1,000,000 tasks (``python -m workbench.bench.task_instructions``). A
+        bytearray holds no objects."""
         self.errors: dict[int, str] = {}
         self.user_file = user_file
         """The user's code file, when it is the workload: a failed task keeps its frames."""
@@ -169,8 +199,14 @@ class Recorder:
         return chunk
 
     def take(self) -> Columns:
-        """Remove and return every event recorded so far, as columns."""
-        return columns(self.take_flat())
+        """Remove and return every event recorded so far, as columns of lists: the flat list's
+        events, then the step clock's."""
+        flat = columns(self.take_flat())
+        steps = step_columns(unpack_words(self.take_steps()))
+        kinds, ids, starts, ends, workers = (
+            [*listed, *packed] for listed, packed in zip(flat, steps, strict=True)
+        )
+        return kinds, ids, starts, ends, workers
 
     def take_flat(self) -> list[int]:
         """Remove and return every event recorded so far, flat (five numbers an event): the
@@ -180,6 +216,14 @@ class Recorder:
         chunk = flat[:n]
         del flat[:n]  # atomic: events added meanwhile stay, after the ones taken
         return chunk
+
+    def take_steps(self) -> bytearray:
+        """Remove and return the step clock's packed steps so far."""
+        steps = self.steps
+        n = len(steps)
+        taken = steps[:n]
+        del steps[:n]  # atomic: steps added meanwhile stay
+        return taken
 
     def take_thread_pids(self) -> dict[int, int]:
         """The pool workers' threads first seen since the last call, with their pids.

@@ -10,9 +10,10 @@ pass, so the wrapper's cost per task grew with N: measured in-process on 2 cores
 Here the loop's :class:`asyncio.Handle` runs through a wrapper for the length of the run
 instead: each handle is one callback of the loop, and a task's step is a handle whose
 callback is bound to the task (its ``__step`` or ``__wakeup``). When it is a task's, the step
-is timed and recorded as ``(STEP, id(task), start, end, MAIN_WORKER)``; its last step as
-:data:`LAST_STEP` (or :data:`FAILED_STEP`, with why). The loop stays the stock one; every
-other callback runs as it would, after a type check.
+is timed and recorded as ``(STEP, id(task), start, end)``, packed into four words at once
+(:attr:`~workbench.core.recording.Recorder.steps`: the worker is the loop's, the main
+thread); its last step as :data:`LAST_STEP` (or :data:`FAILED_STEP`, with why). The loop
+stays the stock one; every other callback runs as it would, after a type check.
 
 A step names its task by the task's address, and the parent tells which task that is: the
 run's tasks' addresses go to it once, packed (:class:`~workbench.core.protocol.TaskAddresses`),
@@ -41,9 +42,9 @@ from collections.abc import Awaitable, Iterable, Sequence
 from typing import Any
 
 from workbench.core.clock import now_ns
-from workbench.core.protocol import FAILED_STEP, LAST_STEP, MAIN_WORKER, STEP, TaskAddresses
-from workbench.core.protocol.frames import pack_words
-from workbench.core.recording import Recorder
+from workbench.core.protocol import FAILED_STEP, LAST_STEP, STEP, TaskAddresses
+from workbench.core.protocol.frames import pack_words, word_packer
+from workbench.core.recording import STEP_WORDS, Recorder
 
 ADDRESSES_PER_MESSAGE = 16_384
 """The run's task addresses go in messages of this many: the window reads each one in a go
@@ -84,19 +85,23 @@ class StepClock:
         return tasks
 
     def __enter__(self) -> StepClock:
-        global _run, _extend, _fail
+        global _run, _add_step, _fail
         if asyncio.Handle._run is _timed_run:
             raise RuntimeError("a step clock is already timing this process's event loops")
-        _run, _extend, _fail = asyncio.Handle._run, self._recorder._extend, self._recorder.fail
+        _run, _add_step, _fail = (
+            asyncio.Handle._run,
+            self._recorder.steps.extend,
+            self._recorder.fail,
+        )
         asyncio.Handle._run = _timed_run  # type: ignore[method-assign, assignment]
         return self
 
     def __exit__(self, *_: object) -> None:
-        global _extend, _fail
+        global _add_step, _fail
         asyncio.Handle._run = _run  # type: ignore[method-assign]
         # The step that left the clock (the run's main task's) is still in _timed_run, and
         # records its end after this: into nothing now (it is not one of the run's tasks).
-        _extend, _fail = _ignored, _ignored
+        _add_step, _fail = _ignored, _ignored
 
 
 def _ignored(*_: object) -> None:
@@ -109,11 +114,13 @@ def _ignored(*_: object) -> None:
 # task more, two steps a task, counted with python -m workbench.bench.task_instructions).
 _run: Any = asyncio.Handle._run
 """``Handle._run`` as it was before the clock was entered."""
-_extend: Any = _ignored
-"""The entered clock's recorder's ``_extend``."""
+_add_step: Any = _ignored
+"""The entered clock's recorder's ``steps.extend``."""
 _fail: Any = _ignored
 """The entered clock's recorder's ``fail``."""
 _FUNCTION, _TASK, _now = types.FunctionType, asyncio.Task, now_ns
+_packed = word_packer(STEP_WORDS)
+"""A step packed as it is timed: kind, task address, start, end (see Recorder.steps)."""
 
 
 def _timed_run(handle: asyncio.Handle) -> None:
@@ -137,9 +144,9 @@ def _timed_run(handle: asyncio.Handle) -> None:
         pass
     end = _now()
     if not task.done() or task.cancelled():
-        _extend((STEP, id(task), start, end, MAIN_WORKER))
+        _add_step(_packed(STEP, id(task), start, end))
     elif (error := task.exception()) is None:
-        _extend((LAST_STEP, id(task), start, end, MAIN_WORKER))
+        _add_step(_packed(LAST_STEP, id(task), start, end))
     else:
         _fail(id(task), error)
-        _extend((FAILED_STEP, id(task), start, end, MAIN_WORKER))
+        _add_step(_packed(FAILED_STEP, id(task), start, end))

@@ -20,7 +20,7 @@ import json
 import struct
 import sys
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, Any
 
 from workbench.core.protocol.messages import ProtocolError
@@ -47,6 +47,21 @@ def pack_words(count: int, numbers: Iterable[int]) -> bytes:
     """``count`` ``numbers`` as little-endian signed 64-bit words (:class:`struct.error` for
     one out of their range, as ``<q`` would)."""
     return struct.pack(_WORDS.format(count), *numbers)
+
+
+def word_packer(count: int) -> Callable[..., bytes]:
+    """A function packing ``count`` numbers as :func:`pack_words` does, compiled once: for a
+    record packed as it is made (the step clock's steps)."""
+    return struct.Struct(_WORDS.format(count)).pack
+
+
+def unpack_words(data: bytes | bytearray) -> array[int]:
+    """Little-endian signed 64-bit words back into numbers, at memory speed."""
+    numbers = array(_INT64)
+    numbers.frombytes(data)
+    if not _LITTLE:
+        numbers.byteswap()
+    return numbers
 
 
 def words(column: Sequence[int]) -> bytes:
@@ -85,10 +100,7 @@ def unframe(data: bytes) -> dict[str, Any]:
         raise ProtocolError("a frame's header does not name its packed columns")
     if size % (8 * len(names)):
         raise ProtocolError(f"{size} bytes are not {len(names)} columns of 64-bit words")
-    numbers = array(_INT64)
-    numbers.frombytes(payload)
-    if not _LITTLE:
-        numbers.byteswap()
+    numbers = unpack_words(payload)
     length = len(numbers) // len(names)
     for index, name in enumerate(names):
         wire[name] = numbers[index * length : (index + 1) * length].tolist()
