@@ -14,7 +14,7 @@ from tests.core.results_factory import MACHINE
 from workbench.core import noise
 from workbench.core.explain import GAIN, MOSTLY_WAITING, PARALLEL, explain
 from workbench.core.results import Config, Interference, Results, Run, TaskSpan
-from workbench.core.slowdown import SERIAL_OVERLAP, peak_running, slowed_share
+from workbench.core.slowdown import slowed_share
 from workbench.core.strategies import STRATEGIES
 
 S = 1_000_000_000
@@ -101,8 +101,8 @@ def test_readings_agree_with_their_figures_over_many_synthetic_results() -> None
         if "did not finish much sooner" in text or "but the machine has only" in text:
             assert speedup < GAIN, where
         if "computed in parallel" in text:
-            overlap = peak_running(run)
-            evidence = overlap > SERIAL_OVERLAP if overlap is not None else busy >= PARALLEL
+            overlap = noise.peak_running(run)
+            evidence = overlap > noise.SERIAL_OVERLAP if overlap is not None else busy >= PARALLEL
             assert evidence, where
             checked["parallel"] += 1
         if "slower than" in text:

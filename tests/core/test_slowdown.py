@@ -11,7 +11,7 @@ from dataclasses import replace
 import pytest
 
 from tests.core.results_factory import MACHINE
-from workbench.core import noise, slowdown
+from workbench.core import noise
 from workbench.core.explain import explain
 from workbench.core.results import (
     Cluster,
@@ -329,45 +329,3 @@ def test_a_dask_cluster_on_this_machine_whose_cpus_computed_slower_depends_on_th
     elsewhere = _on_dask(slow, shared_clock=False)
     assert parallel_speed(elsewhere, "dask") is None
     assert rule.check(elsewhere, 1.0).verdict is Verdict.FAILS
-
-
-def _threads_one_at_a_time(index: int, seconds: float, cpu_s: float) -> Run:
-    """A threads run under the GIL: its tasks one after another, as sequential's, handed to
-    two workers in turn — their running slices never overlap."""
-    run = _run("sequential", index, seconds, cpu_s)
-    tasks = tuple(replace(span, worker=f"thread-{span.id % 2 + 1}") for span in run.tasks)
-    return replace(run, strategy="threads", tasks=tasks)
-
-
-def test_threads_under_the_gil_are_compared_with_one_thread_runs_of_the_same_work() -> None:
-    """A local run beside other work (2026-12-03): sequential's two repeats took 1.84 s of CPU
-    for `cpu` × 4, threads' 1.36 s — the same work computed one task at a time either way, so
-    a slower machine in sequential's spell. Compared only with its own repeats, neither
-    strategy had lost speed, and "CPU time settles it" failed "threads gain nothing" (1.18×
-    against at most 1.15×) on the machine's doing."""
-    runs = tuple(
-        run
-        for index in range(2)
-        for run in (
-            _run("sequential", index, 1.89, 1.84),
-            _threads_one_at_a_time(index, 1.60, 1.36),
-        )
-    )
-    config = Config("cpu", {}, TASKS, 2, 2, ("sequential", "threads"))
-    data = Results(replace(MACHINE, logical_cpus=2), config, runs)
-    assert slowdown.one_at_a_time(runs[1]) and not slowdown.on_one_thread(runs[1])
-    assert [round(slowed_share(data, run), 2) for run in runs] == [0.20, 0.0] * 2
-    outcome = Rule("speedup", "threads", over="sequential", max=1.15).check(data, 1.0)
-    assert outcome.verdict is Verdict.INCONCLUSIVE, outcome
-    assert "CPU time settles it" not in outcome.reason
-    assert "sequential lost 20 % of its speed" in outcome.reason, outcome.reason
-
-
-def test_threads_that_computed_side_by_side_are_still_compared_only_with_themselves() -> None:
-    """Without the GIL two threads compute at once, each slower than one alone on shared
-    hardware: that is their cost, as a pool's, not the machine slowing down."""
-    data = _results(
-        {"sequential": (1.0, 1.0), "threads": (0.55, 0.56)},
-        cpus={"sequential": (1.0, 1.0), "threads": (1.22, 1.24)},
-    )
-    assert all(slowed_share(data, run) == 0.0 for run in data.runs)

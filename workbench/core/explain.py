@@ -27,7 +27,7 @@ from workbench.core.cluster_explain import cluster_notes
 from workbench.core.concurrency import concurrency, concurrency_of
 from workbench.core.explain_states import with_thread_states
 from workbench.core.results import Results, Run, TaskSpan
-from workbench.core.slowdown import BUSY_WORKLOADS, SERIAL_OVERLAP, peak_running, slowed_share
+from workbench.core.slowdown import BUSY_WORKLOADS, slowed_share
 from workbench.core.strategies import STRATEGIES, Family
 from workbench.core.summary import baseline_strategy, summarize
 from workbench.core.workloads import WORKLOADS
@@ -141,7 +141,7 @@ def measure(results: Results) -> tuple[Measured, ...]:
                 gil_enabled=None if run.interpreter is None else run.interpreter.gil_enabled,
                 lost_share=noise.run_loss(run, results).share,
                 slowed_share=slowed_share(results, run),
-                overlap=peak_running(run),
+                overlap=noise.peak_running(run),
                 peak_memory_bytes=run.peak_memory.bytes if run.peak_memory else None,
             )
         )
@@ -208,7 +208,7 @@ def _why_no_gain(m: Measured, family: Family, holds_gil: bool, cpus: int) -> str
 def _in_parallel(m: Measured) -> bool:
     """The run's own evidence that its tasks computed at the same time."""
     if m.overlap is not None:
-        return m.overlap > SERIAL_OVERLAP
+        return m.overlap > noise.SERIAL_OVERLAP
     return m.cores_busy >= PARALLEL
 
 

@@ -30,13 +30,7 @@ from dataclasses import dataclass
 from workbench.core.clock import to_seconds
 from workbench.core.concurrency import concurrency_of
 from workbench.core.results import Results, Run
-from workbench.core.slowdown import (
-    BUSY_WORKLOADS,
-    on_one_thread,
-    ran_serially,
-    slowed_share,
-    speed_varied,
-)
+from workbench.core.slowdown import BUSY_WORKLOADS, on_one_thread, slowed_share, speed_varied
 from workbench.core.strategies import STRATEGIES, Family
 from workbench.core.workloads import WORKLOADS
 
@@ -71,6 +65,9 @@ CPU hog per core (single runs: 1-8 %). GIL-bound threads use up to 10 % *more* C
 other programs (their hand-offs), which only makes them look slower."""
 CPU_TICK_S = 0.01
 """CPU time is counted in clock ticks (10 ms on Linux): a run's CPU time is known to ± one."""
+SERIAL_OVERLAP = 0.05
+"""Tasks whose running slices overlap for less than this share of their running time ran one
+at a time (heartbeat slices of GIL-bound threads touch at the switches)."""
 NOTABLE_LOSS = 0.05
 """A strategy that lost at least this share of its time is named when a verdict says why."""
 SLOWER_MACHINE = "another guest on the host, or the CPU's clock"
@@ -154,6 +151,23 @@ def run_loss(run: Run, results: Results) -> RunLoss:
     used = run.cpu_ns / run.wall_ns if run.wall_ns > 0 else 0.0
     saturated = other + used >= 0.9 * cores
     return RunLoss(min(1.0, other / cores) if saturated else 0.0, "machine load", other)
+
+
+def peak_running(run: Run) -> float | None:
+    """Share of the tasks' running time during which two or more ran at once; None when a
+    task's running slices are unknown."""
+    if not run.tasks or any(not span.running for span in run.tasks):
+        return None
+    return concurrency_of(run).overlap_share
+
+
+def ran_serially(run: Run) -> bool:
+    """One task computed at a time: everything on one thread, or running slices that barely
+    overlap (threads taking turns under the GIL)."""
+    if len({span.worker for span in run.tasks}) <= 1:
+        return True
+    overlap = peak_running(run)
+    return overlap is not None and overlap <= SERIAL_OVERLAP
 
 
 def serial_by_nature(results: Results, runs: list[Run]) -> bool:

@@ -12,20 +12,15 @@ sequential's repeats of `cpu` × 4 took 0.97 s and 1.52 s of CPU time for the sa
 async-gather's 0.95 s and 1.60 s — enough, by their medians, to make async-gather look 1.37×
 as fast as sequential.
 
-A run is compared with the fastest run of the same shape: every run that computed one task at
-a time in its own process (sequential, the event loops, threads taking turns under the GIL)
-shares one reference, whatever its strategy; a pool, or threads that computed side by side,
-only with its own repeats, since computing on two cores at once is itself slower per task on
-such a machine (shared caches), which is the strategy's cost, not a disturbance. Threads
-under the GIL belong with the first: compared only with themselves, a slow spell that took
-all of sequential's repeats and none of theirs read as threads using a quarter less CPU time
-for the same work, and "CPU time settles it" failed "threads gain nothing" on the machine's
-doing (sequential 1.84 s, threads 1.36 s of CPU for `cpu` × 4, beside other work).
+A run is compared with the fastest run of the same shape: every run that computed on one
+thread at a time (sequential, the event loops) shares one reference, whatever its strategy;
+a pool or threads only with its own repeats, since computing on two cores at once is itself
+slower per task on such a machine (shared caches), which is the strategy's cost, not a
+disturbance.
 """
 
 from __future__ import annotations
 
-from workbench.core.concurrency import concurrency_of
 from workbench.core.results import Results, Run, TaskSpan
 from workbench.core.strategies import STRATEGIES, Family
 
@@ -42,9 +37,6 @@ slower machine on time-scaled work of a few milliseconds."""
 COUNTED = 0.8
 """A run's CPU time is taken as its tasks' when it is at least this share of their running
 time (fork pools and threads: 0.99-1.0 here)."""
-SERIAL_OVERLAP = 0.05
-"""Tasks whose running slices overlap for less than this share of their running time ran one
-at a time (heartbeat slices of GIL-bound threads touch at the switches)."""
 
 
 def _work(run: Run) -> tuple[TaskSpan, ...]:
@@ -97,43 +89,15 @@ def on_one_thread(run: Run) -> bool:
     return family is not Family.PROCESSES and len({span.worker for span in run.tasks}) <= 1
 
 
-def peak_running(run: Run) -> float | None:
-    """Share of the tasks' running time during which two or more ran at once; None when a
-    task's running slices are unknown."""
-    if not run.tasks or any(not span.running for span in run.tasks):
-        return None
-    return concurrency_of(run).overlap_share
-
-
-def ran_serially(run: Run) -> bool:
-    """One task computed at a time: everything on one thread, or running slices that barely
-    overlap (threads taking turns under the GIL)."""
-    if len({span.worker for span in run.tasks}) <= 1:
-        return True
-    overlap = peak_running(run)
-    return overlap is not None and overlap <= SERIAL_OVERLAP
-
-
-def one_at_a_time(run: Run) -> bool:
-    """Its tasks computed one at a time in the run's own process: on one thread, or on threads
-    that took turns (under the GIL; their running slices barely overlap). Such a run computes
-    its work at one CPU's pace, as sequential does, whatever its strategy."""
-    if on_one_thread(run):
-        return True
-    family = STRATEGIES[run.strategy].family if run.strategy in STRATEGIES else None
-    return family is Family.THREADS and ran_serially(run)
-
-
 def _peers(results: Results, run: Run) -> list[Run]:
     """The runs ``run`` is compared with, on its own interpreter (another computes the same
-    work at its own speed): every run that computed one task at a time, or its strategy's
-    repeats."""
+    work at its own speed): every one-thread run, or its strategy's repeats."""
     label = run.interpreter_label
-    if one_at_a_time(run):
+    if on_one_thread(run):
         return [
             other
             for other in results.runs
-            if other.interpreter_label == label and other.tasks and one_at_a_time(other)
+            if other.interpreter_label == label and other.tasks and on_one_thread(other)
         ]
     return list(results.runs_of(run.strategy, label))
 
