@@ -266,3 +266,23 @@ def test_an_awaitable_that_is_not_a_native_coroutine_is_started_and_timed_too() 
     events = _by_task(recorder)
     assert [kind for kind, _, _ in events[0]] == [STEP, LAST_STEP]
     assert [kind for kind, _, _ in events[1]] == [STEP, LAST_STEP]
+
+
+def test_steps_of_a_loop_the_code_runs_in_another_thread_are_not_recorded() -> None:
+    """``Handle._run`` is the whole process's: a loop in another thread goes through the clock
+    too. Its steps are not the run's, and that thread must not add to the recorder's steps
+    (a ``bytearray``: not thread-safe on a free-threaded 3.13)."""
+    recorder = Recorder()
+    steps_before: list[int] = []
+
+    async def inner() -> None:
+        steps_before.append(len(recorder.steps))
+        await _steps(50)
+        steps_before.append(len(recorder.steps))
+
+    async def in_a_thread() -> None:
+        await asyncio.to_thread(asyncio.run, inner())
+
+    _gather(StepClock(recorder), in_a_thread())
+    assert steps_before[0] == steps_before[1]  # nothing recorded while only that loop ran
+    assert [kind for kind, _, _ in _by_task(recorder)[0]][-1] == LAST_STEP

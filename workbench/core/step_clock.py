@@ -85,11 +85,12 @@ class StepClock:
         return tasks
 
     def __enter__(self) -> StepClock:
-        global _run, _add_step, _fail
+        global _run, _loop, _add_step, _fail
         if asyncio.Handle._run is _timed_run:
             raise RuntimeError("a step clock is already timing this process's event loops")
-        _run, _add_step, _fail = (
+        _run, _loop, _add_step, _fail = (
             asyncio.Handle._run,
+            asyncio.get_running_loop(),
             self._recorder.steps.extend,
             self._recorder.fail,
         )
@@ -97,11 +98,11 @@ class StepClock:
         return self
 
     def __exit__(self, *_: object) -> None:
-        global _add_step, _fail
+        global _loop, _add_step, _fail
         asyncio.Handle._run = _run  # type: ignore[method-assign]
         # The step that left the clock (the run's main task's) is still in _timed_run, and
         # records its end after this: into nothing now (it is not one of the run's tasks).
-        _add_step, _fail = _ignored, _ignored
+        _loop, _add_step, _fail = None, _ignored, _ignored
 
 
 def _ignored(*_: object) -> None:
@@ -114,6 +115,11 @@ def _ignored(*_: object) -> None:
 # task more, two steps a task, counted with python -m workbench.bench.task_instructions).
 _run: Any = asyncio.Handle._run
 """``Handle._run`` as it was before the clock was entered."""
+_loop: Any = None
+"""The loop the entered clock times. ``Handle._run`` is the whole process's: a loop the code
+runs in another thread (``asyncio.run`` in ``to_thread``) goes through it too, and its steps
+are not the run's — nor may that thread add to the recorder's ``bytearray``, which is not
+thread-safe on a free-threaded 3.13."""
 _add_step: Any = _ignored
 """The entered clock's recorder's ``steps.extend``."""
 _fail: Any = _ignored
@@ -134,7 +140,7 @@ def _timed_run(handle: asyncio.Handle) -> None:
     except AttributeError:  # a partial, a callable object: not a task's step
         _run(handle)
         return
-    if not isinstance(task, _TASK):
+    if not isinstance(task, _TASK) or handle._loop is not _loop:  # type: ignore[attr-defined]
         _run(handle)
         return
     start = _now()
