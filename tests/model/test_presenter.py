@@ -106,6 +106,36 @@ def test_a_sweep_hands_each_point_to_its_view_as_it_is_measured(
     assert len(views.timeline.show_experiment.call_args_list) == 2  # each point shown live
 
 
+def test_live_redraws_are_paced_by_the_whole_redraw_its_later_turns_included(
+    loop: asyncio.AbstractEventLoop,
+) -> None:
+    views = mock_views()
+    timeline = views.timeline
+
+    def refresh_live() -> None:  # as the real view: its first part now, the rest in a turn
+        timeline.last_redraw_s = 0.01
+        loop.call_soon(setattr, timeline, "last_redraw_s", 0.2)
+
+    timeline.refresh_live.side_effect = refresh_live
+    presenter = Presenter(views)
+    noted: list[float] = []
+    note = presenter.note_redraw_cost
+
+    def note_redraw_cost(seconds: float) -> None:
+        noted.append(seconds)
+        note(seconds)
+
+    presenter.note_redraw_cost = note_redraw_cost  # type: ignore[method-assign]
+    run(
+        loop,
+        presenter,
+        RunExperiment(build_config("sleep", ["async-gather"], 2, params={"duration": 0.5})),
+    )
+
+    assert timeline.refresh_live.call_count >= 2, noted
+    assert 0.2 in noted and 0.01 not in noted  # the whole redraw, never its first part
+
+
 def test_one_at_a_time_and_stop_keeps_what_finished(loop: asyncio.AbstractEventLoop) -> None:
     views = mock_views()
     presenter = Presenter(views)

@@ -375,8 +375,11 @@ class Presenter(SessionObserver):
         experiment = self.experiment
         if experiment is not None:
             timeline = self.views.timeline
-            timeline.refresh_live()
+            # The last redraw's whole cost: a live redraw ends in later turns of the loop
+            # (see the timeline's refresh_live), all done by now; read just after it starts,
+            # only its first part would count, and the pace would be set by a third of it.
             self.note_redraw_cost(timeline.last_redraw_s)
+            timeline.refresh_live()
             self.views.status.show_progress(experiment.progress())
         self._schedule_redraw()
 
