@@ -117,7 +117,6 @@ async def run_strategy(
         watcher = TreeWatcher()
         sampler = CpuSampler(deliver(_CPU), sample_interval_s, also=watcher.tick)
         exit_code = 0
-        samples_taken = 0
         try:
             # The start in three pieces, a turn of the loop after each (see START_TURN_S).
             await asyncio.sleep(START_TURN_S)
@@ -130,23 +129,7 @@ async def run_strategy(
             deadline = loop.time() + start_timeout_s
             with contextlib.suppress(BrokenPipeError):  # it died at once: its exit says why
                 child.send(protocol.encode(request))
-            while True:
-                kind, item = await _next_or_stop(inbox, stop)
-                if kind == _CPU:
-                    session.on_cpu(item)
-                    if not session.heard and loop.time() > deadline:
-                        session.protocol_error = (
-                            f"the run's process said nothing for {start_timeout_s:g} s after "
-                            "it was started, and was ended (a Python that hangs at start?)"
-                        )
-                        break
-                elif item is None or not session.on_line(item):
-                    break  # the child closed its stream (it is exiting) or garbled it
-                elif session.milestones > samples_taken:
-                    # At the run's start and its end, while its tree can still be read: its
-                    # interference is then measured over the run itself, not its process's start.
-                    samples_taken += 1
-                    sampler.take_now()
+            await _follow(session, inbox, stop, sampler, deadline, start_timeout_s)
             if session.protocol_error is not None:  # nothing it says can be trusted: end it now
                 await loop.run_in_executor(None, child.stop)
             exit_code = await loop.run_in_executor(None, child.wait)
@@ -164,6 +147,42 @@ async def run_strategy(
         )
         observer.run_finished(run)
         return run
+
+
+async def _follow(
+    session: RunSession,
+    inbox: asyncio.Queue[tuple[str, Any]],
+    stop: asyncio.Event | None,
+    sampler: CpuSampler,
+    deadline: float,
+    start_timeout_s: float,
+) -> None:
+    """Hand the child's lines and the CPU samples to ``session`` until the child's stream
+    ends, cannot be trusted, or said nothing by ``deadline`` (loop time); raise
+    :class:`_Stopped` if ``stop`` is set."""
+    loop = asyncio.get_running_loop()
+    samples_taken = 0
+    while True:
+        kind, item = await _next_or_stop(inbox, stop)
+        if kind == _CPU:
+            session.on_cpu(item)
+            if not session.heard and loop.time() > deadline:
+                session.protocol_error = (
+                    f"the run's process said nothing for {start_timeout_s:g} s after "
+                    "it was started, and was ended (a Python that hangs at start?)"
+                )
+                return
+            continue
+        if item is None or not session.on_line(item):
+            return  # the child closed its stream (it is exiting) or garbled it
+        while session.unfed:  # the line's other chunks, a turn of the loop first
+            await asyncio.sleep(0)
+            session.feed_more()
+        if session.milestones > samples_taken:
+            # At the run's start and its end, while its tree can still be read: its
+            # interference is then measured over the run itself, not its process's start.
+            samples_taken += 1
+            sampler.take_now()
 
 
 def _slices_from_states(strategy: str) -> bool:

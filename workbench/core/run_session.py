@@ -4,6 +4,8 @@ the process, its watchers and this, and waits)."""
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Iterator
 from dataclasses import replace
 
 from workbench.core import protocol
@@ -16,6 +18,12 @@ from workbench.core.results import CpuSample, LagSample, Run, RunInterpreter
 from workbench.core.run_threads import RunThreadWatch
 from workbench.core.sampler import RawSample
 from workbench.core.timeline import RunningNow, SpanAssembler, with_running_from_states
+
+FEED_CHUNK = 256
+"""Events handed on at a time (see :meth:`RunSession.feed_more`). A line carries up to 1,024
+(the child's batch); pairing them into spans and the window's taking them costs ~10 µs an
+event on the loop's thread, so a whole line is a ~10 ms lump of it, and with a redraw's part
+and its paint before a due timer, a stutter the user sees; a quarter of it is ~2.5 ms."""
 
 
 class RunSession:
@@ -45,6 +53,8 @@ class RunSession:
         self.protocol_error: str | None = None
         self.loop_lag: list[LagSample] = []
         self.cluster = ClusterRecord()
+        self._unfed: deque[protocol.Events] = deque()
+        """The rest of the last line's events, in chunks, for :meth:`feed_more`."""
 
     @property
     def milestones(self) -> int:
@@ -73,7 +83,8 @@ class RunSession:
             if self.assembler is None:
                 self.protocol_error = "the run's process sent events before starting"
                 return False
-            self._on_events(self.assembler, message)
+            self._unfed.extend(_chunks(message, FEED_CHUNK))
+            self.feed_more()
         elif isinstance(message, protocol.TaskAddresses):
             if self.assembler is None:
                 self.protocol_error = "the run's process sent task addresses before starting"
@@ -99,6 +110,22 @@ class RunSession:
             return False
         return True
 
+    @property
+    def unfed(self) -> bool:
+        """Events of the last line are still to be handed on (:meth:`feed_more`)."""
+        return bool(self._unfed)
+
+    def feed_more(self) -> bool:
+        """Hand the next chunk of the last line's events on; False when none was left.
+
+        A line's first chunk is handed on as it arrives; its caller gives the event loop a
+        turn before each of the rest, so that whatever shares the loop (a window) keeps its
+        pace (see :data:`FEED_CHUNK`). What is left when the run ends is handed on then."""
+        if not self._unfed or self.assembler is None:
+            return False
+        self._on_events(self.assembler, self._unfed.popleft())
+        return True
+
     def _on_events(self, assembler: SpanAssembler, batch: protocol.Events) -> None:
         events = assembler.feed(batch)
         if events:
@@ -119,6 +146,8 @@ class RunSession:
     ) -> Run:
         """The run as it ended; ``output``: what the user's code printed, kept with it;
         ``threads``: the watch on its threads' states."""
+        while self.feed_more():
+            pass
         if self.done is not None:
             done = self.done
             ok, error = done.ok, done.error
@@ -166,3 +195,23 @@ def _on_run_axis(raw: list[RawSample], t0: int | None) -> tuple[CpuSample, ...]:
     if t0 is None:
         return ()
     return tuple(CpuSample(t - t0, per_core) for t, per_core in raw if t > t0)
+
+
+def _chunks(batch: protocol.Events, size: int) -> Iterator[protocol.Events]:
+    """The batch in chunks of ``size`` events, in order; its lag samples go with the first,
+    and its tables (errors, heartbeats, ...), looked up by task, with each."""
+    n = len(batch.kinds)
+    if n <= size:
+        yield batch
+        return
+    for at in range(0, n, size):
+        cut = slice(at, at + size)
+        yield replace(
+            batch,
+            kinds=batch.kinds[cut],
+            task_ids=batch.task_ids[cut],
+            starts=batch.starts[cut],
+            ends=batch.ends[cut],
+            workers=batch.workers[cut],
+            lag=batch.lag if at == 0 else [],
+        )
