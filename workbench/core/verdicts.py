@@ -191,7 +191,7 @@ class Rule:
             if self.hardware:
                 return Outcome(Verdict.DEPENDS, finding.measured, "this machine's hardware")
             return Outcome(Verdict.FAILS, finding.measured, finding.note)
-        why = noise.disturbance(finding.timings, cores)
+        why = "; ".join(filter(None, [noise.disturbance(finding.timings, cores), finding.note]))
         if why:
             return Outcome(Verdict.INCONCLUSIVE, finding.measured, f"{TOO_NOISY}{why}")
         allowed = round(100 * sum(t.noise for t in finding.timings))
@@ -227,12 +227,20 @@ class Rule:
         if noise.cpu_settles(results, over, mine):
             by_cpu = _classify(*noise.cpu_ratio_range(over, mine), self.min, self.max)
             if state is _State.OPEN and by_cpu is not _State.OPEN:
-                state = by_cpu
-                note = (
-                    f"CPU time settles it: {self.over} used {over.cpu_s:.2f} s, "
-                    f"{self.strategy} {mine.cpu_s:.2f} s, one task at a time "
-                    f"({over.cpu_s / mine.cpu_s:.2f}×)"
+                # Only if it still decides when either may have computed on a slower
+                # machine than the other (a subset of what the plain range decides).
+                across = _classify(
+                    *noise.cpu_ratio_range(over, mine, across=True), self.min, self.max
                 )
+                if across is not _State.OPEN:
+                    state = across
+                    note = (
+                        f"CPU time settles it: {self.over} used {over.cpu_s:.2f} s, "
+                        f"{self.strategy} {mine.cpu_s:.2f} s, one task at a time "
+                        f"({over.cpu_s / mine.cpu_s:.2f}×)"
+                    )
+                else:
+                    note = _cpu_apart(over, mine)
             elif by_cpu is not _State.OPEN and by_cpu is not state:
                 state = _State.OPEN  # wall and CPU time disagree: neither can be trusted
         return _Finding(state, measured, [over, mine], note)
@@ -317,6 +325,20 @@ class Rule:
             then = f"{self.strategy}: {mine.wall_s:.3f} s"
         measured = f"fastest: {best.strategy} ({best.wall_s:.3f} s); {then}"
         return _Finding(state, measured, [mine, *rivals])
+
+
+def _cpu_apart(over: Timing, mine: Timing) -> str:
+    """Why CPU time could not settle a comparison of two strategies that computed the same
+    work one task at a time: one took more of it than the other, so the machine ran slower in
+    one's runs; "" when neither took more than the quiet noise allows."""
+    slower, faster = (over, mine) if over.cpu_s >= mine.cpu_s else (mine, over)
+    if noise.cpu_slower(slower, faster) <= 0:
+        return ""
+    return (
+        f"the same work took {slower.strategy} {slower.cpu_s / faster.cpu_s:.2f}× the CPU "
+        f"time it took {faster.strategy} ({slower.cpu_s:.2f} s against {faster.cpu_s:.2f} s, "
+        f"one task at a time): the machine computed slower in one's runs"
+    )
 
 
 def _end_spread(spans: tuple[TaskSpan, ...]) -> float:
