@@ -48,7 +48,11 @@ EXPECTED: dict[str, tuple[float | None, Verdict | None]] = {
     "pool-map-squares": (None, Verdict.FAILS),
     "password-gather": (None, Verdict.FAILS),
     "async-file-io": (None, Verdict.FAILS),
-    "decision-rule": (0.25, None),
+    # Its own scale: at a quarter, four 50 ms requests on a pool of four took ~60 ms, the
+    # pool's start ~9 ms of it, and one stall of ~25 ms nothing measured (no run-queue wait, no
+    # load) made it 2.52x sequential, "fails" against 3x; at 0.2 s a request such a stall
+    # leaves it ~3.4x (3.5-3.9x quiet). ~4 s more for the suite.
+    "decision-rule": (1.0, None),
 }
 DEMONSTRATIONS = {"three-counts", "await-in-turn", "hello-hello", "chess-exhibition",
                   "random-sleepers"}  # fmt: skip
