@@ -63,10 +63,12 @@ def _through_engine(case: Fields, *, thread_states: bool, inside: bool) -> Calla
     the engine's own CPU while it ran.
 
     The engine watches from outside, and on a machine the run keeps busy its CPU is taken
-    from the run: measured between the first and the last batch of the run's events (the
-    engine's start of the child before, and its summing-up after, are not the run's). A run
-    whose events all came in one batch (a busy machine can hold the engine back until the end)
-    has no such window: both read 0, and ``engine_batches`` says why."""
+    from the run: measured between the first and the last batch of the run's events handed
+    to observers (the engine's start of the child before, and its summing-up after, are not
+    the run's; a line of more than :data:`~workbench.core.run_session.FEED_CHUNK` events is
+    handed on in several). A run whose events all came in one batch (a busy machine can hold
+    the engine back until the end) has no such window: both read 0, and ``engine_batches``
+    says why."""
     from workbench.bench.reference import Case, run_engine_sync
     from workbench.core.observer import Observer
 

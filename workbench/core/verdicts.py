@@ -329,15 +329,18 @@ class Rule:
 
 def _cpu_apart(over: Timing, mine: Timing) -> str:
     """Why CPU time could not settle a comparison of two strategies that computed the same
-    work one task at a time: one took more of it than the other, so the machine ran slower in
-    one's runs; "" when neither took more than the quiet noise allows."""
+    work one task at a time: one took more of it than the other — a machine that ran slower
+    in its runs, or more work of its own; "" when neither took more than the quiet noise
+    allows."""
     slower, faster = (over, mine) if over.cpu_s >= mine.cpu_s else (mine, over)
     if noise.cpu_slower(slower, faster) <= 0:
         return ""
     return (
         f"the same work took {slower.strategy} {slower.cpu_s / faster.cpu_s:.2f}× the CPU "
         f"time it took {faster.strategy} ({slower.cpu_s:.2f} s against {faster.cpu_s:.2f} s, "
-        f"one task at a time): the machine computed slower in one's runs"
+        f"one task at a time): the machine computed slower in {slower.strategy}'s runs, or "
+        f"{slower.strategy} spent more on it (threads' GIL hand-offs), and CPU time cannot "
+        "settle it"
     )
 
 
