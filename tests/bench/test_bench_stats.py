@@ -9,7 +9,7 @@ import pytest
 
 from workbench.bench.machine_load import LoadReading, machine_load
 from workbench.bench.overhead import _judged
-from workbench.bench.report import overhead_markdown
+from workbench.bench.overhead_report import overhead_markdown
 from workbench.bench.stats import Interval, mean_interval, median_ratio_interval, t_975
 
 

@@ -131,7 +131,7 @@ def test_a_count_in_time_is_at_bare_asyncios_pace_at_that_size_with_its_interval
 
 
 def test_the_report_gives_the_count_in_time_beside_the_timed_curve() -> None:
-    from workbench.bench.report import counted_overhead_markdown
+    from workbench.bench.overhead_report import counted_overhead_markdown
 
     counted = task_instructions.measure_task_instructions(
         ((100, 300), (1_000, 2_000)), progress=lambda _: None, counter=_fake_count
