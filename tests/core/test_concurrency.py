@@ -84,13 +84,16 @@ def test_lag_percentiles_pool_every_run_and_are_absent_without_samples() -> None
     assert nearest_rank([7], 0.99) == 7
 
 
-def test_step_counter_fed_in_batches_matches_step_counts_with_open_intervals_at_now() -> None:
+@pytest.mark.parametrize("capacity", [0, 10, 1_000, 5_000])
+def test_step_counter_fed_in_batches_matches_step_counts_with_open_intervals_at_now(
+    capacity: int,
+) -> None:
     rng = np.random.default_rng(7)
     starts = rng.integers(0, 1_000, 500)
     ends = starts + rng.integers(0, 300, 500)
     open_ = rng.random(500) < 0.3  # still running: they end at "now"
     now = int(ends.max()) + 50
-    counter = StepCounter()
+    counter = StepCounter(capacity)  # none, too little (it grows), exactly, plenty
     for batch in np.array_split(rng.permutation(500), 7):  # events arrive out of order
         for i in batch:
             if open_[i]:
@@ -104,6 +107,23 @@ def test_step_counter_fed_in_batches_matches_step_counts_with_open_intervals_at_
     want_edges, want_counts = step_counts(starts, np.where(open_, now, ends))
     assert edges.tolist() == want_edges.tolist()
     assert counts.tolist() == want_counts.tolist()
+
+
+def test_a_step_counter_with_room_for_its_events_never_moves_them() -> None:
+    # growing copies every event held at once (a freeze of the window at 100,000s)
+    counter = StepCounter(capacity=2_000)
+    buffers = counter._times, counter._edges
+    for t in range(1_000):
+        counter.interval(10 * t, 10 * t + 25)
+        if t % 100 == 0:
+            counter.series()
+    edges, counts = counter.series()
+    starts = 10 * np.arange(1_000)
+    want_edges, want_counts = step_counts(starts, starts + 25)
+    assert edges.tolist() == want_edges.tolist()
+    assert counts.tolist() == want_counts.tolist()
+    assert counter._times is buffers[0]
+    assert counter._edges is buffers[1]
 
 
 def test_step_counter_when_everything_has_ended_ignores_now() -> None:

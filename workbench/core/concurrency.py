@@ -83,9 +83,14 @@ class StepCounter:
     arrived since the last one plus a copy of the series — at a million tasks, a full
     recomputation (np.insert, a cumulative sum, the distinct edges) held the window's loop
     0.1-0.3 s each redraw. Intervals still open count up to ``now_ns``.
+
+    ``capacity``: the events expected, reserved up front. Untouched memory costs nothing
+    until it is written (the pages arrive as events do), whereas growing copies every event
+    held into fresh memory in one go: at 100,000 tasks, doubling past 262,144 events held
+    the window's loop ~15 ms in one redraw, ~60 ms past 524,288.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, capacity: int = 0) -> None:
         self._n = 0
         """Events held: the first ``_n`` of each buffer below are in use."""
         self._times = np.empty(0, np.int64)
@@ -99,6 +104,8 @@ class StepCounter:
         """The level once every event at that distinct time is in."""
         self._new_times: list[int] = []
         self._new_deltas: list[int] = []
+        if capacity > 0:
+            self._reserve(capacity)
 
     @classmethod
     def of(cls, starts_ns: np.ndarray, ends_ns: np.ndarray) -> StepCounter:

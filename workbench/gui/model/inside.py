@@ -26,26 +26,37 @@ def _cores_of(span: TaskSpan) -> Sequence[int]:
     return span.cores if len(span.cores) == len(span.running) else [NO_CORE] * len(span.running)
 
 
+def _grown(buffer: np.ndarray, held: int, size: int) -> np.ndarray:
+    """A buffer of ``size`` holding the first ``held`` of ``buffer``."""
+    grown = np.empty(size, np.int64)
+    grown[:held] = buffer[:held]
+    return grown
+
+
 class SliceStore:
     """Every running slice of one run: task id, start, end (ns) and core of each.
 
     Slices are appended as tasks end, and turned into arrays lazily, once per redraw at most:
-    only what arrived since the last redraw is converted, then appended, so a live redraw of
-    a 100,000-task run does not re-convert its 200,000 slices every time.
+    only what arrived since the last redraw is converted, and written after the slices held,
+    so a live redraw of a 100,000-task run neither re-converts nor copies its 200,000 slices
+    (joining the columns anew took ~3 ms a redraw there, ~15 at a million tasks).
+
+    ``capacity``: the slices expected, reserved up front (untouched memory costs nothing
+    until it is written; growing copies every slice held in one go).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, capacity: int = 0) -> None:
         self._new: tuple[list[int], list[int], list[int], list[int]] = ([], [], [], [])
-        self._arrays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] = (
-            np.empty(0, np.int64),
-        ) * 4
-        self.running = StepCounter()
+        self._held = 0
+        """Slices in the buffers: the first ``_held`` of each are in use."""
+        self._buffers = tuple(np.empty(capacity, np.int64) for _ in range(4))
+        self.running = StepCounter(2 * capacity)
         """Tasks running over time, kept up to date as slices arrive."""
         self.traced_tasks = 0
         """Tasks whose running slices are known (a task with none is "unknown", not idle)."""
 
     def __len__(self) -> int:
-        return int(self._arrays[0].size) + len(self._new[0])
+        return self._held + len(self._new[0])
 
     @property
     def traced(self) -> bool:
@@ -84,14 +95,18 @@ class SliceStore:
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(task, start_ns, end_ns, core) of every slice, in the order they arrived."""
-        if self._new[0]:
-            old, new = self._arrays, self._new
+        added = len(self._new[0])
+        if added:
+            held, total = self._held, self._held + added
+            if total > self._buffers[0].size:
+                size = max(total, 2 * self._buffers[0].size, 1024)
+                self._buffers = tuple(_grown(buffer, held, size) for buffer in self._buffers)
+            for buffer, column in zip(self._buffers, self._new, strict=True):
+                buffer[held:total] = column
             self._new = ([], [], [], [])
-            self._arrays = tuple(  # type: ignore[assignment]
-                np.concatenate([column, np.asarray(added, np.int64)])
-                for column, added in zip(old, new, strict=True)
-            )
-        return self._arrays
+            self._held = total
+        task, start, end, core = (buffer[: self._held] for buffer in self._buffers)
+        return task, start, end, core
 
     def of_task(self, task: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """One task's slices: start_ns, end_ns, core (empty when unknown)."""

@@ -25,6 +25,9 @@ from workbench.gui.model.inside import LagStore, SliceStore
 NOT_YET = -1
 CHUNK = 50_000
 """Spans per step of a final record built in steps (~10 ms of Python each)."""
+EXPECTED_SLICES_PER_TASK = 2
+"""Room reserved for running slices: a gathered task that awaits once runs in two steps (more
+only grow the store; untouched room costs no memory)."""
 
 
 def worker_order(label: str) -> tuple[int, str, int]:
@@ -176,9 +179,9 @@ class RunTrack:
         self._worker_index: dict[str, int] = {}
         self.cpu_t_ns: list[int] = []
         self.cpu_busy: list[tuple[float, ...]] = []
-        self.slices = SliceStore()
+        self.slices = SliceStore(EXPECTED_SLICES_PER_TASK * tasks)
         """When each task actually ran (they arrive with end events; see the inside module)."""
-        self.alive = StepCounter()
+        self.alive = StepCounter(2 * tasks)
         """Tasks alive over time, kept up to date as events arrive (cheap to redraw live)."""
         self.lag = LagStore()
         self.begun = 0
