@@ -63,7 +63,7 @@ def counted_overhead_markdown(
     lines += [
         "The timed curve's intervals are a microsecond wide on a shared machine. Counted",
         "under valgrind's cachegrind, a task's instructions repeat run to run (within about",
-        "1 %: the work on a timer runs on valgrind's slowed clock, so is counted generously):",
+        "1 %; the timers' work is next to nothing of it, however slow valgrind's clock):",
         "the bare script and the run's process's whole work (the async-gather strategy, its",
         "step clock, recorder, lag probe, its stream encoded), each at two numbers of tasks,",
         "the difference over the tasks added. In time: the added instructions at the pace of",

@@ -272,7 +272,10 @@ def to_markdown(figures: Mapping[str, Any]) -> str:
                     "A 10 ms timer on the window's loop while the window runs each experiment:",
                     "how late it fires, over the whole experiment (from the click to the outcome",
                     "on screen: the target's reading) and during the run alone (from the run's",
-                    "start to its record complete).",
+                    "start to its record complete). The target's case, the big gather, runs",
+                    "several times in the same window; its figures pool their ticks (one",
+                    "experiment's p99 is its fifth-latest tick or so, and moves by several ms",
+                    "from one to the next).",
                     "",
                 ]
             lines += table(

@@ -4,8 +4,8 @@ The overhead curve (:mod:`workbench.bench.overhead`) times N gathered ``sleep(0)
 CPU time, bare and through the engine; on a shared VM its intervals are a microsecond wide or
 more, and the figure moves with the host's speed: the same code measured 1.62 µs a task at
 1,000,000 tasks on one day and 2.60 µs on a host 1.2-2× slower the next. Counted under
-valgrind's cachegrind, the instructions repeat from run to run but for the work on a timer
-(below): two counts of the same pair differ by under 0.5 %. Each program runs at two
+valgrind's cachegrind, the instructions repeat from run to run: two counts of the same pair
+differ by about 1 % at most. Each program runs at two
 numbers of tasks; the difference over the tasks added is what one more task costs, with
 start-up and imports cancelled out:
 
@@ -17,9 +17,10 @@ start-up and imports cancelled out:
 
 What the workbench adds a task, in instructions, is the part of the overhead that does not
 depend on the host; what an instruction costs in time does. The work on a timer (the lag
-probe every 10 ms, the stream every 50 ms) runs on valgrind's slowed clock, tens of times more
-often a task than in a real run (and more when two counts share the cores): the counts
-include it generously.
+probe every 10 ms, the stream every 50 ms) runs on valgrind's slowed clock, more often a task
+than in a real run, yet it is next to nothing of a count: with both timers thirty times
+slower, the count at 10,000 -> 30,000 tasks moved by under one instruction a task (a gathered
+``sleep(0)`` runs in a few passes of the loop, and timers fire only between passes).
 
 ``python -m workbench.bench.task_instructions [--sizes 1000,2000 ...]`` prints the table and
 where the added instructions go (about three minutes on 2 cores). ``workbench bench`` counts
@@ -110,7 +111,7 @@ def measure_task_instructions(
 ) -> dict[str, Any]:
     """The rows, one per pair of sizes, and the functions the workbench adds most to at the
     largest pair. Two programs are counted at a time: only the work on a timer depends on how
-    fast they run, and it is a small part of a task's count."""
+    fast they run, and it is next to nothing of a task's count."""
     runs = [(arm, tasks) for pair in pairs for tasks in pair for arm in ARMS]
 
     def counted(run: tuple[str, int]) -> Counts:

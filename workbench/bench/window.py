@@ -39,13 +39,19 @@ def measure_window(*, quick: bool, progress: Callable[[str], None]) -> dict[str,
     for case in load["cases"]:
         # The whole experiment (click to outcome on screen) is what the target reads; the
         # run alone shows how much of the worst is the run's start and end.
-        responsiveness[f"{case['name']}: p99 ms"] = case["lateness_ms_p99"]
-        responsiveness[f"{case['name']}: max ms"] = case["lateness_ms_max"]
-        responsiveness[f"{case['name']}: during the run, p99 ms"] = case["run_lateness_ms_p99"]
-        responsiveness[f"{case['name']}: during the run, max ms"] = case["run_lateness_ms_max"]
-    worst = max(case["lateness_ms_p99"] for case in load["cases"])
-    responsiveness["target p99 ms"] = TARGET_LATENESS_P99_MS
-    responsiveness["within_target"] = worst <= TARGET_LATENESS_P99_MS
+        name, several = case["name"], case.get("experiments", 1) > 1
+        pooled = f" ({case['experiments']} experiments, their ticks pooled)" if several else ""
+        responsiveness[f"{name}: p99 ms{pooled}"] = case["lateness_ms_p99"]
+        if several:
+            each = ", ".join(f"{p99:.1f}" for p99 in case["lateness_ms_p99_each"])
+            responsiveness[f"{name}: p99 ms of each experiment"] = each
+        responsiveness[f"{name}: max ms"] = case["lateness_ms_max"]
+        responsiveness[f"{name}: during the run, p99 ms"] = case["run_lateness_ms_p99"]
+        responsiveness[f"{name}: during the run, max ms"] = case["run_lateness_ms_max"]
+    # The target's case: the big gather (the cases before it show the other heavy runs).
+    target_case = load["cases"][-1]
+    responsiveness["target p99 ms (the gather, whole experiment)"] = TARGET_LATENESS_P99_MS
+    responsiveness["within_target"] = target_case["lateness_ms_p99"] <= TARGET_LATENESS_P99_MS
     big = load["big_run"]
     window = {
         "launch_to_first_paint_s_median": round(statistics.median(startups), 3),
