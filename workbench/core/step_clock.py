@@ -147,7 +147,7 @@ def _timed_run(handle: asyncio.Handle) -> None:
     # that builds a list, a tuple and a bound method each time, ~1,000 instructions a step
     # (counted with python -m workbench.bench.task_instructions: 8,517 added a task, 6,475
     # without). A task's step takes no argument, its wakeup one: the future it awaited.
-    args = handle._args  # type: ignore[attr-defined]
+    args = handle._args
     start = _now()
     try:  # (not contextlib.suppress: a context manager per step)
         if not args:
