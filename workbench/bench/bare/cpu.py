@@ -5,13 +5,15 @@ import sys
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
+from itertools import repeat
 
 
 def spin(iterations: int) -> int:
-    acc = 0
-    for i in range(iterations):
-        acc += i * i % 7
-    return acc
+    x = y = 0
+    for _ in repeat(None, iterations):
+        x = (x * 3 + 1) % 83
+        y = (y + x) % 101
+    return x * 101 + y
 
 
 def sequential(tasks: int, workers: int, size: int) -> None:
