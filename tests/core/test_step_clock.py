@@ -291,3 +291,51 @@ def test_steps_of_a_loop_the_code_runs_in_another_thread_are_not_recorded() -> N
     assert len(kinds) < 50
     ours = [kind for kind, address in zip(kinds, addresses, strict=True) if table.get(address) == 0]
     assert ours[-1] == LAST_STEP
+
+
+def _callback_reports(clocked: bool) -> list[dict[str, Any]]:
+    """What the loop's exception handler hears of callbacks that fail (a function, a bound
+    method, a partial), with the clock entered or not; and that a callback's context is its own."""
+    import functools
+
+    heard: list[dict[str, Any]] = []
+    name: contextvars.ContextVar[str] = contextvars.ContextVar("name", default="unset")
+
+    class Source:
+        def fail(self) -> None:
+            raise ValueError("from a method")
+
+    def fail(why: str) -> None:
+        raise ValueError(why)
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        loop.set_exception_handler(lambda _, context: heard.append(context))
+        context = contextvars.copy_context()
+        context.run(name.set, "its own")
+        done = loop.create_future()
+        loop.call_soon(fail, "from a function")
+        loop.call_soon(Source().fail)
+        loop.call_soon(functools.partial(fail, "from a partial"))
+        loop.call_soon(lambda: done.set_result(name.get()), context=context)
+        assert await done == "its own"
+
+    if clocked:
+        _gather(StepClock(Recorder()), main())
+    else:
+        asyncio.run(main())
+    return heard
+
+
+def test_a_failing_callback_that_is_no_tasks_step_is_reported_as_on_the_stock_loop() -> None:
+    """Other callbacks run in the clock rather than through ``Handle._run`` (one frame less on
+    each), so the clock reports their exceptions itself: it must say what the stock loop says."""
+    stock, clocked = _callback_reports(clocked=False), _callback_reports(clocked=True)
+    assert [str(c["exception"]) for c in clocked] == [
+        "from a function",
+        "from a method",
+        "from a partial",
+    ]
+    assert [c["message"] for c in clocked] == [c["message"] for c in stock]
+    assert all(isinstance(c["handle"], asyncio.Handle) for c in clocked)
+    assert asyncio.Handle._run is _STOCK_RUN
