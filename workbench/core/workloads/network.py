@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -45,24 +46,35 @@ def http_sync(job: Job, task_id: int) -> None:
         connection.close()
 
 
+@dataclass(frozen=True)
+class Client:
+    """What every async task of a run shares: the session, and the one URL they all get."""
+
+    session: Any
+    url: str
+
+
 @contextlib.asynccontextmanager
-async def client_session(job: Job) -> AsyncIterator[Any]:
-    """One session for all tasks, with no connection cap.
+async def client_session(job: Job) -> AsyncIterator[Client]:
+    """One session for all tasks, with no connection cap, and the URL made once.
 
     aiohttp's default connector allows 100 connections per session, which would silently turn
     500 gathered requests into 5 waves; ``limit=0`` lets the strategy alone decide concurrency.
+    The URL is made here, once a run, as a script makes it once: made in each task, splitting
+    the server's address and formatting the delay cost ~2,400 instructions a request (~0.2 %
+    of one, counted under cachegrind) that the bare script does not pay.
     """
     import aiohttp  # imported here: only async http runs need it
 
+    host, port, path = _target(job)
     connector = aiohttp.TCPConnector(limit=0)
     timeout = aiohttp.ClientTimeout(total=_TIMEOUT_S + job.params["delay"])
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
-        yield session
+        yield Client(session, f"http://{host}:{port}{path}")
 
 
-async def http_async(job: Job, session: Any, task_id: int) -> None:
-    host, port, path = _target(job)
-    async with session.get(f"http://{host}:{port}{path}") as response:
+async def http_async(job: Job, client: Client, task_id: int) -> None:
+    async with client.session.get(client.url) as response:
         await response.read()
         if response.status != 200:
             raise OSError(f"HTTP {response.status}")
