@@ -223,6 +223,10 @@ def to_markdown(figures: Mapping[str, Any]) -> str:
         lines += fidelity_parts_markdown(figures["fidelity_parts"])
     if figures.get("instructions"):
         lines += instructions_markdown(figures["instructions"])
+    if figures.get("http_instructions"):
+        from workbench.bench.http_instructions import to_markdown as http_instructions_markdown
+
+        lines += http_instructions_markdown(figures["http_instructions"])
     lines += overhead_markdown(figures["overhead"])
     if figures.get("overhead_counted"):
         lines += counted_overhead_markdown(figures["overhead_counted"], figures["overhead"])

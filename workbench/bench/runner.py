@@ -15,6 +15,7 @@ from typing import Any
 from workbench.bench.collector_share import measure_collector_share
 from workbench.bench.fidelity import measure_fidelity
 from workbench.bench.fidelity_parts import CPU_CASES, measure_fidelity_parts
+from workbench.bench.http_instructions import measure_counted_http
 from workbench.bench.inside import NAMES, measure_inside_overhead
 from workbench.bench.instructions import measure_all
 from workbench.bench.open_file import TASKS, measure_opening
@@ -107,6 +108,7 @@ def run_bench(
         figures["instructions"] = measure_all(_progress)
         largest = max(point["tasks"] for point in figures["overhead"])
         figures["overhead_counted"] = measure_counted_overhead(largest, _progress)
+        figures["http_instructions"] = measure_counted_http(_progress)
     figures["sampler_share"] = measure_sampler_share(
         SIZES[0] if quick else SAMPLER_TASKS, 2 if quick else SAMPLER_PAIRS, _progress
     )
