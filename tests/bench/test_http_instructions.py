@@ -3,8 +3,9 @@ program runs, the report, and a clear line when valgrind is missing."""
 
 from __future__ import annotations
 
+import contextlib
 import shutil
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 
 import pytest
 
@@ -29,9 +30,15 @@ def _fake_count(argv: Sequence[str]) -> Counts:
     return {_LOOP: 5_000 + 130 * requests, _ALLOC: 20 * requests, _PACK: 10 * requests}
 
 
+@contextlib.asynccontextmanager
+async def _no_server() -> AsyncIterator[str]:
+    """The fake counter sends nothing: a URL is all the count needs of a server."""
+    yield "http://127.0.0.1:9"
+
+
 def test_a_requests_cost_is_the_difference_over_the_requests_added() -> None:
     figures = http_instructions.measure_http_instructions(
-        (10, 30), progress=lambda _: None, counter=_fake_count
+        (10, 30), progress=lambda _: None, counter=_fake_count, server=_no_server
     )
     rows = {row["arm"]: row for row in figures["rows"]}
     assert figures["requests"] == [10, 30]

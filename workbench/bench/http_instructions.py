@@ -30,6 +30,7 @@ import asyncio
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from workbench.bench.instructions import (
@@ -38,10 +39,10 @@ from workbench.bench.instructions import (
     Counts,
     _to_stderr,
     count,
+    counted_or_why,
     per_iteration,
-    valgrind,
+    print_counted,
 )
-from workbench.bench.reference import BenchError
 from workbench.bench.tables import table
 from workbench.bench.task_instructions import _pair, added_functions, per_function
 
@@ -71,23 +72,30 @@ def request_argv(arm: str, requests: int, url: str) -> list[str]:
     return ["-c", _CHILD, str(requests), url, str(DELAY_S), inside]
 
 
+Server = Callable[[], AbstractAsyncContextManager[str]]
+"""Opens a server for the count's requests and gives its base URL."""
+
+
 def measure_http_instructions(
     sizes: tuple[int, int] = SIZES,
     progress: Callable[[str], None] = print,
     counter: Callable[[Sequence[str]], Counts] = count,
+    server: Server | None = None,
 ) -> dict[str, Any]:
     """Each arm's instructions a request, by where they ran, and the functions the workbench
-    adds most to. Two programs are counted at a time, against one local server."""
-    return asyncio.run(_measure(sizes, progress, counter))
+    adds most to. Two programs are counted at a time, against one local server (``server``:
+    the workbench's own unless another is given)."""
+    if server is None:
+        from workbench.core.httpserver_client import local_http_server as server
+    return asyncio.run(_measure(sizes, progress, counter, server))
 
 
 async def _measure(
     sizes: tuple[int, int],
     progress: Callable[[str], None],
     counter: Callable[[Sequence[str]], Counts],
+    server: Server,
 ) -> dict[str, Any]:
-    from workbench.core.httpserver_client import local_http_server
-
     runs = [(arm, requests) for requests in sizes for arm in ARMS]
     loop = asyncio.get_running_loop()
 
@@ -95,7 +103,7 @@ async def _measure(
         progress(f"http instructions: {run[0]}, {run[1]:,} requests")
         return counter(request_argv(*run, url))
 
-    async with local_http_server() as url:
+    async with server() as url:
         with ThreadPoolExecutor(max_workers=2) as pool:
             waits = [loop.run_in_executor(pool, counted, run, url) for run in runs]
             counts = dict(zip(runs, await asyncio.gather(*waits), strict=True))
@@ -128,11 +136,7 @@ async def _measure(
 
 def measure_counted_http(progress: Callable[[str], None] = print) -> dict[str, Any]:
     """The count at :data:`SIZES`, or why it was not made (valgrind missing)."""
-    try:
-        valgrind()
-        return measure_http_instructions(SIZES, progress)
-    except BenchError as error:
-        return {"skipped": str(error)}
+    return counted_or_why(lambda: measure_http_instructions(SIZES, progress))
 
 
 def to_markdown(figures: Mapping[str, Any]) -> list[str]:
@@ -178,14 +182,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         help=f"two numbers of requests (default: {SIZES[0]},{SIZES[1]})",
     )
     args = parser.parse_args(argv)
-    try:
-        valgrind()
-        figures = measure_http_instructions(args.sizes, _to_stderr)
-    except BenchError as error:
-        print(f"workbench.bench.http_instructions: {error}", file=sys.stderr)
-        return 2
-    print("\n".join(to_markdown(figures)))
-    return 0
+    figures = counted_or_why(lambda: measure_http_instructions(args.sizes, _to_stderr))
+    return print_counted("workbench.bench.http_instructions", figures, to_markdown)
 
 
 if __name__ == "__main__":

@@ -293,12 +293,33 @@ def measure_all(
     progress: Callable[[str], None] = print, cases: Sequence[Case] = COUNTED_CASES
 ) -> dict[str, Any]:
     """Both tables, or why they were not made."""
+    return counted_or_why(
+        lambda: {
+            "arms": measure_instructions(cases, progress=progress),
+            "floor": measure_floor(progress=progress),
+        }
+    )
+
+
+def counted_or_why(measure: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """``measure()``'s figures, or ``{"skipped": why}`` when they could not be counted
+    (valgrind missing, a counted program failed): the bench keeps the reason in their place."""
     try:
         valgrind()
-        arms = measure_instructions(cases, progress=progress)
-        return {"arms": arms, "floor": measure_floor(progress=progress)}
+        return measure()
     except BenchError as error:
         return {"skipped": str(error)}
+
+
+def print_counted(
+    program: str, figures: Mapping[str, Any], render: Callable[[Mapping[str, Any]], list[str]]
+) -> int:
+    """A counting command's ending: its table, or why there is none in one line (exit 2)."""
+    if "skipped" in figures:
+        print(f"{program}: {figures['skipped']}", file=sys.stderr)
+        return 2
+    print("\n".join(render(figures)))
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -313,11 +334,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     cases = tuple(case for case in COUNTED_CASES if args.case in (None, case.name))
     figures = measure_all(_to_stderr, cases)
-    if "skipped" in figures:
-        print(f"workbench.bench.instructions: {figures['skipped']}", file=sys.stderr)
-        return 2
-    print("\n".join(instructions_markdown(figures)))
-    return 0
+    return print_counted("workbench.bench.instructions", figures, instructions_markdown)
 
 
 def _to_stderr(message: str) -> None:

@@ -46,11 +46,11 @@ from workbench.bench.instructions import (
     PerIteration,
     _to_stderr,
     count,
+    counted_or_why,
     per_iteration,
-    valgrind,
+    print_counted,
 )
 from workbench.bench.overhead import TARGET_US_PER_TASK, _case
-from workbench.bench.reference import BenchError
 from workbench.bench.tables import table
 
 SIZE_PAIRS = ((1_000, 2_000), (10_000, 20_000), (50_000, 100_000))
@@ -143,11 +143,7 @@ def measure_counted_overhead(
     largest: int, progress: Callable[[str], None] = print
 ) -> dict[str, Any]:
     """The count at :func:`bench_pairs`, or why it was not made (valgrind missing)."""
-    try:
-        valgrind()
-        return measure_task_instructions(bench_pairs(largest), progress)
-    except BenchError as error:
-        return {"skipped": str(error)}
+    return counted_or_why(lambda: measure_task_instructions(bench_pairs(largest), progress))
 
 
 def in_time(row: Mapping[str, Any], curve: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
@@ -225,14 +221,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="pairs of task counts (default: 1000,2000 10000,20000 50000,100000)",
     )
     args = parser.parse_args(argv)
-    try:
-        valgrind()
-        figures = measure_task_instructions(args.sizes, _to_stderr)
-    except BenchError as error:
-        print(f"workbench.bench.task_instructions: {error}", file=sys.stderr)
-        return 2
-    print("\n".join(to_markdown(figures)))
-    return 0
+    figures = counted_or_why(lambda: measure_task_instructions(args.sizes, _to_stderr))
+    return print_counted("workbench.bench.task_instructions", figures, to_markdown)
 
 
 if __name__ == "__main__":

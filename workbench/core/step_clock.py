@@ -147,8 +147,9 @@ def _timed_run(handle: asyncio.Handle) -> None:
     # Other callbacks are read directly: an attribute read, cheaper than getattr's call on
     # every step of a task.
     kind = type(callback)
-    task = None
-    if kind is not _FUNCTION and kind is not _PARTIAL:
+    if kind is _FUNCTION or kind is _PARTIAL:
+        task = None
+    else:
         try:
             task = callback.__self__
         except AttributeError:  # a callable object of some other kind: no task's step
