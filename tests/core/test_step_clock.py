@@ -293,7 +293,7 @@ def test_steps_of_a_loop_the_code_runs_in_another_thread_are_not_recorded() -> N
     assert ours[-1] == LAST_STEP
 
 
-def _callback_reports(clocked: bool) -> list[dict[str, Any]]:
+def _callback_reports(clocked: bool, debug: bool) -> list[dict[str, Any]]:
     """What the loop's exception handler hears of callbacks that fail (a function, a bound
     method, a partial), with the clock entered or not; and that a callback's context is its own."""
     import functools
@@ -320,17 +320,24 @@ def _callback_reports(clocked: bool) -> list[dict[str, Any]]:
         loop.call_soon(lambda: done.set_result(name.get()), context=context)
         assert await done == "its own"
 
-    if clocked:
-        _gather(StepClock(Recorder()), main())
-    else:
-        asyncio.run(main())
+    async def clocked_main() -> None:
+        with StepClock(Recorder()) as clock:
+            await asyncio.gather(*clock.start([main()]), return_exceptions=True)
+
+    asyncio.run(clocked_main() if clocked else main(), debug=debug)
     return heard
 
 
-def test_a_failing_callback_that_is_no_tasks_step_is_reported_as_on_the_stock_loop() -> None:
+@pytest.mark.parametrize("debug", [False, True], ids=["debug-off", "debug-on"])
+def test_a_failing_callback_that_is_no_tasks_step_is_reported_as_on_the_stock_loop(
+    debug: bool,
+) -> None:
     """Other callbacks run in the clock rather than through ``Handle._run`` (one frame less on
-    each), so the clock reports their exceptions itself: it must say what the stock loop says."""
-    stock, clocked = _callback_reports(clocked=False), _callback_reports(clocked=True)
+    each), so the clock reports their exceptions itself: it must say what the stock loop says,
+    in debug mode too (3.13+ show the callback's arguments only there, and debug mode adds
+    where the callback was scheduled)."""
+    stock = _callback_reports(clocked=False, debug=debug)
+    clocked = _callback_reports(clocked=True, debug=debug)
     assert [str(c["exception"]) for c in clocked] == [
         "from a function",
         "from a method",
@@ -338,4 +345,5 @@ def test_a_failing_callback_that_is_no_tasks_step_is_reported_as_on_the_stock_lo
     ]
     assert [c["message"] for c in clocked] == [c["message"] for c in stock]
     assert all(isinstance(c["handle"], asyncio.Handle) for c in clocked)
+    assert ["source_traceback" in c for c in clocked] == ["source_traceback" in c for c in stock]
     assert asyncio.Handle._run is _STOCK_RUN

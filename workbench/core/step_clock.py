@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import sys
 import types
 from array import array
 from collections.abc import Awaitable, Iterable, Sequence
@@ -194,7 +195,11 @@ def _report(handle: asyncio.Handle, exc: BaseException) -> None:
     from asyncio import format_helpers
 
     callback, args = handle._callback, handle._args  # type: ignore[attr-defined]
-    source = format_helpers._format_callback_source(callback, args)
+    if sys.version_info >= (3, 13):  # the stock one shows the arguments in debug mode only
+        debug = handle._loop.get_debug()  # type: ignore[attr-defined]
+        source = format_helpers._format_callback_source(callback, args, debug=debug)
+    else:
+        source = format_helpers._format_callback_source(callback, args)
     context: dict[str, Any] = {
         "message": f"Exception in callback {source}",
         "exception": exc,

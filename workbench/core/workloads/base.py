@@ -40,7 +40,8 @@ class Workload:
 
     ``run_sync(job, task_id)`` is the blocking variant, used by sequential code, threads and
     processes. ``run_async(job, resources, task_id)`` is the coroutine variant; ``resources``
-    is what ``open_async(job)`` yielded (an HTTP session, for instance), shared by all tasks.
+    is what ``open_async(job)`` yielded (an HTTP client and its URL, for instance), shared by all
+    tasks.
     """
 
     name: str
