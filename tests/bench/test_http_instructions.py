@@ -11,6 +11,7 @@ import pytest
 
 from workbench.bench import http_instructions
 from workbench.bench.instructions import Counts
+from workbench.core.httpserver_client import ServerError
 
 _LOOP = ("ceval.c", "_PyEval_EvalFrameDefault")
 _ALLOC = ("obmalloc.c", "_PyObject_Malloc")
@@ -53,6 +54,21 @@ def test_a_requests_cost_is_the_difference_over_the_requests_added() -> None:
     text = "\n".join(http_instructions.to_markdown(figures))
     assert "| workbench | 160.0 | 130.0 | 20.0 | 10.0 | 40.0 | 1.3333 |" in text
     assert "| s_pack_internal | 10.0 |" in text
+
+
+@contextlib.asynccontextmanager
+async def _server_that_fails() -> AsyncIterator[str]:
+    raise ServerError("the local HTTP server did not start: address in use")
+    yield "never"  # pragma: no cover - makes this a generator
+
+
+def test_a_server_that_does_not_start_leaves_why_in_the_figures_not_a_traceback() -> None:
+    figures = http_instructions.measure_http_instructions(
+        (10, 30), progress=lambda _: None, counter=_fake_count, server=_server_that_fails
+    )
+    assert figures == {"skipped": "the local HTTP server did not start: address in use"}
+    text = "\n".join(http_instructions.to_markdown(figures))
+    assert "Not measured: the local HTTP server did not start" in text
 
 
 def test_each_program_makes_the_requests_asked_of_the_url_given() -> None:

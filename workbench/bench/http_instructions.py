@@ -84,10 +84,14 @@ def measure_http_instructions(
 ) -> dict[str, Any]:
     """Each arm's instructions a request, by where they ran, and the functions the workbench
     adds most to. Two programs are counted at a time, against one local server (``server``:
-    the workbench's own unless another is given)."""
-    if server is None:
-        from workbench.core.httpserver_client import local_http_server as server
-    return asyncio.run(_measure(sizes, progress, counter, server))
+    the workbench's own unless another is given). A server that does not start leaves
+    ``{"skipped": why}``, as a missing valgrind does: the bench can do without this part."""
+    from workbench.core.httpserver_client import ServerError, local_http_server
+
+    try:
+        return asyncio.run(_measure(sizes, progress, counter, server or local_http_server))
+    except ServerError as error:
+        return {"skipped": str(error)}
 
 
 async def _measure(
