@@ -86,7 +86,8 @@ def test_bad_sizes_get_one_line_and_no_traceback(capsys: pytest.CaptureFixture[s
         http_instructions.main(["--sizes", "30,10"])
     assert stopped.value.code == 2
     err = capsys.readouterr().err
-    assert "Traceback" not in err and "'30,10'" in err.splitlines()[-1]
+    last = err.splitlines()[-1]
+    assert "Traceback" not in err and "'30,10'" in last and "numbers of requests" in last
 
 
 def test_without_valgrind_it_says_so_in_one_line_and_the_bench_keeps_why(

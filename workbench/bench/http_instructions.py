@@ -44,7 +44,7 @@ from workbench.bench.instructions import (
     print_counted,
 )
 from workbench.bench.tables import table
-from workbench.bench.task_instructions import _pair, added_functions, per_function
+from workbench.bench.task_instructions import added_functions, per_function, size_pair
 
 SIZES = (250, 750)
 DELAY_S = 0.2
@@ -180,7 +180,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m workbench.bench.http_instructions")
     parser.add_argument(
         "--sizes",
-        type=_pair,
+        type=size_pair("requests"),
         default=SIZES,
         metavar="SMALL,LARGE",
         help=f"two numbers of requests (default: {SIZES[0]},{SIZES[1]})",

@@ -198,23 +198,28 @@ def to_markdown(figures: Mapping[str, Any]) -> list[str]:
     return lines
 
 
-def _pair(text: str) -> tuple[int, int]:
-    """``SMALL,LARGE``: two numbers of tasks, the second the larger."""
-    parts = text.split(",")
-    if len(parts) == 2 and all(part.strip().isdigit() for part in parts):
-        small, large = int(parts[0]), int(parts[1])
-        if 0 < small < large:
-            return small, large
-    raise argparse.ArgumentTypeError(
-        f"{text!r}: give two numbers of tasks, the second the larger, e.g. 1000,2000"
-    )
+def size_pair(unit: str) -> Callable[[str], tuple[int, int]]:
+    """The ``--sizes`` parser of a counting command: ``SMALL,LARGE``, two numbers of
+    ``unit`` (tasks, requests), the second the larger; anything else is one line naming it."""
+
+    def parse(text: str) -> tuple[int, int]:
+        parts = text.split(",")
+        if len(parts) == 2 and all(part.strip().isdigit() for part in parts):
+            small, large = int(parts[0]), int(parts[1])
+            if 0 < small < large:
+                return small, large
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: give two numbers of {unit}, the second the larger, e.g. 1000,2000"
+        )
+
+    return parse
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m workbench.bench.task_instructions")
     parser.add_argument(
         "--sizes",
-        type=_pair,
+        type=size_pair("tasks"),
         nargs="+",
         default=list(SIZE_PAIRS),
         metavar="SMALL,LARGE",
