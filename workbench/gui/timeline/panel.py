@@ -23,6 +23,7 @@ from workbench.gui.timeline.gantt import GanttPlot
 from workbench.gui.timeline.rows import ROWS as INSIDE_ROWS
 from workbench.gui.timeline.rows import InsideRows, inside_rows, place_inside_rows
 from workbench.gui.timeline.slices import slice_legend
+from workbench.gui.timeline.title import FittedTitle
 
 LEFT_AXIS_WIDTH = 110
 """The same width for every left axis, so every panel's time axis lines up."""
@@ -61,6 +62,8 @@ class Panel:
     cpu: CpuPlot
     inside: InsideRows
     """Concurrency (and loop lag for async) rows between the Gantt and CPU charts."""
+    heading: FittedTitle
+    """The Gantt chart's title, as much of it as fits."""
     key: str = ""
     """Its track in the experiment (see ``LiveExperiment.panels``)."""
     title: str = ""
@@ -78,6 +81,7 @@ class Panel:
             GanttPlot(gantt_item, theme),
             CpuPlot(cpu_item, cores, theme),
             inside_rows(looped, theme),
+            FittedTitle(gantt_item, theme),
         )
         for item in panel.plots():
             # Ranges are set by the view (or by the user); pyqtgraph's auto-range would
@@ -130,7 +134,7 @@ def worker_legend(track: RunTrack, theme: Theme) -> str:
     return "&nbsp;&nbsp;".join(shown)
 
 
-def panel_title(
+def panel_titles(
     track: RunTrack | None,
     strategy: str,
     repeats: int,
@@ -138,14 +142,16 @@ def panel_title(
     *,
     stopped: bool = False,
     legend: str | None = None,
-) -> str:
-    """Strategy, repeat, time so far or wall time, and the worker colour legend.
+) -> tuple[str, ...]:
+    """Strategy, repeat, time so far or wall time, and the worker colour legend: the title's
+    forms, most detailed first, for a plot too narrow for the whole (see ``FittedTitle``):
+    without the legend, then with the repeat as "3/3".
 
     ``stopped``: the experiment was stopped, so a run that never finished is not "running".
     ``legend`` replaces the workers' and slices' legend (the thread states' one)."""
+    name = f"<b>{as_html(strategy)}</b>"
     if track is None:
-        return f"<b>{as_html(strategy)}</b> · {'not run (stopped)' if stopped else 'waiting'}"
-    repeat = f" (repeat {track.repeat_index + 1}/{repeats})" if repeats > 1 else ""
+        return (f"{name} · {'not run (stopped)' if stopped else 'waiting'}",)
     if track.run is None:
         verb = "stopped" if stopped else "running"
         state = f"{verb} · {track.ended:,}/{track.tasks:,} tasks done"
@@ -157,4 +163,8 @@ def panel_title(
     if legend is None:
         slices = f"&nbsp;&nbsp;·&nbsp;&nbsp;{slice_legend()}" if track.slices.traced else ""
         legend = worker_legend(track, theme) + slices
-    return f"<b>{as_html(strategy)}</b>{repeat} · {state} &nbsp;&nbsp;{legend}"
+    if repeats <= 1:
+        return (f"{name} · {state} &nbsp;&nbsp;{legend}", f"{name} · {state}")
+    which = f"{track.repeat_index + 1}/{repeats}"
+    head = f"{name} (repeat {which}) · {state}"
+    return (f"{head} &nbsp;&nbsp;{legend}", head, f"{name} {which} · {state}")

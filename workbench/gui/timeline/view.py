@@ -27,7 +27,7 @@ from workbench.gui.model.live_run import LiveExperiment, RunTrack
 from workbench.gui.theme import Theme
 from workbench.gui.timeline.concurrency import ALIVE, BOTH, RUNNING
 from workbench.gui.timeline.controls import TimelineControls
-from workbench.gui.timeline.panel import TIME_AXIS_HEIGHT, Panel, Shape, live_extent, panel_title
+from workbench.gui.timeline.panel import TIME_AXIS_HEIGHT, Panel, Shape, live_extent, panel_titles
 from workbench.gui.timeline.rows import (
     has_loop,
     task_inside,
@@ -234,21 +234,16 @@ class TimelineView(QWidget):
         self._refreshing = False
         for panel in self.panels:
             track = self.experiment.tracks.get(panel.key)
-            panel.gantt.plot.setTitle(
-                panel_title(
+            panel.heading.show(
+                panel_titles(
                     track,
                     panel.title,
                     repeats,
                     self.theme,
                     stopped=self.experiment.interrupted,
                     legend=panel.gantt.states.legend(track, self.experiment),
-                ),
-                size=self.theme.title_size(),
-                justify="left",
+                )
             )
-            # A title asks for its whole width as a minimum; in a narrow window it is cut at
-            # the right instead of pushing the charts off the screen.
-            panel.gantt.plot.titleLabel.setMinimumWidth(0)
             panel.gantt.draw(track or self._not_run(panel), clock, slices=slices)
         self.last_redraw_s = time.perf_counter() - began
 

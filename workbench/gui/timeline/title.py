@@ -1,0 +1,68 @@
+"""A panel's title at the most detail its width takes: never a word cut at the plot's edge.
+
+The title says what the panel is (strategy, repeat, wall time) and then a legend (the
+workers' colours, the slices', or the thread states'). At 1024×768, with the settings beside
+the timeline, a whole title is wider than its plot, and pyqtgraph cut it mid-word ("alive
+(waitin"). Here the title takes the first of its forms, most detailed first, that fits; the
+whole title is then its tooltip, so what did not fit is a hover away. The bar labels of the
+wall-time chart are fitted the same way (see ``ComparisonChart``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pyqtgraph as pg
+from PySide6.QtGui import QTextDocument
+
+from workbench.gui.theme import Theme
+
+
+def plain(html: str) -> str:
+    """What rich text reads as, for a tooltip."""
+    document = QTextDocument()
+    document.setHtml(html)
+    return document.toPlainText()
+
+
+class FittedTitle:
+    """Shows one of a title's forms on a plot, refitted when the plot is resized."""
+
+    def __init__(self, plot: pg.PlotItem, theme: Theme) -> None:
+        self._plot = plot
+        self._theme = theme
+        self._forms: tuple[str, ...] = ()
+        self._fitted_for: tuple[tuple[str, ...], int, str] | None = None
+        self.shown = ""
+        """The form on screen (the first one when the plot's width is not known yet)."""
+        plot.vb.sigResized.connect(self._fit)
+
+    @property
+    def whole(self) -> str:
+        """The most detailed form: what the title says with room enough."""
+        return self._forms[0] if self._forms else ""
+
+    def show(self, forms: Sequence[str]) -> None:
+        """Show the most detailed of ``forms`` (most detailed first) that fits."""
+        self._forms = tuple(forms)
+        self._fit()
+
+    def _fit(self, *_: object) -> None:
+        if not self._forms:
+            return
+        room = round(self._plot.vb.width())
+        size = self._theme.title_size()
+        key = (self._forms, room, size)
+        if key == self._fitted_for:  # a redraw with nothing new: no relayout of the text
+            return
+        self._fitted_for = key
+        label = self._plot.titleLabel
+        for form in self._forms:
+            self._plot.setTitle(form, size=size, justify="left")
+            # A title asks for its whole width as a minimum; a narrow window must not be
+            # pushed wider by it (the forms are there so that it need not be).
+            label.setMinimumWidth(0)
+            if room <= 1 or label.item.boundingRect().width() <= room:
+                break
+        self.shown = form
+        label.setToolTip("" if form == self.whole else plain(self.whole))
