@@ -32,11 +32,15 @@ from workbench.core.comparison import (
 from workbench.core.results import Results
 from workbench.gui.results.explanation_view import ExplanationView
 from workbench.gui.theme import TEXT_COLOUR, Theme
+from workbench.gui.widgets.fitted_title import FittedTitle
 
 BAR_HEIGHT = 0.6
 MAX_LABEL_SHARE = 0.6
 """Labels may take at most this share of the chart's width; bars get the rest."""
 LABEL_MARGIN_PX = 24
+AXIS_TITLES = ("wall time (s) — shorter is faster", "wall time (s)")
+"""The time axis's title, and what is left of it where the chart is too narrow for the whole
+(at 1024×768 beside the table it was cut after "shorter is fa")."""
 
 
 class ComparisonChart(pg.PlotWidget):
@@ -51,12 +55,14 @@ class ComparisonChart(pg.PlotWidget):
         item.setMouseEnabled(x=False, y=False)
         item.invertY(True)
         item.showGrid(x=True, y=False, alpha=0.25)
-        theme.style_axis(item.getAxis("bottom"), "wall time (s) — shorter is faster")
+        theme.style_axis(item.getAxis("bottom"), AXIS_TITLES[0])
         theme.style_axis(item.getAxis("left"))
         self.rows: tuple[ComparisonRow, ...] = ()
         self._walls = np.empty(0)
         self._labels: list[pg.TextItem] = []
         item.vb.sigResized.connect(self._fit_labels)  # the room labels need is in pixels
+        self.heading = FittedTitle(item, theme)
+        item.vb.sigResized.connect(self._fit_axis_title)
 
     def show_rows(self, rows: tuple[ComparisonRow, ...], repeats: int) -> None:
         item = self.getPlotItem()
@@ -65,11 +71,14 @@ class ComparisonChart(pg.PlotWidget):
         for side in ("left", "bottom"):  # no axes without bars: an empty 0–1 frame means nothing
             item.showAxis(side, bool(rows))
         if not rows:
-            item.setTitle("Wall time per strategy: none yet", size=self.theme.title_size())
+            self.heading.show(("Wall time per strategy: none yet", "Wall time: none yet"))
             self._labels, self._walls = [], np.empty(0)
             return
-        median = "median of " + str(repeats) + " runs" if repeats > 1 else "one run each"
-        item.setTitle(f"Wall time per strategy ({median})", size=self.theme.title_size())
+        median = f"median of {repeats} runs" if repeats > 1 else "one run each"
+        short = f"median of {repeats}" if repeats > 1 else "one run"
+        self.heading.show(
+            (f"Wall time per strategy ({median})", f"Wall time ({short})", "Wall time")
+        )
         item.getAxis("left").setTicks([[(i, row.name) for i, row in enumerate(rows)]])
         walls = np.array([row.wall_s or 0.0 for row in rows])
         for family, colour in self.theme.palette.families.items():
@@ -95,6 +104,7 @@ class ComparisonChart(pg.PlotWidget):
             self._labels.append(label)
         self._walls = walls
         self._fit_labels()
+        self._fit_axis_title()
         item.setYRange(-0.6, max(len(rows), 1) - 0.4, padding=0)
 
     def _fit_labels(self, *_: object) -> None:
@@ -113,6 +123,14 @@ class ComparisonChart(pg.PlotWidget):
         for label, text in zip(self._labels, texts, strict=True):
             label.setText(text)
         self.getPlotItem().setXRange(0, longest / (1 - min(share, MAX_LABEL_SHARE)), padding=0)
+
+    def _fit_axis_title(self, *_: object) -> None:
+        axis = self.getPlotItem().getAxis("bottom")
+        for title in AXIS_TITLES:
+            if axis.labelText != title:
+                axis.setLabel(title)  # the style set by the theme stays
+            if axis.label.boundingRect().width() <= axis.width():
+                break
 
     def label_texts(self) -> list[str]:
         """The labels as shown at the ends of the bars."""

@@ -38,12 +38,19 @@ class ExplanationView(QTextBrowser):
             if self.recommendation
             else ""
         )
-        self.setHtml(f"{head}<ul style='margin-left:0'>{''.join(items)}</ul>{note}")
+        self._show(f"{head}<ul style='margin-left:0'>{''.join(items)}</ul>{note}")
 
     def clear_readings(self) -> None:
         self.readings = ()
         self.recommendation = ""
-        self.setHtml(f"<p><i>{PLACEHOLDER}</i></p>")
+        self._show(f"<p><i>{PLACEHOLDER}</i></p>")
+
+    def _show(self, html: str) -> None:
+        """New text, read from its first line. Set while the pane is folded away (the
+        comparison folds below the timeline until F8), the view scrolled to keep its cursor
+        in a view of no height, and opened with the recommendation's first line out of sight."""
+        self.setHtml(html)
+        self.verticalScrollBar().setValue(0)
 
     def texts(self) -> list[str]:
         return [reading.text for reading in self.readings]

@@ -23,7 +23,7 @@ from workbench.gui.timeline.gantt import GanttPlot
 from workbench.gui.timeline.rows import ROWS as INSIDE_ROWS
 from workbench.gui.timeline.rows import InsideRows, inside_rows, place_inside_rows
 from workbench.gui.timeline.slices import slice_legend
-from workbench.gui.timeline.title import FittedTitle
+from workbench.gui.widgets.fitted_title import FittedTitle
 
 LEFT_AXIS_WIDTH = 110
 """The same width for every left axis, so every panel's time axis lines up."""

@@ -1,11 +1,12 @@
-"""A panel's title at the most detail its width takes: never a word cut at the plot's edge.
+"""A chart's title at the most detail its width takes: never a word cut at the plot's edge.
 
-The title says what the panel is (strategy, repeat, wall time) and then a legend (the
-workers' colours, the slices', or the thread states'). At 1024×768, with the settings beside
-the timeline, a whole title is wider than its plot, and pyqtgraph cut it mid-word ("alive
-(waitin"). Here the title takes the first of its forms, most detailed first, that fits; the
-whole title is then its tooltip, so what did not fit is a hover away. The bar labels of the
-wall-time chart are fitted the same way (see ``ComparisonChart``).
+A panel's title on the timeline says what the panel is (strategy, repeat, wall time) and then
+a legend (the workers' colours, the slices', or the thread states'); the wall-time chart's
+says what its bars are. At 1024×768, with the settings beside the charts, a whole title is
+wider than its plot: pyqtgraph cut the panel's mid-word ("alive (waitin"), and the wall-time
+chart's, which a title asks for as its minimum width, pushed the chart under the table beside
+it. Here a title takes the first of its forms, most detailed first, that fits, and never asks
+for more width than its plot has; the whole title is then its tooltip, a hover away.
 """
 
 from __future__ import annotations
