@@ -42,9 +42,32 @@ def test_each_arm_gets_a_ratio_to_the_bare_script_with_its_interval() -> None:
     engine_arms = {"engine", "engine-no-states", "engine-inside-off"}
     assert all(row["engine_cpu_share"] is None for row in rows if row["arm"] not in engine_arms)
     assert all(row["fastest_ratio"] > 0 for row in rows)
+    for row in rows:
+        assert row["step_ci_low"] <= row["step"] <= row["step_ci_high"]
+    steps = {row["arm"]: row["step_from"] for row in rows}
+    assert steps["bare-again"] == "bare" and steps["engine-inside-off"] == "engine"
     table = "\n".join(fidelity_parts_markdown(rows))
     assert table.count("| tiny-pool |") == len(rows)
-    assert "| tiny-pool | engine |" in table
+    assert "| tiny-pool | engine |" in table and "] over engine |" in table
+
+
+def test_each_arm_steps_from_the_arm_it_adds_a_piece_to_among_those_run() -> None:
+    bases = fidelity_parts.step_bases(
+        ["bare-again", "bare-loop", "spin", "engine", "engine-inside-off", "beside-ticks"]
+    )
+    assert bases == {
+        "bare-again": "bare",
+        "bare-loop": "bare",
+        "spin": "bare-loop",
+        "engine": "spin",
+        "engine-inside-off": "engine",
+        "beside-ticks": "bare",
+    }
+    # The engine less its recording inside, without the engine arm: set against the bare script.
+    assert fidelity_parts.step_bases(["engine-no-states", "engine-inside-off"]) == {
+        "engine-no-states": "bare",
+        "engine-inside-off": "bare",
+    }
 
 
 def test_fewer_than_two_rounds_is_refused_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:

@@ -128,6 +128,8 @@ ARMS: dict[str, tuple[tuple[str, str], ...]] = {
         *BESIDE_ARMS,
     ),
 }
+STEP_FROM = {AGAIN[0]: "bare", ENGINE_INSIDE_OFF[0]: ENGINE[0], **dict.fromkeys(BESIDE, "bare")}
+"""Arms that are no piece added to the arm before them, and what each is set against."""
 CPU_CASES = tuple(case for case in CASES if case.name in ("cpu-4-threads", "cpu-4-process-pool-2"))
 ROUNDS = 24
 PROBE = [sys.executable, "-m", "workbench.bench.fidelity_parts_probe"]
@@ -161,8 +163,10 @@ def measure_fidelity_parts(
                     engine_shares.setdefault(arm, []).append(
                         figures["engine_cpu_ns"] / (cpus * figures["engine_window_ns"])
                     )
+        bases = step_bases([arm for arm, _ in arms])
         for arm, what in arms:
             ratio = median_ratio_interval(walls[arm], walls["bare"])
+            step = median_ratio_interval(walls[arm], walls[bases[arm]])
             shares = engine_shares.get(arm)
             share = Spread.of(shares).median if shares else None
             rows.append(
@@ -171,6 +175,10 @@ def measure_fidelity_parts(
                     "arm": arm,
                     "what": what,
                     **ratio.as_dict("ratio", 3),
+                    # Set against the arm it adds one piece to, in the same rounds: a
+                    # piece's cost with the noise both arms share taken out.
+                    "step_from": bases[arm],
+                    **step.as_dict("step", 3),
                     # Noise only ever adds time: the fastest runs show what a piece costs
                     # when nothing else got in the way.
                     "fastest_ratio": round(min(walls[arm]) / min(walls["bare"]), 3),
@@ -181,6 +189,20 @@ def measure_fidelity_parts(
                 }
             )
     return rows
+
+
+def step_bases(arms: Sequence[str]) -> dict[str, str]:
+    """What each arm run is set against for its step: the arm before it among those run
+    (the bare script for the first), or :data:`STEP_FROM`'s where it says (and that ran)."""
+    bases: dict[str, str] = {}
+    before = "bare"
+    for arm in arms:
+        base = STEP_FROM.get(arm)
+        if base is None:
+            bases[arm], before = before, arm
+        else:
+            bases[arm] = base if base == "bare" or base in arms else "bare"
+    return bases
 
 
 def _figures(case: Case, arm: str) -> dict[str, int]:
