@@ -145,7 +145,7 @@ def panel_titles(
 ) -> tuple[str, ...]:
     """Strategy, repeat, time so far or wall time, and the worker colour legend: the title's
     forms, most detailed first, for a plot too narrow for the whole (see ``FittedTitle``):
-    without the legend, then with the repeat as "3/3".
+    without the slices' legend, without any, then with the repeat as "3/3".
 
     ``stopped``: the experiment was stopped, so a run that never finished is not "running".
     ``legend`` replaces the workers' and slices' legend (the thread states' one)."""
@@ -160,11 +160,13 @@ def panel_titles(
     else:
         error = as_html(track.run.error or "")
         state = f"<span style='color:{FAILED_COLOUR}'>failed: {error}</span>"
-    if legend is None:
-        slices = f"&nbsp;&nbsp;·&nbsp;&nbsp;{slice_legend()}" if track.slices.traced else ""
-        legend = worker_legend(track, theme) + slices
+    legends = [legend] if legend is not None else [worker_legend(track, theme)]
+    if legend is None and track.slices.traced:  # the workers' colours, then what slices mean
+        legends.insert(0, f"{legends[0]}&nbsp;&nbsp;·&nbsp;&nbsp;{slice_legend()}")
+    short: tuple[str, ...] = ()
     if repeats <= 1:
-        return (f"{name} · {state} &nbsp;&nbsp;{legend}", f"{name} · {state}")
-    which = f"{track.repeat_index + 1}/{repeats}"
-    head = f"{name} (repeat {which}) · {state}"
-    return (f"{head} &nbsp;&nbsp;{legend}", head, f"{name} {which} · {state}")
+        head = f"{name} · {state}"
+    else:
+        which = f"{track.repeat_index + 1}/{repeats}"
+        head, short = f"{name} (repeat {which}) · {state}", (f"{name} {which} · {state}",)
+    return (*(f"{head} &nbsp;&nbsp;{shown}" for shown in legends), head, *short)
