@@ -116,3 +116,40 @@ def test_on_linux_the_server_dies_with_its_parent_even_with_stdin_open() -> None
         assert alive == []
     finally:
         end_all(parent, server)
+
+
+class _SilentServer:
+    """A server process that started but never says its port."""
+
+    stopped = False
+
+    def __init__(self, module: str, on_line: object) -> None:
+        self.module = module
+
+    def last_error_line(self) -> str | None:
+        return None
+
+    def stop(self) -> None:
+        _SilentServer.stopped = True
+
+
+def test_a_server_that_never_says_its_port_is_a_server_error_and_is_stopped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A timeout is a server that did not start: the bench keeps why in one line, and the
+    process is stopped, not left behind."""
+    import asyncio
+
+    from workbench.core import httpserver_client
+
+    monkeypatch.setattr(_SilentServer, "stopped", False)
+    monkeypatch.setattr(httpserver_client, "HelperProcess", _SilentServer)
+    monkeypatch.setattr(httpserver_client, "START_TIMEOUT_S", 0.05)
+
+    async def start() -> None:
+        async with httpserver_client.local_http_server():
+            pass
+
+    with pytest.raises(httpserver_client.ServerError, match=r"no port reported within 0\.05 s"):
+        asyncio.run(start())
+    assert _SilentServer.stopped

@@ -32,7 +32,11 @@ async def local_http_server() -> AsyncIterator[str]:
 
     server = HelperProcess(SERVER_MODULE, on_line)
     try:
-        line = await asyncio.wait_for(first_line, START_TIMEOUT_S)
+        try:
+            line = await asyncio.wait_for(first_line, START_TIMEOUT_S)
+        except TimeoutError:  # started, but silent: as much a server that did not start
+            detail = f"no port reported within {START_TIMEOUT_S:g} s"
+            raise ServerError(f"the local HTTP server did not start: {detail}") from None
         if not line or not line.strip().isdigit():
             detail = server.last_error_line() or "no port reported"
             raise ServerError(f"the local HTTP server did not start: {detail}")
