@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pyqtgraph as pg
 from pytestqt.qtbot import QtBot
 
 from workbench.core.comparison import ComparisonRow
+from workbench.core.explain import Reading
 from workbench.core.strategies.base import Family
 from workbench.gui.results.comparison_view import AXIS_TITLES, ComparisonView
 from workbench.gui.results.explanation_view import ExplanationView
@@ -119,7 +122,9 @@ def test_readings_set_while_folded_away_open_at_their_first_line(qtbot: QtBot) -
     qtbot.addWidget(view)
     view.resize(400, 0)  # the comparison folds below the timeline until F8
     view.show()
-    view._show("<p><b>→ the recommendation</b></p><ul>" + "<li>a reading</li>" * 30 + "</ul>")
+    readings = tuple(Reading("threads", f"threads: a reading, the {i}th") for i in range(30))
+    analysis = SimpleNamespace(readings=readings, recommendation="the recommendation")
+    view.show_analysis(SimpleNamespace(interrupted=False), analysis)  # type: ignore[arg-type]
     view.resize(400, 150)
     qtbot.waitUntil(lambda: view.height() == 150)
     assert view.verticalScrollBar().maximum() > 0 and view.verticalScrollBar().value() == 0

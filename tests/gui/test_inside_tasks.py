@@ -43,7 +43,7 @@ def test_threads_on_cpu_draw_many_running_slices_per_task_over_thin_alive_bars(
     alive_heights = {float(item.opts["height"]) for item in gantt._by_colour if item.isVisible()}
     assert alive_heights == {ALIVE_HEIGHT}  # thin alive bars under thick running slices
     assert RUNNING_HEIGHT > 2 * ALIVE_HEIGHT
-    title = gantt.plot.titleLabel.text
+    title = panel(window, "threads").heading.whole
     assert "alive (waiting)" in title and "running" in title
 
     span = window.results.runs[0].tasks[0]
@@ -178,7 +178,7 @@ def test_a_version_1_file_opens_with_plain_bars_and_no_lag(
         assert p.gantt.slices.drawn is None and p.gantt.slices.drawn_slices() == 0
         heights = {float(item.opts["height"]) for item in p.gantt._by_colour if item.isVisible()}
         assert heights == {BAR_HEIGHT}  # unknown inside: the plain bars of before
-        assert "alive (waiting)" not in p.gantt.plot.titleLabel.text
+        assert "alive (waiting)" not in p.heading.whole
         assert p.inside is not None and p.inside.concurrency.peaks[1] == 0  # running unknown
     gather = panel(window, "async-gather").inside
     assert gather is not None and gather.lag is not None and gather.lag.samples == 0

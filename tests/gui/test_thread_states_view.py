@@ -44,7 +44,7 @@ def test_threads_on_cpu_with_states_on_carry_the_lock_colour(
     lock_item = threads.gantt.states._items[LOCK]
     assert QColor(lock_item.opts["brush"]) == QColor(window.theme.palette.state(LOCK))
     assert threads.gantt.slices.drawn_slices() == 0, "the states replace the running slices"
-    title = threads.gantt.plot.titleLabel.text
+    title = threads.heading.whole
     assert "waiting for the GIL" in title and "running" in title
 
     span = results.runs[0].tasks[0]
@@ -100,7 +100,7 @@ def test_lanes_colour_each_threads_lane_and_free_threading_says_no_gil(
         [item.opts["y0"] for item in gantt.states._items.values() if item.isVisible()]
     )
     assert {round(float(y) + 0.4) for y in y0} == {0, 1}, "a lane per thread that ran tasks"
-    assert "waiting for a lock (no GIL)" in gantt.plot.titleLabel.text
+    assert "waiting for a lock (no GIL)" in panel(window, "threads").heading.whole
 
 
 def test_a_run_drawn_with_states_off_is_not_indexed_for_them(window: MainWindow) -> None:

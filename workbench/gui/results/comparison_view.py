@@ -61,7 +61,7 @@ class ComparisonChart(pg.PlotWidget):
         self._walls = np.empty(0)
         self._labels: list[pg.TextItem] = []
         item.vb.sigResized.connect(self._fit_labels)  # the room labels need is in pixels
-        self.heading = FittedTitle(item, theme)
+        self.heading = FittedTitle(item, theme, justify="center")
         item.vb.sigResized.connect(self._fit_axis_title)
 
     def show_rows(self, rows: tuple[ComparisonRow, ...], repeats: int) -> None:
@@ -129,7 +129,8 @@ class ComparisonChart(pg.PlotWidget):
         for title in AXIS_TITLES:
             if axis.labelText != title:
                 axis.setLabel(title)  # the style set by the theme stays
-            if axis.label.boundingRect().width() <= axis.width():
+            # The view box's width: the axis shares its column, and is resized after it.
+            if axis.label.boundingRect().width() <= self.getPlotItem().vb.width():
                 break
 
     def label_texts(self) -> list[str]:

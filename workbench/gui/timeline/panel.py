@@ -145,7 +145,8 @@ def panel_titles(
 ) -> tuple[str, ...]:
     """Strategy, repeat, time so far or wall time, and the worker colour legend: the title's
     forms, most detailed first, for a plot too narrow for the whole (see ``FittedTitle``):
-    without the slices' legend, without any, then with the repeat as "3/3".
+    without the slices' legend, without any, with the repeat as "3/3", and for a failed run
+    without its error.
 
     ``stopped``: the experiment was stopped, so a run that never finished is not "running".
     ``legend`` replaces the workers' and slices' legend (the thread states' one)."""
@@ -169,4 +170,6 @@ def panel_titles(
     else:
         which = f"{track.repeat_index + 1}/{repeats}"
         head, short = f"{name} (repeat {which}) · {state}", (f"{name} {which} · {state}",)
+    if track.run is not None and not track.run.ok:  # an error of any length: the tooltip's
+        short += (f"{name} · <span style='color:{FAILED_COLOUR}'>failed</span>",)
     return (*(f"{head} &nbsp;&nbsp;{shown}" for shown in legends), head, *short)

@@ -1,4 +1,4 @@
-"""A chart's title at the most detail its width takes: never a word cut at the plot's edge.
+"""A chart's title at the most detail its width takes, not cut mid-word at the plot's edge.
 
 A panel's title on the timeline says what the panel is (strategy, repeat, wall time) and then
 a legend (the workers' colours, the slices', or the thread states'); the wall-time chart's
@@ -29,9 +29,10 @@ def plain(html: str) -> str:
 class FittedTitle:
     """Shows one of a title's forms on a plot, refitted when the plot is resized."""
 
-    def __init__(self, plot: pg.PlotItem, theme: Theme) -> None:
+    def __init__(self, plot: pg.PlotItem, theme: Theme, justify: str = "left") -> None:
         self._plot = plot
         self._theme = theme
+        self._justify = justify
         self._forms: tuple[str, ...] = ()
         self._fitted_for: tuple[tuple[str, ...], int, str] | None = None
         self.shown = ""
@@ -44,7 +45,10 @@ class FittedTitle:
         return self._forms[0] if self._forms else ""
 
     def show(self, forms: Sequence[str]) -> None:
-        """Show the most detailed of ``forms`` (most detailed first) that fits."""
+        """Show the most detailed of ``forms`` (most detailed first) that fits; where none
+        does, the last, cut at the edge."""
+        if not forms:
+            raise ValueError("a title needs at least one form")
         self._forms = tuple(forms)
         self._fit()
 
@@ -59,7 +63,7 @@ class FittedTitle:
         self._fitted_for = key
         label = self._plot.titleLabel
         for form in self._forms:
-            self._plot.setTitle(form, size=size, justify="left")
+            self._plot.setTitle(form, size=size, justify=self._justify)
             # A title asks for its whole width as a minimum; a narrow window must not be
             # pushed wider by it (the forms are there so that it need not be).
             label.setMinimumWidth(0)
