@@ -21,7 +21,7 @@ def snapshot(window: MainWindow) -> dict[str, object]:
         bars = panel.gantt.bars
         assert bars is not None
         panels[panel.strategy] = {
-            "title": panel.gantt.plot.titleLabel.text,
+            "title": panel.heading.whole,
             "bars": [bars.task.tolist(), bars.start_s.tolist(), bars.end_s.tolist()],
             "workers": bars.worker.tolist(),
             "x_range": [round(v, 9) for v in panel.gantt.plot.vb.viewRange()[0]],

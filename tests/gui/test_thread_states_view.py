@@ -61,7 +61,7 @@ def test_threads_on_cpu_with_states_on_carry_the_lock_colour(
         other.timeline.refresh()
         theirs_panel = panel(other, "threads")
         assert theirs_panel.gantt.states.colours_drawn() == threads.gantt.states.colours_drawn()
-        assert theirs_panel.gantt.plot.titleLabel.text == threads.gantt.plot.titleLabel.text
+        assert theirs_panel.heading.whole == threads.heading.whole
         # the same pieces at any one zoom (the drawing's grid follows the pixel's size)
         mine, theirs = (
             w.timeline.panels[0].gantt.states.bars_for(w.timeline.experiment.tracks["threads"])
