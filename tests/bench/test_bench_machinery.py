@@ -125,3 +125,25 @@ def test_the_cases_given_more_pairs_are_reference_cases() -> None:
     more = _more_pairs()
     assert set(more) <= {case.name for case in CASES}
     assert sorted(more.values()) == [CPU_FIDELITY_PAIRS] * 3 + [SHORT_FIDELITY_PAIRS]
+
+
+@pytest.mark.parametrize("error", ["server", "bench"])
+def test_a_part_that_cannot_be_measured_ends_the_bench_in_one_line(
+    error: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No local server, a bare script that fails: one line and exit 1, not a traceback."""
+    from workbench.bench import runner
+    from workbench.bench.reference import BenchError
+    from workbench.cli import main
+    from workbench.core.httpserver_client import ServerError
+
+    def fail(*_: object, **__: object) -> int:
+        if error == "server":
+            raise ServerError("the local HTTP server did not start: no port reported")
+        raise BenchError("cpu.py threads failed: MemoryError")
+
+    monkeypatch.setattr(runner, "main", fail)
+    assert main(["bench", "--quick"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert "Traceback" not in err and len(err.splitlines()) == 1
+    assert err.startswith("workbench bench: ") and ("did not start" in err or "failed" in err)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
-from workbench.cli.common import Subcommands, UsageError, check_writable
+from workbench.cli.common import EXIT_FAILED, Subcommands, UsageError, check_writable
 
 
 def register(commands: Subcommands) -> None:
@@ -48,12 +49,18 @@ def run_bench(args: argparse.Namespace) -> int:
     largest = DEFAULT_LARGEST if args.overhead_up_to is None else args.overhead_up_to
     if largest < SIZES[0]:
         raise UsageError(f"--overhead-up-to must be at least {SIZES[0]:,} tasks, not {largest}")
+    from workbench.bench.reference import BenchError
     from workbench.bench.runner import main as bench_main
+    from workbench.core.httpserver_client import ServerError
 
-    return bench_main(
-        args.out,
-        args.markdown,
-        quick=args.quick,
-        million=args.million,
-        overhead_up_to=largest,
-    )
+    try:
+        return bench_main(
+            args.out,
+            args.markdown,
+            quick=args.quick,
+            million=args.million,
+            overhead_up_to=largest,
+        )
+    except (BenchError, ServerError) as exc:  # a part that cannot be measured here: one line
+        print(f"workbench bench: {exc}", file=sys.stderr)
+        return EXIT_FAILED
