@@ -47,9 +47,8 @@ def _fits(plot: pg.PlotItem) -> bool:
     return plot.titleLabel.item.boundingRect().width() <= plot.vb.width()
 
 
-def test_a_narrow_plot_drops_the_legend_and_keeps_the_whole_title_in_its_tooltip(
-    qtbot: QtBot,
-) -> None:
+def _wide_plot_titled(qtbot: QtBot) -> tuple[pg.GraphicsLayoutWidget, pg.PlotItem, FittedTitle]:
+    """A plot wide enough for the whole title, showing it."""
     view = pg.GraphicsLayoutWidget()
     qtbot.addWidget(view)
     plot = pg.PlotItem()
@@ -59,6 +58,13 @@ def test_a_narrow_plot_drops_the_legend_and_keeps_the_whole_title_in_its_tooltip
     view.show()
     title.show(FORMS)
     qtbot.waitUntil(lambda: title.shown == FORMS[0])
+    return view, plot, title
+
+
+def test_a_narrow_plot_drops_the_legend_and_keeps_the_whole_title_in_its_tooltip(
+    qtbot: QtBot,
+) -> None:
+    view, plot, title = _wide_plot_titled(qtbot)
     assert _fits(plot) and plot.titleLabel.toolTip() == ""
 
     view.resize(520, 300)  # the whole title is ~700 px at the theme's size
@@ -75,15 +81,7 @@ def test_a_narrow_plot_drops_the_legend_and_keeps_the_whole_title_in_its_tooltip
 
 def test_the_same_title_again_is_not_laid_out_again(qtbot: QtBot) -> None:
     """The timeline sets every panel's title at every redraw of a live run."""
-    view = pg.GraphicsLayoutWidget()
-    qtbot.addWidget(view)
-    plot = pg.PlotItem()
-    view.addItem(plot)
-    title = FittedTitle(plot, Theme())
-    view.resize(1600, 300)
-    view.show()
-    title.show(FORMS)
-    qtbot.waitUntil(lambda: title.shown == FORMS[0])
+    _, plot, title = _wide_plot_titled(qtbot)
     set_texts: list[str] = []
     plot.titleLabel.setText = lambda text, **_: set_texts.append(text)  # type: ignore[method-assign]
     title.show(FORMS)
