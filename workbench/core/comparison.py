@@ -178,12 +178,17 @@ def table_cells(row: ComparisonRow) -> tuple[str, ...]:
 
 
 def _figures(low: float, high: float) -> str:
-    """A min–max range to two significant figures of its low end (1.0–1.2, 0.52–0.62,
+    """A min–max range to two significant figures of its low end (1.0–1.3, 0.52–0.62,
     0.96–1.01, 0.061–0.064): repeats vary by a few percent, so a third figure would only be
     noise, and widen the column. Counted from the high end, 0.96–1.01 read "1.0–1.0", beside
     a median of 0.975 outside it."""
     decimals = max(0, 1 - math.floor(math.log10(low))) if low > 0 else 3
-    return f"{low:.{decimals}f}–{high:.{decimals}f}"
+    scale = 10**decimals
+    # Rounded outwards, so the range shown holds every run and the median: rounded to nearest,
+    # 1.054–1.17 read "1.1–1.2" beside a median of 1.074.
+    shown_low = math.floor(low * scale + 1e-9) / scale
+    shown_high = math.ceil(high * scale - 1e-9) / scale
+    return f"{shown_low:.{decimals}f}–{shown_high:.{decimals}f}"
 
 
 def _ms(ns: int) -> str:
