@@ -43,6 +43,15 @@ AXIS_TITLES = ("wall time (s) — shorter is faster", "wall time (s)")
 (at 1024×768 beside the table it was cut after "shorter is fa")."""
 
 
+def _has_whisker(row: ComparisonRow) -> bool:
+    return row.runs > 1 and row.wall_min_s is not None
+
+
+def _whisker_end(row: ComparisonRow) -> float:
+    """Where the row's min–max whisker ends on the right (0 when it has none)."""
+    return (row.wall_max_s or 0.0) if _has_whisker(row) else 0.0
+
+
 class ComparisonChart(pg.PlotWidget):
     """Median wall time per strategy; shorter is faster."""
 
@@ -58,7 +67,7 @@ class ComparisonChart(pg.PlotWidget):
         theme.style_axis(item.getAxis("bottom"), AXIS_TITLES[0])
         theme.style_axis(item.getAxis("left"))
         self.rows: tuple[ComparisonRow, ...] = ()
-        self._walls = np.empty(0)
+        self._ends = np.empty(0)
         self._labels: list[pg.TextItem] = []
         item.vb.sigResized.connect(self._fit_labels)  # the room labels need is in pixels
         self.heading = FittedTitle(item, theme, justify="center")
@@ -72,7 +81,7 @@ class ComparisonChart(pg.PlotWidget):
             item.showAxis(side, bool(rows))
         if not rows:
             self.heading.show(("Wall time per strategy: none yet", "Wall time: none yet"))
-            self._labels, self._walls = [], np.empty(0)
+            self._labels, self._ends = [], np.empty(0)
             return
         median = f"median of {repeats} runs" if repeats > 1 else "one run each"
         short = f"median of {repeats}" if repeats > 1 else "one run"
@@ -95,23 +104,26 @@ class ComparisonChart(pg.PlotWidget):
                     )
                 )
         self._whiskers(rows, walls)
+        # A label starts where its bar's drawing ends: past the whisker of the slowest run,
+        # so a wide spread of runs never draws its line through the figures.
+        ends = np.maximum(walls, [_whisker_end(row) for row in rows])
         self._labels = []
         for i in range(len(rows)):
             label = pg.TextItem("", color=TEXT_COLOUR, anchor=(0, 0.5))
             label.setFont(self.theme.chart_font(bold=True))
-            label.setPos(float(walls[i]), i)
+            label.setPos(float(ends[i]), i)
             item.addItem(label)
             self._labels.append(label)
-        self._walls = walls
+        self._ends = ends
         self._fit_labels()
         self._fit_axis_title()
         item.setYRange(-0.6, max(len(rows), 1) - 0.4, padding=0)
 
     def _fit_labels(self, *_: object) -> None:
         """Pick the most detailed labels that fit, then extend the time axis past the longest
-        bar by as much as they need, measured in pixels, so no label is ever cut off."""
-        walls = self._walls
-        longest = float(max(walls.max(initial=0.0), 1e-3))
+        bar or whisker by as much as they need, measured in pixels, so no label is ever cut off."""
+        ends = self._ends
+        longest = float(max(ends.max(initial=0.0), 1e-3))
         metrics = QFontMetrics(self.theme.chart_font(bold=True))
         plot_px = max(self.getPlotItem().vb.width(), 100.0)
         for detail in (2, 1, 0):
@@ -133,12 +145,20 @@ class ComparisonChart(pg.PlotWidget):
             if axis.label.boundingRect().width() <= self.getPlotItem().vb.width():
                 break
 
+    @property
+    def labels(self) -> tuple[pg.TextItem, ...]:
+        return tuple(self._labels)
+
     def label_texts(self) -> list[str]:
         """The labels as shown at the ends of the bars."""
         return [label.textItem.toPlainText() for label in self._labels]
 
+    def label_starts(self) -> list[float]:
+        """Where each label starts on the time axis: its bar's end, or its whisker's."""
+        return [label.pos().x() for label in self._labels]
+
     def _whiskers(self, rows: tuple[ComparisonRow, ...], walls: np.ndarray) -> None:
-        repeated = [i for i, row in enumerate(rows) if row.runs > 1 and row.wall_min_s is not None]
+        repeated = [i for i, row in enumerate(rows) if _has_whisker(row)]
         if not repeated:
             return
         index = np.array(repeated)
