@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import until, wait
 from tests.gui.scenario import RUN_TIMEOUT_S, configure, run_to_completion
-from workbench.core.presets import PresetVerdict
+from workbench.core.presets import PresetVerdict, preset_named
 from workbench.core.session import RunPreset
 from workbench.gui import main_window
 from workbench.gui.classroom.verdict_view import BADGE_WIDTH
@@ -192,7 +193,7 @@ def test_a_damaged_preset_file_is_shown_in_the_panel_and_the_others_stay(
 def _inconclusive() -> PresetVerdict:
     """cpu-gil's verdict on a machine whose other programs took most of the time."""
     from tests.core.test_verdicts import R, results
-    from workbench.core.presets import judge, preset_named
+    from workbench.core.presets import judge
     from workbench.core.verdicts import Verdict
 
     busy = {"lost": 0.6, "other": 1.5}
@@ -249,3 +250,20 @@ def test_an_inconclusive_verdict_is_shown_whole_in_presentation_mode(
     assert window.timeline.height() > view.height()  # it gave way, it did not give up
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     assert not window.presentation.active
+
+
+def test_the_settings_follow_a_presets_experiments_as_they_run(
+    window: MainWindow, loop: qasync.QEventLoop
+) -> None:
+    """After a preset's last experiment the settings showed its first one's workload beside
+    the last one's charts (seen with decision-rule: "cpu, 4 tasks" beside 500 http requests)."""
+    counts = preset_named("three-counts")
+    first = counts.experiments[0]
+    preset = replace(counts, experiments=(first, replace(first, label="five counts", tasks=5)))
+    window.config_panel.set_config(first.config(0.1))  # as choosing the preset does
+    assert window.presenter.start(RunPreset(preset, 0.1))
+    loop.run_until_complete(asyncio.wait_for(window.presenter.wait_idle(), RUN_TIMEOUT_S))
+
+    assert window.results is not None and window.results.config.tasks == 5
+    assert window.config_panel.read_config() == window.results.config
+    assert "(2 of 2)" in window.header.text()
