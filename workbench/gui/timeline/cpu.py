@@ -7,12 +7,15 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 
+from workbench.core.sampler import MIN_INTERVAL_S
 from workbench.gui.model.live_run import RunTrack
 from workbench.gui.theme import HEATMAP, Theme
 
 MAX_LINES = 8
 """Beyond eight overlapping lines nobody can follow one core; a heatmap shows them all."""
 LINE_WIDTH = 3
+MAX_COLUMNS = 4_000
+"""A heatmap's most columns: a long run's samples are drawn on no finer a grid."""
 
 
 def uses_heatmap(cores: int) -> bool:
@@ -23,6 +26,43 @@ def interval_edges(times_s: np.ndarray) -> np.ndarray:
     """Edges of the intervals the samples cover: each sample is the average busy % over the
     interval ending at its time, and the first interval starts at the run's start."""
     return np.concatenate([[0.0], times_s]) if times_s.size else np.empty(0)
+
+
+def readable_intervals(
+    times_s: np.ndarray, busy: np.ndarray, shortest_s: float = MIN_INTERVAL_S
+) -> tuple[np.ndarray, np.ndarray]:
+    """The samples' intervals (edges, busy % per interval and core), each shorter than
+    ``shortest_s`` merged into the next (the last into the one before), weighted by length.
+
+    The kernel counts CPU time in 10 ms ticks, so a short interval's busy % is mostly
+    rounding: the engine also samples at the run's start and end, between the sampler's
+    regular 0.2 s, and an interval of 42 ms read 0 % on both cores while 32 threads sent
+    their first requests. Merged, the ticks the two intervals counted are spread over both.
+    """
+    edges = interval_edges(times_s)
+    if edges.size < 3:
+        return edges, busy
+    lengths = np.diff(edges)
+    ends: list[int] = []  # the index of the last sample in each merged interval
+    length = 0.0
+    for i, piece in enumerate(lengths):
+        length += piece
+        if length >= shortest_s or i == lengths.size - 1:
+            ends.append(i)
+            length = 0.0
+    if len(ends) > 1 and edges[ends[-1] + 1] - edges[ends[-2] + 1] < shortest_s:
+        del ends[-2]  # a short last interval joins the one before
+    merged = np.empty((len(ends), busy.shape[1]))
+    start = 0
+    for k, end in enumerate(ends):
+        weights, rows = lengths[start : end + 1], busy[start : end + 1]
+        total = weights.sum()
+        if end == start or total <= 0:
+            merged[k] = rows.mean(axis=0)  # one sample as it was (or several of no length)
+        else:
+            merged[k] = weights @ rows / total
+        start = end + 1
+    return np.concatenate([[0.0], edges[np.array(ends) + 1]]), merged
 
 
 class CpuPlot:
@@ -80,14 +120,27 @@ class CpuPlot:
             if self._image is not None:
                 self._image.clear()
             return
-        busy = busy[:, : self.cores]
+        edges, busy = readable_intervals(times, busy[:, : self.cores])
         if self._image is not None:
-            # Rows are cores, columns samples; stretched over [0, last sample] on the time axis
-            # (samples are evenly spaced by the sampler, so columns line up with their times).
-            self._image.setImage(busy.T, autoLevels=False, levels=(0, 100))
-            self._image.setRect(QRectF(0.0, 0.0, float(times[-1]), float(busy.shape[1])))
+            # Rows are cores, columns a grid of the shortest interval's width over [0, last
+            # sample]: each column shows the interval its middle falls in.
+            grid = _even_columns(edges)
+            self._image.setImage(busy[grid].T, autoLevels=False, levels=(0, 100))
+            self._image.setRect(QRectF(0.0, 0.0, float(edges[-1]), float(busy.shape[1])))
             return
-        edges = interval_edges(times)
         for core, line in enumerate(self._lines):
             if core < busy.shape[1]:
                 line.setData(edges, busy[:, core])
+
+
+def _even_columns(edges: np.ndarray) -> np.ndarray:
+    """For a heatmap's evenly spaced columns over ``edges``' span: the interval each
+    column's middle falls in (an image's columns cannot have widths of their own)."""
+    lengths = np.diff(edges)
+    positive = lengths[lengths > 0]
+    if positive.size == 0:
+        return np.zeros(lengths.size, dtype=np.intp)
+    count = min(MAX_COLUMNS, max(1, round(float(edges[-1] - edges[0]) / float(positive.min()))))
+    middles = edges[0] + (np.arange(count) + 0.5) * (edges[-1] - edges[0]) / count
+    found = np.searchsorted(edges, middles, side="right") - 1
+    return np.clip(found, 0, lengths.size - 1)
