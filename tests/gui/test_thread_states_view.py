@@ -8,17 +8,20 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 import qasync
 from PySide6.QtCore import QPointF, QSettings
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
 from tests.gui.scenario import configure, reopened, run_to_completion
 from workbench.core.threadstates import ThreadState
 from workbench.core.threadstates.sampler import procfs_available
 from workbench.gui.main_window import MainWindow
-from workbench.gui.timeline.panel import Panel
+from workbench.gui.timeline.panel import Panel, panel_titles
+from workbench.gui.widgets.fitted_title import FittedTitle
 
 RUNNING, LOCK = ThreadState.RUNNING, ThreadState.LOCK
 
@@ -120,3 +123,47 @@ def test_a_run_drawn_with_states_off_is_not_indexed_for_them(window: MainWindow)
     assert states._bars is None
     window.timeline.controls.states_check.setChecked(True)
     assert states._bars is not None and states.drawn_pieces() > 0
+
+
+def test_a_narrow_panel_keeps_the_states_legend_in_short_words(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """At 1024×768 the whole states legend did not fit a panel, and its title dropped it,
+    leaving the colours unexplained: a shorter legend comes before none."""
+    from tests.core.thread_states_factory import gil_threads, results_of
+    from workbench.gui.model.live_run import LiveExperiment
+
+    results = results_of(gil_threads())
+    window.timeline.show_experiment(LiveExperiment.from_results(results))
+    assert "thread states" not in window.timeline.cpu_legend.text()
+    window.timeline.controls.states_check.setChecked(True)
+    # The colours are named over every panel, whatever room each panel's title has.
+    assert "thread states:" in window.timeline.cpu_legend.text()
+    assert "waiting for the GIL" in window.timeline.cpu_legend.text()
+    track = window.timeline.experiment.tracks["threads"] if window.timeline.experiment else None
+    legends = panel(window, "threads").gantt.states.legends(track, window.timeline.experiment)
+    assert legends is not None
+    whole, short = legends
+    assert "waiting for the GIL" in whole and "waiting for a core 0 %" in whole
+    assert "for the GIL" in short and "waiting" not in short
+    assert "a core" not in short, "a state never seen is left out of the short legend"
+
+    forms = panel_titles(track, "threads", 1, window.theme, legends=legends)
+    assert forms[:2] == tuple(f"{forms[2]} &nbsp;&nbsp;{legend}" for legend in legends)
+    view = pg.GraphicsLayoutWidget()
+    qtbot.addWidget(view)
+    plot = pg.PlotItem()
+    view.addItem(plot)
+    title = FittedTitle(plot, window.theme)
+    view.resize(1600, 200)
+    view.show()
+    widths = []
+    for form in forms[:2]:  # each form's width, shown alone on a wide plot
+        title.show((form,))
+        qtbot.waitUntil(lambda form=form: title.shown == form)
+        widths.append(plot.titleLabel.item.boundingRect().width())
+    qtbot.waitUntil(lambda: plot.vb.width() > 0)
+    title.show(forms)
+    frame = view.width() - plot.vb.width()
+    view.resize(round(frame + (widths[0] + widths[1]) / 2), 200)
+    qtbot.waitUntil(lambda: title.shown == forms[1])  # not the title without a legend

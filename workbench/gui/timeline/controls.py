@@ -15,9 +15,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.core.results import Machine
 from workbench.gui.theme import Theme, swatch
 from workbench.gui.timeline.cpu import uses_heatmap
 from workbench.gui.timeline.rows import inside_legend
+from workbench.gui.timeline.states import lock_words, state_key
 
 ALL_STRATEGIES = "All strategies"
 
@@ -67,6 +69,8 @@ class TimelineControls(QWidget):
         layout.setSpacing(2)
         layout.addLayout(row)
         layout.addWidget(self.legend)
+        self._legend_for: tuple[Machine, str] | None = None
+        self.states_check.toggled.connect(self._show_legend)
 
     def set_strategies(self, strategies: list[str]) -> None:
         """Offer ``strategies`` (keeping the one shown, if it is still there), quietly."""
@@ -82,11 +86,23 @@ class TimelineControls(QWidget):
         choice = self.show_combo.currentText()
         return [choice] if choice in strategies else strategies
 
-    def set_legend(self, cores: int) -> None:
+    def set_legend(self, machine: Machine, workload: str) -> None:
+        """The legend for a run on ``machine`` (its cores; what a lock wait is there)."""
+        self._legend_for = (machine, workload)
+        self._show_legend()
+
+    def _show_legend(self) -> None:
+        if self._legend_for is None:
+            return
+        machine, workload = self._legend_for
+        cores = machine.logical_cpus
         if uses_heatmap(cores):
             cpu = f"CPU % per core (a row each, {cores}): dark idle → yellow 100 %"
         else:
             cpu = "CPU %: " + " ".join(
                 swatch(self.theme.palette.core(i), f"core {i}") for i in range(cores)
             )
-        self.legend.setText(f"{inside_legend()} · {cpu}")
+        text = f"{inside_legend()} · {cpu}"
+        if self.states_check.isChecked():
+            text += f" · {state_key(self.theme, lock_words(machine, workload))}"
+        self.legend.setText(text)

@@ -9,6 +9,7 @@ instead of building new ones at the moment a run starts (see :class:`TimelineVie
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pyqtgraph as pg
@@ -141,15 +142,16 @@ def panel_titles(
     theme: Theme,
     *,
     stopped: bool = False,
-    legend: str | None = None,
+    legends: Sequence[str] | None = None,
 ) -> tuple[str, ...]:
     """Strategy, repeat, time so far or wall time, and the worker colour legend: the title's
     forms, most detailed first, for a plot too narrow for the whole (see ``FittedTitle``):
-    without the slices' legend, without any, with the repeat as "3/3", and for a failed run
-    without its error.
+    without the slices' legend, with the repeat as "3/3" before the legend goes, without any
+    legend, and for a failed run without its error.
 
     ``stopped``: the experiment was stopped, so a run that never finished is not "running".
-    ``legend`` replaces the workers' and slices' legend (the thread states' one)."""
+    ``legends`` replace the workers' and slices' legend, whole then shorter (the thread
+    states' ones)."""
     name = f"<b>{as_html(strategy)}</b>"
     if track is None:
         return (f"{name} · {'not run (stopped)' if stopped else 'waiting'}",)
@@ -161,15 +163,17 @@ def panel_titles(
     else:
         error = as_html(track.run.error or "")
         state = f"<span style='color:{FAILED_COLOUR}'>failed: {error}</span>"
-    legends = [legend] if legend is not None else [worker_legend(track, theme)]
-    if legend is None and track.slices.traced:  # the workers' colours, then what slices mean
-        legends.insert(0, f"{legends[0]}&nbsp;&nbsp;·&nbsp;&nbsp;{slice_legend()}")
-    short: tuple[str, ...] = ()
-    if repeats <= 1:
-        head = f"{name} · {state}"
-    else:
+    if legends is None:
+        workers = worker_legend(track, theme)
+        legends = [workers]
+        if track.slices.traced:  # the workers' colours, then what slices mean
+            legends = [f"{workers}&nbsp;&nbsp;·&nbsp;&nbsp;{slice_legend()}", workers]
+    heads = [f"{name} · {state}"]
+    if repeats > 1:
         which = f"{track.repeat_index + 1}/{repeats}"
-        head, short = f"{name} (repeat {which}) · {state}", (f"{name} {which} · {state}",)
+        heads = [f"{name} (repeat {which}) · {state}", f"{name} {which} · {state}"]
+    forms = [f"{head} &nbsp;&nbsp;{shown}" for head in heads for shown in legends]
+    forms += heads
     if track.run is not None and not track.run.ok:  # an error of any length: the tooltip's
-        short += (f"{name} · <span style='color:{FAILED_COLOUR}'>failed</span>",)
-    return (*(f"{head} &nbsp;&nbsp;{shown}" for shown in legends), head, *short)
+        forms.append(f"{name} · <span style='color:{FAILED_COLOUR}'>failed</span>")
+    return tuple(dict.fromkeys(forms))

@@ -87,10 +87,15 @@ def run_shares(bars: RunStateBars) -> dict[ThreadState, float]:
     return {s: ns / life for s, ns in states.totals().items()} if life > 0 else {}
 
 
-def state_legend(bars: RunStateBars | None, theme: Theme, lock: str) -> str:
+def state_legend(
+    bars: RunStateBars | None, theme: Theme, lock: str, *, compact: bool = False
+) -> str:
     """Rich text for the panel title: each state's colour and its share of the tasks' time.
 
-    The shares are the point on a free-threaded Python: "waiting for a lock (no GIL) 1 %"."""
+    The shares are the point on a free-threaded Python: "waiting for a lock (no GIL) 1 %".
+    ``compact``: the states seen, in short words ("for the GIL 70 %"), for a narrow plot —
+    at 1024×768 the whole legend did not fit, and the title dropped it, leaving the colours
+    unexplained."""
     if bars is None:
         return "thread states: shown when the run ends"
     if not bars.known:
@@ -99,18 +104,31 @@ def state_legend(bars: RunStateBars | None, theme: Theme, lock: str) -> str:
     palette = theme.palette
     told = LOCK in shares
     shown = [
-        swatch(palette.state(s), f"{state_label(s, lock, told=told)} {_percent(shares[s])}")
+        swatch(palette.state(s), f"{_label(s, lock, told, compact)} {_percent(shares[s])}")
         for s in ALL_STATES
-        if s in shares and (s in ALWAYS or shares[s] >= SHOWN_SHARE)
+        if s in shares and ((s in ALWAYS and not compact) or shares[s] >= SHOWN_SHARE)
     ]
     unseen = 1 - sum(shares.values())
     if unseen >= UNSEEN_SHARE:
         grey = lighter(UNSEEN_COLOUR, UNSEEN_LIGHTEN).name()
         shown.append(f'<span style="color:{grey}">▬</span>&nbsp;not seen {_percent(unseen)}')
     sampling = bars.run.thread_sampling
-    if sampling is not None and sampling.interval_ns >= COARSE_NS:  # the picture's resolution
+    if sampling is not None and sampling.interval_ns >= COARSE_NS and not compact:
         shown.append(f"(read every {sampling.interval_ns / 1e6:.0f} ms)")
     return "&nbsp;&nbsp;".join(shown)
+
+
+def state_key(theme: Theme, lock: str) -> str:
+    """The states' colours, for the legend line over every panel: each panel's title adds its
+    run's shares where they fit, and a narrow one (1024×768) may have room for none."""
+    shown = (RUNNING, RUNNABLE, LOCK, IO)
+    swatches = (swatch(theme.palette.state(s), state_label(s, lock)) for s in shown)
+    return "thread states: " + " ".join(swatches)
+
+
+def _label(state: ThreadState, lock: str, told: bool, compact: bool) -> str:
+    whole = state_label(state, lock, told=told)
+    return whole.removeprefix("waiting ") if compact and state is not OTHER else whole
 
 
 def state_text(bars: RunStateBars | None, task: int, lock: str) -> str | None:
@@ -182,12 +200,16 @@ class StateLayer:
         bars = self.bars_for(track) if self.enabled else None
         return bars is not None and bars.known
 
-    def legend(self, track: RunTrack | None, experiment: LiveExperiment) -> str | None:
-        """The panel title's legend while states are on (None: the usual one)."""
+    def legends(self, track: RunTrack | None, experiment: LiveExperiment) -> tuple[str, ...] | None:
+        """The panel title's legend while states are on, whole then compact (None: the
+        usual one)."""
         if track is None or not self.enabled:
             return None
         lock = lock_words(experiment.machine, experiment.config.workload)
-        return state_legend(self.bars_for(track), self.theme, lock)
+        bars = self.bars_for(track)
+        return tuple(
+            state_legend(bars, self.theme, lock, compact=compact) for compact in (False, True)
+        )
 
     def tooltip(
         self, track: RunTrack | None, task: int, experiment: LiveExperiment | None

@@ -93,7 +93,7 @@ class TimelineView(QWidget):
         """Start showing a new experiment (a run about to start, or results just opened)."""
         self.experiment = experiment
         self.controls.set_strategies([panel.key for panel in experiment.panels()])
-        self.controls.set_legend(experiment.machine.logical_cpus)
+        self.controls.set_legend(experiment.machine, experiment.config.workload)
         self.following = True
         self._relayout()
 
@@ -170,7 +170,7 @@ class TimelineView(QWidget):
             panel.restyle(self.theme)
         self.theme.restyle_axes(self)
         if self.experiment is not None:
-            self.controls.set_legend(self.experiment.machine.logical_cpus)
+            self.controls.set_legend(self.experiment.machine, self.experiment.config.workload)
         self.refresh()
 
     # -- drawing -------------------------------------------------------------------------
@@ -241,7 +241,7 @@ class TimelineView(QWidget):
                     repeats,
                     self.theme,
                     stopped=self.experiment.interrupted,
-                    legend=panel.gantt.states.legend(track, self.experiment),
+                    legends=panel.gantt.states.legends(track, self.experiment),
                 )
             )
             panel.gantt.draw(track or self._not_run(panel), clock, slices=slices)
