@@ -21,7 +21,7 @@ from workbench.core.threadstates import ThreadState
 from workbench.core.threadstates.sampler import procfs_available
 from workbench.gui.main_window import MainWindow
 from workbench.gui.timeline.panel import Panel, panel_titles
-from workbench.gui.widgets.fitted_title import FittedTitle
+from workbench.gui.widgets.fitted_title import FittedTitle, plain
 
 RUNNING, LOCK = ThreadState.RUNNING, ThreadState.LOCK
 
@@ -135,11 +135,15 @@ def test_a_narrow_panel_keeps_the_states_legend_in_short_words(
 
     results = results_of(gil_threads())
     window.timeline.show_experiment(LiveExperiment.from_results(results))
-    assert "thread states" not in window.timeline.cpu_legend.text()
+
+    def legend_line() -> str:  # as read, a legend entry's words kept together
+        return plain(window.timeline.cpu_legend.text()).replace("\xa0", " ")
+
+    assert "thread states" not in legend_line()
     window.timeline.controls.states_check.setChecked(True)
     # The colours are named over every panel, whatever room each panel's title has.
-    assert "thread states:" in window.timeline.cpu_legend.text()
-    assert "waiting for the GIL" in window.timeline.cpu_legend.text()
+    assert "thread states:" in legend_line() and "waiting for the GIL" in legend_line()
+    assert "waiting&nbsp;for&nbsp;the&nbsp;GIL" in window.timeline.cpu_legend.text()
     track = window.timeline.experiment.tracks["threads"] if window.timeline.experiment else None
     legends = panel(window, "threads").gantt.states.legends(track, window.timeline.experiment)
     assert legends is not None

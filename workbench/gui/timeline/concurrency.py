@@ -150,6 +150,6 @@ class ConcurrencyPlot:
 def concurrency_legend() -> str:
     """Rich text for the timeline's legend line: what the two step lines are."""
     return (
-        f'<span style="color:{ALIVE_COLOUR}">▬</span>&nbsp;tasks alive&nbsp;&nbsp;'
-        f'<span style="color:{RUNNING_COLOUR}">▬</span>&nbsp;tasks running'
+        f'<span style="color:{ALIVE_COLOUR}">▬</span>&nbsp;tasks&nbsp;alive&nbsp;&nbsp;'
+        f'<span style="color:{RUNNING_COLOUR}">▬</span>&nbsp;tasks&nbsp;running'
     )

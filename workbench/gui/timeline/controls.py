@@ -100,7 +100,7 @@ class TimelineControls(QWidget):
             cpu = f"CPU % per core (a row each, {cores}): dark idle → yellow 100 %"
         else:
             cpu = "CPU %: " + " ".join(
-                swatch(self.theme.palette.core(i), f"core {i}") for i in range(cores)
+                swatch(self.theme.palette.core(i), f"core&nbsp;{i}") for i in range(cores)
             )
         text = f"{inside_legend()} · {cpu}"
         if self.states_check.isChecked():

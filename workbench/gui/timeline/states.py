@@ -122,8 +122,9 @@ def state_key(theme: Theme, lock: str) -> str:
     """The states' colours, for the legend line over every panel: each panel's title adds its
     run's shares where they fit, and a narrow one (1024×768) may have room for none."""
     shown = (RUNNING, RUNNABLE, LOCK, IO)
-    swatches = (swatch(theme.palette.state(s), state_label(s, lock)) for s in shown)
-    return "thread states: " + " ".join(swatches)
+    # Each entry kept on one line where the legend wraps: "waiting / for the GIL" read as two.
+    words = ((s, state_label(s, lock).replace(" ", "&nbsp;")) for s in shown)
+    return "thread states: " + " ".join(swatch(theme.palette.state(s), w) for s, w in words)
 
 
 def _label(state: ThreadState, lock: str, told: bool, compact: bool) -> str:
