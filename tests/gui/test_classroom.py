@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import qasync
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -86,6 +87,12 @@ def test_presentation_mode_toggles_fonts_palette_and_state(
     assert not window.config_panel.strategy_checks["sequential"].isVisibleTo(window)
     assert window.presets.isVisibleTo(window)
     assert window.settings_panel.run_button.isVisibleTo(window)
+    stop = window.settings_panel.stop_button
+    assert not stop.isEnabled()  # nothing runs, and it shows: not as black as Run
+    roles = (QPalette.ColorGroup.Disabled, QPalette.ColorGroup.Active)
+    palette = QApplication.palette(stop)  # what presentation mode gives the app's buttons
+    disabled, active = (palette.color(g, QPalette.ColorRole.ButtonText) for g in roles)
+    assert disabled != active
 
     qtbot.keyClick(window, Qt.Key.Key_Escape)  # nothing runs: Esc leaves
     assert not window.presentation.active
