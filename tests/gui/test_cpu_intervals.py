@@ -46,3 +46,23 @@ def test_regular_samples_and_a_lone_one_are_drawn_as_they_are() -> None:
 def test_a_heatmaps_columns_show_each_interval_for_its_length() -> None:
     edges = np.array([0.0, 0.2, 0.6])
     assert _even_columns(edges).tolist() == [0, 1, 1]  # the second interval is twice as long
+
+
+def test_samples_handed_on_out_of_order_are_put_in_time_order() -> None:
+    times = np.array([0.2, 0.6, 0.4])  # the sampler's thread and the engine's may swap two
+    busy = np.array([[10.0], [30.0], [20.0]])
+    edges, drawn = readable_intervals(times, busy)
+    assert edges.tolist() == [0.0, 0.2, 0.4, 0.6] and drawn.tolist() == [[10.0], [20.0], [30.0]]
+
+
+def test_a_regular_sample_a_hair_early_is_drawn_as_it_is() -> None:
+    times = np.array([0.2, 0.2999, 0.5])  # 0.0999 s: the sampler's 0.1 s, woken early
+    edges, _ = readable_intervals(times, np.array([[1.0], [2.0], [3.0]]))
+    assert edges.tolist() == [0.0, *times.tolist()]
+
+
+def test_every_interval_gets_a_heatmap_column() -> None:
+    rng = np.random.default_rng(3)
+    for _ in range(500):
+        edges = np.concatenate([[0.0], np.cumsum(rng.uniform(0.1, 0.25, rng.integers(1, 30)))])
+        assert set(_even_columns(edges).tolist()) == set(range(edges.size - 1))

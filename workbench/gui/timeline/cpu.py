@@ -3,6 +3,8 @@ too many cores for lines to stay readable (lab machines have 32 or more)."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
@@ -15,6 +17,9 @@ MAX_LINES = 8
 """Beyond eight overlapping lines nobody can follow one core; a heatmap shows them all."""
 LINE_WIDTH = 3
 MAX_COLUMNS = 4_000
+SHORTEST_INTERVAL_S = 0.9 * MIN_INTERVAL_S
+"""A CPU interval shorter than this is merged with a neighbour before it is drawn; a little
+under the sampler's shortest, so that a regular sample a hair early is drawn as it is."""
 """A heatmap's most columns: a long run's samples are drawn on no finer a grid."""
 
 
@@ -29,7 +34,7 @@ def interval_edges(times_s: np.ndarray) -> np.ndarray:
 
 
 def readable_intervals(
-    times_s: np.ndarray, busy: np.ndarray, shortest_s: float = MIN_INTERVAL_S
+    times_s: np.ndarray, busy: np.ndarray, shortest_s: float = SHORTEST_INTERVAL_S
 ) -> tuple[np.ndarray, np.ndarray]:
     """The samples' intervals (edges, busy % per interval and core), each shorter than
     ``shortest_s`` merged into the next (the last into the one before), weighted by length.
@@ -38,31 +43,39 @@ def readable_intervals(
     rounding: the engine also samples at the run's start and end, between the sampler's
     regular 0.2 s, and an interval of 42 ms read 0 % on both cores while 32 threads sent
     their first requests. Merged, the ticks the two intervals counted are spread over both.
+    Samples are put in time order first: two threads hand them on, and may swap two.
     """
+    if np.any(np.diff(times_s) < 0):
+        order = np.argsort(times_s, kind="stable")
+        times_s, busy = times_s[order], busy[order]
     edges = interval_edges(times_s)
     if edges.size < 3:
         return edges, busy
     lengths = np.diff(edges)
-    ends: list[int] = []  # the index of the last sample in each merged interval
-    length = 0.0
-    for i, piece in enumerate(lengths):
-        length += piece
-        if length >= shortest_s or i == lengths.size - 1:
-            ends.append(i)
-            length = 0.0
-    if len(ends) > 1 and edges[ends[-1] + 1] - edges[ends[-2] + 1] < shortest_s:
-        del ends[-2]  # a short last interval joins the one before
-    merged = np.empty((len(ends), busy.shape[1]))
-    start = 0
-    for k, end in enumerate(ends):
-        weights, rows = lengths[start : end + 1], busy[start : end + 1]
+    starts = _group_starts(lengths.tolist(), shortest_s)
+    if len(starts) == lengths.size:
+        return edges, busy  # every interval long enough: the samples as they were read
+    ends = [*starts[1:], lengths.size]
+    merged = busy[starts]  # a sample on its own, exactly as read; a group, its mean:
+    for k in np.flatnonzero(np.subtract(ends, starts) > 1):  # at a run's start and end
+        weights, rows = lengths[starts[k] : ends[k]], busy[starts[k] : ends[k]]
         total = weights.sum()
-        if end == start or total <= 0:
-            merged[k] = rows.mean(axis=0)  # one sample as it was (or several of no length)
-        else:
-            merged[k] = weights @ rows / total
-        start = end + 1
-    return np.concatenate([[0.0], edges[np.array(ends) + 1]]), merged
+        merged[k] = weights @ rows / total if total > 0 else rows.mean(axis=0)
+    return edges[[*starts, lengths.size]], merged
+
+
+def _group_starts(lengths: list[float], shortest_s: float) -> list[int]:
+    """Where each merged interval starts, among intervals of ``lengths``: each group runs
+    until it is ``shortest_s`` long; a short last group joins the one before."""
+    starts, length = [0], 0.0
+    for i, piece in enumerate(lengths[:-1]):
+        length += piece
+        if length >= shortest_s:
+            starts.append(i + 1)
+            length = 0.0
+    if len(starts) > 1 and sum(lengths[starts[-1] :]) < shortest_s:
+        starts.pop()
+    return starts
 
 
 class CpuPlot:
@@ -140,7 +153,9 @@ def _even_columns(edges: np.ndarray) -> np.ndarray:
     positive = lengths[lengths > 0]
     if positive.size == 0:
         return np.zeros(lengths.size, dtype=np.intp)
-    count = min(MAX_COLUMNS, max(1, round(float(edges[-1] - edges[0]) / float(positive.min()))))
-    middles = edges[0] + (np.arange(count) + 0.5) * (edges[-1] - edges[0]) / count
+    span = float(edges[-1] - edges[0])
+    # Rounded up: no column wider than the shortest interval, so none is skipped.
+    count = min(MAX_COLUMNS, max(1, math.ceil(span / float(positive.min()) - 1e-9)))
+    middles = edges[0] + (np.arange(count) + 0.5) * span / count
     found = np.searchsorted(edges, middles, side="right") - 1
     return np.clip(found, 0, lengths.size - 1)
