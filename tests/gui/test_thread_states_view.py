@@ -106,6 +106,40 @@ def test_lanes_colour_each_threads_lane_and_free_threading_says_no_gil(
     assert "waiting for a lock (no GIL)" in panel(window, "threads").heading.whole
 
 
+def test_a_short_legend_keeps_the_missing_gils_zero(window: MainWindow) -> None:
+    """On a free-threaded Python, "for a lock (no GIL) 0 %" is the lesson, narrow or not."""
+    from dataclasses import replace
+
+    from tests.core.thread_states_factory import MS, gil_threads, results_of
+    from workbench.gui.model.live_run import LiveExperiment
+
+    run = gil_threads()  # its two task threads running side by side, never waiting
+    both_running = ((0, 100 * MS, RUNNING),)
+    threads = tuple(
+        t if t.native_id == 10 else replace(t, intervals=both_running) for t in run.threads
+    )
+    run = replace(run, threads=threads)
+    results = results_of(run, gil_enabled=False)
+    window.timeline.show_experiment(LiveExperiment.from_results(results))
+    window.timeline.controls.states_check.setChecked(True)
+    experiment = window.timeline.experiment
+    assert experiment is not None
+    states = panel(window, "threads").gantt.states
+    legends = states.legends(experiment.tracks["threads"], experiment)
+    assert legends is not None
+    assert "running 100 %" in legends[1] and "for a lock (no GIL) 0 %" in legends[1]
+
+
+def test_off_linux_the_colour_key_names_running_or_not() -> None:
+    """Elsewhere the OS tells only whether a thread runs: the key names those two colours."""
+    from workbench.gui.theme import Theme
+    from workbench.gui.timeline.states import state_key
+
+    key = plain(state_key(Theme(), "the GIL", told=False)).replace("\xa0", " ")
+    assert "running" in key and "not running (the OS does not say why)" in key
+    assert "waiting for the GIL" not in key
+
+
 def test_a_run_drawn_with_states_off_is_not_indexed_for_them(window: MainWindow) -> None:
     """Indexing a big run's thread timelines freezes the window as the run ends: with
     *States* off, drawing (and redrawing) the run never builds that index; turning them on

@@ -104,5 +104,6 @@ class TimelineControls(QWidget):
             )
         text = f"{inside_legend()} · {cpu}"
         if self.states_check.isChecked():
-            text += f" · {state_key(self.theme, lock_words(machine, workload))}"
+            told = machine.os.lower().startswith("linux")  # elsewhere: running or not
+            text += f" · {state_key(self.theme, lock_words(machine, workload), told=told)}"
         self.legend.setText(text)

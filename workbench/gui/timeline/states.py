@@ -106,7 +106,7 @@ def state_legend(
     shown = [
         swatch(palette.state(s), f"{_label(s, lock, told, compact)} {_percent(shares[s])}")
         for s in ALL_STATES
-        if s in shares and ((s in ALWAYS and not compact) or shares[s] >= SHOWN_SHARE)
+        if s in shares and (s in _always(compact) or shares[s] >= SHOWN_SHARE)
     ]
     unseen = 1 - sum(shares.values())
     if unseen >= UNSEEN_SHARE:
@@ -118,18 +118,27 @@ def state_legend(
     return "&nbsp;&nbsp;".join(shown)
 
 
-def state_key(theme: Theme, lock: str) -> str:
+def _always(compact: bool) -> tuple[ThreadState, ...]:
+    """The states a legend names even at 0 %; a short one keeps only the lock's (its 0 % on a
+    free-threaded Python is the lesson)."""
+    return (LOCK,) if compact else ALWAYS
+
+
+def state_key(theme: Theme, lock: str, *, told: bool = True) -> str:
     """The states' colours, for the legend line over every panel: each panel's title adds its
-    run's shares where they fit, and a narrow one (1024×768) may have room for none."""
-    shown = (RUNNING, RUNNABLE, LOCK, IO)
+    run's shares where they fit, and a narrow one (1024×768) may have room for none.
+    ``told=False``: the OS tells only running or not (off Linux), and those are the colours."""
+    shown = (RUNNING, RUNNABLE, LOCK, IO) if told else (RUNNING, OTHER)
     # Each entry kept on one line where the legend wraps: "waiting / for the GIL" read as two.
-    words = ((s, state_label(s, lock).replace(" ", "&nbsp;")) for s in shown)
+    words = ((s, state_label(s, lock, told=told).replace(" ", "&nbsp;")) for s in shown)
     return "thread states: " + " ".join(swatch(theme.palette.state(s), w) for s, w in words)
 
 
 def _label(state: ThreadState, lock: str, told: bool, compact: bool) -> str:
+    if compact and state is OTHER:
+        return "other" if told else "not running"
     whole = state_label(state, lock, told=told)
-    return whole.removeprefix("waiting ") if compact and state is not OTHER else whole
+    return whole.removeprefix("waiting ") if compact else whole
 
 
 def state_text(bars: RunStateBars | None, task: int, lock: str) -> str | None:
