@@ -171,3 +171,17 @@ def test_a_preset_with_code_shows_the_code_before_it_runs(
         for path in folder.iterdir():
             path.unlink()
         folder.rmdir()
+
+
+def test_a_config_with_code_opens_the_dock_only_when_asked(window: MainWindow) -> None:
+    """While a preset's experiments run, the settings follow each one without the code's dock
+    covering the charts and taking the keys at every experiment with code."""
+    from workbench.core.config import build_config
+
+    panel = window.config_panel
+    config = build_config("sleep", ["sequential"], 2, code="example:await-in-turn")
+    panel.set_config(config, reveal=False)
+    assert panel.workload_combo.currentText() == YOUR_CODE
+    assert not panel.code_dock.isVisible()
+    panel.set_config(config)  # a preset chosen, a file opened: the code is seen
+    assert panel.code_dock.isVisible()

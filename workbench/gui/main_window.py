@@ -291,8 +291,8 @@ class MainWindow(QMainWindow):
         stale = self.presets.preset() is None and current != results.config
         self._set_header("\n<i>The settings have changed since: F5 runs them.</i>" if stale else "")
 
-    def show_config(self, config: Config) -> None:
-        self.config_panel.set_config(config)
+    def show_config(self, config: Config, *, reveal: bool = True) -> None:
+        self.config_panel.set_config(config, reveal=reveal)
 
     # -- closing -------------------------------------------------------------------------
 

@@ -176,7 +176,7 @@ class Presenter(SessionObserver):
             self._show_experiment(config)  # the first one is on screen since Run was pressed
         self.views.shell.show_header(self._header(config))
         if isinstance(self.session.current, RunPreset):
-            self.views.shell.show_config(config)  # the settings show what runs, as for a file
+            self.views.shell.show_config(config, reveal=False)  # what runs, as for a file
 
     def _show_experiment(self, config: Config) -> None:
         v = self.views

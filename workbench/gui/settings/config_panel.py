@@ -88,6 +88,7 @@ class ConfigPanel(QWidget):
         self.edit_code = QPushButton("Edit code…")
         self.edit_code.setVisible(False)
         self.edit_code.clicked.connect(self.show_code)
+        self._reveal_code = True
         self.pending: str | None = None
         """Why the last Run did not start yet (the code is being checked), or None."""
         self.param_form = QFormLayout()
@@ -194,7 +195,8 @@ class ConfigPanel(QWidget):
         if name == YOUR_CODE:
             self._shown_workload = name
             self._code_edited()
-            self.show_code()
+            if self._reveal_code:  # picked by hand, or a config to be seen (set_config)
+                self.show_code()
             return
         workload = WORKLOADS[name]
         self.workload_summary.setText(workload.summary)
@@ -311,14 +313,23 @@ class ConfigPanel(QWidget):
             **common,
         )
 
-    def set_config(self, config: Config) -> None:
-        """Show a config (for instance one read from a results file, or a preset's)."""
-        if config.code is not None:
-            self.code_pane.load(config.code)
-            self.workload_combo.setCurrentText(YOUR_CODE)
-            self.show_code()  # a preset's code is seen before it runs
-        elif config.workload in WORKLOADS:
-            self.workload_combo.setCurrentText(config.workload)
+    def set_config(self, config: Config, *, reveal: bool = True) -> None:
+        """Show a config (for instance one read from a results file, or a preset's).
+
+        ``reveal``: a config with code opens the code's dock and gives it the keys (a
+        preset's code is seen before it runs); not while a preset's experiments run, where
+        the dock would cover the charts at each one."""
+        self._reveal_code = reveal
+        try:
+            if config.code is not None:
+                self.code_pane.load(config.code)
+                self.workload_combo.setCurrentText(YOUR_CODE)
+                if reveal:
+                    self.show_code()
+            elif config.workload in WORKLOADS:
+                self.workload_combo.setCurrentText(config.workload)
+        finally:
+            self._reveal_code = True
         for name, value in config.params.items():
             if name in self.param_fields:
                 self.param_fields[name].set_value(value)
