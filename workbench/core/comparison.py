@@ -181,8 +181,15 @@ def _figures(low: float, high: float) -> str:
     """A min–max range to two significant figures of its low end (1.0–1.3, 0.52–0.62,
     0.96–1.01, 0.061–0.064): repeats vary by a few percent, so a third figure would only be
     noise, and widen the column. Counted from the high end, 0.96–1.01 read "1.0–1.0", beside
-    a median of 0.975 outside it."""
+    a median of 0.975 outside it.
+
+    A spread narrower than that keeps one figure of its own (1.001–1.009, not "1.0–1.1"),
+    up to two decimals more: rounded outwards, the range would otherwise read ten times as
+    wide as it was."""
     decimals = max(0, 1 - math.floor(math.log10(low))) if low > 0 else 3
+    if high > low:
+        spread = -math.floor(math.log10(high - low) + 1e-9)
+        decimals = max(decimals, min(spread, decimals + 2))
     scale = 10**decimals
     # Rounded outwards, so the range shown holds every run and the median: rounded to nearest,
     # 1.054–1.17 read "1.1–1.2" beside a median of 1.074.

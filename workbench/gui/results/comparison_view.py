@@ -163,7 +163,7 @@ class ComparisonChart(pg.PlotWidget):
             return
         index = np.array(repeated)
         low = np.array([walls[i] - (rows[i].wall_min_s or 0.0) for i in repeated])
-        high = np.array([(rows[i].wall_max_s or 0.0) - walls[i] for i in repeated])
+        high = np.array([_whisker_end(rows[i]) - walls[i] for i in repeated])
         self.getPlotItem().addItem(
             pg.ErrorBarItem(
                 x=walls[index],
