@@ -129,6 +129,10 @@ def test_a_sweep_plots_one_point_per_value_and_strategy(
 ) -> None:
     configure(window, "sleep", ["sequential", "async-gather"], 2, duration=0.02)
     dialog = window.classroom.open_sweep()
+    wall = dialog.wall.getPlotItem()
+    assert "Run sweep" in dialog.state.text()  # what the empty charts are for, before a point
+    assert dialog.minimumSizeHint().width() <= 0.9 * 1024, "Stop stays on a 1024-wide screen"
+    assert not wall.getAxis("left").isVisible() and not wall.getAxis("bottom").isVisible()
     dialog.axis.setCurrentText("tasks")
     dialog.values.setText("1, 0")
     assert not dialog.start()
@@ -140,7 +144,9 @@ def test_a_sweep_plots_one_point_per_value_and_strategy(
 
     assert dialog.sweep is not None and dialog.sweep.values == (1, 4)
     assert dialog.plotted("sequential") == 2 and dialog.plotted("async-gather") == 2
-    assert "tasks (count)" in dialog.wall.getPlotItem().getAxis("bottom").labelText
+    assert "tasks (count)" in wall.getAxis("bottom").labelText
+    assert wall.getAxis("left").isVisible() and wall.getAxis("bottom").isVisible()
+    assert dialog.state.text().startswith("Done")
     dialog.close()
 
 

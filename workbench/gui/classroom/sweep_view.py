@@ -38,6 +38,7 @@ MARKERS = ("o", "s", "t", "d", "+", "x")
 DASHES = (Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine, Qt.PenStyle.DotLine)
 DEFAULT_SIZE = (1100, 640)
 SCREEN_SHARE = 0.9
+NOT_YET = "Run sweep (Enter): every strategy at each value, each point drawn as it is measured."
 """The dialog opens at most this share of the screen, so Stop and both plots fit at 720p."""
 
 
@@ -85,7 +86,8 @@ class SweepDialog(QDialog):
         self.error.setStyleSheet(f"color: {FAILED_COLOUR}; font-weight: bold;")
         self.error.setWordWrap(True)
         self.error.setVisible(False)
-        self.state = QLabel()
+        self.state = QLabel(NOT_YET)
+        self.state.setWordWrap(True)  # unwrapped, the hint pushed Stop off a 1024-wide screen
         self.legend = QLabel()
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.legend.setWordWrap(True)
@@ -221,6 +223,8 @@ class SweepDialog(QDialog):
             self.theme.style_axis(item.getAxis("bottom"), f"{axis} (count)")
             self.theme.style_axis(item.getAxis("left"), label)
             item.getAxis("bottom").setTicks([[(v, str(v)) for v in values]] if values else None)
+            for side in ("left", "bottom"):  # no empty 0–1 frame before there is a point
+                item.showAxis(side, bool(values))
         legend = [self._plot_strategy(i, s) for i, s in enumerate(self._strategies())]
         if axis == "workers" and values:
             legend.append(self._ideal(values, cores))
