@@ -43,6 +43,9 @@ def test_a_room_of_twenty_fills_the_class_view_live_and_stop_frees_the_port(
     address = collect(window, loop)
     view = window.lab.view
     assert window.lab.collector is not None
+    chart = view.chart.plot.getPlotItem()
+    assert not chart.getAxis("left").isVisible()  # no empty frame before the first results
+    assert "appears here" in view.chart.legend.text()
     code = window.lab.collector.join_code
     assert view.code.text() == f"Join code: {code}" and view.code.isVisible()
     assert address in view.address.text()
@@ -84,6 +87,7 @@ def test_a_room_of_twenty_fills_the_class_view_live_and_stop_frees_the_port(
         "1.50×",
     )
     assert view.chart.point_count() == STUDENTS  # process-pool's (sequential is the baseline)
+    assert chart.getAxis("left").isVisible() and "ideal" in view.chart.legend.text()
     assert view.summary.text().startswith("20 machine(s) · 2–21 cores · 20 CPU model(s)")
     wait(loop, lambda: view.refused == 1)
     assert view.refusals.text() == "1 refused — the last from 127.0.1.1 (403): wrong join code"

@@ -22,6 +22,7 @@ from workbench.gui.theme import TEXT_COLOUR, Theme
 MARKERS = (("o", "●"), ("s", "■"), ("t", "▼"), ("d", "◆"), ("star", "★"), ("h", "⬢"))
 """pyqtgraph's symbol and the character that draws it in the legend."""
 POINT_SIZE = 13
+WAITING = "Each machine's speedup appears here as its results arrive."
 
 
 class SpeedupChart(QWidget):
@@ -64,6 +65,12 @@ class SpeedupChart(QWidget):
         self.series, self.tasks = tuple(series), tasks
         item = self.plot.getPlotItem()
         item.clear()
+        for side in ("left", "bottom"):
+            item.showAxis(side, bool(self.series))
+        if not self.series:  # no empty frame, nor an ideal (it ran off the top of one)
+            self.legend.setText(WAITING)
+            self.legend.setToolTip("")
+            return
         top_cores = max((max(s.cores) for s in self.series if s.cores), default=4)
         top_speedup = max((max(s.speedups) for s in self.series if s.speedups), default=1.0)
         right = top_cores + 1
