@@ -202,6 +202,13 @@ def swatch(colour: str, text: str) -> str:
     return f'<span style="color:{colour}">■</span>&nbsp;{text}'
 
 
+def show_frame(plot: pg.PlotItem, shown: bool) -> None:
+    """A plot's axes, hidden while there is nothing to plot: an empty 0–1 frame means nothing
+    (and a line drawn in one, like the class chart's ideal, runs off its top)."""
+    for side in ("left", "bottom"):
+        plot.showAxis(side, shown)
+
+
 def lighter(colour: str, amount: float) -> QColor:
     """The colour mixed towards white (opaque: blending 100k bars would cost paint time)."""
     base = QColor(colour)

@@ -31,7 +31,7 @@ from workbench.core.results import Config, Results
 from workbench.core.session import RunSweep
 from workbench.core.strategies import STRATEGIES, Family
 from workbench.core.sweep import AXES, Sweep, SweepPoint, points_of, sweep_configs
-from workbench.gui.theme import FAILED_COLOUR, TEXT_COLOUR, Theme, swatch
+from workbench.gui.theme import FAILED_COLOUR, TEXT_COLOUR, Theme, show_frame, swatch
 from workbench.gui.widgets.screen_fit import fit_to_screen
 
 MARKERS = ("o", "s", "t", "d", "+", "x")
@@ -223,8 +223,7 @@ class SweepDialog(QDialog):
             self.theme.style_axis(item.getAxis("bottom"), f"{axis} (count)")
             self.theme.style_axis(item.getAxis("left"), label)
             item.getAxis("bottom").setTicks([[(v, str(v)) for v in values]] if values else None)
-            for side in ("left", "bottom"):  # no empty 0–1 frame before there is a point
-                item.showAxis(side, bool(values))
+            show_frame(item, bool(values))
         legend = [self._plot_strategy(i, s) for i, s in enumerate(self._strategies())]
         if axis == "workers" and values:
             legend.append(self._ideal(values, cores))

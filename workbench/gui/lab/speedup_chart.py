@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from workbench.core.strategies import STRATEGIES
 from workbench.gui.model.class_rows import Series
-from workbench.gui.theme import TEXT_COLOUR, Theme
+from workbench.gui.theme import TEXT_COLOUR, Theme, show_frame
 
 MARKERS = (("o", "●"), ("s", "■"), ("t", "▼"), ("d", "◆"), ("star", "★"), ("h", "⬢"))
 """pyqtgraph's symbol and the character that draws it in the legend."""
@@ -65,9 +65,8 @@ class SpeedupChart(QWidget):
         self.series, self.tasks = tuple(series), tasks
         item = self.plot.getPlotItem()
         item.clear()
-        for side in ("left", "bottom"):
-            item.showAxis(side, bool(self.series))
-        if not self.series:  # no empty frame, nor an ideal (it ran off the top of one)
+        show_frame(item, bool(self.series))
+        if not self.series:  # nor an ideal: nothing to hold it against
             self.legend.setText(WAITING)
             self.legend.setToolTip("")
             return

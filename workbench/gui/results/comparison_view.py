@@ -31,7 +31,7 @@ from workbench.core.comparison import (
 )
 from workbench.core.results import Results
 from workbench.gui.results.explanation_view import ExplanationView
-from workbench.gui.theme import TEXT_COLOUR, Theme
+from workbench.gui.theme import TEXT_COLOUR, Theme, show_frame
 from workbench.gui.widgets.fitted_title import FittedTitle
 
 BAR_HEIGHT = 0.6
@@ -77,8 +77,7 @@ class ComparisonChart(pg.PlotWidget):
         item = self.getPlotItem()
         item.clear()
         self.rows = rows
-        for side in ("left", "bottom"):  # no axes without bars: an empty 0–1 frame means nothing
-            item.showAxis(side, bool(rows))
+        show_frame(item, bool(rows))
         if not rows:
             self.heading.show(("Wall time per strategy: none yet", "Wall time: none yet"))
             self._labels, self._ends = [], np.empty(0)
