@@ -38,8 +38,9 @@ MARKERS = ("o", "s", "t", "d", "+", "x")
 DASHES = (Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine, Qt.PenStyle.DotLine)
 DEFAULT_SIZE = (1100, 640)
 SCREEN_SHARE = 0.9
-NOT_YET = "Run sweep (Enter): every strategy at each value, each point drawn as it is measured."
 """The dialog opens at most this share of the screen, so Stop and both plots fit at 720p."""
+NOT_YET = "Run sweep (Enter): every strategy at each value, each point drawn as it is measured."
+"""What the empty charts are for, until the first point."""
 
 
 def parse_values(text: str) -> list[int]:

@@ -146,15 +146,12 @@ class ComparisonChart(pg.PlotWidget):
 
     @property
     def labels(self) -> tuple[pg.TextItem, ...]:
+        """The bars' labels, each placed where its bar's drawing ends (bar or whisker)."""
         return tuple(self._labels)
 
     def label_texts(self) -> list[str]:
         """The labels as shown at the ends of the bars."""
         return [label.textItem.toPlainText() for label in self._labels]
-
-    def label_starts(self) -> list[float]:
-        """Where each label starts on the time axis: its bar's end, or its whisker's."""
-        return [label.pos().x() for label in self._labels]
 
     def _whiskers(self, rows: tuple[ComparisonRow, ...], walls: np.ndarray) -> None:
         repeated = [i for i, row in enumerate(rows) if _has_whisker(row)]

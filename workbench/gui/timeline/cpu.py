@@ -17,10 +17,10 @@ MAX_LINES = 8
 """Beyond eight overlapping lines nobody can follow one core; a heatmap shows them all."""
 LINE_WIDTH = 3
 MAX_COLUMNS = 4_000
+"""A heatmap's most columns: a long run's samples are drawn on no finer a grid."""
 SHORTEST_INTERVAL_S = 0.9 * MIN_INTERVAL_S
 """A CPU interval shorter than this is merged with a neighbour before it is drawn; a little
 under the sampler's shortest, so that a regular sample a hair early is drawn as it is."""
-"""A heatmap's most columns: a long run's samples are drawn on no finer a grid."""
 
 
 def uses_heatmap(cores: int) -> bool:

@@ -163,11 +163,10 @@ def panel_titles(
     else:
         error = as_html(track.run.error or "")
         state = f"<span style='color:{FAILED_COLOUR}'>failed: {error}</span>"
-    if legends is None:
+    if legends is None:  # the workers' colours, then what slices mean where there are any
         workers = worker_legend(track, theme)
-        legends = [workers]
-        if track.slices.traced:  # the workers' colours, then what slices mean
-            legends = [f"{workers}&nbsp;&nbsp;·&nbsp;&nbsp;{slice_legend()}", workers]
+        slices = f"{workers}&nbsp;&nbsp;·&nbsp;&nbsp;{slice_legend()}"
+        legends = [slices, workers] if track.slices.traced else [workers]
     heads = [f"{name} · {state}"]
     if repeats > 1:
         which = f"{track.repeat_index + 1}/{repeats}"
