@@ -7,17 +7,9 @@ from dataclasses import replace
 
 from pytestqt.qtbot import QtBot
 
-from workbench.core.comparison import ComparisonRow
-from workbench.core.strategies.base import Family
+from tests.gui.charts import comparison_row
 from workbench.gui.results.comparison_view import ComparisonChart
 from workbench.gui.theme import Theme
-
-
-def _row(strategy: str, wall_s: float, low_s: float, high_s: float) -> ComparisonRow:
-    return ComparisonRow(
-        strategy, Family.SEQUENTIAL, 3, wall_s, low_s, high_s,
-        None, None, None, 1.0, None, 1, 0, 0, None,
-    )  # fmt: skip
 
 
 def test_a_label_starts_past_its_whisker_and_stays_inside_the_plot(qtbot: QtBot) -> None:
@@ -25,13 +17,13 @@ def test_a_label_starts_past_its_whisker_and_stays_inside_the_plot(qtbot: QtBot)
     qtbot.addWidget(chart)
     chart.resize(700, 260)
     chart.show()
-    spread = _row("threads", 1.0, 0.6, 3.0)  # the slowest run took three times the median
+    spread = comparison_row("threads", 1.0, 0.6, 3.0)  # the slowest run: three times the median
     single = replace(spread, strategy="one-run", runs=1)
-    rows = (_row("sequential", 2.0, 2.0, 2.0), spread, single)
+    rows = (comparison_row("sequential", 2.0, 2.0, 2.0), spread, single)
     chart.show_rows(rows, 3)
     qtbot.waitUntil(lambda: chart.getPlotItem().vb.width() > 400)
 
-    starts = chart.label_starts()
+    starts = [label.pos().x() for label in chart.labels]
     assert starts[0] == 2.0  # no spread: at the bar's end
     assert starts[1] == 3.0  # past the whisker, not at the median's 1.0
     assert starts[2] == 1.0  # one run: no whisker drawn, nothing to clear

@@ -8,13 +8,11 @@ from types import SimpleNamespace
 import pyqtgraph as pg
 from pytestqt.qtbot import QtBot
 
-from workbench.core.comparison import ComparisonRow
+from tests.gui.charts import comparison_row, wide_plot_titled
 from workbench.core.explain import Reading
-from workbench.core.strategies.base import Family
 from workbench.gui.results.comparison_view import AXIS_TITLES, ComparisonView
 from workbench.gui.results.explanation_view import ExplanationView
 from workbench.gui.theme import Theme
-from workbench.gui.widgets.fitted_title import FittedTitle
 
 FORMS = (
     "<b>threads</b> (repeat 3/3) · 8.816 s wall &nbsp;&nbsp;■ task-0 ■ task-1 · ▬ alive (waiting)",
@@ -23,48 +21,14 @@ FORMS = (
 )
 
 
-def _row(strategy: str, wall_s: float) -> ComparisonRow:
-    return ComparisonRow(
-        strategy,
-        Family.SEQUENTIAL,
-        3,
-        wall_s,
-        wall_s,
-        wall_s,
-        None,
-        None,
-        None,
-        1.0,
-        None,
-        1,
-        0,
-        0,
-        None,
-    )
-
-
 def _fits(plot: pg.PlotItem) -> bool:
     return plot.titleLabel.item.boundingRect().width() <= plot.vb.width()
-
-
-def _wide_plot_titled(qtbot: QtBot) -> tuple[pg.GraphicsLayoutWidget, pg.PlotItem, FittedTitle]:
-    """A plot wide enough for the whole title, showing it."""
-    view = pg.GraphicsLayoutWidget()
-    qtbot.addWidget(view)
-    plot = pg.PlotItem()
-    view.addItem(plot)
-    title = FittedTitle(plot, Theme())
-    view.resize(1600, 300)
-    view.show()
-    title.show(FORMS)
-    qtbot.waitUntil(lambda: title.shown == FORMS[0])
-    return view, plot, title
 
 
 def test_a_narrow_plot_drops_the_legend_and_keeps_the_whole_title_in_its_tooltip(
     qtbot: QtBot,
 ) -> None:
-    view, plot, title = _wide_plot_titled(qtbot)
+    view, plot, title = wide_plot_titled(qtbot, FORMS)
     assert _fits(plot) and plot.titleLabel.toolTip() == ""
 
     view.resize(520, 300)  # the whole title is ~700 px at the theme's size
@@ -81,7 +45,7 @@ def test_a_narrow_plot_drops_the_legend_and_keeps_the_whole_title_in_its_tooltip
 
 def test_the_same_title_again_is_not_laid_out_again(qtbot: QtBot) -> None:
     """The timeline sets every panel's title at every redraw of a live run."""
-    _, plot, title = _wide_plot_titled(qtbot)
+    _, plot, title = wide_plot_titled(qtbot, FORMS)
     set_texts: list[str] = []
     plot.titleLabel.setText = lambda text, **_: set_texts.append(text)  # type: ignore[method-assign]
     title.show(FORMS)
@@ -100,7 +64,7 @@ def test_the_wall_time_chart_fits_its_titles_to_a_narrow_pane_and_reads_from_the
     qtbot.addWidget(view)
     view.resize(1400, 300)
     view.show()
-    rows = (_row("sequential", 2.0), _row("async-gather", 0.2))
+    rows = (comparison_row("sequential", 2.0), comparison_row("async-gather", 0.2))
     view.chart.show_rows(rows, 3)
     chart, axis = view.chart, view.chart.getPlotItem().getAxis("bottom")
     qtbot.waitUntil(lambda: chart.heading.shown == "Wall time per strategy (median of 3 runs)")

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import pyqtgraph as pg
 import pytest
 import qasync
 from PySide6.QtCore import QPointF, QSettings
@@ -16,14 +15,20 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from tests.gui.charts import wide_plot_titled
 from tests.gui.scenario import configure, reopened, run_to_completion
 from workbench.core.threadstates import ThreadState
 from workbench.core.threadstates.sampler import procfs_available
 from workbench.gui.main_window import MainWindow
 from workbench.gui.timeline.panel import Panel, panel_titles
-from workbench.gui.widgets.fitted_title import FittedTitle, plain
+from workbench.gui.widgets.fitted_title import plain
 
 RUNNING, LOCK = ThreadState.RUNNING, ThreadState.LOCK
+
+
+def as_read(html: str) -> str:
+    """Rich text as a reader sees it (a legend entry's words are kept together by &nbsp;)."""
+    return plain(html).replace("\xa0", " ")
 
 
 def panel(window: MainWindow, strategy: str) -> Panel:
@@ -135,7 +140,7 @@ def test_off_linux_the_colour_key_names_running_or_not() -> None:
     from workbench.gui.theme import Theme
     from workbench.gui.timeline.states import state_key
 
-    key = plain(state_key(Theme(), "the GIL", told=False)).replace("\xa0", " ")
+    key = as_read(state_key(Theme(), "the GIL", told=False))
     assert "running" in key and "not running (the OS does not say why)" in key
     assert "waiting for the GIL" not in key
 
@@ -170,8 +175,8 @@ def test_a_narrow_panel_keeps_the_states_legend_in_short_words(
     results = results_of(gil_threads())
     window.timeline.show_experiment(LiveExperiment.from_results(results))
 
-    def legend_line() -> str:  # as read, a legend entry's words kept together
-        return plain(window.timeline.cpu_legend.text()).replace("\xa0", " ")
+    def legend_line() -> str:
+        return as_read(window.timeline.cpu_legend.text())
 
     assert "thread states" not in legend_line()
     window.timeline.controls.states_check.setChecked(True)
@@ -188,20 +193,13 @@ def test_a_narrow_panel_keeps_the_states_legend_in_short_words(
 
     forms = panel_titles(track, "threads", 1, window.theme, legends=legends)
     assert forms[:2] == tuple(f"{forms[2]} &nbsp;&nbsp;{legend}" for legend in legends)
-    view = pg.GraphicsLayoutWidget()
-    qtbot.addWidget(view)
-    plot = pg.PlotItem()
-    view.addItem(plot)
-    title = FittedTitle(plot, window.theme)
-    view.resize(1600, 200)
-    view.show()
+    view, plot, title = wide_plot_titled(qtbot, forms, window.theme)
     widths = []
     for form in forms[:2]:  # each form's width, shown alone on a wide plot
         title.show((form,))
         qtbot.waitUntil(lambda form=form: title.shown == form)
         widths.append(plot.titleLabel.item.boundingRect().width())
-    qtbot.waitUntil(lambda: plot.vb.width() > 0)
     title.show(forms)
     frame = view.width() - plot.vb.width()
-    view.resize(round(frame + (widths[0] + widths[1]) / 2), 200)
+    view.resize(round(frame + (widths[0] + widths[1]) / 2), 300)
     qtbot.waitUntil(lambda: title.shown == forms[1])  # not the title without a legend
