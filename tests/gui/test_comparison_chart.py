@@ -30,3 +30,16 @@ def test_a_label_starts_past_its_whisker_and_stays_inside_the_plot(qtbot: QtBot)
     view = chart.getPlotItem().vb
     for label in chart.labels:  # the axis made room for the label past the whisker
         assert label.sceneBoundingRect().right() <= view.sceneBoundingRect().right() + 1
+
+
+def test_a_fresh_chart_draws_no_empty_frame_until_rows_come(qtbot: QtBot) -> None:
+    """A new window's chart had 0–1 axes with crowded ticks ("0.00020.0004…") over nothing."""
+    chart = ComparisonChart(Theme())
+    qtbot.addWidget(chart)
+    chart.show()
+    item = chart.getPlotItem()
+    assert not item.getAxis("left").isVisible() and not item.getAxis("bottom").isVisible()
+    assert "none yet" in chart.heading.whole
+
+    chart.show_rows((comparison_row("sequential", 2.0, 2.0, 2.0),), 1)
+    assert item.getAxis("left").isVisible() and item.getAxis("bottom").isVisible()

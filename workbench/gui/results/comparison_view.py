@@ -72,6 +72,7 @@ class ComparisonChart(pg.PlotWidget):
         item.vb.sigResized.connect(self._fit_labels)  # the room labels need is in pixels
         self.heading = FittedTitle(item, theme, justify="center")
         item.vb.sigResized.connect(self._fit_axis_title)
+        self.show_rows((), 1)  # a fresh window shows an empty chart as the cleared one does
 
     def show_rows(self, rows: tuple[ComparisonRow, ...], repeats: int) -> None:
         item = self.getPlotItem()
