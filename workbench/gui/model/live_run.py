@@ -180,7 +180,7 @@ class LiveExperiment:
 
     def end_ns(self, clock_ns: int) -> int:
         """The longest time axis among the shown runs: the shared x extent of every panel."""
-        return max((track.now_ns(clock_ns) for track in self.tracks.values()), default=0)
+        return max((track.axis_end_ns(clock_ns) for track in self.tracks.values()), default=0)
 
     @classmethod
     def from_results(cls, results: Results) -> LiveExperiment:

@@ -319,6 +319,11 @@ class RunTrack:
             return 0
         return self._latest_ns + max(0, clock_ns - self._latest_seen_at)
 
+    def axis_end_ns(self, clock_ns: int) -> int:
+        """Where this run's time axis ends: its wall time once finished — during a replay too,
+        so its bars grow across a fixed axis, not one that grows with them — otherwise now."""
+        return self.run.wall_ns if self.run is not None else self.now_ns(clock_ns)
+
     def bars(self, clock_ns: int) -> Bars:
         """Every begun task as a bar; running tasks end at "now" (during a replay, every task
         that had begun by the replay's clock, cut at it)."""
