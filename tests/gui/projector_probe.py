@@ -66,6 +66,17 @@ def main() -> int:
     }
     if args.screenshot:
         app.primaryScreen().grabWindow(0).save(args.screenshot)
+    # The replay's bar over the timeline: in large type it once made the window wider than
+    # the screen.
+    if window.classroom.start_replay():
+        loop.run_until_complete(settle())
+        replay = window.frameGeometry()
+        figures["replay_minimum"] = [
+            window.minimumSizeHint().width(),
+            window.minimumSizeHint().height(),
+        ]
+        figures["replay_frame"] = [replay.x(), replay.y(), replay.width(), replay.height()]
+        window.replay.stop()
     print(json.dumps(figures))
     window.close()
     loop.run_until_complete(window.serve_until_closed())

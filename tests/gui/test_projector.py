@@ -1,6 +1,7 @@
 """The classroom's projectors (1024×768, 1280×720): on a real X server with a window manager,
 the window maximised, after a preset run — with and without presentation mode — the window
-fits the screen (never asks for more) and the timeline's charts get at least half its height.
+fits the screen (never asks for more) and the timeline's charts get at least half its height;
+the replay's bar, shown over the timeline, keeps it within the screen too.
 """
 
 from __future__ import annotations
@@ -46,4 +47,7 @@ def test_after_a_preset_the_window_fits_and_the_timeline_gets_half(
     assert figures["minimum"][0] <= width and figures["minimum"][1] <= height, figures
     assert x >= 0 and y >= 0 and x + frame_w <= width and y + frame_h <= height, figures
     assert figures["charts_height"] >= figures["window_height"] / 2, figures
+    replay_x, replay_y, replay_w, replay_h = figures["replay_frame"]  # with the replay's bar too
+    assert figures["replay_minimum"][0] <= width, figures
+    assert replay_x >= 0 and replay_x + replay_w <= width and replay_y + replay_h <= height, figures
     assert shot.stat().st_size > 0

@@ -38,6 +38,7 @@ SPEEDS = (("1/1000×", 0.001), ("1/100×", 0.01), ("1/10×", 0.1), ("1/2×", 0.5
 """Fixed speeds offered beside the fitted one."""
 TICK_MS = 40
 SLIDER_STEPS = 1000
+MIN_SLIDER_PX = 60
 FOLLOW_MARGIN = 0.1
 """Zoomed in, the view moves on when the cursor comes this close to its edge."""
 
@@ -49,6 +50,12 @@ def fitted_speed(run_ns: int) -> float:
 
 def speed_label(speed: float) -> str:
     return "1×" if speed >= 1 else f"1/{1 / speed:,.0f}×"
+
+
+def clock_text(at_ns: int, end_ns: int) -> str:
+    """The replay's clock, short: the speed is in the box beside it, and on a projector in
+    large type the bar had grown wider than the screen (the window with it)."""
+    return f"{at_ns / 1e6:,.1f} / {end_ns / 1e6:,.1f} ms"
 
 
 class ReplayBar(QWidget):
@@ -64,8 +71,11 @@ class ReplayBar(QWidget):
         style = self.style()
         self._play_icon = style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay)
         self._pause_icon = style.standardIcon(QStyle.StandardPixmap.SP_MediaPause)
-        self.play_button = QPushButton(self._play_icon, "Play")
+        # Icons without words, like a player's: in large type on a 1024×768 projector the
+        # bar with "Play" and "Close" spelled out was wider than the screen.
+        self.play_button = QPushButton(self._play_icon, "")
         self.play_button.setToolTip("Play or pause (Space)")
+        self.play_button.setAccessibleName("Play")
         self.back_button = QPushButton(
             style.standardIcon(QStyle.StandardPixmap.SP_MediaSeekBackward), ""
         )
@@ -75,12 +85,16 @@ class ReplayBar(QWidget):
         )
         self.step_button.setToolTip("On to the next task start or end (→)")
         self.speed = QComboBox()
-        self.speed.setToolTip("Replay speed (↑ / ↓); the first plays the whole run in ~15 s")
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, SLIDER_STEPS)
+        self.slider.setMinimumWidth(MIN_SLIDER_PX)
         self.clock = QLabel()
-        self.close_button = QPushButton("Close")
+        self.clock.setToolTip("Where the replay is in the run, and the run's wall time")
+        self.close_button = QPushButton(
+            style.standardIcon(QStyle.StandardPixmap.SP_TitleBarCloseButton), ""
+        )
         self.close_button.setToolTip("Close the replay: the whole run again (Esc)")
+        self.close_button.setAccessibleName("Close the replay")
         for widget in (self.play_button, self.back_button, self.step_button, self.close_button):
             widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         layout = QHBoxLayout(self)
@@ -128,11 +142,17 @@ class ReplayBar(QWidget):
         self._speeds = sorted({fitted, *(speed for _, speed in SPEEDS)})  # ↑ is faster
         self.speed.blockSignals(True)
         self.speed.clear()
-        for speed in self._speeds:
-            fits = f" (whole run in ~{FITTED_REPLAY_S:.0f} s)" if speed == fitted else ""
-            self.speed.addItem(speed_label(speed) + fits)
+        fits = f"plays the whole run in ~{FITTED_REPLAY_S:.0f} s"
+        for index, speed in enumerate(self._speeds):
+            self.speed.addItem(speed_label(speed))
+            if speed == fitted:
+                self.speed.setItemData(index, fits, Qt.ItemDataRole.ToolTipRole)
+        self.speed.setToolTip(f"Replay speed (↑ / ↓); {speed_label(fitted)} {fits}")
         self.speed.setCurrentIndex(self._speeds.index(fitted))
         self.speed.blockSignals(False)
+        # As wide as its widest reading, so the bar does not shift while the clock runs.
+        widest = self.clock.fontMetrics().horizontalAdvance(clock_text(self.end_ns, self.end_ns))
+        self.clock.setMinimumWidth(widest)
         self.timeline.show_experiment(self.experiment)
         self.setVisible(True)
         self.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -168,7 +188,7 @@ class ReplayBar(QWidget):
 
     def _show_playing(self) -> None:
         self.play_button.setIcon(self._pause_icon if self.playing else self._play_icon)
-        self.play_button.setText("Pause" if self.playing else "Play")
+        self.play_button.setAccessibleName("Pause" if self.playing else "Play")
 
     def step(self, direction: int) -> None:
         """To the next (1) or previous (-1) moment a task starts or ends."""
@@ -192,10 +212,7 @@ class ReplayBar(QWidget):
         self.slider.blockSignals(True)
         self.slider.setValue(round(SLIDER_STEPS * self.at_ns / max(1, self.end_ns)))
         self.slider.blockSignals(False)
-        speed = speed_label(self.current_speed)
-        self.clock.setText(
-            f"t = {self.at_ns / 1e6:,.1f} ms of {self.end_ns / 1e6:,.1f} ms · {speed}"
-        )
+        self.clock.setText(clock_text(self.at_ns, self.end_ns))
         self._follow()
         self.timeline.refresh()
         self._draw_cursors()
