@@ -185,3 +185,19 @@ def test_a_config_with_code_opens_the_dock_only_when_asked(window: MainWindow) -
     assert not panel.code_dock.isVisible()
     panel.set_config(config)  # a preset chosen, a file opened: the code is seen
     assert panel.code_dock.isVisible()
+
+
+def test_the_code_grows_with_presentation_modes_type(
+    window: MainWindow, loop: qasync.QEventLoop
+) -> None:
+    """The editor had the system's fixed font set whole, so its size stayed small on a
+    projector while the rest of the window grew."""
+    editor = window.config_panel.code_pane.editor
+    before = editor.font().pointSizeF()
+    window.actions.presentation.setChecked(True)
+    try:  # the new size reaches a widget in an event of its own
+        loop.run_until_complete(until(lambda: editor.font().pointSizeF() > before * 1.2))
+        assert editor.font().fixedPitch()
+    finally:
+        window.actions.presentation.setChecked(False)
+    loop.run_until_complete(until(lambda: editor.font().pointSizeF() == before))

@@ -7,9 +7,10 @@ its number (a syntax error, the line where ``setup()`` raised) and scrolls it in
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtCore import QEvent, QRect, QSize, Qt
 from PySide6.QtGui import (
     QColor,
+    QFont,
     QFontDatabase,
     QPainter,
     QPaintEvent,
@@ -25,6 +26,17 @@ MARK_COLOUR = QColor(255, 200, 200)
 GUTTER_COLOUR = QColor(240, 240, 240)
 NUMBER_COLOUR = QColor(130, 130, 130)
 TAB_SPACES = 4
+
+
+def code_font() -> QFont:
+    """The system's fixed-width family, its size left to the window's: code grows with the
+    rest of the window in presentation mode (at the system's own size it stayed small on a
+    projector). A font that sets only some attributes inherits the others."""
+    font = QFont()
+    font.setFamilies(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont).families())
+    font.setStyleHint(QFont.StyleHint.Monospace)
+    font.setFixedPitch(True)
+    return font
 
 
 class _Gutter(QWidget):
@@ -44,9 +56,7 @@ class CodeEditor(QPlainTextEdit):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.setTabStopDistance(self.fontMetrics().horizontalAdvance(" ") * TAB_SPACES)
         self.setPlaceholderText("Type or paste Python here: def task(i): … and/or async def …")
         self.highlighter = PythonHighlighter(self.document())
         self.marked_line: int | None = None
@@ -54,7 +64,17 @@ class CodeEditor(QPlainTextEdit):
         self.blockCountChanged.connect(self._fit_gutter)
         self.updateRequest.connect(self._scroll_gutter)
         self.textChanged.connect(lambda: self.mark_line(None))
+        self.setFont(code_font())
+        self._fit_font()
+
+    def _fit_font(self) -> None:
+        self.setTabStopDistance(self.fontMetrics().horizontalAdvance(" ") * TAB_SPACES)
         self._fit_gutter()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # presentation mode's type, say
+            self._fit_font()
 
     def gutter_width(self) -> int:
         digits = len(str(max(1, self.blockCount())))

@@ -7,13 +7,13 @@ shown here, read-only. Output never goes to the window's own stdout or into the 
 
 from __future__ import annotations
 
-from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 from workbench.core.output_capture import truncation_note
 from workbench.core.presets import PresetVerdict
 from workbench.core.results import Results, Run
 from workbench.core.session import Measurement, Outcome, SessionObserver
+from workbench.gui.settings.code_editor import code_font
 
 MAX_TRACEBACKS = 5
 """Per run: the first few failed tasks' tracebacks (the rest are in the results file)."""
@@ -50,7 +50,7 @@ class CodeOutput(QPlainTextEdit, SessionObserver):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setReadOnly(True)
-        self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.setFont(code_font())
         self.setPlaceholderText("What your code prints appears here after a run.")
         self.setMaximumHeight(180)
         self.setVisible(False)
