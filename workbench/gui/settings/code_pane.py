@@ -56,8 +56,11 @@ def task(i):
 async def async_task(i):
     await asyncio.sleep(0.2)
 """
-MIN_WIDTH = 400
-"""Wide enough for a snippet from an article (a projector still keeps ~600 px of charts)."""
+SCRATCH = "scratch.py"
+"""New code's file in the data folder's code folder, written when it runs."""
+MIN_WIDTH = 300
+"""Wide enough for a short snippet from an article, ~40 columns (scrolled sideways beyond);
+at 400 the settings, the code and the charts asked a 1024-px projector for 1,252 px."""
 SKIPPED = ("setup", "main")
 """Never offered first: ``setup()`` runs before the tasks, ``main()`` is usually the driver."""
 
@@ -140,11 +143,14 @@ class CodePane(QWidget):
         self.new_code(TEMPLATE)
 
     def _build(self) -> None:
-        top = QHBoxLayout()
-        top.addWidget(self.examples, 1)
-        top.addWidget(self.open_button)
-        top.addWidget(self.new_button)
+        # The examples on a row of their own, and each function's label over its box where
+        # the pane is narrow: side by side, they alone held it 400 px wide.
+        files = QHBoxLayout()
+        files.addWidget(self.open_button)
+        files.addWidget(self.new_button)
+        files.addStretch(1)
         choose = QFormLayout()
+        choose.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         choose.addRow("Plain function", self.plain)
         choose.addRow("Coroutine function", self.coroutine)
         choose.addRow("Arguments", self.arguments)
@@ -152,7 +158,8 @@ class CodePane(QWidget):
         bottom.addWidget(self.state, 1)
         bottom.addWidget(self.run_button)
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
+        layout.addWidget(self.examples)
+        layout.addLayout(files)
         layout.addWidget(self.where)
         layout.addWidget(self.editor, 1)
         layout.addWidget(self.problem)
@@ -201,10 +208,13 @@ class CodePane(QWidget):
                 f"{EXAMPLE_PREFIX}{self.example} (changes are saved as a copy in your data folder)"
             )
         elif self.file is not None:
-            text = str(self.file) + (" — changed: saved when it runs" if self.dirty else "")
+            text = self.file.name + (" — changed: saved when it runs" if self.dirty else "")
         else:
-            text = f"New code: saved to {code_folder() / 'scratch.py'} when it runs"
+            text = f"New code: saved as {SCRATCH} in your data folder when it runs"
+        # The file's name, its folder in the tooltip: the whole path took five lines of the
+        # editor's height in presentation mode.
         self.where.setText(text)
+        self.where.setToolTip(str(self.file or code_folder() / SCRATCH))
 
     @property
     def dirty(self) -> bool:
@@ -275,7 +285,7 @@ class CodePane(QWidget):
             return self.file
         target = self.file if self.file is not None and self.example is None else None
         if target is None:
-            name = f"{self.example}.py" if self.example else "scratch.py"
+            name = f"{self.example}.py" if self.example else SCRATCH
             target = code_folder(create=True) / name
             target.parent.mkdir(parents=True, exist_ok=True)
         text = self.editor.toPlainText()
