@@ -36,6 +36,7 @@ from workbench.gui.results.files import RecentFiles
 from workbench.gui.settings.config_panel import ConfigPanel
 from workbench.gui.settings.panel import SettingsPanel
 from workbench.gui.settings.preset_panel import PresetPanel
+from workbench.gui.side_panels import SidePanelTurns
 from workbench.gui.theme import Theme
 from workbench.gui.timeline.replay import ReplayBar
 from workbench.gui.timeline.view import TimelineView
@@ -174,6 +175,9 @@ class MainWindow(QMainWindow):
         )
         a.lanes.toggled.connect(self.timeline.set_lanes)
         a.settings_panel.toggled.connect(self.settings_area.setVisible)  # more room to present
+        self.side_panels = SidePanelTurns(
+            self, a.settings_panel, self.config_panel.code_dock, self.status
+        )
         self.timeline.lanes_check.toggled.connect(a.lanes.setChecked)
         a.thread_states.toggled.connect(self.timeline.controls.states_check.setChecked)
         self.timeline.controls.states_check.toggled.connect(a.thread_states.setChecked)
