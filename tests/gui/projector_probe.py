@@ -14,6 +14,8 @@ import argparse
 import asyncio
 import json
 import sys
+from collections.abc import Callable
+from typing import Any
 
 
 def main() -> int:
@@ -54,10 +56,9 @@ def main() -> int:
     loop.run_until_complete(window.presenter.wait_idle())
     loop.run_until_complete(settle())
     screen = app.primaryScreen().geometry()
-    frame = window.frameGeometry()
     figures = {
         "screen": [screen.width(), screen.height()],
-        "frame": [frame.x(), frame.y(), frame.width(), frame.height()],
+        "frame": frame_of(window),
         "window_height": window.height(),
         "minimum": [window.minimumSizeHint().width(), window.minimumSizeHint().height()],
         "charts_height": window.timeline.scroll.viewport().height(),
@@ -66,22 +67,54 @@ def main() -> int:
     }
     if args.screenshot:
         app.primaryScreen().grabWindow(0).save(args.screenshot)
-    # The replay's bar over the timeline: in large type it once made the window wider than
-    # the screen.
-    if window.classroom.start_replay():
+
+    def settled() -> None:
         loop.run_until_complete(settle())
-        replay = window.frameGeometry()
-        figures["replay_minimum"] = [
-            window.minimumSizeHint().width(),
-            window.minimumSizeHint().height(),
-        ]
-        figures["replay_frame"] = [replay.x(), replay.y(), replay.width(), replay.height()]
-        window.replay.stop()
+
+    figures.update(replay_figures(window, settled))
+    figures.update(code_figures(window, settled))
     print(json.dumps(figures))
     window.close()
     loop.run_until_complete(window.serve_until_closed())
     loop.close()  # ends qasync's executor threads before the interpreter does
     return 0
+
+
+def frame_of(window: Any) -> list[int]:
+    frame = window.frameGeometry()
+    return [frame.x(), frame.y(), frame.width(), frame.height()]
+
+
+def replay_figures(window: Any, settle: Callable[[], None]) -> dict[str, Any]:
+    """The replay's bar over the timeline: in large type it once made the window wider than
+    the screen."""
+    if not window.classroom.start_replay():
+        return {}
+    settle()
+    hint = window.minimumSizeHint()
+    figures = {"replay_minimum": [hint.width(), hint.height()], "replay_frame": frame_of(window)}
+    window.replay.stop()
+    return figures
+
+
+def code_figures(window: Any, settle: Callable[[], None]) -> dict[str, Any]:
+    """The code editor beside the settings and the charts: where all three do not fit, the
+    settings make room, and get it back when brought back (Ctrl+B)."""
+    from workbench.gui.settings.config_panel import YOUR_CODE
+
+    panel = window.config_panel
+    panel.workload_combo.setCurrentIndex(panel.workload_combo.findText(YOUR_CODE))
+    figures: dict[str, Any] = {}
+    for step in ("code", "settings_again"):
+        if step == "settings_again":
+            window.actions.settings_panel.setChecked(True)
+        settle()
+        figures[f"{step}_frame"] = frame_of(window)
+        figures[f"{step}_shown"] = [
+            window.actions.settings_panel.isChecked(),
+            panel.code_dock.isVisible(),
+        ]
+    return figures
 
 
 if __name__ == "__main__":

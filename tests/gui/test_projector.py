@@ -1,7 +1,8 @@
 """The classroom's projectors (1024×768, 1280×720): on a real X server with a window manager,
 the window maximised, after a preset run — with and without presentation mode — the window
 fits the screen (never asks for more) and the timeline's charts get at least half its height;
-the replay's bar, shown over the timeline, keeps it within the screen too.
+the replay's bar, shown over the timeline, and the code editor beside the settings keep it
+within the screen too.
 """
 
 from __future__ import annotations
@@ -50,4 +51,8 @@ def test_after_a_preset_the_window_fits_and_the_timeline_gets_half(
     replay_x, replay_y, replay_w, replay_h = figures["replay_frame"]  # with the replay's bar too
     assert figures["replay_minimum"][0] <= width, figures
     assert replay_x >= 0 and replay_x + replay_w <= width and replay_y + replay_h <= height, figures
+    for step in ("code", "settings_again"):  # the code editor opened, then the settings again
+        step_x, _, step_w, _ = figures[f"{step}_frame"]
+        assert step_x >= 0 and step_x + step_w <= width, (step, figures)
+    assert figures["code_shown"][1] and figures["settings_again_shown"][0], figures
     assert shot.stat().st_size > 0
