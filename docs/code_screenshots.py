@@ -1,6 +1,9 @@
 """Regenerate the README's picture of "Your code…" from a real run on this machine.
 
-    python docs/code_screenshots.py       # offscreen Qt; also works under Xvfb or a desktop
+    python docs/code_screenshots.py       # on a desktop or Xvfb, a screen 1600 px wide or more
+
+(Offscreen Qt's screen is 800 px wide: there the settings make room for the code, as on any
+screen too narrow for both beside the charts, and the picture shows no settings.)
 
 The shipped three-counts example (Jerry Liu's three ``count()`` coroutines) is opened in the
 code pane, awaited in turn and gathered, and the whole window is grabbed once the run is over:
