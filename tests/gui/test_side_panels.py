@@ -43,9 +43,9 @@ def window_of(qtbot: QtBot, share: float) -> tuple[QMainWindow, QAction, QDockWi
     toggle = QAction("Settings", window)
     toggle.setCheckable(True)
     toggle.setChecked(True)
-    toggle.toggled.connect(settings.setVisible)
     status = Status()
-    window.turns = SidePanelTurns(window, toggle, code, status)  # type: ignore[attr-defined]
+    turns = SidePanelTurns(window, toggle, settings, code, status)
+    window.turns = turns  # type: ignore[attr-defined]
     window.move(0, 0)
     window.show()
     return window, toggle, code, status
@@ -76,3 +76,18 @@ def test_where_both_fit_both_stay(qtbot: QtBot) -> None:
     _, settings, code, status = window_of(qtbot, 0.25)
     code.setVisible(True)
     assert code.isVisible() and settings.isChecked() and not status.said
+
+
+def test_what_widens_the_window_later_makes_the_settings_make_room(qtbot: QtBot) -> None:
+    """The settings hidden while ticked (the timeline alone, F9), the code opened, then the
+    settings shown again: the window would have grown past the screen."""
+    window, settings, code, status = window_of(qtbot, 0.4)
+    area = window.centralWidget().layout().itemAt(0).widget()
+    area.setVisible(False)  # as F9 does, the settings still ticked
+    code.setVisible(True)
+    assert settings.isChecked() and not status.said  # nothing to make room for yet
+
+    area.setVisible(True)
+    window.turns.make_room()  # type: ignore[attr-defined]
+    assert not settings.isChecked() and not area.isVisibleTo(window) and code.isVisible()
+    qtbot.waitUntil(lambda: on_screen(window))

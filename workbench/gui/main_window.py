@@ -174,9 +174,8 @@ class MainWindow(QMainWindow):
             lambda: self.files.ask_png(self.comparison, "comparison")
         )
         a.lanes.toggled.connect(self.timeline.set_lanes)
-        a.settings_panel.toggled.connect(self.settings_area.setVisible)  # more room to present
-        self.side_panels = SidePanelTurns(
-            self, a.settings_panel, self.config_panel.code_dock, self.status
+        self.side_panels = SidePanelTurns(  # Ctrl+B: more room to present
+            self, a.settings_panel, self.settings_area, self.config_panel.code_dock, self.status
         )
         self.timeline.lanes_check.toggled.connect(a.lanes.setChecked)
         a.thread_states.toggled.connect(self.timeline.controls.states_check.setChecked)
@@ -191,6 +190,7 @@ class MainWindow(QMainWindow):
         self.verdict_view.visibility_changed.connect(lambda _: self._balance())
         self.verdict_view.content_changed.connect(self._balance_when_laid_out)
         self.theme.changed.connect(self._balance_when_laid_out)
+        self.theme.changed.connect(lambda: QTimer.singleShot(0, self.side_panels.make_room))
         self.config_panel.edited.connect(self._settings_edited)
         self.settings_panel.run_requested.connect(self.run_experiment)
         self.config_panel.run_requested.connect(self.run_experiment)  # your code, checked
@@ -230,6 +230,7 @@ class MainWindow(QMainWindow):
         self.comparison.setVisible(not on)
         self.verdict_view.setVisible(not on and self.verdict_view.claimed)
         if not on:
+            self.side_panels.make_room()
             self._balance_when_laid_out()
 
     def _balance_when_laid_out(self) -> None:

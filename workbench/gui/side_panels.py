@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtGui import QAction, QGuiApplication
-from PySide6.QtWidgets import QDockWidget, QMainWindow
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
 
 from workbench.gui.model.views import StatusLike
 
@@ -24,15 +24,27 @@ class SidePanelTurns:
         self,
         window: QMainWindow,
         settings_toggle: QAction,
+        settings: QWidget,
         code_dock: QDockWidget,
         status: StatusLike,
     ) -> None:
         self._window = window
-        self._settings = settings_toggle
+        self._toggle = settings_toggle
+        self._settings = settings
         self._code = code_dock
         self._status = status
         code_dock.visibilityChanged.connect(self._code_shown)
+        # The settings are shown first, then measured: in the other order the minimum
+        # measured would be the one without them.
+        settings_toggle.toggled.connect(settings.setVisible)
         settings_toggle.toggled.connect(self._settings_shown)
+
+    def make_room(self) -> None:
+        """After anything else that widens the window while both are shown (presentation
+        mode's type, the settings back after the timeline had the window to itself): the
+        code keeps its place, the settings make room."""
+        QCoreApplication.sendPostedEvents()  # new type reaches widgets in events of its own
+        self._make_room(for_code=True)
 
     def fits(self) -> bool:
         """Whether everything shown fits the width of the screen the window is on."""
@@ -40,7 +52,10 @@ class SidePanelTurns:
         if screen is None:
             return True
         self._catch_up()
-        return self._window.minimumSizeHint().width() <= screen.availableGeometry().width()
+        window = self._window
+        border = window.frameGeometry().width() - window.width()
+        room = screen.geometry() if window.isFullScreen() else screen.availableGeometry()
+        return window.minimumSizeHint().width() + border <= room.width()
 
     def _catch_up(self) -> None:
         """A panel just shown or hidden: the layouts hear of it in events posted for later,
@@ -62,11 +77,12 @@ class SidePanelTurns:
             self._make_room(for_code=False)
 
     def _make_room(self, *, for_code: bool) -> None:
-        both = self._settings.isChecked() and self._code.isVisible()
+        # The settings as shown, not as ticked: the timeline alone (F9) hides them ticked.
+        both = self._settings.isVisibleTo(self._window) and self._code.isVisible()
         if not both or self.fits():
             return
         if for_code:
-            self._settings.setChecked(False)
+            self._toggle.setChecked(False)
             text = "Settings hidden to make room for your code on this screen (Ctrl+B: back)"
         else:
             self._code.setVisible(False)
@@ -76,18 +92,23 @@ class SidePanelTurns:
 
     def _back_on_screen(self) -> None:
         """The window grew past the screen's edge while both panels were shown: within it
-        again (maximised, it is maximised anew)."""
+        again (maximised or full screen, it is made so anew)."""
         window = self._window
         screen = window.screen() or QGuiApplication.primaryScreen()
         if screen is None:
             return
         self._catch_up()
-        available, frame = screen.availableGeometry(), window.frameGeometry()
+        full = window.isFullScreen()  # presentation mode: the whole screen, task bar and all
+        available = screen.geometry() if full else screen.availableGeometry()
+        frame = window.frameGeometry()
         if frame.left() >= available.left() and frame.right() <= available.right():
             return
-        if window.isMaximized():
+        if full or window.isMaximized():  # that state again, at the screen's size
             window.showNormal()
-            window.showMaximized()
+            if full:
+                window.showFullScreen()
+            else:
+                window.showMaximized()
             return
         border = frame.width() - window.width()
         width = min(frame.width(), available.width())
