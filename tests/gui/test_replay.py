@@ -9,7 +9,12 @@ import qasync
 from tests.gui.scenario import configure, run_to_completion
 from workbench.core.clock import NS_PER_S
 from workbench.gui.main_window import MainWindow
-from workbench.gui.timeline.replay import FITTED_REPLAY_S, fitted_speed
+from workbench.gui.timeline.replay import (
+    FITTED_REPLAY_S,
+    fitted_speed,
+    offered_speeds,
+    speed_label,
+)
 
 
 def cursors(window: MainWindow) -> int:
@@ -67,3 +72,12 @@ def test_zoomed_in_the_view_follows_the_cursor(window: MainWindow, loop: qasync.
     assert low < 0.8 * end_s < high
     assert abs((high - low) - end_s / 10) < 1e-6 * end_s  # the zoom kept
     window.replay.stop()
+
+
+def test_no_two_speeds_offered_share_a_name() -> None:
+    """An 8 s run's fitted speed (1/1.9×) read "1/2×" beside the fixed 1/2×."""
+    for run_s in (0.05, 1.5, 7.5, 8.0, 9.5, 150.0, 1_000.0):
+        fitted = fitted_speed(round(run_s * NS_PER_S))
+        names = [speed_label(speed) for speed in offered_speeds(fitted)]
+        assert len(names) == len(set(names)), (run_s, names)
+        assert fitted in offered_speeds(fitted)

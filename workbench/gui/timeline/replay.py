@@ -14,7 +14,7 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -39,6 +39,7 @@ SPEEDS = (("1/1000×", 0.001), ("1/100×", 0.01), ("1/10×", 0.1), ("1/2×", 0.5
 TICK_MS = 40
 SLIDER_STEPS = 1000
 MIN_SLIDER_PX = 60
+"""Room enough to drag; the bar's other parts keep theirs on a 1024-px projector."""
 FOLLOW_MARGIN = 0.1
 """Zoomed in, the view moves on when the cursor comes this close to its edge."""
 
@@ -50,6 +51,13 @@ def fitted_speed(run_ns: int) -> float:
 
 def speed_label(speed: float) -> str:
     return "1×" if speed >= 1 else f"1/{1 / speed:,.0f}×"
+
+
+def offered_speeds(fitted: float) -> list[float]:
+    """The fitted speed and the fixed ones, slowest first; a fixed one of the fitted one's
+    name goes (two "1/2×" in the box made ↑ change the speed with no word changing)."""
+    named = speed_label(fitted)
+    return sorted({fitted, *(speed for name, speed in SPEEDS if name != named)})
 
 
 def clock_text(at_ns: int, end_ns: int) -> str:
@@ -139,7 +147,7 @@ class ReplayBar(QWidget):
         times += [t.end_ns[t.end_ns != NOT_YET] for t in tracks]
         self.events = np.unique(np.concatenate(times)) if times else np.empty(0, np.int64)
         fitted = fitted_speed(self.end_ns)
-        self._speeds = sorted({fitted, *(speed for _, speed in SPEEDS)})  # ↑ is faster
+        self._speeds = offered_speeds(fitted)  # ↑ is faster
         self.speed.blockSignals(True)
         self.speed.clear()
         fits = f"plays the whole run in ~{FITTED_REPLAY_S:.0f} s"
@@ -150,13 +158,21 @@ class ReplayBar(QWidget):
         self.speed.setToolTip(f"Replay speed (↑ / ↓); {speed_label(fitted)} {fits}")
         self.speed.setCurrentIndex(self._speeds.index(fitted))
         self.speed.blockSignals(False)
-        # As wide as its widest reading, so the bar does not shift while the clock runs.
-        widest = self.clock.fontMetrics().horizontalAdvance(clock_text(self.end_ns, self.end_ns))
-        self.clock.setMinimumWidth(widest)
+        self._fit_clock()
         self.timeline.show_experiment(self.experiment)
         self.setVisible(True)
         self.setFocus(Qt.FocusReason.OtherFocusReason)
         self.seek(0)
+
+    def _fit_clock(self) -> None:
+        """As wide as its widest reading, so the bar does not shift while the clock runs."""
+        widest = self.clock.fontMetrics().horizontalAdvance(clock_text(self.end_ns, self.end_ns))
+        self.clock.setMinimumWidth(widest)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # presentation mode's type, say
+            self._fit_clock()
 
     def abandon(self) -> None:
         """A new run replaces what was replayed: stop without redrawing the old run."""
