@@ -7,6 +7,7 @@ import sys
 import textwrap
 
 import qasync
+from PySide6.QtGui import QFontInfo
 from PySide6.QtWidgets import QApplication
 
 from tests.gui.conftest import until
@@ -197,7 +198,20 @@ def test_the_code_grows_with_presentation_modes_type(
     window.actions.presentation.setChecked(True)
     try:  # the new size reaches a widget in an event of its own
         loop.run_until_complete(until(lambda: editor.font().pointSizeF() > before * 1.2))
-        assert editor.font().fixedPitch()
+        assert QFontInfo(editor.font()).fixedPitch()  # the font drawn, not the one asked for
     finally:
         window.actions.presentation.setChecked(False)
     loop.run_until_complete(until(lambda: editor.font().pointSizeF() == before))
+
+
+def test_the_tooltip_names_the_file_that_will_run(window: MainWindow) -> None:
+    """A changed example is saved as a copy in the data folder: the tooltip had named the
+    shipped example, which is never written."""
+    pane = window.config_panel.code_pane
+    pane.open_example("three-counts")
+    shipped = pane.where.toolTip()
+    assert shipped.endswith("three-counts.py") and not shipped.startswith(str(data_dir()))
+
+    pane.editor.appendPlainText("# changed")
+    assert pane.where.toolTip() == str(data_dir() / "code" / "three-counts.py")
+    assert pane.save() == data_dir() / "code" / "three-counts.py"  # where it was said to go

@@ -214,7 +214,8 @@ class CodePane(QWidget):
         # The file's name, its folder in the tooltip: the whole path took five lines of the
         # editor's height in presentation mode.
         self.where.setText(text)
-        self.where.setToolTip(str(self.file or code_folder() / SCRATCH))
+        runs = self.file if self.file is not None and not self.dirty else self._target()
+        self.where.setToolTip(str(runs))
 
     @property
     def dirty(self) -> bool:
@@ -279,15 +280,21 @@ class CodePane(QWidget):
 
     # -- what runs -----------------------------------------------------------------------
 
+    def _target(self) -> Path:
+        """Where the editor's text is written when it runs: back to a file opened, a changed
+        example as a copy in the data folder, new code as the scratch file there."""
+        if self.file is not None and self.example is None:
+            return self.file
+        return code_folder() / (f"{self.example}.py" if self.example else SCRATCH)
+
     def save(self) -> Path:
         """The file that runs, written first if the editor holds something else."""
         if self.file is not None and not self.dirty:
             return self.file
-        target = self.file if self.file is not None and self.example is None else None
-        if target is None:
-            name = f"{self.example}.py" if self.example else SCRATCH
-            target = code_folder(create=True) / name
-            target.parent.mkdir(parents=True, exist_ok=True)
+        target = self._target()
+        if target != self.file:
+            code_folder(create=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
         text = self.editor.toPlainText()
         write_atomically(target, text)
         self.file, self.example, self._saved = target, None, text
