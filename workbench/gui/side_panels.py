@@ -10,10 +10,11 @@ stay.
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QEvent
-from PySide6.QtGui import QAction, QGuiApplication
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
 
 from workbench.gui.model.views import StatusLike
+from workbench.gui.widgets.screen_fit import screen_of
 
 
 class SidePanelTurns:
@@ -48,7 +49,7 @@ class SidePanelTurns:
 
     def fits(self) -> bool:
         """Whether everything shown fits the width of the screen the window is on."""
-        screen = self._window.screen() or QGuiApplication.primaryScreen()
+        screen = screen_of(self._window)
         if screen is None:
             return True
         self._catch_up()
@@ -94,7 +95,7 @@ class SidePanelTurns:
         """The window grew past the screen's edge while both panels were shown: within it
         again (maximised or full screen, it is made so anew)."""
         window = self._window
-        screen = window.screen() or QGuiApplication.primaryScreen()
+        screen = screen_of(window)
         if screen is None:
             return
         self._catch_up()

@@ -6,8 +6,13 @@ window larger than the screen hides its own buttons — on a lab machine nobody 
 
 from __future__ import annotations
 
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import QWidget
+
+
+def screen_of(window: QWidget) -> QScreen | None:
+    """The screen the window is on, else the primary one (a window not shown yet has none)."""
+    return window.screen() or QGuiApplication.primaryScreen()
 
 
 def fit_to_screen(window: QWidget, preferred: tuple[int, int], share: float) -> None:
@@ -15,7 +20,7 @@ def fit_to_screen(window: QWidget, preferred: tuple[int, int], share: float) -> 
     in either direction where that is smaller (the rest: the task bar, a glimpse of what is
     behind)."""
     width, height = preferred
-    screen = window.screen() or QGuiApplication.primaryScreen()
+    screen = screen_of(window)
     if screen is not None:
         available = screen.availableGeometry()
         width = min(width, int(available.width() * share))
