@@ -9,7 +9,7 @@ stay.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtCore import QCoreApplication, QEvent, QRect
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
 
@@ -49,14 +49,21 @@ class SidePanelTurns:
 
     def fits(self) -> bool:
         """Whether everything shown fits the width of the screen the window is on."""
-        screen = screen_of(self._window)
-        if screen is None:
+        room = self._room()
+        if room is None:
             return True
         self._catch_up()
         window = self._window
         border = window.frameGeometry().width() - window.width()
-        room = screen.geometry() if window.isFullScreen() else screen.availableGeometry()
         return window.minimumSizeHint().width() + border <= room.width()
+
+    def _room(self) -> QRect | None:
+        """What of its screen the window may take: the whole of it in full screen
+        (presentation mode), else what the task bar leaves."""
+        screen = screen_of(self._window)
+        if screen is None:
+            return None
+        return screen.geometry() if self._window.isFullScreen() else screen.availableGeometry()
 
     def _catch_up(self) -> None:
         """A panel just shown or hidden: the layouts hear of it in events posted for later,
@@ -94,13 +101,11 @@ class SidePanelTurns:
     def _back_on_screen(self) -> None:
         """The window grew past the screen's edge while both panels were shown: within it
         again (maximised or full screen, it is made so anew)."""
-        window = self._window
-        screen = screen_of(window)
-        if screen is None:
+        window, available = self._window, self._room()
+        if available is None:
             return
         self._catch_up()
-        full = window.isFullScreen()  # presentation mode: the whole screen, task bar and all
-        available = screen.geometry() if full else screen.availableGeometry()
+        full = window.isFullScreen()
         frame = window.frameGeometry()
         if frame.left() >= available.left() and frame.right() <= available.right():
             return

@@ -294,7 +294,6 @@ class CodePane(QWidget):
         target = self._target()
         if target != self.file:
             code_folder(create=True)
-        target.parent.mkdir(parents=True, exist_ok=True)
         text = self.editor.toPlainText()
         write_atomically(target, text)
         self.file, self.example, self._saved = target, None, text
