@@ -37,6 +37,13 @@ TOO_CLOSE = "too close to call"
 
 
 def says_why_undecided(reason: str) -> bool:
-    """An inconclusive rule names what made it so: the load other programs put on the runs, or
-    figures inside the noise a quiet machine's timings have ("too close to call")."""
-    return any(why in reason for why in ("other programs", "lost", TOO_CLOSE, "full cores"))
+    """An inconclusive rule names what made it so: the load other programs put on the runs,
+    figures inside the noise a quiet machine's timings have ("too close to call"), or repeats
+    of one strategy that disagreed beyond what their own figures allow (the engine's word for
+    a disturbance no load figure showed)."""
+    reasons = ("other programs", "lost", TOO_CLOSE, "full cores", REPEATS_DISAGREED)
+    return any(why in reason for why in reasons)
+
+
+REPEATS_DISAGREED = "repeats disagreed beyond what their figures allow"
+"""How the engine says a strategy's repeats were too far apart to decide (workbench.core.noise)."""
